@@ -1,0 +1,72 @@
+"""Text analysis: how text becomes index terms. One chain serves indexing and querying.
+
+Shaped like Whoosh's own analyzers: a tokenizer and small filters composed with ``|``.
+Changing anything here changes the terms on disk: bump `schema.SCHEMA_VERSION`.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Iterator
+
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis.acore import Token
+
+#: Words joined by ``.`` or ``,`` stay one token (``5.2``, ``1,000``, ``u.s``, ``prnewswire.co.uk``);
+#: hyphens and apostrophes split (``covid-19`` → ``covid`` ``19``, searched as a phrase).
+TOKEN_PATTERN = r"\w+(?:[.,]\w+)*"
+
+#: Deliberately short: no ``us``, ``may`` or ``will``, which are also a country, a month, a name.
+STOP_WORDS = frozenset(
+    "a an and are as at be by for from in is it of on or that the this to was were with".split()
+)
+
+
+def _fold_table() -> dict[int, str]:
+    """Latin letters with diacritics to their base letters; ligatures spelt out."""
+    table: dict[int, str] = {}
+    for code in range(0xC0, 0x250):
+        char = chr(code)
+        base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+        if base != char and base.isascii():
+            table[code] = base
+    special = {"ß": "ss", "ẞ": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ø": "o", "Ø": "o",
+               "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "þ": "th", "Þ": "th", "ð": "d", "ı": "i"}  # fmt: skip
+    table.update({ord(k): v for k, v in special.items()})
+    return table
+
+
+_FOLD = _fold_table()
+
+
+def fold(text: str) -> str:
+    """Remove diacritics from Latin letters: ``communiqué`` → ``communique``, ``ß`` → ``ss``."""
+    return text.translate(_FOLD)
+
+
+class FoldFilter(Filter):
+    """Accent folding as an analysis filter (after lower-casing, before stemming)."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            t.text = t.text.translate(_FOLD)
+            yield t
+
+
+def english_analyzer():  # -> whoosh.analysis.CompositeAnalyzer
+    """Tokenise, lower-case, fold accents, drop a few stop words, Snowball-stem (English)."""
+    return (
+        RegexTokenizer(TOKEN_PATTERN)
+        | LowercaseFilter()
+        | FoldFilter()
+        | StopFilter(stoplist=STOP_WORDS, minsize=1)
+        | StemFilter(lang="en")
+    )
+
+
+def keyword_analyzer():  # -> whoosh.analysis.CompositeAnalyzer
+    """For names and codes (wire, label, place parts): lower-cased and folded, never stemmed."""
+    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | FoldFilter()

@@ -1,0 +1,89 @@
+"""Dates as news text writes them, in English and German."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+_MONTHS = {
+    # English, full and abbreviated (AP style "Sept.")
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+    # German
+    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "mai": 5, "juni": 6,
+    "juli": 7, "oktober": 10, "dezember": 12, "okt": 10, "dez": 12,
+}  # fmt: skip
+
+MONTH_NAME = r"[A-Za-zÄÖÜäöü]{3,9}\.?"
+#: ``June 6, 2025`` / ``Jun. 6, 2025``
+EN_DATE = rf"{MONTH_NAME}\s+\d{{1,2}},?\s+\d{{4}}"
+#: ``6. Juni 2025`` / ``6 June 2025``
+DE_DATE = rf"\d{{1,2}}\.?\s+{MONTH_NAME}\s+\d{{4}}"
+NUMERIC_DATE = r"\d{1,2}\.\d{1,2}\.\d{4}"
+ANY_DATE = rf"(?:{EN_DATE}|{DE_DATE}|{NUMERIC_DATE})"
+
+_EN = re.compile(rf"^({MONTH_NAME})\s+(\d{{1,2}}),?\s+(\d{{4}})$")
+_DE = re.compile(rf"^(\d{{1,2}})\.?\s+({MONTH_NAME})\s+(\d{{4}})$")
+_NUM = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
+_STAMP = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})\s*,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*Uhr)?$")
+
+
+def month_number(name: str) -> int | None:
+    """The month of an English or German month name or abbreviation."""
+    return _MONTHS.get(name.lower().rstrip("."))
+
+
+def _safe_date(year: int, month: int | None, day: int) -> date | None:
+    if month is None:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_date(text: str) -> date | None:
+    """Parse ``2025-06-06``, ``06.06.2025``, ``June 6, 2025``, ``Jun. 6, 2025`` or ``6. Juni 2025``.
+
+    Returns ``None`` for anything else, including impossible dates such as 31.02.2025.
+    """
+    text = text.strip()
+    if m := _ISO.match(text):
+        return _safe_date(int(m[1]), int(m[2]), int(m[3]))
+    if m := _NUM.match(text):
+        return _safe_date(int(m[3]), int(m[2]), int(m[1]))
+    if m := _EN.match(text):
+        return _safe_date(int(m[3]), month_number(m[1]), int(m[2]))
+    if m := _DE.match(text):
+        return _safe_date(int(m[3]), month_number(m[2]), int(m[1]))
+    return None
+
+
+def parse_portal_timestamp(text: str) -> datetime | None:
+    """Parse the portal's ``06.06.2025 13:18 Uhr`` as a Europe/Berlin time."""
+    m = _STAMP.match(text.strip())
+    if not m:
+        return None
+    day, month, year, hour, minute = (int(m[i]) for i in range(1, 6))
+    try:
+        return datetime(year, month, day, hour, minute, int(m[6] or 0), tzinfo=BERLIN)
+    except ValueError:
+        return None
+
+
+def parse_datetime(text: str) -> datetime | date | None:
+    """Parse an ISO 8601 timestamp or any date `parse_date` knows; naive times are Berlin time."""
+    text = text.strip()
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return parse_date(text) or parse_portal_timestamp(text)
+    if len(text) <= 10:
+        return value.date()
+    return value if value.tzinfo else value.replace(tzinfo=BERLIN)

@@ -1,0 +1,32 @@
+"""Typed exceptions of dateline; the CLI maps each to a message and an exit status."""
+
+from __future__ import annotations
+
+
+class DatelineError(Exception):
+    """Base class of every error dateline raises on purpose."""
+
+
+class DocumentError(DatelineError):
+    """A document could not be read or parsed; ``path`` names it."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class IndexNotFoundError(DatelineError):
+    """No dateline index exists at the given location."""
+
+
+class IncompatibleIndexError(DatelineError):
+    """The index was written with another schema version and must be rebuilt."""
+
+
+class IndexLockedError(DatelineError):
+    """Another process holds the index's write lock."""
+
+
+class SourceNotFoundError(DatelineError):
+    """A path given to index does not exist."""

@@ -1,0 +1,242 @@
+"""Incremental indexing: add new files, replace changed ones, remove deleted ones, skip the rest.
+
+A file's *stamp* (size and modification time) is stored with its documents, so an unchanged file
+costs one ``stat`` and no parsing. Every run commits once, atomically: an interrupted or failed run
+leaves the previous index as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Mapping
+
+from .errors import DocumentError, IndexLockedError, SourceNotFoundError
+from .parse import MAX_FILE_BYTES, read_documents
+from .records import to_fields
+from .store import create_index, index_exists, open_index, swap_in
+from .walk import walk
+
+#: How long a run waits for another process's write lock before giving up (seconds).
+LOCK_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A path (``file`` or ``file:line``) and what went wrong there."""
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+@dataclass
+class IndexReport:
+    """What one indexing run did."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    failed: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def documents(self) -> int:
+        """Documents looked at: written, unchanged or failed."""
+        return self.added + self.updated + self.unchanged + len(self.failed)
+
+    @property
+    def docs_per_second(self) -> float:
+        return self.documents / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+@dataclass
+class _Known:
+    """The index's live documents, by id and by source file."""
+
+    stamp_of: dict[str, str] = field(default_factory=dict)
+    ids_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    ids: set[str] = field(default_factory=set)
+
+
+def _read_known(ix) -> _Known:  # type: ignore[no-untyped-def]
+    known = _Known()
+    with ix.reader() as reader:
+        if reader.doc_count() == 0:
+            return known
+        ids = reader.column_reader("id")
+        sources = reader.column_reader("source")
+        stamps = reader.column_reader("stamp")
+        for docnum in reader.all_doc_ids():
+            doc_id, source, stamp = ids[docnum], sources[docnum], stamps[docnum]
+            known.ids.add(doc_id)
+            known.ids_of[source].add(doc_id)
+            known.stamp_of[source] = stamp
+    return known
+
+
+def _stamp(path: Path) -> str:
+    st = path.stat()
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def _doc_id(root: Path, path: Path) -> str:
+    return path.name if root == path else path.relative_to(root).as_posix()
+
+
+def _under(path: str, roots: Iterable[Path]) -> bool:
+    return any(path == str(r) or path.startswith(str(r) + os.sep) for r in roots)
+
+
+def index_paths(
+    paths: Iterable[str | os.PathLike[str]],
+    index_dir: str | os.PathLike[str],
+    *,
+    prune: bool = False,
+    rebuild: bool = False,
+    field_map: Mapping[str, str] | None = None,
+    on_file: Callable[[Path], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+    lock_timeout: float = LOCK_TIMEOUT,
+    max_bytes: int = MAX_FILE_BYTES,
+) -> IndexReport:
+    """Bring the index at ``index_dir`` up to date with the files under ``paths``.
+
+    Documents whose file is gone from under one of ``paths`` are removed; with ``prune``, so are
+    all documents whose file is not under any of ``paths``. ``rebuild`` builds a fresh index beside
+    the old one and swaps it in at the end. ``on_start(n)`` gets the number of files found and
+    ``on_file(path)`` is called after each, for progress display.
+    """
+    started = time.perf_counter()
+    index_dir = Path(index_dir)
+    roots = [Path(os.path.abspath(p)) for p in paths]
+    for root in roots:
+        if not root.exists():
+            raise SourceNotFoundError(f"{root}: no such file or folder")
+    if rebuild or not index_exists(index_dir):
+        index_dir.parent.mkdir(parents=True, exist_ok=True)
+        build_dir = Path(tempfile.mkdtemp(prefix=index_dir.name + ".new-", dir=index_dir.parent))
+        try:
+            report = _run(create_index(build_dir), roots, index_dir, prune, field_map, on_file,
+                          on_start, lock_timeout, max_bytes)  # fmt: skip
+            swap_in(build_dir, index_dir)
+        finally:
+            if build_dir.exists():
+                import shutil
+
+                shutil.rmtree(build_dir, ignore_errors=True)
+    else:
+        report = _run(open_index(index_dir), roots, index_dir, prune, field_map, on_file,
+                      on_start, lock_timeout, max_bytes)  # fmt: skip
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _run(ix, roots, index_dir, prune, field_map, on_file, on_start, lock_timeout, max_bytes) -> IndexReport:  # type: ignore[no-untyped-def]
+    from whoosh.index import LockError
+
+    report = IndexReport()
+    known = _read_known(ix)
+    walks = [walk(root, exclude=index_dir) for root in roots]
+    unlisted: list[str] = []
+    for w in walks:
+        for path, reason in w.problems:
+            report.failed.append(Problem(path, reason))
+            unlisted.append(path)
+    if on_start:
+        on_start(sum(len(w.files) for w in walks))
+
+    writer = None
+
+    def get_writer():  # type: ignore[no-untyped-def]
+        nonlocal writer
+        if writer is None:
+            try:
+                writer = ix.writer(timeout=lock_timeout, limitmb=128)
+            except LockError:
+                raise IndexLockedError(
+                    f"the index at {index_dir} is being written by another process "
+                    f"(waited {lock_timeout:g} s)"
+                ) from None
+        return writer
+
+    seen_sources: set[str] = set()
+    written_ids: dict[str, str] = {}
+    try:
+        for w in walks:
+            for path in w.files:
+                source = str(path)
+                if source in seen_sources:
+                    if on_file:
+                        on_file(path)
+                    continue
+                seen_sources.add(source)
+                _index_file(ix, w.root, path, known, report, written_ids, field_map, get_writer, max_bytes)
+                if on_file:
+                    on_file(path)
+        for source, ids in known.ids_of.items():
+            if source in seen_sources or any(_under(source, [Path(u)]) for u in unlisted):
+                continue
+            if prune or _under(source, roots):
+                get_writer().delete_by_term("source", source)
+                report.removed += len(ids - set(written_ids))
+        if writer is not None:
+            if report.changed:
+                writer.commit()
+            else:
+                writer.cancel()
+    except BaseException:
+        if writer is not None:
+            writer.cancel()
+        raise
+    return report
+
+
+def _index_file(ix, root, path, known, report, written_ids, field_map, get_writer, max_bytes) -> None:  # type: ignore[no-untyped-def]
+    source = str(path)
+    try:
+        stamp = _stamp(path)
+    except OSError as exc:
+        report.failed.append(Problem(source, exc.strerror or str(exc)))
+        return
+    old_ids = known.ids_of.get(source, set())
+    if known.stamp_of.get(source) == stamp:
+        report.unchanged += len(old_ids)
+        written_ids.update(dict.fromkeys(old_ids, source))
+        return
+    try:
+        parsed = read_documents(path, doc_id=_doc_id(root, path), field_map=field_map, max_bytes=max_bytes)
+    except DocumentError as exc:
+        report.failed.append(Problem(exc.path, exc.reason))
+        return
+    report.failed.extend(Problem(source, e) for e in parsed.errors)
+    report.warnings.extend(Problem(source, m) for m in parsed.warnings)
+    writer = get_writer()
+    if old_ids:
+        writer.delete_by_term("source", source)
+    new_ids: set[str] = set()
+    for doc in parsed.documents:
+        other = written_ids.get(doc.id)
+        if other is not None and other != source:
+            report.failed.append(Problem(source, f"document id {doc.id!r} is already used by {other}"))
+            continue
+        written_ids[doc.id] = source
+        new_ids.add(doc.id)
+        writer.update_document(**to_fields(doc, stamp=stamp))
+        if doc.id in known.ids:
+            report.updated += 1
+        else:
+            report.added += 1
+    report.removed += len(old_ids - new_ids)

@@ -1,0 +1,62 @@
+"""Converting between `Document` and the index's fields, both ways."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Mapping
+
+from .dates import parse_datetime
+from .document import Document
+
+_TEXT_FIELDS = ("title", "headline", "issuer", "label", "place", "city", "country", "wire",
+                "dateline", "url", "language", "description", "contact", "copyright", "format")  # fmt: skip
+
+
+def index_date(doc: Document) -> datetime | None:
+    """The value of the sortable ``date`` field: the local publication time, else the calendar day."""
+    if doc.published is not None and (doc.date is None or doc.published.date() == doc.date):
+        return doc.published.replace(tzinfo=None)
+    if doc.date is not None:
+        return datetime(doc.date.year, doc.date.month, doc.date.day)
+    return None
+
+
+def to_fields(doc: Document, *, stamp: str | None = None) -> dict[str, Any]:
+    """The fields to write for ``doc``; unset fields are left out."""
+    fields: dict[str, Any] = {"id": doc.id, "body": doc.body}
+    for name in _TEXT_FIELDS:
+        value = getattr(doc, name)
+        if value:
+            fields[name] = value
+    if doc.source:
+        fields["source"] = doc.source
+    if stamp:
+        fields["stamp"] = stamp
+    if doc.issuer:
+        fields["issuer_key"] = doc.issuer
+    if doc.wire:
+        fields["wire_key"] = doc.wire
+    if doc.language:
+        fields["language"] = doc.language.lower()
+    if (when := index_date(doc)) is not None:
+        fields["date"] = when
+    if doc.published is not None:
+        fields["published"] = doc.published.isoformat()
+    return fields
+
+
+def from_stored(stored: Mapping[str, Any]) -> Document:
+    """Rebuild a `Document` from an index hit's stored fields."""
+    doc = Document(id=stored["id"], body=stored.get("body", ""), source=stored.get("source"))
+    for name in _TEXT_FIELDS:
+        if name in stored:
+            setattr(doc, name, stored[name])
+    if isinstance(stored.get("published"), str):
+        published = parse_datetime(stored["published"])
+        doc.published = published if isinstance(published, datetime) else None
+    when = stored.get("date")
+    if isinstance(when, datetime):
+        doc.date = when.date()
+    elif isinstance(when, date):
+        doc.date = when
+    return doc

@@ -1,0 +1,93 @@
+"""Where an index lives, and opening or creating it with a schema-version check.
+
+A Whoosh index stores its schema with pickle: an index directory is trusted data. Never open
+one from an untrusted source.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import IncompatibleIndexError, IndexNotFoundError
+from .schema import SCHEMA_VERSION, build_schema
+
+if TYPE_CHECKING:
+    from whoosh.index import FileIndex
+
+#: Environment variable naming the index directory; the default is `DEFAULT_INDEX_DIR`.
+INDEX_ENV = "DATELINE_INDEX"
+DEFAULT_INDEX_DIR = ".dateline"
+META_FILE = "dateline.json"
+
+
+def resolve_index_path(path: str | os.PathLike[str] | None = None) -> Path:
+    """``path`` if given, else ``$DATELINE_INDEX``, else ``.dateline`` in the current directory."""
+    if path is not None and os.fspath(path):
+        return Path(path)
+    return Path(os.environ.get(INDEX_ENV) or DEFAULT_INDEX_DIR)
+
+
+def index_exists(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` holds a dateline index (of any version)."""
+    return (Path(path) / META_FILE).is_file()
+
+
+def read_meta(path: str | os.PathLike[str]) -> dict:
+    """The index's own metadata (schema version); ``{}`` when unreadable."""
+    try:
+        return json.loads((Path(path) / META_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def open_index(path: str | os.PathLike[str]) -> "FileIndex":
+    """Open an existing index, checking that its schema is the one this version writes."""
+    from whoosh import index as whoosh_index
+
+    path = Path(path)
+    if not index_exists(path):
+        raise IndexNotFoundError(f"no dateline index at {path}")
+    version = read_meta(path).get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise IncompatibleIndexError(
+            f"the index at {path} has schema version {version}, this dateline needs "
+            f"{SCHEMA_VERSION}; rebuild it (dateline index --rebuild PATH...)"
+        )
+    try:
+        return whoosh_index.open_dir(str(path))
+    except whoosh_index.EmptyIndexError:
+        raise IndexNotFoundError(f"no dateline index at {path} (the directory holds no index files)") from None
+    except (AttributeError, ImportError, EOFError, ValueError, TypeError) as exc:
+        # The pickled schema names classes this version does not have.
+        raise IncompatibleIndexError(f"cannot read the index at {path} ({exc}); rebuild it") from None
+
+
+def create_index(path: str | os.PathLike[str]) -> "FileIndex":
+    """Create an empty index at ``path`` (the directory may exist but must not hold an index)."""
+    from whoosh import index as whoosh_index
+
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    ix = whoosh_index.create_in(str(path), build_schema())
+    meta = {"schema_version": SCHEMA_VERSION, "format": "dateline"}
+    (path / META_FILE).write_text(json.dumps(meta) + "\n", "utf-8")
+    return ix
+
+
+def swap_in(new: Path, target: Path) -> None:
+    """Replace the index at ``target`` by the one built at ``new``; the old one is removed after."""
+    old = target.with_name(target.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def disk_size(path: str | os.PathLike[str]) -> int:
+    """Bytes the index directory takes on disk."""
+    return sum(p.stat().st_size for p in Path(path).iterdir() if p.is_file())

@@ -1,0 +1,220 @@
+"""The ``dateline`` command: a thin Click layer over `indexer` and `search`.
+
+Exit status: 0 success; 1 no hits (search) or some documents failed (index); 2 usage error,
+malformed query, missing, incompatible or locked index; 3 internal error (a bug).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+
+from indexer.store import DEFAULT_INDEX_DIR, INDEX_ENV
+
+EXIT_OK, EXIT_NONE, EXIT_ERROR, EXIT_BUG = 0, 1, 2, 3
+
+index_option = click.option(
+    "--index", "index_dir", envvar=INDEX_ENV, default=DEFAULT_INDEX_DIR, show_default=True,
+    type=click.Path(file_okay=False), help=f"Index directory (also from ${INDEX_ENV}).",
+)  # fmt: skip
+
+
+def fail(message: str, status: int = EXIT_ERROR) -> "click.exceptions.Exit":
+    click.echo(f"dateline: {message}", err=True)
+    return click.exceptions.Exit(status)
+
+
+class _Group(click.Group):
+    """Turns dateline's typed errors into one line on stderr and a documented exit status."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from indexer.errors import DatelineError, IndexNotFoundError
+
+        try:
+            return super().invoke(ctx)
+        except IndexNotFoundError as exc:
+            raise fail(f"{exc} (create it with: dateline index PATH)") from None
+        except DatelineError as exc:
+            raise fail(str(exc)) from None
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+            raise
+        except BrokenPipeError:
+            sys.stderr.close()  # output piped into `head`: not an error
+            raise click.exceptions.Exit(EXIT_OK) from None
+        except Exception as exc:
+            if os.environ.get("DATELINE_DEBUG"):
+                raise
+            raise fail(f"internal error: {type(exc).__name__}: {exc} (set DATELINE_DEBUG=1 for details)", EXIT_BUG) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="dateline")
+def main() -> None:
+    """Index a folder of news articles and press releases, then search it.
+
+    \b
+      dateline index corpus/
+      dateline search '"armed forces" mali'
+      dateline search 'solar OR wind' --since 2025-06-01 --format json
+    """
+
+
+def _parse_map(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
+    from indexer.document import DOCUMENT_FIELDS
+
+    mapping: dict[str, str] = {}
+    for item in values:
+        key, sep, field = item.partition("=")
+        if not sep or not key or field not in DOCUMENT_FIELDS:
+            raise click.BadParameter(f"{item!r}: use KEY=FIELD, FIELD one of {', '.join(DOCUMENT_FIELDS)}")
+        mapping[key] = field
+    return mapping
+
+
+class _Progress:
+    """A progress bar on a terminal; silence otherwise."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+
+    def start(self, total: int) -> None:
+        if sys.stderr.isatty() and total:
+            self.bar = click.progressbar(length=total, label="indexing", file=sys.stderr)
+            self.bar.__enter__()
+
+    def step(self, _path: object) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@index_option
+@click.option("--prune", is_flag=True,
+              help="Also remove documents whose files are not under any PATH given now.")
+@click.option("--rebuild", is_flag=True,
+              help="Build a fresh index (swapped in when complete); needed after an upgrade.")
+@click.option("--map", "field_map", multiple=True, callback=_parse_map, metavar="KEY=FIELD",
+              help="Read JSONL key KEY into FIELD (repeatable), e.g. --map headline=title.")  # fmt: skip
+def index(paths: tuple[str, ...], index_dir: str, prune: bool, rebuild: bool, field_map: dict[str, str]) -> None:
+    """Index the documents under PATHS (files or folders, recursively).
+
+    Incremental: unchanged files are skipped, changed files re-read, and documents whose file
+    is gone from under a PATH removed. Reads .txt, .md, .html and .jsonl; hidden files and
+    folders are skipped. Exit status 1 when some documents failed (listed on stderr).
+
+    \b
+      dateline index corpus/
+      dateline index --index ~/news.idx archive/2025 archive/2024
+      dateline index feed.jsonl --map headline=title --map story=body
+    """
+    from indexer import index_paths
+
+    progress = _Progress()
+    try:
+        report = index_paths(paths, index_dir, prune=prune, rebuild=rebuild, field_map=field_map,
+                             on_start=progress.start, on_file=progress.step)  # fmt: skip
+    finally:
+        progress.close()
+    for problem in report.warnings:
+        click.echo(f"dateline: warning: {problem}", err=True)
+    for problem in report.failed:
+        click.echo(f"dateline: failed: {problem}", err=True)
+    click.echo(
+        f"{report.added} added, {report.updated} updated, {report.removed} removed, "
+        f"{report.unchanged} unchanged, {len(report.failed)} failed "
+        f"in {report.seconds:.2f} s ({report.docs_per_second:.0f} docs/s) → {index_dir}"
+    )
+    if report.failed:
+        raise click.exceptions.Exit(EXIT_NONE)
+
+
+def _style(color: str) -> Any:
+    use = color == "always" or (color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    return (lambda s: click.style(s, fg="yellow", bold=True)) if use else None
+
+
+@main.command()
+@click.argument("query")
+@index_option
+@click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(min=1), help="Hits per page.")
+@click.option("--page", default=1, show_default=True, type=click.IntRange(min=1), help="Page of hits to show.")
+@click.option("--sort", type=click.Choice(["relevance", "date", "-date"]), default="relevance", show_default=True,
+              help="Rank by relevance, or by date (oldest first) or -date (newest first).")
+@click.option("--fields", metavar="F1,F2", help="Fields that bare words search [default: title,body,issuer,place].")
+@click.option("--since", metavar="DATE", help="Only documents dated on or after DATE (YYYY-MM-DD).")
+@click.option("--until", metavar="DATE", help="Only documents dated on or before DATE (inclusive).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "paths"]), default="text",
+              show_default=True, help="text for people; json, jsonl or paths (one id a line) for programs.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour matches (auto: on a terminal, unless NO_COLOR is set).")  # fmt: skip
+def search(query: str, index_dir: str, limit: int, page: int, sort: str, fields: str | None,
+           since: str | None, until: str | None, fmt: str, color: str) -> None:  # fmt: skip
+    """Search the index with QUERY; all words must match unless joined with OR.
+
+    Exit status 1 when nothing matches, 2 for a malformed query.
+
+    \b
+      dateline search '"armed forces"'
+      dateline search 'issuer:siemens solar* OR wind' --sort -date
+      dateline search 'date:[2025-06-01 TO 2025-06-30] acquisition' --format json
+    """
+    from search import Index
+
+    field_list = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
+    with Index(index_dir) as ix:
+        results = ix.search(query, limit=limit, page=page, since=since, until=until, sort=sort,  # type: ignore[arg-type]
+                            fields=field_list)  # fmt: skip
+    from .output import results_output
+
+    text = results_output(results, fmt, _style(color))
+    if text:
+        click.echo(text, color=color == "always" or None)
+    if results.total == 0:
+        raise click.exceptions.Exit(EXIT_NONE)
+
+
+@main.command()
+@click.argument("doc_id", metavar="ID")
+@index_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def show(doc_id: str, index_dir: str, fmt: str) -> None:
+    """Print one stored document, by the ID that search prints.
+
+    \b
+      dateline show prnewswire-fama-2025-06-06.txt
+      dateline search mali --format paths | head -1 | xargs dateline show
+    """
+    from search import Index
+
+    from .output import document_text, to_json
+
+    with Index(index_dir) as ix:
+        doc = ix.get(doc_id)
+    click.echo(to_json(doc.to_dict()) if fmt == "json" else document_text(doc))
+
+
+@main.command()
+@index_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def stats(index_dir: str, fmt: str) -> None:
+    """Summarise the index: documents, date range, wires, top issuers, fields, size.
+
+    \b
+      dateline stats
+      dateline stats --index ~/news.idx --format json
+    """
+    from search import Index
+
+    from .output import stats_text, to_json
+
+    with Index(index_dir) as ix:
+        summary = ix.stats()
+    click.echo(to_json(summary.to_dict()) if fmt == "json" else stats_text(summary))

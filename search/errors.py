@@ -1,0 +1,16 @@
+"""Errors of the search side; all are `DatelineError`s, so one ``except`` catches everything."""
+
+from __future__ import annotations
+
+from indexer.errors import DatelineError
+
+
+class QueryError(DatelineError):
+    """The query text (or a date bound, a field list, a sort order) is malformed."""
+
+
+class DocumentNotFoundError(DatelineError, KeyError):
+    """No document with that id is in the index."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""

@@ -1,0 +1,101 @@
+"""Rendering results, documents and stats as text or JSON for the command line."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+from indexer.document import Document
+
+from .results import Hit, Results, Snippet
+from .stats import Stats
+
+FORMATS = ("text", "json", "jsonl", "paths")
+
+
+def to_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def mark(snippet: Snippet, style: Callable[[str], str] | None) -> str:
+    """The snippet with matches coloured by ``style``, or in ``[brackets]`` without colour."""
+    if style is None:
+        return snippet.marked("[", "]")
+    out, last = [], 0
+    for start, end in snippet.spans:
+        out += [snippet.text[last:start], style(snippet.text[start:end])]
+        last = end
+    out.append(snippet.text[last:])
+    return "".join(out)
+
+
+def _hit_text(hit: Hit, style: Callable[[str], str] | None) -> str:
+    doc = hit.document
+    score = f"{hit.score:.3f}" if hit.score is not None else "-"
+    head = "  ".join(x for x in (f"{hit.rank}.", score, doc.date.isoformat() if doc.date else "", doc.issuer or "") if x)
+    lines = [head, f"   {doc.title or '(untitled)'}"]
+    where = " · ".join(x for x in (doc.place, doc.wire, hit.id) if x)
+    lines.append(f"   {where}")
+    if hit.snippet.text:
+        lines.append(f"   {mark(hit.snippet, style)}")
+    return "\n".join(lines)
+
+
+def results_text(results: Results, style: Callable[[str], str] | None = None) -> str:
+    """Human-readable hits followed by a one-line summary."""
+    blocks = [_hit_text(hit, style) for hit in results.hits]
+    noun = "hit" if results.total == 1 else "hits"
+    summary = f"{results.total} {noun} in {results.elapsed_ms:.0f} ms"
+    if results.hits:
+        summary += f", showing {results.hits[0].rank}–{results.hits[-1].rank}"
+    elif results.total:
+        summary += f", none on page {results.page} of {results.pages}"
+    return "\n\n".join(blocks + [summary])
+
+
+def results_output(results: Results, fmt: str, style: Callable[[str], str] | None = None) -> str:
+    if fmt == "json":
+        return to_json(results.to_dict())
+    if fmt == "jsonl":
+        return "\n".join(to_json(hit.to_dict()) for hit in results.hits)
+    if fmt == "paths":
+        return "\n".join(hit.id for hit in results.hits)
+    return results_text(results, style)
+
+
+def document_text(doc: Document) -> str:
+    fields = doc.to_dict()
+    body = fields.pop("body", "")
+    width = max(len(k) for k in fields)
+    head = "\n".join(f"{k + ':':<{width + 1}} {v}".replace("\n", "\n" + " " * (width + 2)) for k, v in fields.items())
+    return f"{head}\n\n{body}"
+
+
+def _human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} B"
+
+
+def stats_text(stats: Stats) -> str:
+    def counts(pairs: list[tuple[str, int]]) -> str:
+        return "\n".join(f"  {n:>7}  {k}" for k, n in pairs) or "  (none)"
+
+    span = f"{stats.first_date} … {stats.last_date}" if stats.first_date else "(no dates)"
+    return "\n".join(
+        [
+            f"index:      {stats.path} ({_human_size(stats.size_bytes)} on disk)",
+            f"documents:  {stats.documents}",
+            f"dates:      {span}",
+            "wires:",
+            counts(stats.wires),
+            "top issuers:",
+            counts(stats.issuers),
+            "formats:",
+            counts(stats.formats),
+            f"fields:     {', '.join(stats.fields)}",
+        ]
+    )

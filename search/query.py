@@ -1,0 +1,91 @@
+"""From the user's query text to a Whoosh query: fields, boosts, AND by default, dates, errors."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Mapping, Sequence
+
+from whoosh import query as wq
+from whoosh.fields import Schema
+from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldParser
+
+from indexer.schema import DEFAULT_BOOSTS, DEFAULT_FIELDS
+
+from .errors import QueryError
+
+#: Fields a query may name in ``field:term`` (the rest of the schema is bookkeeping).
+QUERY_FIELDS: tuple[str, ...] = (
+    "title", "body", "issuer", "place", "city", "country", "wire", "label", "language",
+    "description", "contact", "date", "url", "id", "format",
+)  # fmt: skip
+
+
+def check_fields(fields: Sequence[str]) -> tuple[str, ...]:
+    """Validate a ``--fields`` list against the searchable text fields."""
+    unknown = [f for f in fields if f not in QUERY_FIELDS or f == "date"]
+    if unknown or not fields:
+        raise QueryError(
+            f"unknown field {', '.join(unknown) or '(none given)'}; choose from {', '.join(QUERY_FIELDS[:-4])}"
+        )
+    return tuple(fields)
+
+
+def make_parser(schema: Schema, fields: Sequence[str] = DEFAULT_FIELDS,
+                boosts: Mapping[str, float] | None = None) -> MultifieldParser:  # fmt: skip
+    """A parser over ``fields`` with the given boosts; bare words are ANDed."""
+    boosts = {**DEFAULT_BOOSTS, **(boosts or {})}
+    parser = MultifieldParser(list(fields), schema, fieldboosts={f: boosts.get(f, 1.0) for f in fields},
+                              group=AndGroup)  # fmt: skip
+    parser.add_plugin(FuzzyTermPlugin())
+    return parser
+
+
+def _errors(q: wq.Query) -> list[str]:
+    error = getattr(q, "error", None)  # Whoosh marks a failed part with an ``error`` attribute
+    found = [str(error)] if error else []
+    for child in q.children():
+        found += _errors(child)
+    return found
+
+
+def _unknown_fields(text: str, schema: Schema) -> list[str]:
+    import re
+
+    names = re.findall(r"(?:^|[\s(])([A-Za-z_]\w*):(?=\S)", text)
+    return [n for n in names if n not in QUERY_FIELDS and not n.startswith("http")]
+
+
+def parse_query(parser: MultifieldParser, text: str) -> wq.Query:
+    """Parse ``text``; raise `QueryError` naming the query and what is wrong."""
+    if not text.strip():
+        raise QueryError("empty query")
+    unknown = _unknown_fields(text, parser.schema)
+    if unknown:
+        raise QueryError(f"query {text!r}: unknown field {unknown[0]!r}; fields: {', '.join(QUERY_FIELDS)}")
+    try:
+        q = parser.parse(text)
+    except Exception as exc:  # Whoosh's parser raises bare Exceptions from field parsers
+        raise QueryError(f"query {text!r}: {exc}") from None
+    problems = _errors(q)
+    if problems:
+        raise QueryError(f"query {text!r}: {problems[0]}")
+    return q
+
+
+def _bound(value: str | date | None) -> str | None:
+    if value is None or isinstance(value, str):
+        return value or None
+    if isinstance(value, datetime):
+        return value.strftime("%Y%m%d%H%M%S")
+    return value.isoformat()
+
+
+def date_filter(schema: Schema, since: str | date | None, until: str | date | None) -> wq.Query | None:
+    """A query on ``date`` for ``since`` … ``until`` (both inclusive, whole days); ``None`` for no bounds."""
+    start, end = _bound(since), _bound(until)
+    if start is None and end is None:
+        return None
+    try:
+        return schema["date"].parse_range("date", start, end, False, False)
+    except Exception as exc:
+        raise QueryError(f"date bound {start or end!r} is not a date: {exc}") from None

@@ -1,0 +1,70 @@
+"""The public result types of a search: `Results` holding `Hit`s, each with a `Snippet`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from indexer.document import Document
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A short passage of the body; ``spans`` are (start, end) offsets of matched terms in ``text``."""
+
+    text: str
+    spans: tuple[tuple[int, int], ...] = ()
+
+    def marked(self, before: str = "[", after: str = "]") -> str:
+        """The text with each matched span wrapped in ``before`` … ``after``."""
+        out, last = [], 0
+        for start, end in self.spans:
+            out += [self.text[last:start], before, self.text[start:end], after]
+            last = end
+        out.append(self.text[last:])
+        return "".join(out)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked document. ``score`` is ``None`` when results are sorted by date."""
+
+    rank: int
+    id: str
+    score: float | None
+    document: Document
+    snippet: Snippet
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: rank, id, score, every stored field, snippet and highlight offsets."""
+        out: dict[str, Any] = {"rank": self.rank, "id": self.id, "score": self.score}
+        out.update(self.document.to_dict())
+        out["snippet"] = self.snippet.text
+        out["highlights"] = [list(span) for span in self.snippet.spans]
+        return out
+
+
+@dataclass(frozen=True)
+class Results:
+    """One page of hits for a query; ``total`` counts all matching documents."""
+
+    query: str
+    total: int
+    page: int
+    limit: int
+    elapsed_ms: float
+    hits: list[Hit] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return -(-self.total // self.limit) if self.limit else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "elapsed_ms": round(self.elapsed_ms, 3),
+            "page": self.page,
+            "limit": self.limit,
+            "hits": [hit.to_dict() for hit in self.hits],
+        }

@@ -1,0 +1,71 @@
+"""Snippets: the best passages of a hit's body with the matched terms located.
+
+Whoosh's highlighter picks and scores the fragments; a formatter marks matches with private-use
+characters, which are then turned into offsets so callers choose their own markup (colour, HTML).
+"""
+
+from __future__ import annotations
+
+import re
+
+from whoosh import highlight
+
+from .results import Snippet
+
+_OPEN, _CLOSE = "\ue000", "\ue001"
+SNIPPET_CHARS = 240
+ELLIPSIS = "…"
+
+
+class _MarkFormatter(highlight.Formatter):
+    def format_token(self, text, token, replace=False):  # type: ignore[no-untyped-def]
+        return _OPEN + highlight.get_text(text, token, replace) + _CLOSE
+
+    def format(self, fragments, replace=False):  # type: ignore[no-untyped-def]
+        if not fragments:
+            return ""
+        inner = f" {ELLIPSIS} ".join(self.format_fragment(f, replace).strip() for f in fragments)
+        head = ELLIPSIS if fragments[0].startchar > 0 else ""
+        tail = ELLIPSIS if fragments[-1].endchar < len(fragments[-1].text.rstrip()) else ""
+        return head + inner + tail
+
+
+def configure(results) -> None:  # type: ignore[no-untyped-def]
+    """Set up a Whoosh ``Results`` object to produce our snippets."""
+    results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70)
+    results.formatter = _MarkFormatter()
+
+
+def to_snippet(marked: str) -> Snippet:
+    """Turn text with private-use marks into a `Snippet`, collapsing whitespace."""
+    marked = re.sub(r"\s+", " ", marked).strip()
+    text, spans, start = [], [], None
+    length = 0
+    for char in marked:
+        if char == _OPEN:
+            start = length
+        elif char == _CLOSE:
+            if start is not None:
+                spans.append((start, length))
+            start = None
+        else:
+            text.append(char)
+            length += 1
+    return Snippet("".join(text), tuple(spans))
+
+
+def lead(body: str, limit: int = SNIPPET_CHARS) -> Snippet:
+    """The opening of ``body``, cut at a word boundary: the snippet when no body term matched."""
+    text = re.sub(r"\s+", " ", body).strip()
+    if len(text) <= limit:
+        return Snippet(text)
+    cut = text.rfind(" ", 0, limit)
+    return Snippet(text[: cut if cut > 0 else limit] + ELLIPSIS)
+
+
+def snippet_for(hit, fieldname: str = "body") -> Snippet:  # type: ignore[no-untyped-def]
+    """The snippet of one Whoosh hit (its results must have been `configure`d)."""
+    marked = hit.highlights(fieldname, top=2)
+    if marked and _OPEN in marked:
+        return to_snippet(marked)
+    return lead(hit.get(fieldname, ""))

@@ -1,0 +1,80 @@
+"""What an index holds, in numbers: counts, date range, top issuers and wires, size."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from indexer.store import disk_size
+
+TOP = 10
+
+
+@dataclass(frozen=True)
+class Stats:
+    """A summary of one index."""
+
+    path: str
+    documents: int
+    first_date: date | None
+    last_date: date | None
+    issuers: list[tuple[str, int]] = field(default_factory=list)
+    wires: list[tuple[str, int]] = field(default_factory=list)
+    formats: list[tuple[str, int]] = field(default_factory=list)
+    fields: list[str] = field(default_factory=list)
+    size_bytes: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "documents": self.documents,
+            "first_date": self.first_date.isoformat() if self.first_date else None,
+            "last_date": self.last_date.isoformat() if self.last_date else None,
+            "issuers": [{"issuer": k, "count": n} for k, n in self.issuers],
+            "wires": [{"wire": k, "count": n} for k, n in self.wires],
+            "formats": [{"format": k, "count": n} for k, n in self.formats],
+            "fields": self.fields,
+            "size_bytes": self.size_bytes,
+        }
+
+
+def compute_stats(reader, path: Path, schema) -> Stats:  # type: ignore[no-untyped-def]
+    """Read the columns of every live document once; stored fields are not loaded."""
+    issuers: Counter[str] = Counter()
+    wires: Counter[str] = Counter()
+    formats: Counter[str] = Counter()
+    dates: list[datetime] = []
+    if reader.doc_count():
+        issuer_col = reader.column_reader("issuer_key")
+        wire_col = reader.column_reader("wire_key")
+        date_col = reader.column_reader("date")
+        # `format` is not a column; its terms' document counts are exact for live documents
+        # only after merges, so count it from postings of live docs.
+        for docnum in reader.all_doc_ids():
+            if issuer := issuer_col[docnum]:
+                issuers[issuer] += 1
+            if wire := wire_col[docnum]:
+                wires[wire] += 1
+            when = date_col[docnum]
+            if isinstance(when, datetime) and when.year > 1900:
+                dates.append(when)
+        for term in reader.lexicon("format"):
+            name = term.decode() if isinstance(term, bytes) else term
+            live = sum(1 for d in reader.postings("format", term).all_ids() if not reader.is_deleted(d))
+            if live:
+                formats[name] = live
+    stored = [name for name in schema.names() if schema[name].stored]
+    return Stats(
+        path=str(path),
+        documents=reader.doc_count(),
+        first_date=min(dates).date() if dates else None,
+        last_date=max(dates).date() if dates else None,
+        issuers=issuers.most_common(TOP),
+        wires=wires.most_common(TOP),
+        formats=sorted(formats.items(), key=lambda kv: (-kv[1], kv[0])),
+        fields=stored,
+        size_bytes=disk_size(path),
+    )
