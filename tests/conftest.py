@@ -1,0 +1,63 @@
+"""Shared fixtures: the sample corpus, a session-wide index of it, and an isolated index location."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+SEED_NAME = "prnewswire-fama-2025-06-06.txt"
+SHARED = ROOT.parent / "shared"
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared, or skip the test where that folder is absent (a user's clone)."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent: the shared test data is only on the project's machines")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def isolated_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point $DATELINE_INDEX into tmp_path so no test touches a real index; NO_COLOR unset."""
+    path = tmp_path / "default-index"
+    monkeypatch.setenv("DATELINE_INDEX", str(path))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("DATELINE_DEBUG", raising=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample corpus indexed once per session; tests must only read it."""
+    from indexer import index_paths
+
+    path = tmp_path_factory.mktemp("corpus") / "index"
+    report = index_paths([CORPUS], path)
+    assert not report.failed, report.failed
+    return path
+
+
+@pytest.fixture(scope="session")
+def corpus_ix(corpus_index: Path):
+    from search import Index
+
+    with Index(corpus_index) as ix:
+        yield ix
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A writable copy of the sample corpus, for tests that edit, add or delete files."""
+    dest = tmp_path / "corpus"
+    shutil.copytree(CORPUS, dest)
+    return dest
+
+
+@pytest.fixture
+def seed_file() -> Path:
+    return CORPUS / SEED_NAME

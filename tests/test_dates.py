@@ -1,0 +1,42 @@
+from datetime import date, datetime
+
+import pytest
+
+from indexer.dates import BERLIN, parse_date, parse_datetime, parse_portal_timestamp
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2025-06-06", date(2025, 6, 6)),
+        ("06.06.2025", date(2025, 6, 6)),
+        ("6.6.2025", date(2025, 6, 6)),
+        ("June 6, 2025", date(2025, 6, 6)),
+        ("Jun. 6, 2025", date(2025, 6, 6)),
+        ("Sept. 30, 2025", date(2025, 9, 30)),
+        ("6. Juni 2025", date(2025, 6, 6)),
+        ("3. März 2025", date(2025, 3, 3)),
+        ("6 June 2025", date(2025, 6, 6)),
+    ],
+)
+def test_parse_date(text, expected):
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["31.02.2025", "2025-13-01", "Juneteenth 6, 2025", "", "yesterday"])
+def test_impossible_or_unknown_dates_are_none(text):
+    assert parse_date(text) is None
+
+
+def test_portal_timestamp_is_berlin_time():
+    stamp = parse_portal_timestamp("06.06.2025 13:18 Uhr")
+    assert stamp == datetime(2025, 6, 6, 13, 18, tzinfo=BERLIN)
+    assert stamp.utcoffset().total_seconds() == 7200  # summer time
+    assert parse_portal_timestamp("06.01.2025 13:18 Uhr").utcoffset().total_seconds() == 3600
+
+
+def test_parse_datetime_iso_and_naive():
+    assert parse_datetime("2025-06-12T09:30:00+02:00").isoformat() == "2025-06-12T09:30:00+02:00"
+    assert parse_datetime("2025-06-12T09:30:00Z").utcoffset().total_seconds() == 0
+    assert parse_datetime("2025-06-12") == date(2025, 6, 12)
+    assert parse_datetime("2025-06-12 09:30").tzinfo is BERLIN
