@@ -12,7 +12,7 @@ URL_LINES = tuple(
     re.compile(p, re.IGNORECASE)
     for p in (
         rf"^Cision View original content(?: to download multimedia)?:\s*(?P<url>{_URL})\s*$",
-        rf"^View source version on [\w.]+:\s*(?P<url>{_URL})\s*$",
+        rf"^View\b[^:]{{0,60}}\bon [\w.]+:\s*(?P<url>{_URL})\s*$",  # "View source version on businesswire.com:"
         rf"^(?:Source|Quelle|Original-?Content|Link):?\s*(?P<url>{_URL})\s*$",
         rf"^(?P<url>{_URL})\s*$",
     )
@@ -26,7 +26,10 @@ CONTACT_HEADING = re.compile(
     re.IGNORECASE,
 )
 #: Wire footer lines dropped from the body (they name the wire, not the story).
-FOOTER = re.compile(r"^(?:SOURCE\s+\S.*|Ende der Mitteilung.*|Sprache:\s*\w+)$")
+FOOTER = re.compile(
+    r"^(?:SOURCE\s+\S.*|Ende der Mitteilung.*|Sprache:\s*\w+|"
+    r"Original-?(?:Content|inhalt) von:?\s.*(?:news aktuell|übermittelt).*)$"
+)
 
 
 @dataclass

@@ -41,7 +41,7 @@ WIRES: tuple[Wire, ...] = (
     _wire("Reuters", rf"^{_PLACE}(?:,\s+(?P<date>{_MONTH_DAY}))?\s*\(Reuters\)\s*{_DASH}\s*"),
     _wire("AP", rf"^{_PLACE}\s*\(AP\)\s*{_DASH}\s*"),
     # A German release's own dateline: "München, 6. Juni 2025 –"
-    _wire("", rf"^(?P<place>[A-ZÄÖÜ][\w .'-]{{1,40}}),\s+(?P<date>{ANY_DATE})\s*[-–—]\s+"),
+    _wire("", rf"^(?P<place>[A-ZÄÖÜ][\w .'-]{{1,40}}),\s+(?P<date>{ANY_DATE})\s*{_DASH}\s+"),
 )
 
 

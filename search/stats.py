@@ -51,15 +51,18 @@ def compute_stats(reader, path: Path, schema) -> Stats:  # type: ignore[no-untyp
         issuer_col = reader.column_reader("issuer_key")
         wire_col = reader.column_reader("wire_key")
         date_col = reader.column_reader("date")
-        # `format` is not a column; its terms' document counts are exact for live documents
-        # only after merges, so count it from postings of live docs.
+        # `format` is not a column; term document counts include deleted documents until a
+        # merge, so count live postings.
         for docnum in reader.all_doc_ids():
             if issuer := issuer_col[docnum]:
                 issuers[issuer] += 1
             if wire := wire_col[docnum]:
                 wires[wire] += 1
-            when = date_col[docnum]
-            if isinstance(when, datetime) and when.year > 1900:
+            try:
+                when = date_col[docnum]
+            except (OverflowError, ValueError):
+                continue  # no date: the column holds an out-of-range default
+            if isinstance(when, datetime):
                 dates.append(when)
         for term in reader.lexicon("format"):
             name = term.decode() if isinstance(term, bytes) else term

@@ -26,17 +26,14 @@ def ids_in(index: Path) -> set[str]:
 
 
 def corpus_files(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in {".txt", ".md", ".html", ".jsonl"}
-                  and p.name != "README.md")  # fmt: skip
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in {".txt", ".md", ".html", ".jsonl"})
 
 
 def test_first_run_adds_every_document(corpus_copy, tmp_path):
     report = index_paths([corpus_copy], tmp_path / "ix")
     jsonl_docs = sum(len(p.read_text("utf-8").splitlines()) for p in corpus_copy.rglob("*.jsonl"))
     other_files = [p for p in corpus_files(corpus_copy) if p.suffix != ".jsonl"]
-    # corpus/README.md is a document too: a Markdown file in the archive.
-    readmes = list(corpus_copy.rglob("README.md"))
-    assert report.added == len(other_files) + len(readmes) + jsonl_docs
+    assert report.added == len(other_files) + jsonl_docs
     assert (report.updated, report.removed, report.unchanged, report.failed) == (0, 0, 0, [])
     assert len(ids_in(tmp_path / "ix")) == report.added
 

@@ -27,6 +27,8 @@ class _PageReader(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.title = ""
+        self.h1 = ""
+        self.in_h1 = False
         self.meta: dict[str, str] = {}
         self.lang: str | None = None
         self.stack: list[str] = []
@@ -47,6 +49,8 @@ class _PageReader(HTMLParser):
                 self.meta.setdefault(key, a["content"])
         elif tag == "title":
             self.in_title = True
+        elif tag == "h1" and not self.h1:
+            self.in_h1 = True
         if tag in _VOID:
             self._newline(tag)
             return
@@ -61,6 +65,8 @@ class _PageReader(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "title":
             self.in_title = False
+        elif tag == "h1":
+            self.in_h1 = False
         if tag in self.stack:
             while self.stack:
                 top = self.stack.pop()
@@ -75,6 +81,8 @@ class _PageReader(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.in_title:
             self.title += data
+        if self.in_h1:
+            self.h1 += data
         if self.hidden:
             return
         self.parts.append(data)
@@ -94,12 +102,15 @@ def _render(parts: list[str]) -> str:
 
 
 def parse_html(text: str, doc: Document) -> Document:
-    """Fill ``doc`` from an HTML page; the text of ``<article>``/``<main>`` wins when present."""
+    """Fill ``doc`` from an HTML page; the text of ``<article>``/``<main>`` wins when present.
+
+    The title is the first ``<h1>`` (pages suffix ``<title>`` with the site's name), else ``<title>``.
+    """
     doc.format = "html"
     reader = _PageReader()
     reader.feed(text)
     reader.close()
-    doc.title = re.sub(r"\s+", " ", reader.title).strip() or None
+    doc.title = re.sub(r"\s+", " ", reader.h1 or reader.title).strip() or None
     doc.language = reader.lang
     doc.description = (reader.meta.get("description") or reader.meta.get("og:description") or "").strip() or None
     for key in _DATE_META:

@@ -13,6 +13,14 @@ from .mapping import apply_record
 _FRONT = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _HEADING = re.compile(r"^#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
 _SETEXT = re.compile(r"^(?:=+|-+)\s*$")
+# Inline Markdown reduced to its text, so that a bold dateline is still recognised.
+_INLINE = (
+    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links and images
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strong
+    (re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])"), r"\2"),  # emphasis
+    (re.compile(r"`([^`]*)`"), r"\1"),  # code
+    (re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?)", re.MULTILINE), ""),  # headings, quotes
+)
 
 
 def parse_markdown(text: str, doc: Document) -> Document:
@@ -34,12 +42,19 @@ def parse_markdown(text: str, doc: Document) -> Document:
         text = text[front.end() :]
     lines = text.strip().split("\n")
     if lines and (m := _HEADING.match(lines[0])):
-        doc.title = doc.title or m["text"]
+        doc.title = doc.title or plain_text(m["text"])
         lines = lines[1:]
     elif len(lines) > 1 and _SETEXT.match(lines[1]) and lines[0].strip():
         doc.title = doc.title or lines[0].strip()
         lines = lines[2:]
-    return apply_story(doc, "\n".join(lines).strip())
+    return apply_story(doc, plain_text("\n".join(lines)).strip())
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown with its inline markup removed (links keep their text)."""
+    for pattern, repl in _INLINE:
+        markdown = pattern.sub(repl, markdown)
+    return markdown
 
 
 def _first_line(exc: Exception) -> str:

@@ -17,6 +17,7 @@ from ..dates import parse_date, parse_portal_timestamp
 from ..document import Document
 from ..story import apply_story
 
+_STAMP_SHAPE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4},?\s+\d{1,2}:\d{2}")
 _HEADER = re.compile(r"^date\s+(?P<date>\S+)(?:\s+(?P<label>.+))?$")
 # "Issuer: Headline" — the issuer is short and the headline does not start lower-case.
 _ISSUER = re.compile(r"^(?P<issuer>[^:\n]{2,160}?):\s+(?P<title>\S.*)$")
@@ -34,9 +35,13 @@ def parse_text(text: str, doc: Document) -> Document:
             doc.warnings.append(f"header date {header['date']!r} is not a valid date")
         doc.label = (header["label"] or "").strip() or None
         i = _skip_blank(lines, i + 1)
-        if i < len(lines) and (stamp := parse_portal_timestamp(lines[i])):
-            doc.published = stamp
-            doc.date = doc.date or stamp.date()
+        if i < len(lines) and _STAMP_SHAPE.match(lines[i].strip()):
+            stamp = parse_portal_timestamp(lines[i])
+            if stamp is None:
+                doc.warnings.append(f"timestamp {lines[i].strip()!r} is not a valid time")
+            else:
+                doc.published = stamp
+                doc.date = doc.date or stamp.date()
             i = _skip_blank(lines, i + 1)
         if i < len(lines):
             _set_title(doc, lines[i].strip(), split_issuer=True)

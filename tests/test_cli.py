@@ -1,0 +1,189 @@
+"""The `dateline` command through Click's CliRunner, plus a few runs of the installed script."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import CORPUS, ROOT, SEED_NAME
+from search.cli import main
+
+HIT_KEYS = {"rank", "id", "score", "snippet", "highlights", "title", "issuer", "date", "body"}
+
+
+@pytest.fixture
+def run():
+    runner = CliRunner()
+
+    def invoke(*args: str, index: Path | None = None):
+        argv = list(args) + (["--index", str(index)] if index else [])
+        return runner.invoke(main, argv, catch_exceptions=False)
+
+    return invoke
+
+
+def test_index_prints_one_summary_line_and_exits_0(run, tmp_path):
+    result = run("index", str(CORPUS), index=tmp_path / "ix")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1
+    assert " added, 0 updated, 0 removed, 0 unchanged, 0 failed in " in lines[0]
+    assert "docs/s" in lines[0]
+    again = run("index", str(CORPUS), index=tmp_path / "ix")
+    assert again.stdout.startswith("0 added, 0 updated, 0 removed, ")
+
+
+def test_index_with_failures_exits_1_and_lists_them(run, tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "good.txt").write_text("Good\n\nstory", "utf-8")
+    (docs / "bad.txt").write_bytes(b"\x00\x01\x02binary")
+    result = run("index", str(docs), index=tmp_path / "ix")
+    assert result.exit_code == 1
+    assert f"dateline: failed: {docs / 'bad.txt'}: binary file (NUL bytes)" in result.stderr
+    assert result.stdout.startswith("1 added, 0 updated, 0 removed, 0 unchanged, 1 failed")
+
+
+def test_index_uses_dateline_index_env(run, isolated_index):
+    result = run("index", str(CORPUS / SEED_NAME))
+    assert result.exit_code == 0
+    assert (isolated_index / "dateline.json").is_file()
+    assert run("search", "communique").exit_code == 0
+
+
+def test_bad_map_is_a_usage_error(run, tmp_path):
+    result = CliRunner().invoke(main, ["index", str(CORPUS), "--map", "headline"])
+    assert result.exit_code == 2
+    assert "KEY=FIELD" in result.stderr
+
+
+def test_search_text_output(run, corpus_index):
+    result = run("search", '"armed forces"', index=corpus_index)
+    assert result.exit_code == 0
+    first = result.stdout.split("\n\n")[0].splitlines()
+    assert first[0].startswith("1.  ") and "2025-06-06  General Staff of the Armed Forces of Mali (FAMa)" in first[0]
+    assert first[2].strip() == "BAMAKO, Mali · PR Newswire · prnewswire-fama-2025-06-06.txt"
+    assert "[Armed] [Forces]" in first[3]
+    assert "\x1b[" not in result.stdout  # no colour when not a terminal
+    assert result.stdout.rstrip().splitlines()[-1].startswith(tuple(f"{n} hits in" for n in range(2, 20)))
+
+
+def test_search_color_always(run, corpus_index):
+    result = run("search", "communique", "--color", "always", index=corpus_index)
+    assert "\x1b[" in result.stdout and "[communiqué]" not in result.stdout
+
+
+def test_search_json_has_the_documented_keys(run, corpus_index):
+    result = run("search", "mali", "--format", "json", "-n", "2", index=corpus_index)
+    data = json.loads(result.stdout)
+    assert set(data) == {"query", "total", "elapsed_ms", "page", "limit", "hits"}
+    assert data["query"] == "mali" and data["page"] == 1 and data["limit"] == 2
+    assert data["total"] >= len(data["hits"]) > 0
+    seed = next(h for h in data["hits"] if h["id"] == SEED_NAME)
+    assert HIT_KEYS <= set(seed)
+    assert seed["published"] == "2025-06-06T13:18:00+02:00"
+    for start, end in seed["highlights"]:
+        assert seed["snippet"][start:end].lower().startswith("mali")
+
+
+def test_search_jsonl_and_paths(run, corpus_index):
+    jsonl = run("search", '"armed forces"', "--format", "jsonl", index=corpus_index)
+    paths = run("search", '"armed forces"', "--format", "paths", index=corpus_index)
+    hits = [json.loads(line) for line in jsonl.stdout.splitlines()]
+    assert [h["id"] for h in hits] == paths.stdout.split()
+    assert paths.stdout.split()[0] == SEED_NAME
+
+
+def test_zero_hits_exit_1(run, corpus_index):
+    result = run("search", "xylophone", index=corpus_index)
+    assert result.exit_code == 1
+    assert result.stdout.strip() == "0 hits in " + result.stdout.strip().split(" in ")[1]
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("date:2025-13", "dateline: query 'date:2025-13': month must be in 1..12"),
+        ("date:soon", "dateline: query 'date:soon': 'soon' is not a date"),
+        ("nosuchfield:x", "dateline: query 'nosuchfield:x': unknown field 'nosuchfield'"),
+        ("   ", "dateline: empty query"),
+    ],
+)
+def test_malformed_query_exit_2_one_line(run, corpus_index, query, message):
+    result = run("search", query, index=corpus_index)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(message)
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+
+
+def test_missing_index_exit_2(run, tmp_path):
+    result = run("search", "mali", index=tmp_path / "none")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"dateline: no dateline index at {tmp_path / 'none'} (create it with: dateline index PATH)"
+
+
+def test_incompatible_index_exit_2(run, tmp_path):
+    run("index", str(CORPUS / SEED_NAME), index=tmp_path / "ix")
+    (tmp_path / "ix" / "dateline.json").write_text('{"schema_version": 999}', "utf-8")
+    result = run("search", "mali", index=tmp_path / "ix")
+    assert result.exit_code == 2
+    assert "schema version 999" in result.stderr and "--rebuild" in result.stderr
+
+
+def test_show_and_stats(run, corpus_index):
+    shown = run("show", SEED_NAME, index=corpus_index)
+    assert shown.exit_code == 0
+    assert "issuer:" in shown.stdout and "General Staff of the Armed Forces of Mali (FAMa)" in shown.stdout
+    doc = json.loads(run("show", SEED_NAME, "--format", "json", index=corpus_index).stdout)
+    assert doc["place"] == "BAMAKO, Mali" and doc["copyright"] == "© 2025 PR Newswire"
+    missing = run("show", "nope.txt", index=corpus_index)
+    assert missing.exit_code == 2 and "no document with id 'nope.txt'" in missing.stderr
+    stats = json.loads(run("stats", "--format", "json", index=corpus_index).stdout)
+    assert stats["documents"] > 40
+    assert {"wire": "PR Newswire", "count": stats["wires"][0]["count"]} in stats["wires"]
+    text = run("stats", index=corpus_index).stdout
+    assert f"documents:  {stats['documents']}" in text
+
+
+def _installed_dateline() -> str:
+    exe = Path(sys.executable).parent / "dateline"
+    if not exe.exists():
+        found = shutil.which("dateline")
+        if not found:
+            pytest.skip("the dateline script is not installed in this environment")
+        return found
+    return str(exe)
+
+
+@pytest.mark.slow
+def test_installed_command_end_to_end(tmp_path):
+    exe = _installed_dateline()
+    env = {**os.environ, "DATELINE_INDEX": str(tmp_path / "ix")}
+    indexed = subprocess.run([exe, "index", str(CORPUS)], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert indexed.returncode == 0, indexed.stderr
+    found = subprocess.run([exe, "search", '"armed forces"', "--format", "paths"], capture_output=True, text=True,
+                           env=env, cwd=tmp_path)  # fmt: skip
+    assert found.returncode == 0 and found.stdout.split()[0] == SEED_NAME
+    bad = subprocess.run([exe, "search", "date:[2025-99-01 TO 2025-06-30]"], capture_output=True, text=True,
+                         env=env, cwd=tmp_path)  # fmt: skip
+    assert bad.returncode == 2 and bad.stderr.startswith("dateline: query ") and "Traceback" not in bad.stderr
+    none = subprocess.run([exe, "search", "xylophone"], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert none.returncode == 1
+
+
+@pytest.mark.slow
+def test_python_dash_m_search(tmp_path):
+    env = {**os.environ, "DATELINE_INDEX": str(tmp_path / "ix")}
+    subprocess.run([sys.executable, "-m", "search", "index", str(CORPUS / SEED_NAME)], check=True, env=env,
+                   capture_output=True, cwd=ROOT)  # fmt: skip
+    shown = subprocess.run([sys.executable, "-m", "search", "show", SEED_NAME, "--format", "json"], env=env,
+                           capture_output=True, text=True, cwd=ROOT)  # fmt: skip
+    assert json.loads(shown.stdout)["wire"] == "PR Newswire"
