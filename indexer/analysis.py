@@ -9,17 +9,13 @@ from __future__ import annotations
 import unicodedata
 from typing import Iterator
 
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter
 from whoosh.analysis.acore import Token
 
 #: Words joined by ``.`` or ``,`` stay one token (``5.2``, ``1,000``, ``u.s``, ``prnewswire.co.uk``);
 #: hyphens and apostrophes split (``covid-19`` → ``covid`` ``19``, searched as a phrase).
 TOKEN_PATTERN = r"\w+(?:[.,]\w+)*"
 
-#: Deliberately short: no ``us``, ``may`` or ``will``, which are also a country, a month, a name.
-STOP_WORDS = frozenset(
-    "a an and are as at be by for from in is it of on or that the this to was were with".split()
-)
 
 
 def _fold_table() -> dict[int, str]:
@@ -57,14 +53,12 @@ class FoldFilter(Filter):
 
 
 def english_analyzer():  # -> whoosh.analysis.CompositeAnalyzer
-    """Tokenise, lower-case, fold accents, drop a few stop words, Snowball-stem (English)."""
-    return (
-        RegexTokenizer(TOKEN_PATTERN)
-        | LowercaseFilter()
-        | FoldFilter()
-        | StopFilter(stoplist=STOP_WORDS, minsize=1)
-        | StemFilter(lang="en")
-    )
+    """Tokenise, lower-case, fold accents, Snowball-stem (English).
+
+    No stop words: removing them would let ``"forces mali"`` match "Forces of Mali", and BM25's
+    IDF already gives common words little weight.
+    """
+    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | FoldFilter() | StemFilter(lang="en")
 
 
 def keyword_analyzer():  # -> whoosh.analysis.CompositeAnalyzer

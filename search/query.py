@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Mapping, Sequence
 
@@ -49,10 +50,16 @@ def _errors(q: wq.Query) -> list[str]:
 
 
 def _unknown_fields(text: str, schema: Schema) -> list[str]:
-    import re
-
     names = re.findall(r"(?:^|[\s(])([A-Za-z_]\w*):(?=\S)", text)
     return [n for n in names if n not in QUERY_FIELDS and not n.startswith("http")]
+
+
+_WORDS = re.compile(r'-?"[^"]*"(?:~\d+)?|\S+')
+
+
+def minus_to_not(text: str) -> str:
+    """``wind -solar`` → ``wind NOT solar``: a leading minus excludes a word or phrase."""
+    return _WORDS.sub(lambda m: f"NOT {m[0][1:]}" if m[0].startswith("-") and len(m[0]) > 1 else m[0], text)
 
 
 def parse_query(parser: MultifieldParser, text: str) -> wq.Query:
@@ -63,7 +70,7 @@ def parse_query(parser: MultifieldParser, text: str) -> wq.Query:
     if unknown:
         raise QueryError(f"query {text!r}: unknown field {unknown[0]!r}; fields: {', '.join(QUERY_FIELDS)}")
     try:
-        q = parser.parse(text)
+        q = parser.parse(minus_to_not(text))
     except Exception as exc:  # Whoosh's parser raises bare Exceptions from field parsers
         raise QueryError(f"query {text!r}: {exc}") from None
     problems = _errors(q)
