@@ -8,6 +8,7 @@ leaves the previous index as it was.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import time
 from collections import defaultdict
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
-from .errors import DocumentError, IndexLockedError, SourceNotFoundError
+from .errors import DocumentError, IndexLockedError, IndexNotFoundError, SourceNotFoundError
 from .parse import MAX_FILE_BYTES, read_documents
 from .records import to_fields
 from .store import create_index, index_exists, open_index, swap_in
@@ -125,6 +126,8 @@ def index_paths(
     for root in roots:
         if not root.exists():
             raise SourceNotFoundError(f"{root}: no such file or folder")
+    if not index_exists(index_dir) and index_dir.exists() and any(index_dir.iterdir()):
+        raise IndexNotFoundError(f"{index_dir} exists and is not a dateline index; refusing to write there")
     if rebuild or not index_exists(index_dir):
         index_dir.parent.mkdir(parents=True, exist_ok=True)
         build_dir = Path(tempfile.mkdtemp(prefix=index_dir.name + ".new-", dir=index_dir.parent))
@@ -133,10 +136,7 @@ def index_paths(
                           on_start, lock_timeout, max_bytes)  # fmt: skip
             swap_in(build_dir, index_dir)
         finally:
-            if build_dir.exists():
-                import shutil
-
-                shutil.rmtree(build_dir, ignore_errors=True)
+            shutil.rmtree(build_dir, ignore_errors=True)
     else:
         report = _run(open_index(index_dir), roots, index_dir, prune, field_map, on_file,
                       on_start, lock_timeout, max_bytes)  # fmt: skip
@@ -191,7 +191,7 @@ def _run(ix, roots, index_dir, prune, field_map, on_file, on_start, lock_timeout
                 continue
             if prune or _under(source, roots):
                 get_writer().delete_by_term("source", source)
-                report.removed += len(ids - set(written_ids))
+                report.removed += len(ids - written_ids.keys())
         if writer is not None:
             if report.changed:
                 writer.commit()

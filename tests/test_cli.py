@@ -187,3 +187,46 @@ def test_python_dash_m_search(tmp_path):
     shown = subprocess.run([sys.executable, "-m", "search", "show", SEED_NAME, "--format", "json"], env=env,
                            capture_output=True, text=True, cwd=ROOT)  # fmt: skip
     assert json.loads(shown.stdout)["wire"] == "PR Newswire"
+
+
+@pytest.mark.slow
+def test_progress_bar_only_on_a_terminal(tmp_path):
+    """On a real pseudo-terminal stderr gets a progress bar; piped, only the summary line is printed."""
+    import pty
+
+    exe = _installed_dateline()
+    env = {**os.environ, "DATELINE_INDEX": str(tmp_path / "ix"), "COLUMNS": "100"}
+    master, slave = pty.openpty()
+    proc = subprocess.run([exe, "index", str(CORPUS)], stdout=subprocess.PIPE, stderr=slave, env=env, cwd=tmp_path)
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    assert proc.returncode == 0
+    assert b"indexing" in shown and b"100%" in shown
+    piped = subprocess.run([exe, "index", "--rebuild", str(CORPUS)], capture_output=True, env=env, cwd=tmp_path)
+    assert piped.stderr == b"" and len(piped.stdout.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "tty, no_color, choice, coloured",
+    [(True, None, "auto", True), (True, "1", "auto", False), (False, None, "auto", False),
+     (False, None, "always", True), (True, None, "never", False)],
+)  # fmt: skip
+def test_colour_choice(monkeypatch, tty, no_color, choice, coloured):
+    from search import cli
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: tty)
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", no_color)
+    style = cli._style(choice)
+    assert (style is not None) == coloured
+    if coloured:
+        assert style("x") != "x" and "\x1b[" in style("x")

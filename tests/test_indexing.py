@@ -239,3 +239,10 @@ def test_broken_symlink_is_reported_not_fatal(tmp_path):
     report = index_paths([docs], tmp_path / "ix")
     assert report.added == 1
     assert [(Path(p.path).name, p.reason) for p in report.failed] == [("gone.txt", "No such file or directory")]
+
+
+def test_never_writes_over_a_folder_that_is_not_an_index(corpus_copy, tmp_path):
+    before = sorted(p.relative_to(corpus_copy) for p in corpus_copy.rglob("*"))
+    with pytest.raises(IndexNotFoundError, match="is not a dateline index; refusing"):
+        index_paths([corpus_copy], corpus_copy / "en")
+    assert sorted(p.relative_to(corpus_copy) for p in corpus_copy.rglob("*")) == before
