@@ -14,20 +14,19 @@ from indexer.schema import DEFAULT_BOOSTS, DEFAULT_FIELDS
 
 from .errors import QueryError
 
-#: Fields a query may name in ``field:term`` (the rest of the schema is bookkeeping).
-QUERY_FIELDS: tuple[str, ...] = (
-    "title", "body", "issuer", "place", "city", "country", "wire", "label", "language",
-    "description", "contact", "date", "url", "id", "format",
+#: Text fields that bare query words may search (``--fields``).
+TEXT_FIELDS: tuple[str, ...] = (
+    "title", "body", "issuer", "place", "city", "country", "wire", "label", "description", "contact",
 )  # fmt: skip
+#: Fields a query may name in ``field:term`` (the rest of the schema is bookkeeping).
+QUERY_FIELDS: tuple[str, ...] = TEXT_FIELDS + ("language", "date", "url", "id", "format")
 
 
 def check_fields(fields: Sequence[str]) -> tuple[str, ...]:
     """Validate a ``--fields`` list against the searchable text fields."""
-    unknown = [f for f in fields if f not in QUERY_FIELDS or f == "date"]
+    unknown = [f for f in fields if f not in TEXT_FIELDS]
     if unknown or not fields:
-        raise QueryError(
-            f"unknown field {', '.join(unknown) or '(none given)'}; choose from {', '.join(QUERY_FIELDS[:-4])}"
-        )
+        raise QueryError(f"unknown field {', '.join(unknown) or '(none given)'}; choose from {', '.join(TEXT_FIELDS)}")
     return tuple(fields)
 
 
@@ -49,7 +48,7 @@ def _errors(q: wq.Query) -> list[str]:
     return found
 
 
-def _unknown_fields(text: str, schema: Schema) -> list[str]:
+def _unknown_fields(text: str) -> list[str]:
     names = re.findall(r"(?:^|[\s(])([A-Za-z_]\w*):(?=\S)", text)
     return [n for n in names if n not in QUERY_FIELDS and not n.startswith("http")]
 
@@ -66,7 +65,7 @@ def parse_query(parser: MultifieldParser, text: str) -> wq.Query:
     """Parse ``text``; raise `QueryError` naming the query and what is wrong."""
     if not text.strip():
         raise QueryError("empty query")
-    unknown = _unknown_fields(text, parser.schema)
+    unknown = _unknown_fields(text)
     if unknown:
         raise QueryError(f"query {text!r}: unknown field {unknown[0]!r}; fields: {', '.join(QUERY_FIELDS)}")
     try:

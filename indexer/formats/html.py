@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from html.parser import HTMLParser
 
 from ..dates import parse_datetime
@@ -119,11 +120,10 @@ def parse_html(text: str, doc: Document) -> Document:
             if parsed is None:
                 doc.warnings.append(f"meta {key} {value!r} is not a date")
                 continue
-            if hasattr(parsed, "hour"):
-                doc.published = parsed  # type: ignore[assignment]
-                doc.date = parsed.date()  # type: ignore[union-attr]
+            if isinstance(parsed, datetime):
+                doc.published, doc.date = parsed, parsed.date()
             else:
-                doc.date = parsed  # type: ignore[assignment]
+                doc.date = parsed
             break
     body = _render(reader.main_parts) or _render(reader.parts)
     if doc.title and body.startswith(doc.title):
