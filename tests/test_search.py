@@ -35,7 +35,12 @@ def corpus_docs():
 
 
 def tokens(doc, field):
-    return [t.text for t in ANALYZE(getattr(doc, field) or "")]
+    return _tokens(doc.id, field)
+
+
+@cache
+def _tokens(doc_id, field):
+    return [t.text for t in ANALYZE(getattr(corpus_docs()[doc_id], field) or "")]
 
 
 def stem(word):
