@@ -7,9 +7,10 @@ Changing anything here changes the terms on disk: bump `schema.SCHEMA_VERSION`.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from typing import Iterator
 
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
 from whoosh.analysis.acore import Token
 
 #: Words joined by ``.`` or ``,`` stay one token (``5.2``, ``1,000``, ``u.s``, ``prnewswire.co.uk``);
@@ -52,15 +53,56 @@ class FoldFilter(Filter):
             yield t
 
 
+@lru_cache(maxsize=None)
+def _stemmer(language: str):  # -> Stemmer.Stemmer
+    import Stemmer
+
+    return Stemmer.Stemmer(language)
+
+
+class SnowballFilter(Filter):
+    """Snowball stemming with PyStemmer's C implementation (much faster than Whoosh's own).
+
+    Holds only the language name, so it pickles into the index schema; the stemmer is shared.
+    """
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other.language == self.language  # type: ignore[attr-defined]
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        stem = _stemmer(self.language).stemWord
+        for t in tokens:
+            if not t.stopped:
+                t.text = stem(t.text)
+            yield t
+
+
 def english_analyzer():  # -> whoosh.analysis.CompositeAnalyzer
     """Tokenise, lower-case, fold accents, Snowball-stem (English).
 
     No stop words: removing them would let ``"forces mali"`` match "Forces of Mali", and BM25's
     IDF already gives common words little weight.
     """
-    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | FoldFilter() | StemFilter(lang="en")
+    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | FoldFilter() | SnowballFilter("english")
 
 
-def keyword_analyzer():  # -> whoosh.analysis.CompositeAnalyzer
-    """For names and codes (wire, label, place parts): lower-cased and folded, never stemmed."""
+def german_analyzer():  # -> whoosh.analysis.CompositeAnalyzer
+    """Tokenise, lower-case, Snowball-stem (German), then fold what accents remain.
+
+    The German stemmer reads ``ae``/``oe``/``ue`` as umlauts and folds ä/ö/ü/ß to a/o/u/ss, so
+    ``Uebernahme`` finds ``Übernahme`` and ``Groesse`` finds ``Größe``; it must see the umlauts,
+    hence stemming before folding.
+    """
+    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | SnowballFilter("german") | FoldFilter()
+
+
+def neutral_analyzer():  # -> whoosh.analysis.CompositeAnalyzer
+    """For names, codes and text in other languages: lower-cased and folded, never stemmed."""
     return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | FoldFilter()
+
+
+#: The analyzer of each language's text fields; ``xx`` is every other language.
+ANALYZERS = {"en": english_analyzer, "de": german_analyzer, "xx": neutral_analyzer}

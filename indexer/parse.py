@@ -13,6 +13,7 @@ from .formats.html import parse_html
 from .formats.jsonl import LineError, parse_jsonl
 from .formats.markdown import parse_markdown
 from .formats.text import parse_text
+from .language import detect_language
 from .text import DecodeError, decode, normalise
 
 #: Extensions the folder walk picks up, and the reader each one gets.
@@ -91,6 +92,8 @@ def read_documents(
         raise DocumentError(name, str(exc)) from None
     for doc in result.documents:
         doc.source = os.path.abspath(name)
+        if doc.language is None:
+            doc.language = detect_language(f"{doc.title or ''}\n{doc.body}")
         result.warnings.extend(doc.warnings)
     return result
 

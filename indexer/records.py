@@ -7,6 +7,7 @@ from typing import Any, Mapping
 
 from .dates import parse_datetime
 from .document import Document
+from .schema import LANG_FIELDS, lang_field, lang_key
 
 _TEXT_FIELDS = ("title", "headline", "issuer", "label", "place", "city", "country", "wire",
                 "dateline", "url", "language", "description", "contact", "copyright", "format")  # fmt: skip
@@ -24,6 +25,10 @@ def index_date(doc: Document) -> datetime | None:
 def to_fields(doc: Document, *, stamp: str | None = None) -> dict[str, Any]:
     """The fields to write for ``doc``; unset fields are left out."""
     fields: dict[str, Any] = {"id": doc.id, "body": doc.body}
+    lang = fields["lang"] = lang_key(doc.language)
+    for name in LANG_FIELDS:
+        if text := getattr(doc, name):
+            fields[lang_field(name, lang)] = text
     for name in _TEXT_FIELDS:
         value = getattr(doc, name)
         if value:

@@ -10,9 +10,26 @@ import re
 
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
-from .analysis import english_analyzer, keyword_analyzer
+from .analysis import ANALYZERS, neutral_analyzer
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+#: Text fields analysed by the document's language: ``title`` is indexed as ``title_en``,
+#: ``title_de`` or ``title_xx``, and stored once under its own name.
+LANG_FIELDS: tuple[str, ...] = ("title", "body", "description")
+LANG_KEYS: tuple[str, ...] = ("en", "de", "xx")
+
+
+def lang_key(language: str | None) -> str:
+    """The analysis a document in ``language`` gets: ``en``, ``de``, or ``xx`` for any other."""
+    language = (language or "").lower()
+    return language if language in LANG_KEYS[:-1] else "xx"
+
+
+def lang_field(name: str, lang: str | None) -> str:
+    """The indexed field holding ``name`` for documents in ``lang``."""
+    return f"{name}_{lang_key(lang)}"
+
 
 #: Fields a bare query word searches, and their default boosts (BM25F field weights).
 DEFAULT_FIELDS: tuple[str, ...] = ("title", "body", "issuer", "place")
@@ -42,31 +59,31 @@ class DateField(DATETIME):
 def build_schema() -> Schema:
     """A fresh instance of dateline's schema."""
 
-    def text(**kw: object) -> TEXT:
-        return TEXT(analyzer=english_analyzer(), stored=True, multitoken_query="phrase", **kw)
+    def names() -> TEXT:
+        return TEXT(analyzer=neutral_analyzer(), stored=True, multitoken_query="phrase")
 
-    def keyword() -> TEXT:
-        return TEXT(analyzer=keyword_analyzer(), stored=True, multitoken_query="phrase")
-
-    return Schema(
+    fields: dict[str, object] = dict(
         # Identity and bookkeeping for incremental runs.
         id=ID(stored=True, unique=True, sortable=True),
         source=ID(stored=True, sortable=True),
         stamp=ID(sortable=True),
         format=ID(stored=True),
-        # Searchable text.
-        title=text(),
+        # Language-analysed text is stored here once and indexed per language below.
+        title=STORED(),
+        body=STORED(),
+        description=STORED(),
         headline=STORED(),
-        issuer=text(),
-        body=text(),
-        description=text(),
-        contact=text(),
-        place=text(),
-        city=keyword(),
-        country=keyword(),
-        wire=keyword(),
-        label=keyword(),
+        # Names and codes: folded, never stemmed, the same in every language.
+        issuer=names(),
+        contact=names(),
+        place=names(),
+        city=names(),
+        country=names(),
+        wire=names(),
+        label=names(),
         language=ID(stored=True),
+        # Which language's fields a document's text went to (en, de, xx); always set.
+        lang=ID(sortable=True),
         # Exact values, kept as columns for counting (stats, facets).
         issuer_key=ID(sortable=True),
         wire_key=ID(sortable=True),
@@ -77,3 +94,7 @@ def build_schema() -> Schema:
         url=ID(stored=True),
         copyright=STORED(),
     )
+    for name in LANG_FIELDS:
+        for lang in LANG_KEYS:
+            fields[lang_field(name, lang)] = TEXT(analyzer=ANALYZERS[lang](), multitoken_query="phrase")
+    return Schema(**fields)

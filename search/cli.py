@@ -151,12 +151,14 @@ def _style(color: str) -> Any:
 @click.option("--fields", metavar="F1,F2", help="Fields that bare words search [default: title,body,issuer,place].")
 @click.option("--since", metavar="DATE", help="Only documents dated on or after DATE (YYYY-MM-DD).")
 @click.option("--until", metavar="DATE", help="Only documents dated on or before DATE (inclusive).")
+@click.option("--lang", type=click.Choice(["en", "de", "xx"], case_sensitive=False),
+              help="Only documents in this language (xx: any other); default all.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "paths"]), default="text",
               show_default=True, help="text for people; json, jsonl or paths (one id a line) for programs.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour matches (auto: on a terminal, unless NO_COLOR is set).")  # fmt: skip
 def search(query: str, index_dir: str, limit: int, page: int, sort: str, fields: str | None,
-           since: str | None, until: str | None, fmt: str, color: str) -> None:  # fmt: skip
+           since: str | None, until: str | None, lang: str | None, fmt: str, color: str) -> None:  # fmt: skip
     """Search the index with QUERY; all words must match unless joined with OR.
 
     Exit status 1 when nothing matches, 2 for a malformed query.
@@ -165,13 +167,14 @@ def search(query: str, index_dir: str, limit: int, page: int, sort: str, fields:
       dateline search '"armed forces"'
       dateline search 'issuer:siemens solar* OR wind' --sort -date
       dateline search 'date:[2025-06-01 TO 2025-06-30] acquisition' --format json
+      dateline search Unternehmen --lang de
     """
     from search import Index
 
     field_list = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
     with Index(index_dir) as ix:
         results = ix.search(query, limit=limit, page=page, since=since, until=until, sort=sort,  # type: ignore[arg-type]
-                            fields=field_list)  # fmt: skip
+                            fields=field_list, lang=lang)  # fmt: skip
     from .output import results_output
 
     text = results_output(results, fmt, _style(color))

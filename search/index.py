@@ -15,7 +15,7 @@ from indexer.store import open_index, resolve_index_path
 
 from . import snippets
 from .errors import DocumentNotFoundError, QueryError
-from .query import check_fields, date_filter, make_parser, parse_query
+from .query import check_fields, check_lang, date_filter, make_parser, parse_query
 from .results import Hit, Results
 from .stats import Stats, compute_stats
 
@@ -49,7 +49,7 @@ class Index:
         self._weighting = BM25F(K1=k1, B=b)
         self._lock = threading.RLock()
         self._searcher = self._ix.searcher(weighting=self._weighting)
-        self._parsers: dict[tuple[str, ...], object] = {}
+        self._parsers: dict[tuple[str, ...], object] = {}  # (lang, *fields) → parser
 
     # -- lifecycle -------------------------------------------------------------------------------
     def close(self) -> None:
@@ -67,10 +67,20 @@ class Index:
             self._searcher = self._searcher.refresh()
         return self._searcher
 
-    def _parser(self, fields: tuple[str, ...]):  # type: ignore[no-untyped-def]
-        if fields not in self._parsers:
-            self._parsers[fields] = make_parser(self._ix.schema, fields, self._boosts)
-        return self._parsers[fields]
+    def _parser(self, lang: str, fields: tuple[str, ...]):  # type: ignore[no-untyped-def]
+        key = (lang, *fields)
+        if key not in self._parsers:
+            self._parsers[key] = make_parser(self._ix.schema, lang, fields, self._boosts)
+        return self._parsers[key]
+
+    def _query(self, text: str, fields: tuple[str, ...], lang: str | None):  # type: ignore[no-untyped-def]
+        """One sub-query per language, each over that language's fields and documents only."""
+        from whoosh.query import Or, Term
+
+        from ._whoosh_fixes import FilteredBy
+
+        parts = [FilteredBy(parse_query(self._parser(key, fields), text), Term("lang", key)) for key in check_lang(lang)]
+        return parts[0] if len(parts) == 1 else Or(parts)
 
     # -- queries ---------------------------------------------------------------------------------
     def search(
@@ -83,11 +93,13 @@ class Index:
         until: str | date | None = None,
         sort: Sort = "relevance",
         fields: Sequence[str] | None = None,
+        lang: str | None = None,
     ) -> Results:
         """Run ``query`` (Whoosh syntax, words ANDed) and return one page of ranked hits.
 
         ``since``/``until`` bound the document date, both inclusive; ``sort`` is ``relevance``,
-        ``date`` (oldest first) or ``-date`` (newest first). Raises `QueryError` for bad input.
+        ``date`` (oldest first) or ``-date`` (newest first); ``lang`` (``en``, ``de``, ``xx``)
+        restricts to documents in that language. Raises `QueryError` for bad input.
         """
         if limit < 1 or page < 1:
             raise QueryError("limit and page must be 1 or more")
@@ -95,7 +107,7 @@ class Index:
             raise QueryError(f"unknown sort {sort!r}; choose from {', '.join(SORTS)}")
         started = time.perf_counter()
         field_list = check_fields(fields) if fields else self._fields
-        q = parse_query(self._parser(tuple(field_list)), query)
+        q = self._query(query, tuple(field_list), lang)
         bounds = date_filter(self._ix.schema, since, until)
         if bounds is not None:
             from whoosh.query import And

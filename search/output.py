@@ -94,6 +94,8 @@ def stats_text(stats: Stats) -> str:
             counts(stats.wires),
             "top issuers:",
             counts(stats.issuers),
+            "languages:",
+            counts(stats.languages),
             "formats:",
             counts(stats.formats),
             f"fields:     {', '.join(stats.fields)}",

@@ -8,9 +8,9 @@ from typing import Mapping, Sequence
 
 from whoosh import query as wq
 from whoosh.fields import Schema
-from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldParser
+from whoosh.qparser import AndGroup, FieldAliasPlugin, FuzzyTermPlugin, MultifieldParser
 
-from indexer.schema import DEFAULT_BOOSTS, DEFAULT_FIELDS
+from indexer.schema import DEFAULT_BOOSTS, DEFAULT_FIELDS, LANG_FIELDS, LANG_KEYS, lang_field
 
 from .errors import QueryError
 
@@ -30,14 +30,29 @@ def check_fields(fields: Sequence[str]) -> tuple[str, ...]:
     return tuple(fields)
 
 
-def make_parser(schema: Schema, fields: Sequence[str] = DEFAULT_FIELDS,
+def make_parser(schema: Schema, lang: str, fields: Sequence[str] = DEFAULT_FIELDS,
                 boosts: Mapping[str, float] | None = None) -> MultifieldParser:  # fmt: skip
-    """A parser over ``fields`` with the given boosts; bare words are ANDed."""
+    """A parser for documents in ``lang`` over ``fields`` with the given boosts; words are ANDed.
+
+    Language-analysed fields (``title``, ``body``, ``description``) resolve to that language's
+    indexed field, so the query text is analysed exactly as those documents were.
+    """
     boosts = {**DEFAULT_BOOSTS, **(boosts or {})}
-    parser = MultifieldParser(list(fields), schema, fieldboosts={f: boosts.get(f, 1.0) for f in fields},
-                              group=AndGroup)  # fmt: skip
+    real = {f: lang_field(f, lang) if f in LANG_FIELDS else f for f in fields}
+    parser = MultifieldParser(list(real.values()), schema, group=AndGroup,
+                              fieldboosts={real[f]: boosts.get(f, 1.0) for f in fields})  # fmt: skip
     parser.add_plugin(FuzzyTermPlugin())
+    parser.add_plugin(FieldAliasPlugin({lang_field(f, lang): [f] for f in LANG_FIELDS}))
     return parser
+
+
+def check_lang(lang: str | None) -> tuple[str, ...]:
+    """The languages to search: all, or the one asked for (``en``, ``de``, ``xx`` = others)."""
+    if lang is None:
+        return LANG_KEYS
+    if lang.lower() not in LANG_KEYS:
+        raise QueryError(f"unknown language {lang!r}; choose from {', '.join(LANG_KEYS)} (xx: any other)")
+    return (lang.lower(),)
 
 
 def _errors(q: wq.Query) -> list[str]:

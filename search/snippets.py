@@ -10,6 +10,8 @@ import re
 
 from whoosh import highlight
 
+from indexer.schema import lang_field
+
 from .results import Snippet
 
 _OPEN, _CLOSE = "\ue000", "\ue001"
@@ -63,9 +65,13 @@ def lead(body: str, limit: int = SNIPPET_CHARS) -> Snippet:
     return Snippet(text[: cut if cut > 0 else limit] + ELLIPSIS)
 
 
-def snippet_for(hit, fieldname: str = "body") -> Snippet:  # type: ignore[no-untyped-def]
-    """The snippet of one Whoosh hit (its results must have been `configure`d)."""
-    marked = hit.highlights(fieldname, top=2)
+def snippet_for(hit) -> Snippet:  # type: ignore[no-untyped-def]
+    """The snippet of one Whoosh hit's body (its results must have been `configure`d).
+
+    The stored body is analysed as its language's indexed field, whose matched terms it marks.
+    """
+    body = hit.get("body", "")
+    marked = hit.highlights(lang_field("body", hit.get("language")), text=body, top=2)
     if marked and _OPEN in marked:
         return to_snippet(marked)
-    return lead(hit.get(fieldname, ""))
+    return lead(body)

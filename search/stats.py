@@ -24,6 +24,8 @@ class Stats:
     issuers: list[tuple[str, int]] = field(default_factory=list)
     wires: list[tuple[str, int]] = field(default_factory=list)
     formats: list[tuple[str, int]] = field(default_factory=list)
+    #: Documents per analysis language: ``en``, ``de``, and ``xx`` for any other or unknown.
+    languages: list[tuple[str, int]] = field(default_factory=list)
     fields: list[str] = field(default_factory=list)
     size_bytes: int = 0
 
@@ -36,6 +38,7 @@ class Stats:
             "issuers": [{"issuer": k, "count": n} for k, n in self.issuers],
             "wires": [{"wire": k, "count": n} for k, n in self.wires],
             "formats": [{"format": k, "count": n} for k, n in self.formats],
+            "languages": [{"language": k, "count": n} for k, n in self.languages],
             "fields": self.fields,
             "size_bytes": self.size_bytes,
         }
@@ -46,11 +49,13 @@ def compute_stats(reader, path: Path, schema) -> Stats:  # type: ignore[no-untyp
     issuers: Counter[str] = Counter()
     wires: Counter[str] = Counter()
     formats: Counter[str] = Counter()
+    languages: Counter[str] = Counter()
     dates: list[datetime] = []
     if reader.doc_count():
         issuer_col = reader.column_reader("issuer_key")
         wire_col = reader.column_reader("wire_key")
         date_col = reader.column_reader("date")
+        lang_col = reader.column_reader("lang")
         # `format` is not a column; term document counts include deleted documents until a
         # merge, so count live postings.
         for docnum in reader.all_doc_ids():
@@ -58,6 +63,7 @@ def compute_stats(reader, path: Path, schema) -> Stats:  # type: ignore[no-untyp
                 issuers[issuer] += 1
             if wire := wire_col[docnum]:
                 wires[wire] += 1
+            languages[lang_col[docnum]] += 1
             try:
                 when = date_col[docnum]
             except (OverflowError, ValueError):
@@ -78,6 +84,7 @@ def compute_stats(reader, path: Path, schema) -> Stats:  # type: ignore[no-untyp
         issuers=issuers.most_common(TOP),
         wires=wires.most_common(TOP),
         formats=sorted(formats.items(), key=lambda kv: (-kv[1], kv[0])),
+        languages=sorted(languages.items(), key=lambda kv: (-kv[1], kv[0])),
         fields=stored,
         size_bytes=disk_size(path),
     )

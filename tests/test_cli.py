@@ -149,8 +149,18 @@ def test_show_and_stats(run, corpus_index):
     stats = json.loads(run("stats", "--format", "json", index=corpus_index).stdout)
     assert stats["documents"] > 40
     assert {"wire": "PR Newswire", "count": stats["wires"][0]["count"]} in stats["wires"]
+    assert {row["language"] for row in stats["languages"]} == {"en", "de"}
+    assert sum(row["count"] for row in stats["languages"]) == stats["documents"]
     text = run("stats", index=corpus_index).stdout
-    assert f"documents:  {stats['documents']}" in text
+    assert f"documents:  {stats['documents']}" in text and "languages:" in text
+
+
+def test_search_lang_option(run, corpus_index):
+    german = run("search", "solar OR Solarenergie", "--lang", "de", "--format", "json", "-n", "50", index=corpus_index)
+    hits = json.loads(german.stdout)["hits"]
+    assert hits and {h["language"] for h in hits} == {"de"}
+    bad = run("search", "solar", "--lang", "fr", index=corpus_index)
+    assert bad.exit_code == 2 and "'fr' is not one of" in bad.stderr
 
 
 def _installed_dateline() -> str:

@@ -7,6 +7,7 @@ parser and filters, not the other way round.
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import date
 from functools import cache
@@ -15,12 +16,10 @@ import pytest
 
 from conftest import CORPUS, SEED_NAME
 from indexer import index_paths, read_documents
-from indexer.analysis import english_analyzer, keyword_analyzer
-from indexer.schema import DEFAULT_FIELDS
+from indexer.schema import DEFAULT_FIELDS, LANG_FIELDS, build_schema, lang_field
 from search import DocumentNotFoundError, Index, QueryError
 
-ANALYZE = english_analyzer()
-KEYWORD = keyword_analyzer()
+SCHEMA = build_schema()
 
 
 @cache
@@ -34,29 +33,34 @@ def corpus_docs():
     return docs
 
 
-def tokens(doc, field):
-    return _tokens(doc.id, field)
+def analyze(doc, field, text):
+    """Terms of ``text`` as the index analyses ``field`` of ``doc`` (by its language)."""
+    name = lang_field(field, doc.language) if field in LANG_FIELDS else field
+    return [t.text for t in SCHEMA[name].analyzer(text or "")]
 
 
 @cache
 def _tokens(doc_id, field):
-    return [t.text for t in ANALYZE(getattr(corpus_docs()[doc_id], field) or "")]
+    doc = corpus_docs()[doc_id]
+    return analyze(doc, field, getattr(doc, field))
 
 
-def stem(word):
-    return [t.text for t in ANALYZE(word)]
+def tokens(doc, field):
+    return _tokens(doc.id, field)
 
 
 def has_term(word, fields=DEFAULT_FIELDS):
-    (term,) = stem(word)
-    return {i for i, d in corpus_docs().items() if any(term in tokens(d, f) for f in fields)}
+    return {i for i, d in corpus_docs().items() if any(analyze(d, f, word)[0] in tokens(d, f) for f in fields)}
 
 
 def has_phrase(words, fields=DEFAULT_FIELDS):
-    terms = stem(words)
-    n = len(terms)
-    return {i for i, d in corpus_docs().items() for f in fields
-            if any(tokens(d, f)[k : k + n] == terms for k in range(len(tokens(d, f))))}  # fmt: skip
+    found = set()
+    for i, d in corpus_docs().items():
+        for f in fields:
+            terms, toks = analyze(d, f, words), tokens(d, f)
+            if any(toks[k : k + len(terms)] == terms for k in range(len(toks))):
+                found.add(i)
+    return found
 
 
 def all_ids(ix, query, **kw):
@@ -118,7 +122,8 @@ def test_fields_option_restricts_bare_words(corpus_ix):
 
 
 def test_prefix_and_fuzzy(corpus_ix):
-    prefixed = {i for i, d in corpus_docs().items() for f in DEFAULT_FIELDS if any(t.startswith("acqui") for t in tokens(d, f))}
+    prefixed = {i for i, d in corpus_docs().items() for f in DEFAULT_FIELDS
+                if any(t.startswith("acqui") for t in tokens(d, f))}  # fmt: skip
     assert all_ids(corpus_ix, "acqui*") == prefixed
     assert has_term("armed") <= all_ids(corpus_ix, "armd~")
     assert all_ids(corpus_ix, "armd") == set()
@@ -280,3 +285,41 @@ def test_stats(corpus_ix):
     assert dict(stats.wires) == wires
     assert dict(stats.formats) == {f: sum(1 for d in docs if d.format == f) for f in {d.format for d in docs}}
     assert stats.size_bytes > 0 and "body" in stats.fields
+
+
+def _with_word(word):
+    """Documents whose title or body has ``word`` as a whole word (case-insensitive)."""
+    pattern = re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE)
+    return {i for i, d in corpus_docs().items() if pattern.search(f"{d.title}\n{d.body}")}
+
+
+def test_german_inflection_finds_other_forms(corpus_ix):
+    inflected = _with_word("Unternehmens") - _with_word("Unternehmen")
+    assert inflected, "the corpus needs a document with only the genitive form"
+    assert inflected <= all_ids(corpus_ix, "Unternehmen", lang="de")
+    assert _with_word("Umsätze") <= all_ids(corpus_ix, "Umsatz")
+
+
+@pytest.mark.parametrize("typed, written", [("Uebernahme", "Übernahme"), ("Groesse", "Größe"), ("Geschaeftsjahr", "Geschäftsjahr")])
+def test_german_umlauts_typed_as_digraphs(corpus_ix, typed, written):
+    expected = _with_word(written)
+    assert expected and expected <= all_ids(corpus_ix, typed)
+    assert all_ids(corpus_ix, typed, lang="de") == all_ids(corpus_ix, written, lang="de")
+
+
+def test_lang_restricts_to_one_language(corpus_ix):
+    everything = corpus_ix.search("solar OR wind OR Solarenergie", limit=200).hits
+    german = corpus_ix.search("solar OR wind OR Solarenergie", limit=200, lang="de").hits
+    english = corpus_ix.search("solar OR wind OR Solarenergie", limit=200, lang="en").hits
+    assert german and english
+    assert {h.document.language for h in german} == {"de"}
+    assert {h.document.language for h in english} == {"en"}
+    assert {h.id for h in german} | {h.id for h in english} <= {h.id for h in everything}
+    with pytest.raises(QueryError, match="unknown language"):
+        corpus_ix.search("solar", lang="fr")
+
+
+def test_phrases_stay_exact_in_german(corpus_ix):
+    phrase = all_ids(corpus_ix, '"Nordlicht Energie"', lang="de")
+    assert phrase == has_phrase("Nordlicht Energie") & {i for i, d in corpus_docs().items() if d.language == "de"}
+    assert all_ids(corpus_ix, '"Energie Nordlicht"') == has_phrase("Energie Nordlicht")
