@@ -79,7 +79,10 @@ class Index:
 
         from ._whoosh_fixes import FilteredBy
 
-        parts = [FilteredBy(parse_query(self._parser(key, fields), text), Term("lang", key)) for key in check_lang(lang)]
+        parts = [
+            FilteredBy(parse_query(self._parser(key, fields), text), Term("lang", key))
+            for key in check_lang(lang)
+        ]
         return parts[0] if len(parts) == 1 else Or(parts)
 
     # -- queries ---------------------------------------------------------------------------------
