@@ -11,19 +11,21 @@ import re
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from .analysis import ANALYZERS, neutral_analyzer
+from .language import LANGUAGES
 
 SCHEMA_VERSION = 2
 
 #: Text fields analysed by the document's language: ``title`` is indexed as ``title_en``,
 #: ``title_de`` or ``title_xx``, and stored once under its own name.
 LANG_FIELDS: tuple[str, ...] = ("title", "body", "description")
-LANG_KEYS: tuple[str, ...] = ("en", "de", "xx")
+#: The detected languages, each with its own analyzer, and ``xx`` for every other language.
+LANG_KEYS: tuple[str, ...] = (*LANGUAGES, "xx")
 
 
 def lang_key(language: str | None) -> str:
-    """The analysis a document in ``language`` gets: ``en``, ``de``, or ``xx`` for any other."""
+    """The analysis a document in ``language`` gets: its own, or ``xx`` for any other."""
     language = (language or "").lower()
-    return language if language in LANG_KEYS[:-1] else "xx"
+    return language if language in LANGUAGES else "xx"
 
 
 def lang_field(name: str, lang: str | None) -> str:

@@ -15,7 +15,7 @@ from indexer.store import open_index, resolve_index_path
 
 from . import snippets
 from .errors import DocumentNotFoundError, QueryError
-from .query import check_fields, check_lang, date_filter, make_parser, parse_query
+from .query import check_fields, check_lang, date_filter, make_parser, parse_query, prepare_query
 from .results import Hit, Results
 from .stats import Stats, compute_stats
 
@@ -79,8 +79,9 @@ class Index:
 
         from ._whoosh_fixes import FilteredBy
 
+        prepared = prepare_query(text)
         parts = [
-            FilteredBy(parse_query(self._parser(key, fields), text), Term("lang", key))
+            FilteredBy(parse_query(self._parser(key, fields), prepared, text), Term("lang", key))
             for key in check_lang(lang)
         ]
         return parts[0] if len(parts) == 1 else Or(parts)

@@ -76,15 +76,20 @@ def minus_to_not(text: str) -> str:
     return _WORDS.sub(lambda m: f"NOT {m[0][1:]}" if m[0].startswith("-") and len(m[0]) > 1 else m[0], text)
 
 
-def parse_query(parser: MultifieldParser, text: str) -> wq.Query:
-    """Parse ``text``; raise `QueryError` naming the query and what is wrong."""
+def prepare_query(text: str) -> str:
+    """Check the query text once (empty, unknown fields) and rewrite ``-word`` as ``NOT word``."""
     if not text.strip():
         raise QueryError("empty query")
     unknown = _unknown_fields(text)
     if unknown:
         raise QueryError(f"query {text!r}: unknown field {unknown[0]!r}; fields: {', '.join(QUERY_FIELDS)}")
+    return minus_to_not(text)
+
+
+def parse_query(parser: MultifieldParser, prepared: str, text: str) -> wq.Query:
+    """Parse ``prepared`` (from `prepare_query`); errors name the user's ``text``."""
     try:
-        q = parser.parse(minus_to_not(text))
+        q = parser.parse(prepared)
     except Exception as exc:  # Whoosh's parser raises bare Exceptions from field parsers
         raise QueryError(f"query {text!r}: {exc}") from None
     problems = _errors(q)
