@@ -106,3 +106,16 @@ def neutral_analyzer():  # -> whoosh.analysis.CompositeAnalyzer
 
 #: The analyzer of each language's text fields; ``xx`` is every other language.
 ANALYZERS = {"en": english_analyzer, "de": german_analyzer, "xx": neutral_analyzer}
+
+
+
+def _stop_words(lang: str) -> frozenset[str]:
+    from whoosh.lang.stopwords import stoplists
+
+    return frozenset(fold(w.lower()) for w in stoplists.get(lang, ()))
+
+
+#: Snowball's stop words per language, lower-cased and folded (``xx`` has none). They are
+#: indexed, so phrases stay exact, and dropped from keyword queries as the user typed them
+#: (`search.query.drop_stop_words`), so "the armed forces" means "armed forces".
+STOP_WORDS: dict[str, frozenset[str]] = {lang: _stop_words(lang) for lang in ANALYZERS}

@@ -87,3 +87,49 @@ def parse_datetime(text: str) -> datetime | date | None:
     if len(text) <= 10:
         return value.date()
     return value if value.tzinfo else value.replace(tzinfo=BERLIN)
+
+
+_ZONES = {
+    "EST": "America/New_York", "EDT": "America/New_York", "ET": "America/New_York",
+    "EASTERN STANDARD TIME": "America/New_York", "EASTERN DAYLIGHT TIME": "America/New_York",
+    "PST": "America/Los_Angeles", "PDT": "America/Los_Angeles", "PT": "America/Los_Angeles",
+    "GMT": "UTC", "UTC": "UTC", "BST": "Europe/London",
+    "CET": "Europe/Berlin", "CEST": "Europe/Berlin", "CET/CEST": "Europe/Berlin",
+    "MEZ": "Europe/Berlin", "MESZ": "Europe/Berlin", "UHR": "Europe/Berlin",
+}  # fmt: skip
+_STAMP_LINE = re.compile(
+    rf"^(?P<date>{EN_DATE}|{DE_DATE}|{NUMERIC_DATE}),?\s*(?:[-–—/|]\s*)?"
+    r"(?:(?P<h>\d{1,2}):(?P<m>\d{2})\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?\s*"
+    r"(?P<zone>[A-Z]{2,4}(?:/[A-Z]{3,4})?|Eastern (?:Standard|Daylight) Time|Uhr)?)?"
+    r"\s*(?:\|.*)?$"
+)
+#: A month and day without a year, as pages print recent items ("Jun 13, 4:03 PM EDT").
+_YEARLESS_STAMP = re.compile(rf"^{MONTH_NAME}\s+\d{{1,2}},?\s+\d{{1,2}}:\d{{2}}\s*[AaPp]\.?[Mm]\.?(?:\s+[A-Z]{{2,4}})?$")
+
+
+def parse_stamp_line(line: str) -> tuple[date | None, datetime | None] | None:
+    """Read a line that holds only a date and maybe a time, as pages print them above a story.
+
+    ``Apr 10, 2019 7:40PM EDT``, ``March 07, 2019 02:38 PM Eastern Standard Time``,
+    ``18.04.2019 – 16:55``. Returns ``(date, time)``: the time is set only when the line names
+    its zone, or is a German dotted date (portal time, Europe/Berlin). ``None`` when the line is
+    not a stamp; ``(None, None)`` when it is one without a year.
+    """
+    line = line.strip()
+    if _YEARLESS_STAMP.match(line):
+        return None, None
+    m = _STAMP_LINE.match(line)
+    if not m:
+        return None
+    day = parse_date(re.sub(r"\s+", " ", m["date"]))
+    if day is None:
+        return None
+    if m["h"] is None:
+        return day, None
+    zone = (m["zone"] or "").upper()
+    if not zone and _NUM.match(m["date"]):
+        zone = "UHR"
+    hour = int(m["h"]) % 12 + (12 if (m["ampm"] or "").lower().startswith("p") else 0) if m["ampm"] else int(m["h"])
+    if zone not in _ZONES or hour > 23 or int(m["m"]) > 59:
+        return day, None
+    return day, datetime(day.year, day.month, day.day, hour, int(m["m"]), tzinfo=ZoneInfo(_ZONES[zone]))

@@ -33,6 +33,9 @@ class Document:
     language: str | None = None
     description: str | None = None
     contact: str | None = None
+    #: The "About Acme" section, and the forward-looking-statements disclaimer, kept out of ``body``.
+    about: str | None = None
+    disclaimer: str | None = None
     copyright: str | None = None
     body: str = ""
     #: Where the document was read from, and in which format (``seed``, ``text``, ``markdown`` …).

@@ -10,7 +10,8 @@ from .document import Document
 from .schema import LANG_FIELDS, lang_field, lang_key
 
 _TEXT_FIELDS = ("title", "headline", "issuer", "label", "place", "city", "country", "wire",
-                "dateline", "url", "language", "description", "contact", "copyright", "format")  # fmt: skip
+                "dateline", "url", "language", "description", "about", "disclaimer", "contact", "copyright",
+                "format")  # fmt: skip
 
 
 def index_date(doc: Document) -> datetime | None:

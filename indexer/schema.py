@@ -13,11 +13,11 @@ from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 from .analysis import ANALYZERS, neutral_analyzer
 from .language import LANGUAGES
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Text fields analysed by the document's language: ``title`` is indexed as ``title_en``,
 #: ``title_de`` or ``title_xx``, and stored once under its own name.
-LANG_FIELDS: tuple[str, ...] = ("title", "body", "description")
+LANG_FIELDS: tuple[str, ...] = ("title", "body", "description", "about", "disclaimer")
 #: The detected languages, each with its own analyzer, and ``xx`` for every other language.
 LANG_KEYS: tuple[str, ...] = (*LANGUAGES, "xx")
 
@@ -74,6 +74,8 @@ def build_schema() -> Schema:
         title=STORED(),
         body=STORED(),
         description=STORED(),
+        about=STORED(),
+        disclaimer=STORED(),
         headline=STORED(),
         # Names and codes: folded, never stemmed, the same in every language.
         issuer=names(),

@@ -8,6 +8,7 @@ import time
 from datetime import date
 from typing import Literal, Mapping, Sequence
 
+from indexer.analysis import STOP_WORDS
 from indexer.document import Document
 from indexer.records import from_stored
 from indexer.schema import DEFAULT_FIELDS
@@ -15,7 +16,7 @@ from indexer.store import open_index, resolve_index_path
 
 from . import snippets
 from .errors import DocumentNotFoundError, QueryError
-from .query import check_fields, check_lang, date_filter, make_parser, parse_query, prepare_query
+from .query import check_fields, check_lang, date_filter, drop_stop_words, make_parser, parse_query, prepare_query
 from .results import Hit, Results
 from .stats import Stats, compute_stats
 
@@ -81,7 +82,10 @@ class Index:
 
         prepared = prepare_query(text)
         parts = [
-            FilteredBy(parse_query(self._parser(key, fields), prepared, text), Term("lang", key))
+            FilteredBy(
+                drop_stop_words(parse_query(self._parser(key, fields), prepared, text), prepared, STOP_WORDS[key]),
+                Term("lang", key),
+            )
             for key in check_lang(lang)
         ]
         return parts[0] if len(parts) == 1 else Or(parts)

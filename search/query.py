@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from datetime import date, datetime
 from typing import Mapping, Sequence
@@ -10,13 +11,15 @@ from whoosh import query as wq
 from whoosh.fields import Schema
 from whoosh.qparser import AndGroup, FieldAliasPlugin, FuzzyTermPlugin, MultifieldParser
 
+from indexer.analysis import fold
 from indexer.schema import DEFAULT_BOOSTS, DEFAULT_FIELDS, LANG_FIELDS, LANG_KEYS, lang_field
 
 from .errors import QueryError
 
 #: Text fields that bare query words may search (``--fields``).
 TEXT_FIELDS: tuple[str, ...] = (
-    "title", "body", "issuer", "place", "city", "country", "wire", "label", "description", "contact",
+    "title", "body", "issuer", "place", "city", "country", "wire", "label", "description", "about",
+    "disclaimer", "contact",
 )  # fmt: skip
 #: Fields a query may name in ``field:term`` (the rest of the schema is bookkeeping).
 QUERY_FIELDS: tuple[str, ...] = TEXT_FIELDS + ("language", "date", "url", "id", "format")
@@ -96,6 +99,32 @@ def parse_query(parser: MultifieldParser, prepared: str, text: str) -> wq.Query:
     if problems:
         raise QueryError(f"query {text!r}: {problems[0]}")
     return q
+
+
+def drop_stop_words(q: wq.Query, text: str, stops: frozenset[str]) -> wq.Query:
+    """Drop the stop words ``text`` holds as plain words from the AND/OR groups of ``q``.
+
+    A word is judged as typed (so "Doe" is no stop word although "does" stems to "doe"); a
+    group made only of stop words keeps them ("the who"), and phrases are left alone, so
+    "forces of mali" still needs its "of".
+    """
+    if not stops or not isinstance(q, (wq.And, wq.Or)):
+        return q
+    kids = list(q.subqueries)
+    keep = [c for c in kids if not _is_stop(c, text, stops)]
+    if keep and len(keep) < len(kids):
+        kids = keep
+    pruned = copy.copy(q)
+    pruned.subqueries = [drop_stop_words(c, text, stops) for c in kids]
+    return pruned
+
+
+def _is_stop(q: wq.Query, text: str, stops: frozenset[str]) -> bool:
+    if type(q) is wq.Term:
+        start, end = getattr(q, "startchar", None), getattr(q, "endchar", None)
+        return start is not None and fold(text[start:end].lower()) in stops
+    # One word searched in several fields is an Or of Terms.
+    return isinstance(q, wq.Or) and bool(q.subqueries) and all(_is_stop(c, text, stops) for c in q.subqueries)
 
 
 def _bound(value: str | date | None) -> str | None:

@@ -1,5 +1,8 @@
 """Plain-text documents: the portal's seed layout, or any text whose first line is the title.
 
+In plain text, date and time lines above or below the title are read as the date (see
+`indexer.story`).
+
 The seed layout::
 
      date 2025-06-06 Anzeige
@@ -48,9 +51,7 @@ def parse_text(text: str, doc: Document) -> Document:
             i += 1
     else:
         doc.format = "text"
-        if i < len(lines):
-            doc.title = lines[i].strip()
-            i += 1
+        return apply_story(doc, "\n".join(lines[i:]).strip(), find_title=True)
     return apply_story(doc, "\n".join(lines[i:]).strip())
 
 

@@ -1,0 +1,16 @@
+"""news aktuell / ots (presseportal.de): ``Hamburg (ots) -`` and its ``Original-Content von`` line."""
+
+from ._family import DASH, LINE_START, PLACE, Family, rx
+
+FAMILY = Family(
+    name="news aktuell",
+    # Scrapers of presseportal.de drop the dash ("Frankfurt (ots)  Seit …"); police releases
+    # write "Rems-Murr-Kreis: (ots)".
+    datelines=(rx(rf"{LINE_START}{PLACE}:?\s*\(ots(?:/[^)]*)?\)[ \t]*(?:{DASH}[ \t]*)?"),),
+    credits=(rx(r"\(ots\)"), rx(r"übermittelt durch news aktuell")),
+    footers=(
+        rx(r"^Original-?(?:Content|inhalt) von:?\s*(?P<source>.+?),?\s+übermittelt durch news aktuell\s*$"),
+        rx(r"^Originalinhalt von .* übermittelt durch news aktuell\s*$"),
+    ),
+    copyright=("news aktuell",),
+)

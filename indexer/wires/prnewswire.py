@@ -1,0 +1,26 @@
+"""PR Newswire (Cision): ``CITY, Country, June 6, 2025 /PRNewswire/ --``."""
+
+from ..dates import EN_DATE
+from ._family import DASH, LINE_START, PLACE, Family, rx
+
+_URL = r"(?P<url>https?://\S+)"
+
+FAMILY = Family(
+    name="PR Newswire",
+    datelines=(
+        rx(rf"{LINE_START}{PLACE},\s+(?P<date>{EN_DATE})\s*/\s*PRNewswire(?:-[A-Za-z]+)?\s*/\s*(?:\*\*)?\s*{DASH}\s*"),
+    ),
+    # The credit also closes some releases: "/PRNewswire -- March 5, 2020/".
+    credits=(rx(r"/\s*PRNewswire(?:-[A-Za-z]+)?\b"),),
+    footers=(
+        rx(rf"^(?:Cision )?View original content(?: to download multimedia)?:\s*{_URL}\s*$"),
+        rx(r"^SOURCE\s+(?P<source>\S.*?)\s*$"),
+        rx(r"^/?\s*PRNewswire\s*--\s*[^/\n]{3,30}/\s*$"),
+    ),
+    copyright=("pr newswire", "prnewswire", "cision"),
+    breaks=(
+        rx(r"(?<=\S)(?<!Cision)[ \t]*(?=(?:Cision )?View original content)"),
+        rx(r"(?<=\S)[ \t]*(?=SOURCE\s+\S[^\n]{1,100}\s*\Z)"),
+        rx(r"(?<=\S)[ \t]*(?=/PRNewswire\s*--\s*[^/\n]{3,30}/)"),
+    ),
+)
