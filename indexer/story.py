@@ -35,10 +35,12 @@ def apply_story(doc: Document, text: str, *, find_title: bool = False) -> Docume
             doc.place, doc.city, doc.country = dateline.place, dateline.city, dateline.country
         doc.date = doc.date or dateline.date
     doc.wire = doc.wire or find_credit(text)
+    if doc.issuer and doc.headline is None and doc.title and doc.title.startswith(f"{doc.issuer}: "):
+        doc.headline, doc.title = doc.title, doc.title[len(doc.issuer) + 2 :]
     trailers = split_trailers(story.strip(), doc)
     doc.body = trailers.body
     doc.url = doc.url or trailers.url or link
-    doc.contact = _join(doc.contact, trailers.contact)
+    doc.contact = _join(trailers.contact, doc.contact)
     doc.copyright = doc.copyright or trailers.copyright
     doc.about = doc.about or trailers.about
     doc.disclaimer = doc.disclaimer or trailers.disclaimer

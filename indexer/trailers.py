@@ -40,6 +40,8 @@ CHROME = re.compile(
     r"\s*The post .{5,400} appeared first on [\w .-]+\.|Das könnte Sie auch interessieren)\s*$",
     re.MULTILINE,
 )
+#: Text after an ots release's attribution line belongs to other releases (a scraper's teasers).
+_AFTER_OTS = re.compile(r"(?<=übermittelt durch news aktuell\n)(?=.*\S)")
 #: A Markdown link to the original release in a republisher's footer.
 _SOURCE_LINK = re.compile(rf"\[(?:Original|Source|Original/Source)[^\]]*\]\((?P<url>{_URL}?)\)", re.IGNORECASE)
 
@@ -56,7 +58,10 @@ CONTACT_HEADING = re.compile(
 )
 _CONTACT_INLINE = re.compile(r"^(?:Media|Press|Investor|Investor Relations) Contacts?:\s*(?=\S)")
 #: "… under an exclusive license.Alkermes Contacts: For Investors: …" — glued to the story.
-CONTACT_GLUED = re.compile(r"(?<=[a-z.!?\"”)])(?:[A-Z][\w&.-]+ )?(?:Media |Investor |Press )?Contacts?:\s*(?=[A-Z])")
+CONTACT_GLUED = re.compile(
+    r"(?:(?<=[a-z.!?\"”)])|(?<=[.!?\"”)] ))(?:(?:[A-Z][\w&.-]+ )?(?:Media |Investor |Press )?Contacts?|"
+    r"For (?:further|more) information,? please contact):\s*(?=[A-Z])"
+)
 
 _ABOUT = r"(?:About|Über|Ueber)\s+(?:the |die |den |das |der )?(?=[A-Z0-9ÄÖÜ])"
 #: "About Acme" opening a line (a heading, or a heading and its text run together).
@@ -118,7 +123,8 @@ def cut_chrome(text: str) -> tuple[str, str | None]:
     Returns the text and the original release's URL, where the footer links to it.
     """
     text = unglue(IMAGE.sub("", text))
-    m = CHROME.search(text)
+    m = CHROME.search(text) if ("## " in text or "The post" in text or "Das könnte" in text) else None
+    m = m or (_AFTER_OTS.search(text) if "news aktuell" in text else None)
     if not m:
         return text, None
     link = _SOURCE_LINK.search(text, m.start())
@@ -133,8 +139,8 @@ def split_trailers(story: str, doc: Document) -> Trailers:
     found = Trailers(body="")
     lines = _pop_footers(story.rstrip().split("\n"), found)
     lines = _contacts_after_source(lines, found)
-    body = trailer_hooks("\n".join(lines), doc)
-    body = "\n".join(line for line in body.split("\n") if not NOISE.match(line))
+    lines = _pop_footers(trailer_hooks("\n".join(lines), doc).split("\n"), found)
+    body = "\n".join(line for line in lines if not NOISE.match(line))
     body, found.summary = _release_summary(body)
     found.body = _split_sections(body, found)
     lines = _pop_footers(found.body.split("\n"), found)
@@ -207,8 +213,13 @@ def _section_starts(body: str) -> list[tuple[int, int, str]]:
         elif DISCLAIMER_SENTENCE.match(stripped):
             starts.append((lead, lead, "disclaimer"))
         offset += len(line) + 1
-    for pattern, kind in ((ABOUT_GLUED, "about"), (DISCLAIMER_GLUED, "disclaimer"), (CONTACT_GLUED, "contact")):
-        starts.extend((m.start(), m.start(), kind) for m in pattern.finditer(body))
+    # Glued headings; each pattern is tried only when its key word is there at all.
+    if "About" in body:
+        starts.extend((m.start(), m.start(), "about") for m in ABOUT_GLUED.finditer(body))
+    if "orward" in body or "Safe Harbor" in body:
+        starts.extend((m.start(), m.start(), "disclaimer") for m in DISCLAIMER_GLUED.finditer(body))
+    if "ontact:" in body:
+        starts.extend((m.start(), m.end(), "contact") for m in CONTACT_GLUED.finditer(body))
     return sorted(s for s in starts if s[0] >= MIN_STORY_CHARS)
 
 
@@ -217,11 +228,15 @@ def _split_sections(body: str, found: Trailers) -> str:
     starts = _section_starts(body)
     if not starts:
         return body
+    # A disclaimer heading followed by its "This press release contains…" sentence is one section.
+    starts = [s for i, s in enumerate(starts) if i == 0 or s[2] != starts[i - 1][2] or s[2] == "contact"]
     parts: dict[str, list[str]] = {"contact": [], "about": [], "disclaimer": []}
     for (start, text_at, kind), following in zip(starts, [*starts[1:], (len(body), 0, "")]):
         text = _clean(body[text_at : following[0]])
         if text and text not in parts[kind]:
             parts[kind].append(text)
+    if found.contact:
+        parts["contact"].append(found.contact)
     found.contact = "\n\n".join(parts["contact"]) or None
     found.about = "\n\n".join(parts["about"]) or None
     found.disclaimer = "\n\n".join(parts["disclaimer"]) or None

@@ -323,3 +323,36 @@ def test_phrases_stay_exact_in_german(corpus_ix):
     phrase = all_ids(corpus_ix, '"Nordlicht Energie"', lang="de")
     assert phrase == has_phrase("Nordlicht Energie") & {i for i, d in corpus_docs().items() if d.language == "de"}
     assert all_ids(corpus_ix, '"Energie Nordlicht"') == has_phrase("Energie Nordlicht")
+
+
+def ids(results):
+    return {h.id for h in results.hits}
+
+
+def test_stop_words_are_dropped_from_keyword_queries(corpus_ix):
+    """"the armed forces" ranks like "armed forces"; the stop words only count inside phrases."""
+    plain = corpus_ix.search("armed forces", limit=100)
+    with_stops = corpus_ix.search("the armed forces of", limit=100)
+    assert [h.id for h in with_stops.hits] == [h.id for h in plain.hits] and plain.total > 0
+    german = corpus_ix.search("Übernahme", limit=100, lang="de")
+    assert ids(corpus_ix.search("die Übernahme und", limit=100, lang="de")) == ids(german) and german.total > 0
+
+
+def test_stop_words_alone_and_in_phrases_still_match(corpus_ix):
+    # A query of stop words only keeps them: documents holding all of them match.
+    assert ids(corpus_ix.search("of the", limit=100)) == has_term("of") & has_term("the")
+    # They are indexed, so a phrase needs them where they are, and nowhere else.
+    assert ids(corpus_ix.search('"forces of mali"', limit=100)) == has_phrase("forces of mali") != set()
+    assert ids(corpus_ix.search('"forces mali"', limit=100)) == has_phrase("forces mali")
+
+
+def test_about_and_disclaimer_are_searchable_but_not_by_default(corpus_ix):
+    """Boilerplate sections do not match bare words, and do match when named."""
+    docs = corpus_docs()
+    for section in ("about", "disclaimer"):
+        doc = next(d for d in docs.values() if getattr(d, section) and d.language == "en")
+        elsewhere = {t for f in DEFAULT_FIELDS for t in tokens(doc, f)}
+        word = next(w for w in re.findall(r"[a-z]{6,}", getattr(doc, section).lower())
+                    if analyze(doc, section, w)[0] not in elsewhere)  # fmt: skip
+        assert doc.id not in ids(corpus_ix.search(word, limit=100))
+        assert doc.id in ids(corpus_ix.search(f"{section}:{word}", limit=100))

@@ -1,23 +1,57 @@
+"""Wire layouts: datelines, lead, trailers and sections, per family.
+
+Three layers: dateline shapes one by one; one reconstructed release per layout in
+``tests/fixtures/wires`` (written for this project, every field asserted); and real releases
+from ``../shared/data/wires`` (every field asserted for one or more per wire, and the wire
+checked for all of them).
+"""
+
+import dataclasses
+import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from conftest import shared_path
-from indexer.wires import find_dateline
+from conftest import SHARED, shared_path
+from indexer.document import Document
+from indexer.parse import parse_file
+from indexer.wires import FAMILIES, find_dateline
+
+FIXTURES = Path(__file__).parent / "fixtures" / "wires"
+FIXTURE_EXPECTED = json.loads((FIXTURES / "expected.json").read_text("utf-8"))
+SAMPLES_EXPECTED = json.loads((Path(__file__).parent / "wire_samples.json").read_text("utf-8"))
+
+#: Every field a parsed document has, except its id and source path (set by the caller).
+FIELDS = tuple(f.name for f in dataclasses.fields(Document) if f.name not in ("id", "source", "warnings"))
 
 CASES = [
     # text, wire, place, city, country, date, body starts with
     ("BAMAKO, Mali, June 6, 2025 /PRNewswire/ -- The General", "PR Newswire", "BAMAKO, Mali", "BAMAKO", "Mali", date(2025, 6, 6), "The General"),
     ("NEW YORK, Jan. 9, 2025 /PRNewswire-FirstCall/ -- Acme", "PR Newswire", "NEW YORK", "NEW YORK", None, date(2025, 1, 9), "Acme"),
+    ("SEATTLE, June 2, 2025 /PRNewswire/ — Keystone", "PR Newswire", "SEATTLE", "SEATTLE", None, date(2025, 6, 2), "Keystone"),
     ("RIGA, Latvia, June 3, 2025 (GLOBE NEWSWIRE) -- Amberline", "GlobeNewswire", "RIGA, Latvia", "RIGA", "Latvia", date(2025, 6, 3), "Amberline"),
+    ("LONDON, Feb.  05, 2020  (GLOBE NEWSWIRE) -- Willis", "GlobeNewswire", "LONDON", "LONDON", None, date(2020, 2, 5), "Willis"),
     ("SAN FRANCISCO--(BUSINESS WIRE)--Okta, Inc.", "Business Wire", "SAN FRANCISCO", "SAN FRANCISCO", None, None, "Okta"),
     ("VIENNA, Va.–(BUSINESS WIRE)–Exovera", "Business Wire", "VIENNA, Va.", "VIENNA", "Va.", None, "Exovera"),
+    ("HOUSTON, TX / ACCESSWIRE / January 14, 2025 / Redmark", "ACCESSWIRE", "HOUSTON, TX", "HOUSTON", "TX", date(2025, 1, 14), "Redmark"),
+    ("doing business therePIETERMARITZBURG, SOUTH AFRICA / ACCESSWIRE / April 15, 2019 / Snupit", "ACCESSWIRE", "PIETERMARITZBURG, SOUTH AFRICA", "PIETERMARITZBURG", "SOUTH AFRICA", date(2019, 4, 15), "Snupit"),
+    ("Toronto, Ontario--(Newsfile Corp. - July 27, 2020) - Generic", "Newsfile", "Toronto, Ontario", "Toronto", "Ontario", date(2020, 7, 27), "Generic"),
     ("FRANKFURT (dpa-AFX) - Die Deutsche", "dpa-AFX", "FRANKFURT", "FRANKFURT", None, None, "Die Deutsche"),
+    ("Berlin/Frankfurt (dpa) - Immer mehr", "dpa", "Berlin/Frankfurt", "Berlin/Frankfurt", None, None, "Immer mehr"),
     ("Hamburg (ots) - Die Polizei", "news aktuell", "Hamburg", "Hamburg", None, None, "Die Polizei"),
+    ("  Frankfurt (ots)  Seit vergangenem Freitag", "news aktuell", "Frankfurt", "Frankfurt", None, None, "Seit"),
+    ("Rems-Murr-Kreis: (ots)\n Schorndorf: Von", "news aktuell", "Rems-Murr-Kreis", "Rems-Murr-Kreis", None, None, "\n Schorndorf"),
     ("LIMA (Reuters) - Peru's", "Reuters", "LIMA", "LIMA", None, None, "Peru's"),
-    ("KABUL, Afghanistan (AP) -- The father", "AP", "KABUL, Afghanistan", "KABUL", "Afghanistan", None, "The father"),
+    ("WASHINGTON, June 6 (Reuters) - The", "Reuters", "WASHINGTON", "WASHINGTON", None, None, "The"),
+    ("NEW YORK (LPC/IFR) - U.S. regulators", "Reuters", "NEW YORK", "NEW YORK", None, None, "U.S."),
+    ("KABUL, Afghanistan        (AP) -- The father", "AP", "KABUL, Afghanistan", "KABUL", "Afghanistan", None, "The father"),
     ("München, 6. Juni 2025 – Die Firma", None, "München", "München", None, date(2025, 6, 6), "Die Firma"),
+    ("Dublin, California, March 5, 2020 – Ross", None, "Dublin, California", "Dublin", "California", date(2020, 3, 5), "Ross"),
+    ("Stuttgart – Die Mercedes-Benz Group", None, "Stuttgart", "Stuttgart", None, None, "Die Mercedes"),
+    ("Title line\nMar 5, 2020 8:30AM EST\n\nLONDON, Feb. 25, 2020 /PRNewswire/ -- As part", "PR Newswire", "LONDON", "LONDON", None, date(2020, 2, 25), "As part"),
     ("The company said on Monday that", None, None, None, None, None, None),
+    ("By Bernie Woodall (Reuters) - A man", None, None, None, None, None, None),
 ]
 
 
@@ -31,16 +65,69 @@ def test_dateline(text, wire, place, city, country, when, rest):
     assert text[found.end :].startswith(rest)
 
 
-@pytest.mark.parametrize(
-    "name, wire, place",
-    [
-        ("businesswire/okta-azuqua.txt", "Business Wire", "SAN FRANCISCO"),
-        ("reuters/peru-kuczynski-lima.txt", "Reuters", "LIMA"),
-    ],
-)
-def test_dateline_in_real_release(name, wire, place):
-    path = shared_path("data", "wires", name)
-    text = path.read_text("utf-8")
-    found = next((d for line in text.split("\n") if (d := find_dateline(line))), None)
-    assert found is not None, f"no dateline found in {name}"
-    assert (found.wire, found.place) == (wire, place)
+def test_every_family_has_a_fixture():
+    """Each wire family in the table is exercised by a reconstructed release."""
+    wires = {e["wire"] for e in FIXTURE_EXPECTED.values()}
+    assert {f.name for f in FAMILIES if f.name} <= wires
+
+
+def assert_fields(doc: Document, expected: dict, name: str) -> None:
+    """Compare every field of ``doc`` with ``expected``: exact values, or starts/ends for long text."""
+    missing = [f for f in FIELDS if f not in expected]
+    assert not missing, f"{name}: expectation lacks {missing}"
+    for field in FIELDS:
+        value, want = getattr(doc, field), expected[field]
+        if isinstance(value, (date,)):
+            value = value.isoformat()
+        if isinstance(want, dict):
+            assert value is not None, f"{name}: {field} is empty"
+            assert value.startswith(want["starts"]), f"{name}: {field} starts {value[:80]!r}"
+            assert value.endswith(want["ends"]), f"{name}: {field} ends {value[-80:]!r}"
+        else:
+            assert value == want, f"{name}: {field} is {value!r}, expected {want!r}"
+    for trailer in ("contact", "about", "disclaimer", "copyright", "url"):
+        text = getattr(doc, trailer)
+        if text:
+            assert text.split("\n")[-1] not in doc.body, f"{name}: {trailer} text left in the body"
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURE_EXPECTED))
+def test_reconstructed_release(name):
+    doc = parse_file(FIXTURES / name)
+    assert_fields(doc, FIXTURE_EXPECTED[name], name)
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES_EXPECTED))
+def test_real_release(name):
+    """Real releases, verbatim from ../shared/data/wires: every field asserted."""
+    doc = parse_file(shared_path("data", "wires", name))
+    assert_fields(doc, SAMPLES_EXPECTED[name], name)
+
+
+#: The wire each folder of ../shared/data/wires holds, per its SOURCE.md; files whose text
+#: names another wire, or none, are listed by name.
+FOLDER_WIRES = {
+    "prnewswire": "PR Newswire", "businesswire": "Business Wire", "globenewswire": "GlobeNewswire",
+    "accesswire": "ACCESSWIRE", "newsfile": "Newsfile", "eqs": "EQS", "ots": "news aktuell",
+    "dpa-afx": "dpa-AFX", "reuters": "Reuters", "ap": "AP", "other-de": "dpa",
+}  # fmt: skip
+OTHER_WIRES = {
+    # A dpa story in the dpa-AFX feed: its dateline credits dpa (SOURCE.md).
+    "dpa-afx/finanztreff-influencer-trading-apps-dpa.txt": "dpa",
+    # ISOT's Reuters factbox has no dateline and no credit in its text.
+    "reuters/factbox-trump-twitter-statements.txt": None,
+}
+
+
+def _real_files() -> list[str]:
+    root = SHARED / "data" / "wires"
+    return sorted(str(p.relative_to(root)) for p in root.glob("*/*.txt")) or ["(../shared absent)"]
+
+
+@pytest.mark.parametrize("name", _real_files())
+def test_wire_of_every_real_release(name):
+    path = shared_path("data", "wires", *name.split("/"))
+    doc = parse_file(path)
+    want = OTHER_WIRES.get(name, FOLDER_WIRES[name.split("/")[0]])
+    assert doc.wire == want
+    assert doc.title and doc.body and doc.language in ("en", "de")

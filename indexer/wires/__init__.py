@@ -48,6 +48,8 @@ def find_dateline(text: str, *, at_start: bool = True) -> Dateline | None:
     lead = text[:LEAD_CHARS]
     best: tuple[int, Family, re.Match[str]] | None = None
     for family in FAMILIES:
+        if family.needles and not any(n in lead for n in family.needles):
+            continue
         for pattern in family.datelines:
             m = pattern.search(lead)
             if m and (best is None or m.start("place") < best[0]):
@@ -58,8 +60,16 @@ def find_dateline(text: str, *, at_start: bool = True) -> Dateline | None:
     return _dateline(best[1], best[2])
 
 
+#: A sentence glued to an all-caps dateline place: "…doing business therePIETERMARITZBURG, SOUTH AFRICA".
+_GLUED_PLACE = re.compile(r"(?<=[a-z])(?=[A-Z]{3,}[A-Z .,'-]*$)")
+
+
 def _dateline(family: Family, m: re.Match[str]) -> Dateline:
-    place = re.sub(r"\s+", " ", m["place"]).strip().rstrip(",:").strip()
+    raw, start = m["place"], m.start("place")
+    glue = _GLUED_PLACE.search(raw)
+    if glue and " " in raw[: glue.start()]:
+        raw, start = raw[glue.start() :], start + glue.start()
+    place = re.sub(r"\s+", " ", raw).strip().rstrip(",:").strip()
     city, country = split_place(place)
     when = m.groupdict().get("date")
     return Dateline(
@@ -69,7 +79,7 @@ def _dateline(family: Family, m: re.Match[str]) -> Dateline:
         country=country,
         date=parse_date(re.sub(r"\s+", " ", when)) if when and re.search(r"\d{4}", when) else None,
         text=" ".join(m.group(0).split()).strip("* "),
-        start=m.start("place"),
+        start=start,
         end=m.end(),
     )
 
@@ -86,8 +96,8 @@ def find_credit(text: str) -> str | None:
 def unglue(text: str) -> str:
     """Put back the line breaks a scraper lost before wire footers (see `Family.breaks`)."""
     for family in FAMILIES:
-        for pattern in family.breaks:
-            text = pattern.sub("\n", text)
+        for row in family.breaks:
+            text = row.apply(text)
     return text
 
 

@@ -26,6 +26,29 @@ def rx(pattern: str) -> re.Pattern[str]:
 
 
 @dataclass(frozen=True)
+class Break:
+    """Where a scraper glued a footer to the text before it: ``pattern`` marks the spot (its
+    first group, if any, is kept before the line break). ``needle`` is a plain substring the
+    text must hold for the pattern to be tried, which keeps the common case fast."""
+
+    needle: str
+    pattern: re.Pattern[str]
+
+    def apply(self, text: str) -> str:
+        at = text.find(self.needle)
+        if at < 0:
+            return text
+        start = max(0, at - 40)  # room for the pattern's look-behind
+        keep = r"\1" if self.pattern.groups else ""
+        return text[:start] + self.pattern.sub(keep + "\n", text[start:])
+
+
+def glued(needle: str, pattern: str) -> Break:
+    """A `Break` row."""
+    return Break(needle, rx(pattern))
+
+
+@dataclass(frozen=True)
 class Family:
     """One wire's table row. Every pattern is optional; the generic code does the rest.
 
@@ -42,10 +65,12 @@ class Family:
 
     name: str
     datelines: tuple[re.Pattern[str], ...] = ()
+    #: Plain substrings one of which a text must hold for the datelines to be tried (speed).
+    needles: tuple[str, ...] = ()
     credits: tuple[re.Pattern[str], ...] = ()
     footers: tuple[re.Pattern[str], ...] = ()
     copyright: tuple[str, ...] = ()
-    breaks: tuple[re.Pattern[str], ...] = ()
+    breaks: tuple[Break, ...] = ()
     contact_after: re.Pattern[str] | None = None
     header: Hook | None = None
     trailer: Hook | None = None

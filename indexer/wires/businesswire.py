@@ -4,6 +4,7 @@ from ._family import DASH, LINE_START, PLACE, Family, rx
 
 FAMILY = Family(
     name="Business Wire",
+    needles=("BUSINESS WIRE",),
     datelines=(rx(rf"{LINE_START}{PLACE}\s*{DASH}\s*\(BUSINESS WIRE\)\s*{DASH}\s*"),),
     credits=(rx(r"\(BUSINESS WIRE\)"),),
     footers=(

@@ -122,9 +122,9 @@ def _drop_repeated_title(lines: list[str], titles: list[str]) -> list[str]:
 
 
 def _trailer(text: str, doc: Document) -> str:
-    lines = text.split("\n")
-    if not any(_MARKER.search(line) for line in lines[-40:]) and doc.wire != "EQS":
+    if doc.wire != "EQS" and not _MARKER.search(text[-4000:]):
         return text
+    lines = text.split("\n")
     start = _block_start([line.strip() for line in lines])
     if start is None:
         return text

@@ -5,6 +5,7 @@ from ._family import DASH, LINE_START, PLACE, Family, rx
 
 FAMILY = Family(
     name="GlobeNewswire",
+    needles=("GLOBE NEWSWIRE",),
     datelines=(rx(rf"{LINE_START}{PLACE},\s+(?P<date>{EN_DATE})\s*\(GLOBE NEWSWIRE\)\s*{DASH}\s*"),),
     credits=(rx(r"\(GLOBE NEWSWIRE\)"),),
     footers=(rx(r"^Source:\s*(?P<source>\S.*?)\s*$"),),

@@ -1,12 +1,13 @@
 """PR Newswire (Cision): ``CITY, Country, June 6, 2025 /PRNewswire/ --``."""
 
 from ..dates import EN_DATE
-from ._family import DASH, LINE_START, PLACE, Family, rx
+from ._family import DASH, LINE_START, PLACE, Family, glued, rx
 
 _URL = r"(?P<url>https?://\S+)"
 
 FAMILY = Family(
     name="PR Newswire",
+    needles=("PRNewswire",),
     datelines=(
         rx(rf"{LINE_START}{PLACE},\s+(?P<date>{EN_DATE})\s*/\s*PRNewswire(?:-[A-Za-z]+)?\s*/\s*(?:\*\*)?\s*{DASH}\s*"),
     ),
@@ -19,8 +20,8 @@ FAMILY = Family(
     ),
     copyright=("pr newswire", "prnewswire", "cision"),
     breaks=(
-        rx(r"(?<=\S)(?<!Cision)[ \t]*(?=(?:Cision )?View original content)"),
-        rx(r"(?<=\S)[ \t]*(?=SOURCE\s+\S[^\n]{1,100}\s*\Z)"),
-        rx(r"(?<=\S)[ \t]*(?=/PRNewswire\s*--\s*[^/\n]{3,30}/)"),
+        glued("View original content", r"(?<=\S)(?<!Cision)[ \t]*(?=(?:Cision )?View original content)"),
+        glued("SOURCE", r"(?<=\S)[ \t]*(?=SOURCE\s+\S[^\n]{1,100}\s*\Z)"),
+        glued("/PRNewswire", r"(?<=\S)[ \t]*(?=/PRNewswire\s*--\s*[^/\n]{3,30}/)"),
     ),
 )
