@@ -142,9 +142,9 @@ def _style(color: str) -> Any:
 
 
 @main.command()
-@click.argument("query")
+@click.argument("query", required=False)
 @index_option
-@click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(min=1), help="Hits per page.")
+@click.option("-n", "--limit", type=click.IntRange(min=1), help="Hits per page [default: 10; 1000 with --batch].")
 @click.option("--page", default=1, show_default=True, type=click.IntRange(min=1), help="Page of hits to show.")
 @click.option("--sort", type=click.Choice(["relevance", "date", "-date"]), default="relevance", show_default=True,
               help="Rank by relevance, or by date (oldest first) or -date (newest first).")
@@ -156,25 +156,43 @@ def _style(color: str) -> Any:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "paths"]), default="text",
               show_default=True, help="text for people; json, jsonl or paths (one id a line) for programs.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
-              help="Colour matches (auto: on a terminal, unless NO_COLOR is set).")  # fmt: skip
-def search(query: str, index_dir: str, limit: int, page: int, sort: str, fields: str | None,
-           since: str | None, until: str | None, lang: str | None, fmt: str, color: str) -> None:  # fmt: skip
-    """Search the index with QUERY; all words must match unless joined with OR.
+              help="Colour matches (auto: on a terminal, unless NO_COLOR is set).")
+@click.option("--any", "any_word", is_flag=True, help="Rank documents that hold any of the words, not only all.")
+@click.option("--batch", "batch", type=click.Path(dir_okay=False), metavar="QUERIES",
+              help="Run every query of QUERIES (qid<TAB>text lines, or BEIR queries.jsonl) as plain words.")
+@click.option("--run", "run_out", type=click.Path(dir_okay=False, writable=True), metavar="OUT",
+              help="With --batch: write the TREC run here (default: standard output).")
+@click.option("--tag", default="dateline", show_default=True, help="With --batch: the run's tag column.")
+@click.option("--all-words", is_flag=True, help="With --batch: require all words, not any.")  # fmt: skip
+def search(query: str | None, index_dir: str, limit: int | None, page: int, sort: str, fields: str | None,
+           since: str | None, until: str | None, lang: str | None, fmt: str, color: str, any_word: bool,
+           batch: str | None, run_out: str | None, tag: str, all_words: bool) -> None:  # fmt: skip
+    """Search the index with QUERY; all words must match unless joined with OR (or --any).
 
-    Exit status 1 when nothing matches, 2 for a malformed query.
+    With --batch, run a file of natural-language queries and write a TREC run: each query is
+    read as plain words (punctuation and AND/OR/NOT are text), any of them may match.
+
+    Exit status 1 when nothing matches, 2 for a malformed query or file.
 
     \b
       dateline search '"armed forces"'
       dateline search 'issuer:siemens solar* OR wind' --sort -date
       dateline search 'date:[2025-06-01 TO 2025-06-30] acquisition' --format json
       dateline search Unternehmen --lang de
+      dateline search --batch queries.tsv --run run.txt
     """
     from search import Index
 
+    if (query is None) == (batch is None):
+        raise fail("give a QUERY or --batch QUERIES (not both)")
+    if batch is not None:
+        _batch(index_dir, batch, run_out, limit or 1000, tag, "all" if all_words else "any", lang)
+        return
+    assert query is not None
     field_list = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
     with Index(index_dir) as ix:
-        results = ix.search(query, limit=limit, page=page, since=since, until=until, sort=sort,  # type: ignore[arg-type]
-                            fields=field_list, lang=lang)  # fmt: skip
+        results = ix.search(query, limit=limit or 10, page=page, since=since, until=until, sort=sort,  # type: ignore[arg-type]
+                            fields=field_list, lang=lang, match="any" if any_word else "all")  # fmt: skip
     from .output import results_output
 
     text = results_output(results, fmt, _style(color))
@@ -182,6 +200,49 @@ def search(query: str, index_dir: str, limit: int, page: int, sort: str, fields:
         click.echo(text, color=color == "always" or None)
     if results.total == 0:
         raise click.exceptions.Exit(EXIT_NONE)
+
+
+def _batch(index_dir: str, queries_path: str, run_out: str | None, limit: int, tag: str, match: str,
+           lang: str | None) -> None:  # fmt: skip
+    from search import Index
+    from search.batch import run_batch
+    from search.trec import read_queries, write_run
+
+    queries = read_queries(queries_path)
+    with Index(index_dir) as ix:
+        lines = run_batch(ix, queries, limit=limit, tag=tag, match=match, lang=lang)  # type: ignore[arg-type]
+        if run_out is None:
+            write_run(lines, sys.stdout)
+            return
+        try:
+            with open(run_out, "w", encoding="utf-8") as out:
+                count = write_run(lines, out)
+        except OSError as exc:
+            raise fail(f"{run_out}: {exc.strerror or exc}") from None
+    click.echo(f"{len(queries)} queries, {count} run lines → {run_out}", err=True)
+
+
+@main.command(name="eval")
+@click.argument("qrels", type=click.Path(dir_okay=False))
+@click.argument("run", type=click.Path(dir_okay=False))
+@click.option("--per-query", is_flag=True, help="Also print each query's measures.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def eval_command(qrels: str, run: str, per_query: bool, fmt: str) -> None:
+    """Score a TREC RUN against QRELS: nDCG@10, MAP, Recall@100, MRR@10, P@10.
+
+    QRELS is TREC (qid 0 docid rel) or BEIR TSV; the measures come from ir-measures
+    (pip install 'dateline[eval]').
+
+    \b
+      dateline search --batch queries.tsv --run run.txt
+      dateline eval qrels.txt run.txt --per-query
+    """
+    from search.evaluate import evaluate
+
+    from .output import evaluation_text, to_json
+
+    result = evaluate(qrels, run, per_query=per_query)
+    click.echo(to_json(result.to_dict()) if fmt == "json" else evaluation_text(result))
 
 
 @main.command()

@@ -14,3 +14,11 @@ class DocumentNotFoundError(DatelineError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
+
+
+class FormatError(DatelineError):
+    """A queries, run or qrels file is not in a format dateline reads; the message names file and line."""
+
+
+class MissingExtraError(DatelineError):
+    """An optional feature's library is not installed (``pip install 'dateline[eval]'``)."""

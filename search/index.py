@@ -14,14 +14,25 @@ from indexer.records import from_stored
 from indexer.schema import DEFAULT_FIELDS
 from indexer.store import open_index, resolve_index_path
 
-from . import snippets
+from . import snippets as snippet_maker
 from .errors import DocumentNotFoundError, QueryError
-from .query import check_fields, check_lang, date_filter, drop_stop_words, make_parser, parse_query, prepare_query
+from .query import (
+    check_fields,
+    check_lang,
+    date_filter,
+    drop_stop_words,
+    make_parser,
+    parse_query,
+    plain_query,
+    prepare_query,
+)
 from .results import Hit, Results
 from .stats import Stats, compute_stats
 
 Sort = Literal["relevance", "date", "-date"]
 SORTS: tuple[str, ...] = ("relevance", "date", "-date")
+Match = Literal["all", "any"]
+MATCHES: tuple[str, ...] = ("all", "any")
 
 
 class Index:
@@ -50,7 +61,7 @@ class Index:
         self._weighting = BM25F(K1=k1, B=b)
         self._lock = threading.RLock()
         self._searcher = self._ix.searcher(weighting=self._weighting)
-        self._parsers: dict[tuple[str, ...], object] = {}  # (lang, *fields) → parser
+        self._parsers: dict[tuple[str, ...], object] = {}  # (match, lang, *fields) → parser
 
     # -- lifecycle -------------------------------------------------------------------------------
     def close(self) -> None:
@@ -68,22 +79,22 @@ class Index:
             self._searcher = self._searcher.refresh()
         return self._searcher
 
-    def _parser(self, lang: str, fields: tuple[str, ...]):  # type: ignore[no-untyped-def]
-        key = (lang, *fields)
+    def _parser(self, lang: str, fields: tuple[str, ...], match: str):  # type: ignore[no-untyped-def]
+        key = (match, lang, *fields)
         if key not in self._parsers:
-            self._parsers[key] = make_parser(self._ix.schema, lang, fields, self._boosts)
+            self._parsers[key] = make_parser(self._ix.schema, lang, fields, self._boosts, match=match)
         return self._parsers[key]
 
-    def _query(self, text: str, fields: tuple[str, ...], lang: str | None):  # type: ignore[no-untyped-def]
+    def _query(self, text: str, fields: tuple[str, ...], lang: str | None, match: str, syntax: bool):  # type: ignore[no-untyped-def]
         """One sub-query per language, each over that language's fields and documents only."""
         from whoosh.query import Or, Term
 
         from ._whoosh_fixes import FilteredBy
 
-        prepared = prepare_query(text)
+        prepared = prepare_query(text) if syntax else plain_query(text)
         parts = [
             FilteredBy(
-                drop_stop_words(parse_query(self._parser(key, fields), prepared, text), prepared, STOP_WORDS[key]),
+                drop_stop_words(parse_query(self._parser(key, fields, match), prepared, text), prepared, STOP_WORDS[key]),
                 Term("lang", key),
             )
             for key in check_lang(lang)
@@ -102,31 +113,32 @@ class Index:
         sort: Sort = "relevance",
         fields: Sequence[str] | None = None,
         lang: str | None = None,
+        match: Match = "all",
+        syntax: bool = True,
+        snippets: bool = True,
     ) -> Results:
         """Run ``query`` (Whoosh syntax, words ANDed) and return one page of ranked hits.
 
         ``since``/``until`` bound the document date, both inclusive; ``sort`` is ``relevance``,
         ``date`` (oldest first) or ``-date`` (newest first); ``lang`` (``en``, ``de``, ``xx``)
-        restricts to documents in that language. Raises `QueryError` for bad input.
+        restricts to documents in that language. ``match="any"`` ranks documents that hold any
+        of the words (OR) instead of all of them. ``syntax=False`` reads ``query`` as plain words,
+        so natural-language text with punctuation or operator words is never a syntax error.
+        ``snippets=False`` skips the snippets (batch runs). Raises `QueryError` for bad input.
         """
         if limit < 1 or page < 1:
             raise QueryError("limit and page must be 1 or more")
         if sort not in SORTS:
             raise QueryError(f"unknown sort {sort!r}; choose from {', '.join(SORTS)}")
         started = time.perf_counter()
-        field_list = check_fields(fields) if fields else self._fields
-        q = self._query(query, tuple(field_list), lang)
-        bounds = date_filter(self._ix.schema, since, until)
-        if bounds is not None:
-            from whoosh.query import And
-
-            q = And([q, bounds])
+        q = self._build(query, fields=fields, lang=lang, match=match, syntax=syntax, since=since, until=until)
         sortedby = None if sort == "relevance" else "date"
         with self._lock:
             searcher = self._current()
             results = searcher.search(q, limit=page * limit, sortedby=sortedby,
                                       reverse=sort == "-date", terms=True)  # fmt: skip
-            snippets.configure(results)
+            if snippets:
+                snippet_maker.configure(results)
             first = (page - 1) * limit
             hits = [
                 Hit(
@@ -134,13 +146,41 @@ class Index:
                     id=hit["id"],
                     score=None if sortedby else float(hit.score),
                     document=from_stored(hit.fields()),
-                    snippet=snippets.snippet_for(hit),
+                    snippet=snippet_maker.snippet_for(hit) if snippets else None,
                 )
                 for i, hit in enumerate(results[first : first + limit])
             ]
             total = len(results)
         elapsed = (time.perf_counter() - started) * 1000
         return Results(query=query, total=total, page=page, limit=limit, elapsed_ms=elapsed, hits=hits)
+
+    def ranked(self, query: str, *, limit: int = 1000, fields: Sequence[str] | None = None,
+               lang: str | None = None, match: Match = "any", syntax: bool = False) -> list[tuple[str, float]]:  # fmt: skip
+        """The ids and scores of the best ``limit`` documents, best first, and nothing else.
+
+        For batch runs and evaluation: no stored fields are read and no snippets made. Defaults
+        suit natural-language queries (plain words, any of them). Raises `QueryError`.
+        """
+        if limit < 1:
+            raise QueryError("limit must be 1 or more")
+        q = self._build(query, fields=fields, lang=lang, match=match, syntax=syntax)
+        with self._lock:
+            searcher = self._current()
+            ids = searcher.reader().column_reader("id")
+            return [(ids[docnum], float(score)) for score, docnum in searcher.search(q, limit=limit).top_n]
+
+    def _build(self, query: str, *, fields: Sequence[str] | None, lang: str | None, match: str, syntax: bool,
+               since: str | date | None = None, until: str | date | None = None):  # type: ignore[no-untyped-def]  # fmt: skip
+        if match not in MATCHES:
+            raise QueryError(f"unknown match {match!r}; choose from {', '.join(MATCHES)}")
+        field_list = check_fields(fields) if fields else self._fields
+        q = self._query(query, tuple(field_list), lang, match, syntax)
+        bounds = date_filter(self._ix.schema, since, until)
+        if bounds is None:
+            return q
+        from whoosh.query import And
+
+        return And([q, bounds])
 
     def get(self, doc_id: str) -> Document:
         """The stored document with id ``doc_id``; raises `DocumentNotFoundError`."""

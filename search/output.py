@@ -8,6 +8,7 @@ from typing import Any, Callable
 from indexer.document import Document
 
 from .results import Hit, Results, Snippet
+from .evaluate import Evaluation
 from .stats import Stats
 
 FORMATS = ("text", "json", "jsonl", "paths")
@@ -36,7 +37,7 @@ def _hit_text(hit: Hit, style: Callable[[str], str] | None) -> str:
     lines = [head, f"   {doc.title or '(untitled)'}"]
     where = " · ".join(x for x in (doc.place, doc.wire, hit.id) if x)
     lines.append(f"   {where}")
-    if hit.snippet.text:
+    if hit.snippet is not None and hit.snippet.text:
         lines.append(f"   {mark(hit.snippet, style)}")
     return "\n".join(lines)
 
@@ -101,3 +102,14 @@ def stats_text(stats: Stats) -> str:
             f"fields:     {', '.join(stats.fields)}",
         ]
     )
+
+
+def evaluation_text(result: Evaluation) -> str:
+    """A table of the mean measures, then one row per query when they were asked for."""
+    names = list(result.measures)
+    head = f"{'query':<10} " + " ".join(f"{n:>8}" for n in names)
+    rows = [head, f"{'all':<10} " + " ".join(f"{result.measures[n]:8.4f}" for n in names)]
+    for qid, values in result.per_query.items():
+        rows.append(f"{qid:<10} " + " ".join(f"{values.get(n, 0.0):8.4f}" for n in names))
+    rows.append(f"{result.queries} queries")
+    return "\n".join(rows)

@@ -9,7 +9,7 @@ from typing import Mapping, Sequence
 
 from whoosh import query as wq
 from whoosh.fields import Schema
-from whoosh.qparser import AndGroup, FieldAliasPlugin, FuzzyTermPlugin, MultifieldParser
+from whoosh.qparser import AndGroup, FieldAliasPlugin, FuzzyTermPlugin, MultifieldParser, OrGroup
 
 from indexer.analysis import fold
 from indexer.schema import DEFAULT_BOOSTS, DEFAULT_FIELDS, LANG_FIELDS, LANG_KEYS, lang_field
@@ -34,15 +34,16 @@ def check_fields(fields: Sequence[str]) -> tuple[str, ...]:
 
 
 def make_parser(schema: Schema, lang: str, fields: Sequence[str] = DEFAULT_FIELDS,
-                boosts: Mapping[str, float] | None = None) -> MultifieldParser:  # fmt: skip
-    """A parser for documents in ``lang`` over ``fields`` with the given boosts; words are ANDed.
+                boosts: Mapping[str, float] | None = None, *, match: str = "all") -> MultifieldParser:  # fmt: skip
+    """A parser for documents in ``lang`` over ``fields`` with the given boosts; words are ANDed,
+    or ORed with ``match="any"``.
 
     Language-analysed fields (``title``, ``body``, ``description``) resolve to that language's
     indexed field, so the query text is analysed exactly as those documents were.
     """
     boosts = {**DEFAULT_BOOSTS, **(boosts or {})}
     real = {f: lang_field(f, lang) if f in LANG_FIELDS else f for f in fields}
-    parser = MultifieldParser(list(real.values()), schema, group=AndGroup,
+    parser = MultifieldParser(list(real.values()), schema, group=OrGroup if match == "any" else AndGroup,
                               fieldboosts={real[f]: boosts.get(f, 1.0) for f in fields})  # fmt: skip
     parser.add_plugin(FuzzyTermPlugin())
     parser.add_plugin(FieldAliasPlugin({lang_field(f, lang): [f] for f in LANG_FIELDS}))
@@ -89,6 +90,18 @@ def prepare_query(text: str) -> str:
     return minus_to_not(text)
 
 
+_PLAIN_WORD = re.compile(r"\w+(?:[.,']\w+)*")
+
+
+def plain_query(text: str) -> str:
+    """Natural-language text as query syntax that means just its words: each one quoted as a
+    literal, so ``AND``, ``(``, ``:``, ``*`` or an unbalanced quote is only text."""
+    words = _PLAIN_WORD.findall(text)
+    if not words:
+        raise QueryError(f"query {text!r} has no words")
+    return " ".join(f"'{w}'" for w in words)
+
+
 def parse_query(parser: MultifieldParser, prepared: str, text: str) -> wq.Query:
     """Parse ``prepared`` (from `prepare_query`); errors name the user's ``text``."""
     try:
@@ -122,7 +135,7 @@ def drop_stop_words(q: wq.Query, text: str, stops: frozenset[str]) -> wq.Query:
 def _is_stop(q: wq.Query, text: str, stops: frozenset[str]) -> bool:
     if type(q) is wq.Term:
         start, end = getattr(q, "startchar", None), getattr(q, "endchar", None)
-        return start is not None and fold(text[start:end].lower()) in stops
+        return start is not None and fold(text[start:end].strip("'").lower()) in stops
     # One word searched in several fields is an Or of Terms.
     return isinstance(q, wq.Or) and bool(q.subqueries) and all(_is_stop(c, text, stops) for c in q.subqueries)
 

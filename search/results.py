@@ -27,20 +27,22 @@ class Snippet:
 
 @dataclass(frozen=True)
 class Hit:
-    """One ranked document. ``score`` is ``None`` when results are sorted by date."""
+    """One ranked document. ``score`` is ``None`` when results are sorted by date; ``snippet`` is
+    ``None`` when the search was asked for none."""
 
     rank: int
     id: str
     score: float | None
     document: Document
-    snippet: Snippet
+    snippet: Snippet | None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: rank, id, score, every stored field, snippet and highlight offsets."""
         out: dict[str, Any] = {"rank": self.rank, "id": self.id, "score": self.score}
         out.update(self.document.to_dict())
-        out["snippet"] = self.snippet.text
-        out["highlights"] = [list(span) for span in self.snippet.spans]
+        if self.snippet is not None:
+            out["snippet"] = self.snippet.text
+            out["highlights"] = [list(span) for span in self.snippet.spans]
         return out
 
 

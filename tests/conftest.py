@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,15 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 SEED_NAME = "prnewswire-fama-2025-06-06.txt"
 SHARED = ROOT.parent / "shared"
+
+
+def load_testsets():  # type: ignore[no-untyped-def]
+    """bench/testsets.py (readers of the test collections), or skip where ../shared is absent."""
+    shared_path("data", "cranfield")
+    sys.path.insert(0, str(ROOT / "bench"))
+    import testsets as module
+
+    return module
 
 
 def shared_path(*parts: str) -> Path:
@@ -61,3 +71,19 @@ def corpus_copy(tmp_path: Path) -> Path:
 @pytest.fixture
 def seed_file() -> Path:
     return CORPUS / SEED_NAME
+
+
+@pytest.fixture
+def cli():
+    """Invoke the `dateline` command in-process: ``cli("search", "mali", index=path)``."""
+    from click.testing import CliRunner
+
+    from search.cli import main
+
+    runner = CliRunner()
+
+    def invoke(*args: str, index: Path | None = None):
+        argv = list(args) + (["--index", str(index)] if index else [])
+        return runner.invoke(main, argv, catch_exceptions=False)
+
+    return invoke

@@ -20,14 +20,8 @@ HIT_KEYS = {"rank", "id", "score", "snippet", "highlights", "title", "issuer", "
 
 
 @pytest.fixture
-def run():
-    runner = CliRunner()
-
-    def invoke(*args: str, index: Path | None = None):
-        argv = list(args) + (["--index", str(index)] if index else [])
-        return runner.invoke(main, argv, catch_exceptions=False)
-
-    return invoke
+def run(cli):
+    return cli
 
 
 def test_index_prints_one_summary_line_and_exits_0(run, tmp_path):
@@ -243,3 +237,34 @@ def test_colour_choice(monkeypatch, tty, no_color, choice, coloured):
     assert (style is not None) == coloured
     if coloured:
         assert style("x") != "x" and "\x1b[" in style("x")
+
+
+def test_any_ranks_documents_with_some_of_the_words(run, corpus_index):
+    every = run("search", "mali tessellate", "--format", "paths", "-n", "100", index=corpus_index)
+    some = run("search", "mali tessellate", "--any", "--format", "paths", "-n", "100", index=corpus_index)
+    assert every.exit_code == 1 and every.stdout == ""
+    found = set(some.stdout.split())
+    assert SEED_NAME in found and "en/globenewswire-tessellate-treasury-analytics-2025-09-16.txt" in found
+
+
+def test_batch_writes_a_trec_run(run, corpus_index, tmp_path):
+    queries = tmp_path / "q.tsv"
+    queries.write_text('1\tarmed forces of Mali?\n2\t( " ?\n', "utf-8")  # query 2 has no words
+    result = run("search", "--batch", str(queries), "-n", "3", index=corpus_index)
+    assert result.exit_code == 0
+    lines = [line.split() for line in result.stdout.strip().split("\n")]
+    assert [l[:2] + l[3:4] + l[5:] for l in lines] == [["1", "Q0", str(r), "dateline"] for r in (1, 2, 3)]
+    assert lines[0][2] == SEED_NAME
+
+
+@pytest.mark.parametrize("args", [[], ["mali", "--batch", "q.tsv"]])
+def test_search_needs_a_query_or_a_batch(run, corpus_index, args):
+    result = run("search", *args, index=corpus_index)
+    assert result.exit_code == 2 and result.stderr == "dateline: give a QUERY or --batch QUERIES (not both)\n"
+
+
+def test_batch_file_errors_are_one_line(run, corpus_index, tmp_path):
+    bad = tmp_path / "q.tsv"
+    bad.write_text("no tab\n", "utf-8")
+    result = run("search", "--batch", str(bad), index=corpus_index)
+    assert result.exit_code == 2 and result.stderr == f"dateline: {bad}, line 1: expected 'qid<TAB>text'\n"
