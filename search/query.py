@@ -11,7 +11,7 @@ from whoosh import query as wq
 from whoosh.fields import Schema
 from whoosh.qparser import AndGroup, FieldAliasPlugin, FuzzyTermPlugin, MultifieldParser, OrGroup
 
-from indexer.analysis import fold
+from indexer.analysis import TOKEN_PATTERN, fold
 from indexer.schema import DEFAULT_BOOSTS, DEFAULT_FIELDS, LANG_FIELDS, LANG_KEYS, lang_field
 
 from .errors import QueryError
@@ -90,12 +90,13 @@ def prepare_query(text: str) -> str:
     return minus_to_not(text)
 
 
-_PLAIN_WORD = re.compile(r"\w+(?:[.,']\w+)*")
+_PLAIN_WORD = re.compile(TOKEN_PATTERN)
 
 
 def plain_query(text: str) -> str:
-    """Natural-language text as query syntax that means just its words: each one quoted as a
-    literal, so ``AND``, ``(``, ``:``, ``*`` or an unbalanced quote is only text."""
+    """Natural-language text as query syntax that means just its words: each token (as the
+    analyzers split text) quoted as a literal, so ``AND``, ``(``, ``:``, ``*`` or an unbalanced
+    quote is only text."""
     words = _PLAIN_WORD.findall(text)
     if not words:
         raise QueryError(f"query {text!r} has no words")

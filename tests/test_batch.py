@@ -30,3 +30,8 @@ def test_operators_and_punctuation_are_words(corpus_ix):
     plain = [l.docid for l in run_batch(corpus_ix, [Query("q", "armed forces mali")], limit=5)]
     noisy = [l.docid for l in run_batch(corpus_ix, [Query("q", 'armed: "forces (mali?')], limit=5)]
     assert plain == noisy and plain
+
+
+def test_apostrophes_split_as_the_analyzers_split_them(corpus_ix):
+    quoted = [l.docid for l in run_batch(corpus_ix, [Query("q", "Mali's armed forces")], limit=5)]
+    assert quoted == [l.docid for l in run_batch(corpus_ix, [Query("q", "Mali s armed forces")], limit=5)] != []
