@@ -108,7 +108,6 @@ def neutral_analyzer():  # -> whoosh.analysis.CompositeAnalyzer
 ANALYZERS = {"en": english_analyzer, "de": german_analyzer, "xx": neutral_analyzer}
 
 
-
 def _stop_words(lang: str) -> frozenset[str]:
     from whoosh.lang.stopwords import stoplists
 

@@ -28,7 +28,7 @@ def apply_story(doc: Document, text: str, *, find_title: bool = False) -> Docume
         story = "\n".join(_take_lead(text.split("\n"), doc, find_title))
     else:
         lead = _take_lead(text[: dateline.start].split("\n"), doc, find_title, whole=True)
-        story = "\n".join([*lead, "", text[dateline.end :]]) if any(l.strip() for l in lead) else text[dateline.end :]
+        story = "\n".join([*lead, "", text[dateline.end :]])  # stripped below
         doc.dateline = doc.dateline or dateline.text
         doc.wire = doc.wire or dateline.wire
         if doc.place is None:

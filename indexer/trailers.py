@@ -179,7 +179,7 @@ def _contacts_after_source(lines: list[str], found: Trailers) -> list[str]:
     for i in range(len(lines) - 1, max(-1, len(lines) - 40), -1):
         if m := contact_after(lines[i].strip()):
             found.url = found.url or m["url"]
-            contact = _clean(re.sub(CONTACT_HEADING.pattern, "", "\n".join(lines[i + 1 :]), flags=re.I | re.M))
+            contact = _clean("\n".join(line for line in lines[i + 1 :] if not CONTACT_HEADING.match(line.strip())))
             found.contact = contact or None
             return lines[:i]
     return lines

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from indexer.document import Document
 
 from .results import Hit, Results, Snippet
-from .evaluate import Evaluation
 from .stats import Stats
+
+if TYPE_CHECKING:  # the evaluation code is loaded only by `dateline eval`
+    from .evaluate import Evaluation
 
 FORMATS = ("text", "json", "jsonl", "paths")
 
@@ -104,7 +106,7 @@ def stats_text(stats: Stats) -> str:
     )
 
 
-def evaluation_text(result: Evaluation) -> str:
+def evaluation_text(result: "Evaluation") -> str:
     """A table of the mean measures, then one row per query when they were asked for."""
     names = list(result.measures)
     head = f"{'query':<10} " + " ".join(f"{n:>8}" for n in names)
