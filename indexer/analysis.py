@@ -13,6 +13,8 @@ from typing import Iterator
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
 from whoosh.analysis.acore import Token
 
+from .language import LANGUAGES
+
 #: Words joined by ``.`` or ``,`` stay one token (``5.2``, ``1,000``, ``u.s``, ``prnewswire.co.uk``);
 #: hyphens and apostrophes split (``covid-19`` → ``covid`` ``19``, searched as a phrase).
 TOKEN_PATTERN = r"\w+(?:[.,]\w+)*"
@@ -111,10 +113,13 @@ ANALYZERS = {"en": english_analyzer, "de": german_analyzer, "xx": neutral_analyz
 def _stop_words(lang: str) -> frozenset[str]:
     from whoosh.lang.stopwords import stoplists
 
-    return frozenset(fold(w.lower()) for w in stoplists.get(lang, ()))
+    if lang not in LANGUAGES:  # unknown language: the query's may be any of ours
+        return frozenset().union(*(_stop_words(known) for known in LANGUAGES))
+    return frozenset(fold(w.lower()) for w in stoplists[lang])
 
 
-#: Snowball's stop words per language, lower-cased and folded (``xx`` has none). They are
-#: indexed, so phrases stay exact, and dropped from keyword queries as the user typed them
+#: Snowball's stop words per language, lower-cased and folded; for ``xx`` (any other language)
+#: those of every language we know, since the query may be in any of them. They are indexed,
+#: so phrases stay exact, and dropped from keyword queries as the user typed them
 #: (`search.query.drop_stop_words`), so "the armed forces" means "armed forces".
 STOP_WORDS: dict[str, frozenset[str]] = {lang: _stop_words(lang) for lang in ANALYZERS}

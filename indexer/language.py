@@ -41,3 +41,24 @@ def detect_language(text: str, *, sample: int = 4000) -> str | None:
     if hits < MIN_HITS or hits / len(words) < MIN_SHARE or hits < 2 * runner_up:
         return None
     return best
+
+
+#: A file of many documents (JSONL) lends its language to the ones too short to tell, when at
+#: least this many of its documents were detected …
+FILE_MIN_DETECTED = 5
+#: … and this share of them agree.
+FILE_MIN_SHARE = 0.9
+
+
+def file_language(languages: list[str | None]) -> str | None:
+    """The language of a file whose documents were detected as ``languages``, if it has one.
+
+    A feed or export is usually in one language; a headline-only item in it ("Cascade
+    directional filter") is too short to detect on its own, and indexing it language-neutrally
+    would leave it unstemmed and scored on other statistics than its neighbours.
+    """
+    detected = [lang for lang in languages if lang]
+    if len(detected) < FILE_MIN_DETECTED:
+        return None
+    best = max(set(detected), key=detected.count)
+    return best if detected.count(best) >= FILE_MIN_SHARE * len(detected) else None

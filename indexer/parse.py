@@ -13,7 +13,7 @@ from .formats.html import parse_html
 from .formats.jsonl import LineError, parse_jsonl
 from .formats.markdown import parse_markdown
 from .formats.text import parse_text
-from .language import detect_language
+from .language import detect_language, file_language
 from .text import DecodeError, decode, normalise
 
 #: Extensions the folder walk picks up, and the reader each one gets.
@@ -90,11 +90,17 @@ def read_documents(
             result.documents.append(doc)
     except (ValueError, RecursionError) as exc:
         raise DocumentError(name, str(exc)) from None
+    undetected = []
     for doc in result.documents:
         doc.source = os.path.abspath(name)
         if doc.language is None:
             doc.language = detect_language(f"{doc.title or ''}\n{doc.body}")
+            if doc.language is None:
+                undetected.append(doc)
         result.warnings.extend(doc.warnings)
+    if undetected and (lang := file_language([d.language for d in result.documents])):
+        for doc in undetected:
+            doc.language = lang
     return result
 
 

@@ -10,6 +10,7 @@ from indexer.document import Document
 from indexer.errors import DatelineError, IncompatibleIndexError, IndexNotFoundError
 
 from .errors import DocumentNotFoundError, QueryError
+from .feedback import Feedback
 from .index import Index
 from .results import Hit, Results, Snippet
 from .stats import Stats
@@ -18,6 +19,7 @@ __all__ = [
     "DatelineError",
     "Document",
     "DocumentNotFoundError",
+    "Feedback",
     "Hit",
     "IncompatibleIndexError",
     "Index",

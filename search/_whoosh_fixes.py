@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from whoosh.collectors import ScoredCollector
 from whoosh.matching.wrappers import RequireMatcher
-from whoosh.query import Require
+from whoosh.query import Query, Require
+from whoosh.searching import Results, Searcher
 
 
 class _RequireMatcher(RequireMatcher):
@@ -29,3 +33,21 @@ class FilteredBy(Require):
         scored = self.a.matcher(searcher, context)
         required = self.b.matcher(searcher, searcher.boolean_context())
         return _RequireMatcher(scored, required)
+
+
+def search(searcher: Searcher, q: Query, **kwargs: Any) -> Results:
+    """`Searcher.search` without the collector's matcher replacement, which loses hits.
+
+    Every ten documents Whoosh's top-N collector asks the matcher tree to ``replace`` itself by
+    one that only finds documents able to enter the top N; the union, intersection and
+    and-maybe matchers' rewrites drop documents that belong there (whoosh issue #413: "best
+    result only when limit=None"). Block-quality skipping, the larger saving, stays on.
+    """
+    collector = searcher.collector(**kwargs)
+    inner: Any = collector
+    while inner is not None:
+        if isinstance(inner, ScoredCollector):
+            inner.replace = 0
+        inner = getattr(inner, "child", None)
+    searcher.search_with_collector(q, collector)
+    return collector.results()

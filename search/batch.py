@@ -5,19 +5,20 @@ from __future__ import annotations
 from typing import Iterable, Iterator
 
 from .errors import QueryError
+from .feedback import Feedback
 from .index import Index, Match
 from .trec import Query, RunLine, safe_docid
 
 
 def run_batch(ix: Index, queries: Iterable[Query], *, limit: int = 1000, tag: str = "dateline",
-              match: Match = "any", lang: str | None = None) -> Iterator[RunLine]:  # fmt: skip
+              match: Match = "any", lang: str | None = None, feedback: Feedback | None = None) -> Iterator[RunLine]:  # fmt: skip
     """Rank documents for each query, reading its text as plain words (never a syntax error).
 
     A query with no words at all yields no lines, as an empty ranking would.
     """
     for query in queries:
         try:
-            ranking = ix.ranked(query.text, limit=limit, match=match, lang=lang, syntax=False)
+            ranking = ix.ranked(query.text, limit=limit, match=match, lang=lang, syntax=False, feedback=feedback)
         except QueryError:
             continue
         for rank, (docid, score) in enumerate(ranking, 1):

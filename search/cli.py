@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from indexer.store import DEFAULT_INDEX_DIR, INDEX_ENV
+from search.ranking import B, K1
 
 EXIT_OK, EXIT_NONE, EXIT_ERROR, EXIT_BUG = 0, 1, 2, 3
 
@@ -72,6 +73,22 @@ def _parse_map(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
             raise click.BadParameter(f"{item!r}: use KEY=FIELD, FIELD one of {', '.join(DOCUMENT_FIELDS)}")
         mapping[key] = field
     return mapping
+
+
+def _parse_boosts(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, float]:
+    from search.query import TEXT_FIELDS
+
+    boosts: dict[str, float] = {}
+    for item in values:
+        name, sep, weight = item.partition("=")
+        try:
+            value = float(weight)
+        except ValueError:
+            value = float("nan")
+        if not sep or name not in TEXT_FIELDS or not value > 0:
+            raise click.BadParameter(f"{item!r}: use FIELD=WEIGHT, WEIGHT above 0, FIELD one of {', '.join(TEXT_FIELDS)}")
+        boosts[name] = value
+    return boosts
 
 
 class _Progress:
@@ -163,10 +180,19 @@ def _style(color: str) -> Any:
 @click.option("--run", "run_out", type=click.Path(dir_okay=False, writable=True), metavar="OUT",
               help="With --batch: write the TREC run here (default: standard output).")
 @click.option("--tag", default="dateline", show_default=True, help="With --batch: the run's tag column.")
-@click.option("--all-words", is_flag=True, help="With --batch: require all words, not any.")  # fmt: skip
+@click.option("--all-words", is_flag=True, help="With --batch: require all words, not any.")
+@click.option("--boost", "boosts", multiple=True, callback=_parse_boosts, metavar="FIELD=WEIGHT",
+              help="Weight of a field's matches (repeatable) [default: title=3 issuer=2 place=1.5 body=1].")
+@click.option("--k1", type=click.FloatRange(min=0), default=K1, show_default=True,
+              help="BM25 term-frequency saturation: higher lets repeated words count for longer.")
+@click.option("--b", type=click.FloatRange(0, 1), default=B, show_default=True,
+              help="BM25 length normalisation: 0 ignores document length, 1 fully normalises.")
+@click.option("--feedback", is_flag=True,
+              help="Expand the query with the words of its best first hits (RM3 pseudo-relevance feedback).")  # fmt: skip
 def search(query: str | None, index_dir: str, limit: int | None, page: int, sort: str, fields: str | None,
            since: str | None, until: str | None, lang: str | None, fmt: str, color: str, any_word: bool,
-           batch: str | None, run_out: str | None, tag: str, all_words: bool) -> None:  # fmt: skip
+           batch: str | None, run_out: str | None, tag: str, all_words: bool, boosts: dict[str, float],
+           k1: float, b: float, feedback: bool) -> None:  # fmt: skip
     """Search the index with QUERY; all words must match unless joined with OR (or --any).
 
     With --batch, run a file of natural-language queries and write a TREC run: each query is
@@ -185,14 +211,19 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
 
     if (query is None) == (batch is None):
         raise fail("give a QUERY or --batch QUERIES (not both)")
+    from search.feedback import Feedback
+
+    ranking = {"boosts": boosts, "k1": k1, "b": b}
+    expansion = Feedback() if feedback else None
     if batch is not None:
-        _batch(index_dir, batch, run_out, limit or 1000, tag, "all" if all_words else "any", lang)
+        _batch(index_dir, batch, run_out, limit or 1000, tag, "all" if all_words else "any", lang, ranking, expansion)
         return
     assert query is not None
     field_list = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
-    with Index(index_dir) as ix:
+    with Index(index_dir, **ranking) as ix:
         results = ix.search(query, limit=limit or 10, page=page, since=since, until=until, sort=sort,  # type: ignore[arg-type]
-                            fields=field_list, lang=lang, match="any" if any_word else "all")  # fmt: skip
+                            fields=field_list, lang=lang, match="any" if any_word else "all",
+                            feedback=expansion)  # fmt: skip
     from .output import results_output
 
     text = results_output(results, fmt, _style(color))
@@ -203,14 +234,14 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
 
 
 def _batch(index_dir: str, queries_path: str, run_out: str | None, limit: int, tag: str, match: str,
-           lang: str | None) -> None:  # fmt: skip
+           lang: str | None, ranking: dict[str, Any], feedback: Any) -> None:  # fmt: skip
     from search import Index
     from search.batch import run_batch
     from search.trec import read_queries, write_run
 
     queries = read_queries(queries_path)
-    with Index(index_dir) as ix:
-        lines = run_batch(ix, queries, limit=limit, tag=tag, match=match, lang=lang)  # type: ignore[arg-type]
+    with Index(index_dir, **ranking) as ix:
+        lines = run_batch(ix, queries, limit=limit, tag=tag, match=match, lang=lang, feedback=feedback)  # type: ignore[arg-type]
         if run_out is None:
             write_run(lines, sys.stdout)
             return

@@ -17,6 +17,7 @@ from indexer.store import open_index, resolve_index_path
 from . import snippets as snippet_maker
 from .errors import DocumentNotFoundError, QueryError
 from .query import (
+    check_boosts,
     check_fields,
     check_lang,
     date_filter,
@@ -26,6 +27,9 @@ from .query import (
     plain_query,
     prepare_query,
 )
+from ._whoosh_fixes import search as whoosh_search
+from .feedback import Feedback, expand
+from .ranking import B, K1, Bm25, combine_fields, weigh_repeats
 from .results import Hit, Results
 from .stats import Stats, compute_stats
 
@@ -49,16 +53,17 @@ class Index:
         *,
         fields: Sequence[str] = DEFAULT_FIELDS,
         boosts: Mapping[str, float] | None = None,
-        k1: float = 1.2,
-        b: float = 0.75,
+        k1: float = K1,
+        b: float = B,
     ) -> None:
-        from whoosh.scoring import BM25F
-
         self.path = resolve_index_path(path)
         self._ix = open_index(self.path)
         self._fields = check_fields(fields)
-        self._boosts = dict(boosts or {})
-        self._weighting = BM25F(K1=k1, B=b)
+        try:
+            self._weighting = Bm25(k1=k1, b=b)
+        except ValueError as exc:
+            raise QueryError(str(exc)) from None
+        self._boosts = check_boosts(boosts or {})
         self._lock = threading.RLock()
         self._searcher = self._ix.searcher(weighting=self._weighting)
         self._parsers: dict[tuple[str, ...], object] = {}  # (match, lang, *fields) → parser
@@ -92,13 +97,11 @@ class Index:
         from ._whoosh_fixes import FilteredBy
 
         prepared = prepare_query(text) if syntax else plain_query(text)
-        parts = [
-            FilteredBy(
-                drop_stop_words(parse_query(self._parser(key, fields, match), prepared, text), prepared, STOP_WORDS[key]),
-                Term("lang", key),
-            )
-            for key in check_lang(lang)
-        ]
+        parts = []
+        for key in check_lang(lang):
+            q = parse_query(self._parser(key, fields, match), prepared, text)
+            q = combine_fields(weigh_repeats(drop_stop_words(q, prepared, STOP_WORDS[key]))).normalize()
+            parts.append(FilteredBy(q, Term("lang", key)))
         return parts[0] if len(parts) == 1 else Or(parts)
 
     # -- queries ---------------------------------------------------------------------------------
@@ -116,6 +119,7 @@ class Index:
         match: Match = "all",
         syntax: bool = True,
         snippets: bool = True,
+        feedback: Feedback | None = None,
     ) -> Results:
         """Run ``query`` (Whoosh syntax, words ANDed) and return one page of ranked hits.
 
@@ -124,7 +128,8 @@ class Index:
         restricts to documents in that language. ``match="any"`` ranks documents that hold any
         of the words (OR) instead of all of them. ``syntax=False`` reads ``query`` as plain words,
         so natural-language text with punctuation or operator words is never a syntax error.
-        ``snippets=False`` skips the snippets (batch runs). Raises `QueryError` for bad input.
+        ``snippets=False`` skips the snippets (batch runs). ``feedback`` expands the query with
+        the words of its best first hits (`search.feedback`). Raises `QueryError` for bad input.
         """
         if limit < 1 or page < 1:
             raise QueryError("limit and page must be 1 or more")
@@ -135,8 +140,10 @@ class Index:
         sortedby = None if sort == "relevance" else "date"
         with self._lock:
             searcher = self._current()
-            results = searcher.search(q, limit=page * limit, sortedby=sortedby,
-                                      reverse=sort == "-date", terms=True)  # fmt: skip
+            if feedback is not None:
+                q = expand(searcher, q, feedback, self._field_list(fields), self._boosts)
+            results = whoosh_search(searcher, q, limit=page * limit, sortedby=sortedby,
+                                    reverse=sort == "-date", terms=True)  # fmt: skip
             if snippets:
                 snippet_maker.configure(results)
             first = (page - 1) * limit
@@ -155,7 +162,8 @@ class Index:
         return Results(query=query, total=total, page=page, limit=limit, elapsed_ms=elapsed, hits=hits)
 
     def ranked(self, query: str, *, limit: int = 1000, fields: Sequence[str] | None = None,
-               lang: str | None = None, match: Match = "any", syntax: bool = False) -> list[tuple[str, float]]:  # fmt: skip
+               lang: str | None = None, match: Match = "any", syntax: bool = False,
+               feedback: Feedback | None = None) -> list[tuple[str, float]]:  # fmt: skip
         """The ids and scores of the best ``limit`` documents, best first, and nothing else.
 
         For batch runs and evaluation: no stored fields are read and no snippets made. Defaults
@@ -166,21 +174,25 @@ class Index:
         q = self._build(query, fields=fields, lang=lang, match=match, syntax=syntax)
         with self._lock:
             searcher = self._current()
+            if feedback is not None:
+                q = expand(searcher, q, feedback, self._field_list(fields), self._boosts)
             ids = searcher.reader().column_reader("id")
-            return [(ids[docnum], float(score)) for score, docnum in searcher.search(q, limit=limit).top_n]
+            return [(ids[docnum], float(score)) for score, docnum in whoosh_search(searcher, q, limit=limit).top_n]
 
     def _build(self, query: str, *, fields: Sequence[str] | None, lang: str | None, match: str, syntax: bool,
                since: str | date | None = None, until: str | date | None = None):  # type: ignore[no-untyped-def]  # fmt: skip
         if match not in MATCHES:
             raise QueryError(f"unknown match {match!r}; choose from {', '.join(MATCHES)}")
-        field_list = check_fields(fields) if fields else self._fields
-        q = self._query(query, tuple(field_list), lang, match, syntax)
+        q = self._query(query, self._field_list(fields), lang, match, syntax)
         bounds = date_filter(self._ix.schema, since, until)
         if bounds is None:
             return q
         from whoosh.query import And
 
         return And([q, bounds])
+
+    def _field_list(self, fields: Sequence[str] | None) -> tuple[str, ...]:
+        return tuple(check_fields(fields)) if fields else tuple(self._fields)
 
     def get(self, doc_id: str) -> Document:
         """The stored document with id ``doc_id``; raises `DocumentNotFoundError`."""

@@ -33,6 +33,16 @@ def check_fields(fields: Sequence[str]) -> tuple[str, ...]:
     return tuple(fields)
 
 
+def check_boosts(boosts: Mapping[str, float]) -> dict[str, float]:
+    """Validate field boosts (``--boost title=2``): known text fields, weights above zero."""
+    for name, weight in boosts.items():
+        if name not in TEXT_FIELDS:
+            raise QueryError(f"cannot boost unknown field {name!r}; choose from {', '.join(TEXT_FIELDS)}")
+        if not weight > 0:
+            raise QueryError(f"boost for {name!r} must be above 0 (got {weight})")
+    return dict(boosts)
+
+
 def make_parser(schema: Schema, lang: str, fields: Sequence[str] = DEFAULT_FIELDS,
                 boosts: Mapping[str, float] | None = None, *, match: str = "all") -> MultifieldParser:  # fmt: skip
     """A parser for documents in ``lang`` over ``fields`` with the given boosts; words are ANDed,
@@ -104,9 +114,13 @@ def plain_query(text: str) -> str:
 
 
 def parse_query(parser: MultifieldParser, prepared: str, text: str) -> wq.Query:
-    """Parse ``prepared`` (from `prepare_query`); errors name the user's ``text``."""
+    """Parse ``prepared`` (from `prepare_query`); errors name the user's ``text``.
+
+    The query is not normalised yet, so repeated words are still there to be counted
+    (`ranking.weigh_repeats`); normalise it once rewritten.
+    """
     try:
-        q = parser.parse(prepared)
+        q = parser.parse(prepared, normalize=False)
     except Exception as exc:  # Whoosh's parser raises bare Exceptions from field parsers
         raise QueryError(f"query {text!r}: {exc}") from None
     problems = _errors(q)

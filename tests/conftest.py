@@ -73,6 +73,58 @@ def seed_file() -> Path:
     return CORPUS / SEED_NAME
 
 
+def random_records(count: int = 1500, seed: int = 20261125) -> list[dict[str, str]]:
+    """Documents of made-up words (``w0`` … ``w59``, two common and four rare words), varied in
+    length: postings that span many blocks, for the top-N optimisations of Whoosh's matchers."""
+    import random
+
+    rng = random.Random(seed)
+    common, rare, filler = ["market", "price"], ["solar", "storage", "battery", "turbine"], [f"w{i}" for i in range(60)]
+    records = []
+    for i in range(count):
+        words = rng.choices(filler, k=rng.randint(5, 150)) + common * rng.randint(1, 3)
+        words += [w for w in rare if rng.random() < 0.05] * rng.randint(1, 4)
+        rng.shuffle(words)
+        title = " ".join(rng.choices(filler + rare, k=5))
+        records.append({"_id": str(i), "title": title, "text": " ".join(words), "language": "en"})
+    return records
+
+
+@pytest.fixture(scope="session")
+def random_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`random_records` indexed once per session; tests must only read it."""
+    import json
+
+    from indexer import index_paths
+
+    root = tmp_path_factory.mktemp("random")
+    source = root / "random.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in random_records()), encoding="utf-8")
+    report = index_paths([source], root / "index")
+    assert not report.failed, report.failed
+    return root / "index"
+
+
+@pytest.fixture
+def jsonl_index(tmp_path: Path):
+    """Index JSONL records (``{"_id", "title", "text", "language"}``…) into a fresh index:
+    ``path = jsonl_index(records)``; a later call with ``name=`` adds another file to it."""
+    import json
+
+    from indexer import index_paths
+
+    path = tmp_path / "jsonl-index"
+
+    def make(records: list[dict[str, str]], name: str = "docs.jsonl") -> Path:
+        source = tmp_path / name
+        source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+        report = index_paths([source], path)
+        assert not report.failed, report.failed
+        return path
+
+    return make
+
+
 @pytest.fixture
 def cli():
     """Invoke the `dateline` command in-process: ``cli("search", "mali", index=path)``."""

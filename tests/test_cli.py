@@ -268,3 +268,37 @@ def test_batch_file_errors_are_one_line(run, corpus_index, tmp_path):
     bad.write_text("no tab\n", "utf-8")
     result = run("search", "--batch", str(bad), index=corpus_index)
     assert result.exit_code == 2 and result.stderr == f"dateline: {bad}, line 1: expected 'qid<TAB>text'\n"
+
+
+def test_ranking_options_change_the_order(run, jsonl_index):
+    path = jsonl_index([
+        {"_id": "title", "title": "Solar results", "text": "Output rose in the quarter.", "language": "en"},
+        {"_id": "body", "title": "Results", "text": "Solar output rose, solar margins rose, solar demand rose.",
+         "language": "en"},
+        *({"_id": f"f{i}", "title": f"Note {i}", "text": "The board met.", "language": "en"} for i in range(8)),
+    ])  # fmt: skip
+    first = lambda *opts: run("search", "solar", "--format", "paths", *opts, index=path).stdout.split()[0]  # noqa: E731
+    assert first("--boost", "title=10") == "title"
+    assert first("--boost", "title=0.1") == "body"
+    scores = lambda *opts: {h["id"]: h["score"] for h in json.loads(  # noqa: E731
+        run("search", "solar", "--format", "json", *opts, index=path).stdout)["hits"]}
+    # k1 = 0: neither how often nor in which field the word occurs counts any more.
+    assert scores("--k1", "0")["title"] == pytest.approx(scores("--k1", "0")["body"])
+    # b = 1 penalises the longer body more than b = 0 does.
+    assert scores("--b", "1")["body"] < scores("--b", "0")["body"]
+
+
+@pytest.mark.parametrize(
+    "option, message",
+    [
+        (["--boost", "title"], "use FIELD=WEIGHT"),
+        (["--boost", "nope=2"], "use FIELD=WEIGHT"),
+        (["--boost", "title=0"], "WEIGHT above 0"),
+        (["--boost", "title=x"], "use FIELD=WEIGHT"),
+        (["--k1", "-1"], "-1.0 is not in the range x>=0"),
+        (["--b", "1.5"], "1.5 is not in the range 0<=x<=1"),
+    ],
+)
+def test_bad_ranking_options_are_usage_errors(run, corpus_index, option, message):
+    result = run("search", "mali", *option, index=corpus_index)
+    assert result.exit_code == 2 and message in result.stderr and "Traceback" not in result.stderr

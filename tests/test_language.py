@@ -10,7 +10,7 @@ import pytest
 
 from conftest import CORPUS, shared_path
 from indexer import read_documents
-from indexer.language import detect_language
+from indexer.language import detect_language, file_language
 
 
 def test_bbc_news_is_english():
@@ -69,3 +69,29 @@ def test_a_given_language_is_kept(tmp_path):
     path = tmp_path / "x.md"
     path.write_text("---\nlanguage: fr\n---\n# Titre\n\nThe text is English but the source says French.", "utf-8")
     assert read_documents(path).documents[0].language == "fr"
+
+
+def test_a_feed_lends_its_language_to_items_too_short_to_tell(tmp_path):
+    """Headline-only items in an English JSONL export are English, not unknown."""
+    path = tmp_path / "feed.jsonl"
+    lines = [f'{{"_id": "{i}", "text": "The company said that it will report the results of the year on {i} May."}}'
+             for i in range(6)]  # fmt: skip
+    lines += ['{"_id": "short", "text": "Cascade directional filter"}']
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    docs = {d.id.rsplit("#", 1)[-1]: d for d in read_documents(path).documents}
+    assert detect_language("Cascade directional filter") is None
+    assert docs["short"].language == "en" and all(d.language == "en" for d in docs.values())
+
+
+@pytest.mark.parametrize(
+    "languages, expected",
+    [
+        (["en"] * 9 + [None] * 5, "en"),
+        (["de"] * 5, "de"),
+        (["en"] * 4 + [None], None),  # too few detected to speak for the file
+        (["en"] * 9 + ["de"] * 2, None),  # a mixed file: no language of its own
+        ([None] * 8, None),
+    ],
+)
+def test_file_language(languages, expected):
+    assert file_language(languages) == expected

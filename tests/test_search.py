@@ -356,3 +356,16 @@ def test_about_and_disclaimer_are_searchable_but_not_by_default(corpus_ix):
                     if analyze(doc, section, w)[0] not in elsewhere)  # fmt: skip
         assert doc.id not in ids(corpus_ix.search(word, limit=100))
         assert doc.id in ids(corpus_ix.search(f"{section}:{word}", limit=100))
+
+
+def test_stop_words_of_any_language_are_dropped_for_other_languages(jsonl_index):
+    """A French document is indexed language-neutrally; the query may be English or German, so
+    both languages' stop words are dropped for it."""
+    path = jsonl_index([
+        {"_id": "fr", "title": "Rapport annuel", "text": "Le rapport annuel de la société.", "language": "fr"},
+        {"_id": "en", "title": "Annual report", "text": "The annual report of the company.", "language": "en"},
+    ])  # fmt: skip
+    with Index(path) as ix:
+        assert ids(ix.search("the rapport")) == {"fr"}
+        assert ids(ix.search("der Rapport")) == {"fr"}
+        assert ids(ix.search("the annual report")) == {"en"}

@@ -1,13 +1,16 @@
-"""The Whoosh work-around in search/_whoosh_fixes.py: still needed, and correct."""
+"""The Whoosh work-arounds in search/_whoosh_fixes.py: still needed, and correct."""
 
 from __future__ import annotations
 
 import pytest
+from whoosh import index as whoosh_index
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.query import Or, Require, Term
+from whoosh.query.compound import DefaultOr
+from whoosh.scoring import BM25F
 
-from search._whoosh_fixes import FilteredBy
+from search._whoosh_fixes import FilteredBy, search
 
 
 @pytest.fixture
@@ -37,3 +40,31 @@ def test_filtered_by_matches_both_and_scores_by_the_first(searcher, limit):
     assert [(h["id"], round(h.score, 6)) for h in results] == [(h["id"], round(h.score, 6)) for h in unoptimised]
     single = searcher.search(FilteredBy(Term("text", "alpha"), Term("lang", "en")), limit=limit)
     assert [h["id"] for h in single] == [h["id"] for h in searcher.search(FilteredBy(Term("text", "alpha"), Term("lang", "en")), limit=limit, optimize=False)]
+
+
+def _plain_or(words: tuple[str, ...]) -> Or:
+    """Whoosh's own multi-field query: each word an Or of title (boosted) and body."""
+    return DefaultOr([Or([Term("title_en", w, boost=3.0), Term("body_en", w)]) for w in words])
+
+
+def test_whoosh_collector_replacement_still_loses_hits(random_index):
+    """When this starts failing, Whoosh's matcher replacement keeps every top hit and
+    `search` can go back to `Searcher.search`."""
+    with whoosh_index.open_dir(str(random_index)).searcher(weighting=BM25F(K1=0.3)) as s:
+        q = _plain_or(("w5", "solar"))
+        every = sorted((round(hit.score, 9) for hit in s.search(q, limit=None)), reverse=True)
+        assert [round(hit.score, 9) for hit in s.search(q, limit=1)] != every[:1]
+
+
+@pytest.mark.parametrize("k1", [0.3, 1.2])
+@pytest.mark.parametrize("words", [("w5", "solar"), ("w1", "w2", "w3"), ("solar", "market"), ("w1", "solar", "w2")])
+def test_search_finds_the_true_top_hits(random_index, k1, words):
+    with whoosh_index.open_dir(str(random_index)).searcher(weighting=BM25F(K1=k1)) as s:
+        q = _plain_or(words)
+        every = sorted((round(hit.score, 9) for hit in s.search(q, limit=None)), reverse=True)
+        for limit in (1, 5, 20):
+            assert [round(hit.score, 9) for hit in search(s, q, limit=limit)] == every[:limit]
+        # With the caller's other options (sorting, matched terms) it still returns what they ask for.
+        by_id = search(s, q, limit=5, sortedby="id", terms=True)
+        assert [hit["id"] for hit in by_id] == sorted(hit["id"] for hit in s.search(q, limit=None))[:5]
+        assert by_id.has_matched_terms()

@@ -1,0 +1,242 @@
+"""How hits are scored: BM25 with Lucene's IDF, and BM25F for a word searched in several fields.
+
+Whoosh's own ``BM25F`` scores each field separately and adds the scores up, so a word found in
+the title and the body counts twice, each field saturating on its own, and its IDF of
+``log(N / (df + 1)) + 1`` lets common words weigh nearly as much as rare ones. Here a bare
+word searched in several fields is one `FieldsTerm`: its frequencies in each field are
+length-normalised, weighted by the field's boost, added up, and saturated once (BM25F as in
+Robertson & Zaragoza, and Lucene's ``CombinedFieldQuery``). Words the query repeats weigh more
+(`weigh_repeats`), as they do in Lucene, but by ``1 + ln(count)`` rather than ``count``, so a
+long question that repeats a word does not drown its other words.
+
+Statistics are per language: an English word's IDF and an English field's average length
+count English documents only, so German documents in the same index do not dilute them.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from math import log
+
+from whoosh import query as wq
+from whoosh.matching import NullMatcher, UnionMatcher, WrappingMatcher
+from whoosh.scoring import WeightingModel, WeightLengthScorer, WeightScorer
+from whoosh.util import make_binary_tree
+
+from indexer.schema import LANG_FIELDS, LANG_KEYS
+
+#: The default BM25 parameters (``--k1``, ``--b``). See README "How ranking works" for how they
+#: were chosen: measured on four test collections, and kept inside the range that is usual
+#: elsewhere (Lucene 1.2/0.75, Anserini 0.9/0.4) rather than tuned to them.
+K1 = 1.2
+B = 0.6
+
+
+def _language(fieldname: str) -> str | None:
+    """``en`` for ``body_en`` and the other language-analysed fields; None for shared ones."""
+    base, _, lang = fieldname.rpartition("_")
+    return lang if base in LANG_FIELDS and lang in LANG_KEYS else None
+
+
+def _field_docs(searcher, fieldname: str) -> int:  # type: ignore[no-untyped-def]
+    """How many documents can hold ``fieldname``: those of its language for ``body_en`` and
+    the like, every document otherwise. The base of IDF and of average field length."""
+    lang = _language(fieldname)
+    return max(1, searcher.doc_frequency("lang", lang) if lang else searcher.doc_count())
+
+
+def lucene_idf(doc_freq: int, docs: int) -> float:
+    """Lucene's BM25 IDF, ``ln(1 + (N - df + 0.5) / (df + 0.5))``: never negative, near zero for
+    a word in every document."""
+    return log(1 + (docs - doc_freq + 0.5) / (doc_freq + 0.5))
+
+
+class Bm25(WeightingModel):
+    """BM25 with Lucene's IDF and per-language statistics; the searcher's weighting model.
+
+    Scores single-field terms (``title:solar``, phrases) itself, and holds the ``k1``/``b``
+    that `FieldsTerm` uses for words searched in several fields.
+    """
+
+    def __init__(self, k1: float = K1, b: float = B) -> None:
+        if k1 < 0 or not 0 <= b <= 1:
+            raise ValueError(f"BM25 needs k1 >= 0 and 0 <= b <= 1 (got k1={k1}, b={b})")
+        self.k1 = k1
+        self.b = b
+
+    def supports_block_quality(self) -> bool:
+        return True
+
+    def idf(self, searcher, fieldname, text):  # type: ignore[no-untyped-def]
+        parent = searcher.get_parent()
+        return lucene_idf(parent.doc_frequency(fieldname, text), _field_docs(parent, fieldname))
+
+    def avg_length(self, searcher, fieldname: str) -> float:  # type: ignore[no-untyped-def]
+        parent = searcher.get_parent()
+        return parent.field_length(fieldname) / _field_docs(parent, fieldname) or 1.0
+
+    def scorer(self, searcher, fieldname, text, qf=1):  # type: ignore[no-untyped-def]
+        if not searcher.schema[fieldname].scorable:
+            return WeightScorer.for_(searcher, fieldname, text)
+        return _Bm25Scorer(self, searcher, fieldname, text)
+
+
+class _Bm25Scorer(WeightLengthScorer):
+    def __init__(self, model: Bm25, searcher, fieldname: str, text: bytes) -> None:  # type: ignore[no-untyped-def]
+        self.idf = searcher.idf(fieldname, text)
+        self.avgfl = model.avg_length(searcher, fieldname)
+        self.k1, self.b = model.k1, model.b
+        self.setup(searcher, fieldname, text)
+
+    def _score(self, weight: float, length: float) -> float:
+        norm = self.k1 * (1 - self.b + self.b * length / self.avgfl)
+        return self.idf * weight * (self.k1 + 1) / (weight + norm)
+
+
+class _FieldShare(WeightingModel):
+    """Scores one field's part of a `FieldsTerm`: the length-normalised frequency times the
+    field's weight, not yet saturated."""
+
+    def __init__(self, model: Bm25, weight: float) -> None:
+        self.model = model
+        self.weight = weight
+
+    def supports_block_quality(self) -> bool:
+        return True
+
+    def scorer(self, searcher, fieldname, text, qf=1):  # type: ignore[no-untyped-def]
+        return _ShareScorer(self, searcher, fieldname, text)
+
+
+class _ShareScorer(WeightLengthScorer):
+    def __init__(self, share: _FieldShare, searcher, fieldname: str, text: bytes) -> None:  # type: ignore[no-untyped-def]
+        self.weight, self.b = share.weight, share.model.b
+        self.avgfl = share.model.avg_length(searcher, fieldname)
+        self.setup(searcher, fieldname, text)
+
+    def _score(self, weight: float, length: float) -> float:
+        return self.weight * weight / (1 - self.b + self.b * length / self.avgfl)
+
+
+class _Saturated(WrappingMatcher):
+    """Turns the summed field shares of a `FieldsTerm` into its BM25F score:
+    ``boost × idf × s (k1 + 1) / (s + k1)``. The function rises with ``s``, so upper bounds on
+    ``s`` give upper bounds on the score, and Whoosh may still skip blocks that cannot reach
+    the top hits."""
+
+    def __init__(self, child, idf: float, k1: float, boost: float = 1.0) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(child, boost)
+        self.idf, self.k1 = idf, k1
+
+    def _saturate(self, share: float) -> float:
+        if share <= 0:
+            return 0.0
+        return self.boost * self.idf * share * (self.k1 + 1) / (share + self.k1)
+
+    def _share_for(self, minquality: float) -> float:
+        """The least share that scores ``minquality``: the inverse of `_saturate`, so that the
+        child may skip and prune in its own units."""
+        if minquality <= 0:
+            return 0.0
+        ceiling = self.boost * self.idf * (self.k1 + 1)  # what an infinite share would score
+        if minquality >= ceiling:
+            return float("inf")
+        return self.k1 * minquality / (ceiling - minquality)
+
+    def _replacement(self, newchild):  # type: ignore[no-untyped-def]
+        return _Saturated(newchild, self.idf, self.k1, self.boost)
+
+    def copy(self):  # type: ignore[no-untyped-def]
+        return _Saturated(self.child.copy(), self.idf, self.k1, self.boost)
+
+    def replace(self, minquality=0):  # type: ignore[no-untyped-def]
+        replaced = self.child.replace(self._share_for(minquality))
+        if not replaced.is_active():
+            return NullMatcher()
+        return self if replaced is self.child else self._replacement(replaced)
+
+    def score(self) -> float:
+        return self._saturate(self.child.score())
+
+    def max_quality(self) -> float:
+        return self._saturate(self.child.max_quality())
+
+    def block_quality(self) -> float:
+        return self._saturate(self.child.block_quality())
+
+    def skip_to_quality(self, minquality: float) -> int:
+        return self.child.skip_to_quality(self._share_for(minquality))
+
+
+class FieldsTerm(wq.CompoundQuery):
+    """One word searched in several fields, scored once by BM25F (see the module docstring).
+
+    Its subqueries are `Term`s, one per field, each boosted by the field's weight. It matches
+    what their `Or` matches; with a weighting other than `Bm25` it scores like that `Or`.
+    """
+
+    JOINT = " | "
+
+    def matcher(self, searcher, context=None):  # type: ignore[no-untyped-def]
+        model = context.weighting if context is not None else searcher.weighting
+        if not isinstance(model, Bm25):  # boolean context, or another weighting model
+            return wq.Or(self.subqueries, boost=self.boost).matcher(searcher, context)
+        reader, parent = searcher.reader(), searcher.get_parent()
+        # The word's documents are those of its language when it is searched in a language's
+        # fields (the caller filters by language); shared fields (issuer, place) then count
+        # only within them.
+        langs = [lang for t in self.subqueries if (lang := _language(t.fieldname))]
+        docs = _field_docs(parent, f"body_{langs[0]}") if langs else max(1, parent.doc_count())
+        parts, doc_freq = [], 0
+        for term in self.subqueries:
+            field = searcher.schema[term.fieldname]
+            try:
+                text = field.to_bytes(term.text)
+            except ValueError:
+                continue
+            doc_freq = min(docs, max(doc_freq, parent.doc_frequency(term.fieldname, text)))
+            if (term.fieldname, text) in reader:
+                parts.append(searcher.postings(term.fieldname, text, weighting=_FieldShare(model, term.boost)))
+        if not parts:
+            return NullMatcher()
+        # Lucene's CombinedFieldQuery also takes the largest field frequency for the word's.
+        idf = lucene_idf(doc_freq, docs)
+        return _Saturated(make_binary_tree(UnionMatcher, parts), idf, model.k1, self.boost)
+
+
+def _is_fields_term(q: wq.Query) -> bool:
+    """Is ``q`` the parser's expansion of one word over several fields: an `Or` of `Term`s,
+    one per field?"""
+    if type(q) is not wq.Or or not q.subqueries or not all(type(t) is wq.Term for t in q.subqueries):
+        return False
+    return len({t.fieldname for t in q.subqueries}) == len(q.subqueries)
+
+
+def combine_fields(q: wq.Query) -> wq.Query:
+    """Every word searched in several fields becomes one `FieldsTerm`."""
+    if _is_fields_term(q):
+        return FieldsTerm(list(q.subqueries), boost=q.boost)
+    return q if q.is_leaf() else q.apply(combine_fields)
+
+
+def weigh_repeats(q: wq.Query) -> wq.Query:
+    """A word (or phrase) a group holds ``n`` times is kept once, boosted by ``1 + ln(n)``.
+
+    Whoosh's normalisation would keep it once with no boost; Lucene would add it ``n`` times.
+    The log keeps the signal ("retrieval … retrieving … retrieve" is about retrieval) without
+    letting one word outweigh the rest of a long question.
+    """
+    if not isinstance(q, (wq.And, wq.Or)):
+        return q
+    kids = [weigh_repeats(c) for c in q.subqueries]
+    counts = Counter(kids)
+    weighed = []
+    for kid, count in counts.items():
+        if count > 1:
+            kid = copy.copy(kid)
+            kid.boost = kid.boost * (1 + log(count))
+        weighed.append(kid)
+    out = copy.copy(q)
+    out.subqueries = weighed
+    return out
