@@ -76,18 +76,18 @@ def _parse_map(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
 
 
 def _parse_boosts(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, float]:
-    from search.query import TEXT_FIELDS
+    from search.errors import QueryError
+    from search.query import check_boosts
 
     boosts: dict[str, float] = {}
     for item in values:
         name, sep, weight = item.partition("=")
         try:
-            value = float(weight)
-        except ValueError:
-            value = float("nan")
-        if not sep or name not in TEXT_FIELDS or not value > 0:
-            raise click.BadParameter(f"{item!r}: use FIELD=WEIGHT, WEIGHT above 0, FIELD one of {', '.join(TEXT_FIELDS)}")
-        boosts[name] = value
+            boosts[name] = float(weight) if sep else float("nan")
+            check_boosts({name: boosts[name]})
+        except (ValueError, QueryError) as exc:
+            detail = str(exc) if isinstance(exc, QueryError) and sep else "use FIELD=WEIGHT, e.g. title=5"
+            raise click.BadParameter(f"{item!r}: {detail}") from None
     return boosts
 
 

@@ -20,7 +20,7 @@ from typing import Mapping, Sequence
 
 from whoosh import query as wq
 
-from indexer.analysis import STOP_WORDS
+from indexer.analysis import STOP_WORDS, fold
 from indexer.schema import DEFAULT_BOOSTS, LANG_FIELDS, lang_field
 
 from ._whoosh_fixes import FilteredBy
@@ -66,7 +66,7 @@ def _words(searcher, docnum: int, lang: str, text_fields: Sequence[str]) -> Coun
     for name in text_fields:
         text = stored.get(name) or ""
         for token in analyzer(text, chars=True, mode="index"):
-            if len(token.text) > 1 and not token.text.isdigit() and text[token.startchar:token.endchar].lower() not in stops:
+            if len(token.text) > 1 and not token.text.isdigit() and fold(text[token.startchar:token.endchar].lower()) not in stops:
                 counts[token.text] += 1
     return counts
 

@@ -45,6 +45,10 @@ class Index:
     One searcher is kept and reused across calls, refreshed when another process commits; calls
     are serialised by a lock, so an `Index` may be shared between threads. Use it as a context
     manager, or call `close`.
+
+    ``fields`` are what bare words search; ``boosts`` weigh them (``{"title": 5.0}``, merged
+    with the defaults); ``k1`` and ``b`` are BM25's (`search.ranking`). Bad values raise
+    `QueryError`.
     """
 
     def __init__(

@@ -292,8 +292,8 @@ def test_ranking_options_change_the_order(run, jsonl_index):
     "option, message",
     [
         (["--boost", "title"], "use FIELD=WEIGHT"),
-        (["--boost", "nope=2"], "use FIELD=WEIGHT"),
-        (["--boost", "title=0"], "WEIGHT above 0"),
+        (["--boost", "nope=2"], "cannot boost unknown field 'nope'; choose from title, body"),
+        (["--boost", "title=0"], "boost for 'title' must be above 0"),
         (["--boost", "title=x"], "use FIELD=WEIGHT"),
         (["--k1", "-1"], "-1.0 is not in the range x>=0"),
         (["--b", "1.5"], "1.5 is not in the range 0<=x<=1"),
