@@ -26,7 +26,8 @@ URL_LINES = tuple(
         rf"^(?P<url>{_URL})\s*$",
     )
 )
-COPYRIGHT = re.compile(r"^(?:©|\(c\)|Copyright\b)\s*.*\d{4}.*$", re.IGNORECASE)
+#: A copyright notice: one short line (an abstract that opens "Copyright protection…" is text).
+COPYRIGHT = re.compile(r"^(?=.{0,200}$)(?:©|\(c\)|Copyright\b)\s*.*\d{4}.*$", re.IGNORECASE)
 #: Lines that are not text: separators, stray markup, a news page's share buttons.
 NOISE = re.compile(
     r"^\s*(?:[-_=*#^]{2,}|\^|News provided by|Share this article|Share to\w*|"

@@ -169,6 +169,23 @@ def test_jsonl_beir_keys_and_map(tmp_path):
     assert docs[1].warnings == ["line 2: keys not used: extra"]
 
 
+@pytest.mark.parametrize(
+    "text, body, copyright",
+    [
+        # An abstract about copyright is text, however it starts (CISI has one).
+        ("Copyright protection became necessary with the invention of printing in 1450; " * 4,
+         ("Copyright protection became necessary with the invention of printing in 1450; " * 4).strip(), None),
+        ("Flow over a swept wing.\n© 2025 Acme Inc. All rights reserved.", "Flow over a swept wing.",
+         "© 2025 Acme Inc. All rights reserved."),
+    ],
+)
+def test_a_copyright_notice_is_a_short_last_line(tmp_path, text, body, copyright):
+    feed = tmp_path / "f.jsonl"
+    feed.write_text(json.dumps({"_id": "1", "title": "T", "text": text}) + "\n", "utf-8")
+    doc = read_documents(feed).documents[0]
+    assert (doc.body, doc.copyright) == (body, copyright)
+
+
 def test_jsonl_without_ids_gets_line_ids(tmp_path):
     feed = tmp_path / "f.jsonl"
     feed.write_text('{"title": "A"}\n\n{"title": "B"}\n', "utf-8")
