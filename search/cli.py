@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from indexer.store import DEFAULT_INDEX_DIR, INDEX_ENV
 from search.ranking import B, K1
+
+if TYPE_CHECKING:
+    from search.feedback import Feedback
 
 EXIT_OK, EXIT_NONE, EXIT_ERROR, EXIT_BUG = 0, 1, 2, 3
 
@@ -234,7 +237,7 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
 
 
 def _batch(index_dir: str, queries_path: str, run_out: str | None, limit: int, tag: str, match: str,
-           lang: str | None, ranking: dict[str, Any], feedback: Any) -> None:  # fmt: skip
+           lang: str | None, ranking: dict[str, Any], feedback: Feedback | None) -> None:  # fmt: skip
     from search import Index
     from search.batch import run_batch
     from search.trec import read_queries, write_run

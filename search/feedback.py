@@ -8,7 +8,7 @@ words are added to the query with ``weight`` of the total; the original words ke
 Added words only re-rank documents the query matches, so filters and required words still hold.
 
 Off by default: it costs a second search, and an interactive user expects the hits to contain
-what they typed, ranked for that. ``bench/quality.py --search-option=--feedback`` measures it.
+what they typed, ranked for that. ``bench/quality.py`` measures it (the "dateline rm3" rows).
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from .query import (
     plain_query,
     prepare_query,
 )
+from ._whoosh_fixes import FilteredBy
 from ._whoosh_fixes import search as whoosh_search
 from .feedback import Feedback, expand
 from .ranking import B, K1, Bm25, combine_fields, weigh_repeats
@@ -97,8 +98,6 @@ class Index:
     def _query(self, text: str, fields: tuple[str, ...], lang: str | None, match: str, syntax: bool):  # type: ignore[no-untyped-def]
         """One sub-query per language, each over that language's fields and documents only."""
         from whoosh.query import Or, Term
-
-        from ._whoosh_fixes import FilteredBy
 
         prepared = prepare_query(text) if syntax else plain_query(text)
         parts = []

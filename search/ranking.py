@@ -2,7 +2,8 @@
 
 Whoosh's own ``BM25F`` scores each field separately and adds the scores up, so a word found in
 the title and the body counts twice, each field saturating on its own, and its IDF of
-``log(N / (df + 1)) + 1`` lets common words weigh nearly as much as rare ones. Here a bare
+``log(N / (df + 1)) + 1`` still gives a word found in every document a weight of 1 (Lucene's
+gives it almost 0), so the common words of a long question add up. Here a bare
 word searched in several fields is one `FieldsTerm`: its frequencies in each field are
 length-normalised, weighted by the field's boost, added up, and saturated once (BM25F as in
 Robertson & Zaragoza, and Lucene's ``CombinedFieldQuery``). Words the query repeats weigh more
@@ -39,11 +40,16 @@ def _language(fieldname: str) -> str | None:
     return lang if base in LANG_FIELDS and lang in LANG_KEYS else None
 
 
+def _docs(searcher, lang: str | None) -> int:  # type: ignore[no-untyped-def]
+    """How many documents are in ``lang``, or in the index for None: the base of IDF and of
+    average field length."""
+    return max(1, searcher.doc_frequency("lang", lang) if lang else searcher.doc_count())
+
+
 def _field_docs(searcher, fieldname: str) -> int:  # type: ignore[no-untyped-def]
     """How many documents can hold ``fieldname``: those of its language for ``body_en`` and
-    the like, every document otherwise. The base of IDF and of average field length."""
-    lang = _language(fieldname)
-    return max(1, searcher.doc_frequency("lang", lang) if lang else searcher.doc_count())
+    the like, every document otherwise."""
+    return _docs(searcher, _language(fieldname))
 
 
 def lucene_idf(doc_freq: int, docs: int) -> float:
@@ -187,7 +193,7 @@ class FieldsTerm(wq.CompoundQuery):
         # fields (the caller filters by language); shared fields (issuer, place) then count
         # only within them.
         langs = [lang for t in self.subqueries if (lang := _language(t.fieldname))]
-        docs = _field_docs(parent, f"body_{langs[0]}") if langs else max(1, parent.doc_count())
+        docs = _docs(parent, langs[0] if langs else None)
         parts, doc_freq = [], 0
         for term in self.subqueries:
             field = searcher.schema[term.fieldname]
