@@ -19,6 +19,7 @@ from typing import Callable, Iterable, Mapping
 from .errors import DocumentError, IndexLockedError, IndexNotFoundError, SourceNotFoundError
 from .parse import MAX_FILE_BYTES, read_documents
 from .records import to_fields
+from .build import POOL_BYTES, Task, build_segments, default_workers
 from .store import create_index, index_exists, open_index, swap_in
 from .walk import walk
 
@@ -112,13 +113,17 @@ def index_paths(
     on_start: Callable[[int], None] | None = None,
     lock_timeout: float = LOCK_TIMEOUT,
     max_bytes: int = MAX_FILE_BYTES,
+    workers: int | None = None,
+    pool_bytes: int = POOL_BYTES,
 ) -> IndexReport:
     """Bring the index at ``index_dir`` up to date with the files under ``paths``.
 
     Documents whose file is gone from under one of ``paths`` are removed; with ``prune``, so are
     all documents whose file is not under any of ``paths``. ``rebuild`` builds a fresh index beside
     the old one and swaps it in at the end. ``on_start(n)`` gets the number of files found and
-    ``on_file(path)`` is called after each, for progress display.
+    ``on_file(path)`` is called after each, for progress display. ``workers`` processes (default:
+    one per CPU) read and index the files; each writes a new segment whenever its buffered
+    postings reach about ``pool_bytes``, which bounds memory.
     """
     started = time.perf_counter()
     index_dir = Path(index_dir)
@@ -133,19 +138,21 @@ def index_paths(
         build_dir = Path(tempfile.mkdtemp(prefix=index_dir.name + ".new-", dir=index_dir.parent))
         try:
             report = _run(create_index(build_dir), roots, index_dir, prune, field_map, on_file,
-                          on_start, lock_timeout, max_bytes)  # fmt: skip
+                          on_start, lock_timeout, max_bytes, workers or default_workers(), pool_bytes)  # fmt: skip
             swap_in(build_dir, index_dir)
         finally:
             shutil.rmtree(build_dir, ignore_errors=True)
     else:
         report = _run(open_index(index_dir), roots, index_dir, prune, field_map, on_file,
-                      on_start, lock_timeout, max_bytes)  # fmt: skip
+                      on_start, lock_timeout, max_bytes, workers or default_workers(), pool_bytes)  # fmt: skip
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _run(ix, roots, index_dir, prune, field_map, on_file, on_start, lock_timeout, max_bytes) -> IndexReport:  # type: ignore[no-untyped-def]
+def _run(ix, roots, index_dir, prune, field_map, on_file, on_start, lock_timeout, max_bytes, workers, pool_bytes) -> IndexReport:  # type: ignore[no-untyped-def]
     from whoosh.index import LockError
+
+    from .segments import FastSegmentWriter
 
     report = IndexReport()
     known = _read_known(ix)
@@ -158,84 +165,102 @@ def _run(ix, roots, index_dir, prune, field_map, on_file, on_start, lock_timeout
     if on_start:
         on_start(sum(len(w.files) for w in walks))
 
-    writer = None
-
-    def get_writer():  # type: ignore[no-untyped-def]
-        nonlocal writer
-        if writer is None:
-            try:
-                writer = ix.writer(timeout=lock_timeout, limitmb=128)
-            except LockError:
-                raise IndexLockedError(
-                    f"the index at {index_dir} is being written by another process "
-                    f"(waited {lock_timeout:g} s)"
-                ) from None
-        return writer
-
     seen_sources: set[str] = set()
     written_ids: dict[str, str] = {}
-    try:
-        for w in walks:
-            for path in w.files:
-                source = str(path)
-                if source in seen_sources:
-                    if on_file:
-                        on_file(path)
-                    continue
+    tasks: list[Task] = []
+    for w in walks:
+        for path in w.files:
+            source = str(path)
+            if source not in seen_sources:
                 seen_sources.add(source)
-                _index_file(ix, w.root, path, known, report, written_ids, field_map, get_writer, max_bytes)
-                if on_file:
-                    on_file(path)
-        for source, ids in known.ids_of.items():
-            if source in seen_sources or any(_under(source, [Path(u)]) for u in unlisted):
-                continue
-            if prune or _under(source, roots):
-                get_writer().delete_by_term("source", source)
-                report.removed += len(ids - written_ids.keys())
-        if writer is not None:
-            if report.changed:
-                writer.commit()
-            else:
-                writer.cancel()
-    except BaseException:
-        if writer is not None:
+                task = _check_file(w.root, path, known, report, written_ids)
+                if task is not None:
+                    tasks.append(task)
+                    continue
+            if on_file:
+                on_file(path)
+    removals = [
+        source for source in known.ids_of
+        if source not in seen_sources and not any(_under(source, [Path(u)]) for u in unlisted)
+        and (prune or _under(source, roots))
+    ]  # fmt: skip
+    if not tasks and not removals:
+        return report
+    try:
+        writer = FastSegmentWriter(ix, timeout=lock_timeout)
+    except LockError:
+        raise IndexLockedError(
+            f"the index at {index_dir} is being written by another process (waited {lock_timeout:g} s)"
+        ) from None
+    try:
+        built = build_segments(ix.storage.folder, tasks, workers=workers, field_map=field_map,
+                               max_bytes=max_bytes, pool_bytes=pool_bytes, on_file=on_file)  # fmt: skip
+        for result in built.files:
+            _apply(tasks[result.index], result, built, writer, known, report, written_ids)
+        for source in removals:
+            writer.delete_by_term("source", source)
+            report.removed += len(known.ids_of[source] - written_ids.keys())
+        if report.changed:
+            _commit(writer, built.segments)
+        else:
             writer.cancel()
+    except BaseException:
+        writer.cancel()
         raise
     return report
 
 
-def _index_file(ix, root, path, known, report, written_ids, field_map, get_writer, max_bytes) -> None:  # type: ignore[no-untyped-def]
+def _commit(writer, segments) -> None:  # type: ignore[no-untyped-def]
+    """Commit the writer's deletions and merges together with the newly built segments."""
+    final = writer._merge_segments(None, None, None)
+    if writer._added:
+        final.append(writer._finalize_segment())
+    else:
+        writer._close_segment()
+    writer._commit_toc(final + [s for s in segments if s.doc_count()])
+    writer._finish()
+
+
+def _check_file(root, path, known, report, written_ids) -> Task | None:  # type: ignore[no-untyped-def]
+    """A task to read ``path``, or None when it is unchanged (or cannot be looked at)."""
     source = str(path)
     try:
         stamp = _stamp(path)
     except OSError as exc:
         report.failed.append(Problem(source, exc.strerror or str(exc)))
-        return
+        return None
     old_ids = known.ids_of.get(source, set())
     if known.stamp_of.get(source) == stamp:
         report.unchanged += len(old_ids)
         written_ids.update(dict.fromkeys(old_ids, source))
+        return None
+    return Task(source, _doc_id(root, path), stamp)
+
+
+def _apply(task, result, built, writer, known, report, written_ids) -> None:  # type: ignore[no-untyped-def]
+    """Account for one read file: replace its old documents, refuse ids another file has."""
+    source = task.path
+    if result.error is not None:
+        report.failed.append(Problem(source, result.error))
         return
-    try:
-        parsed = read_documents(path, doc_id=_doc_id(root, path), field_map=field_map, max_bytes=max_bytes)
-    except DocumentError as exc:
-        report.failed.append(Problem(exc.path, exc.reason))
-        return
-    report.failed.extend(Problem(source, e) for e in parsed.errors)
-    report.warnings.extend(Problem(source, m) for m in parsed.warnings)
-    writer = get_writer()
+    report.failed.extend(Problem(source, e) for e in result.errors)
+    report.warnings.extend(Problem(source, m) for m in result.warnings)
+    old_ids = known.ids_of.get(source, set())
     if old_ids:
         writer.delete_by_term("source", source)
     new_ids: set[str] = set()
-    for doc in parsed.documents:
-        other = written_ids.get(doc.id)
-        if other is not None and other != source:
-            report.failed.append(Problem(source, f"document id {doc.id!r} is already used by {other}"))
+    for doc_id, segment_no, docnum in result.written:
+        other = written_ids.get(doc_id)
+        if doc_id in new_ids or (other is not None and other != source):
+            where = "earlier in this file" if doc_id in new_ids else f"by {other}"
+            report.failed.append(Problem(source, f"document id {doc_id!r} is already used {where}"))
+            built.delete(segment_no, docnum)
             continue
-        written_ids[doc.id] = source
-        new_ids.add(doc.id)
-        writer.update_document(**to_fields(doc, stamp=stamp))
-        if doc.id in known.ids:
+        written_ids[doc_id] = source
+        new_ids.add(doc_id)
+        if doc_id in known.ids:
+            if doc_id not in old_ids:
+                writer.delete_by_term("id", doc_id)
             report.updated += 1
         else:
             report.added += 1

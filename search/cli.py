@@ -123,7 +123,10 @@ class _Progress:
               help="Build a fresh index (swapped in when complete); needed after an upgrade.")
 @click.option("--map", "field_map", multiple=True, callback=_parse_map, metavar="KEY=FIELD",
               help="Read JSONL key KEY into FIELD (repeatable), e.g. --map headline=title.")  # fmt: skip
-def index(paths: tuple[str, ...], index_dir: str, prune: bool, rebuild: bool, field_map: dict[str, str]) -> None:
+@click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Processes that read and index files (default: one per CPU).")
+def index(paths: tuple[str, ...], index_dir: str, prune: bool, rebuild: bool, field_map: dict[str, str],
+          workers: int | None) -> None:  # fmt: skip
     """Index the documents under PATHS (files or folders, recursively).
 
     Incremental: unchanged files are skipped, changed files re-read, and documents whose file
@@ -140,7 +143,7 @@ def index(paths: tuple[str, ...], index_dir: str, prune: bool, rebuild: bool, fi
     progress = _Progress()
     try:
         report = index_paths(paths, index_dir, prune=prune, rebuild=rebuild, field_map=field_map,
-                             on_start=progress.start, on_file=progress.step)  # fmt: skip
+                             on_start=progress.start, on_file=progress.step, workers=workers)  # fmt: skip
     finally:
         progress.close()
     for problem in report.warnings:

@@ -72,6 +72,10 @@ class Index:
         self._lock = threading.RLock()
         self._searcher = self._ix.searcher(weighting=self._weighting)
         self._parsers: dict[tuple[str, ...], object] = {}  # (match, lang, *fields) → parser
+        #: Score keyword queries with `search.columnar` (same results, much faster); False
+        #: forces Whoosh's matchers, which tests and the benchmark compare against.
+        self.columnar = True
+        self._columns = None
 
     # -- lifecycle -------------------------------------------------------------------------------
     def close(self) -> None:
@@ -145,8 +149,15 @@ class Index:
             searcher = self._current()
             if feedback is not None:
                 q = expand(searcher, q, feedback, self._field_list(fields), self._boosts)
-            results = whoosh_search(searcher, q, limit=page * limit, sortedby=sortedby,
-                                    reverse=sort == "-date", terms=True)  # fmt: skip
+            fast = self._fast(searcher, q, page * limit) if sortedby is None and feedback is None else None
+            if fast is not None:
+                from whoosh.searching import Results as WhooshResults
+
+                results, total = WhooshResults(searcher, q, fast[0]), fast[1]
+            else:
+                results = whoosh_search(searcher, q, limit=page * limit, sortedby=sortedby,
+                                        reverse=sort == "-date", terms=True)  # fmt: skip
+                total = len(results)
             if snippets:
                 snippet_maker.configure(results)
             first = (page - 1) * limit
@@ -160,7 +171,6 @@ class Index:
                 )
                 for i, hit in enumerate(results[first : first + limit])
             ]
-            total = len(results)
         elapsed = (time.perf_counter() - started) * 1000
         return Results(query=query, total=total, page=page, limit=limit, elapsed_ms=elapsed, hits=hits)
 
@@ -180,7 +190,24 @@ class Index:
             if feedback is not None:
                 q = expand(searcher, q, feedback, self._field_list(fields), self._boosts)
             ids = searcher.reader().column_reader("id")
-            return [(ids[docnum], float(score)) for score, docnum in whoosh_search(searcher, q, limit=limit).top_n]
+            fast = self._fast(searcher, q, limit) if feedback is None else None
+            top_n = fast[0] if fast is not None else whoosh_search(searcher, q, limit=limit).top_n
+            return [(ids[docnum], float(score)) for score, docnum in top_n]
+
+    def _fast(self, searcher, q, limit: int):  # type: ignore[no-untyped-def]
+        """(top hits, total) by `search.columnar`, or None where the query needs Whoosh's
+        matchers (phrases, wildcards, NOT …) or the fast path is switched off."""
+        if not self.columnar:
+            return None
+        from .columnar import Columns, Evaluator, Unsupported, top
+
+        if self._columns is None or self._columns.searcher is not searcher:
+            self._columns = Columns(searcher)
+        try:
+            scored = Evaluator(self._columns, self._weighting).run(q)
+        except Unsupported:
+            return None
+        return top(scored, self._columns.live, limit)
 
     def _build(self, query: str, *, fields: Sequence[str] | None, lang: str | None, match: str, syntax: bool,
                since: str | date | None = None, until: str | date | None = None):  # type: ignore[no-untyped-def]  # fmt: skip

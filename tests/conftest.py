@@ -139,3 +139,49 @@ def cli():
         return runner.invoke(main, argv, catch_exceptions=False)
 
     return invoke
+
+
+def plain_index(paths: list[Path], dest: Path) -> Path:
+    """Index ``paths`` with Whoosh's own writer in this process: the reference the fast
+    indexing path (`indexer.segments`, `indexer.build`) must reproduce exactly."""
+    from indexer.indexing import _doc_id, _stamp
+    from indexer.parse import read_documents
+    from indexer.records import to_fields
+    from indexer.store import create_index
+    from indexer.walk import walk
+
+    ix = create_index(dest)
+    writer = ix.writer()
+    for root in paths:
+        w = walk(root)
+        for path in w.files:
+            for doc in read_documents(path, doc_id=_doc_id(w.root, path)).documents:
+                writer.add_document(**to_fields(doc, stamp=_stamp(path)))
+    writer.commit()
+    return dest
+
+
+def index_contents(path: Path) -> dict[str, object]:
+    """Everything an index holds, in document-number order: every term's postings (document,
+    weight, value) and statistics, stored fields, field lengths; for comparing two indexes."""
+    from whoosh import index
+
+    with index.open_dir(str(path)).reader() as reader:
+        postings = {}
+        for fieldname, tbytes in reader.all_terms():
+            matcher = reader.postings(fieldname, tbytes)
+            items = []
+            while matcher.is_active():
+                items.append((matcher.id(), matcher.weight(), matcher.value()))
+                matcher.next()
+            info = reader.term_info(fieldname, tbytes)
+            stats = (info.weight(), info.doc_frequency(), info.min_length(), info.max_length(), info.max_weight())
+            postings[fieldname, tbytes] = (items, stats)
+        docs = list(reader.all_doc_ids())
+        scored = sorted(name for name, field in reader.schema.items() if field.scorable)
+        return {
+            "postings": postings,
+            "stored": [reader.stored_fields(d) for d in docs],
+            "lengths": {f: [reader.doc_field_length(d, f) or 0 for d in docs] for f in scored},
+            "totals": {f: reader.field_length(f) for f in scored},
+        }

@@ -1,0 +1,214 @@
+"""Building new segments from files, in worker processes that each write their own segments.
+
+The files to (re)index are split into one contiguous run per worker, in walk order; each worker
+reads, parses, analyses and writes its run into segments of at most ``pool_bytes`` of buffered
+postings, so memory does not grow with the corpus. Segments are returned in run order, so
+documents are numbered in walk order whatever the number of workers, and results (ties
+included) are the same as with one. The caller commits the segments, or drops them; a segment
+that is never committed is removed by Whoosh's next commit.
+"""
+
+from __future__ import annotations
+
+import bisect
+import multiprocessing
+import os
+import queue
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+from .errors import DatelineError, DocumentError
+from .parse import read_documents
+from .postings import Analyzer
+from .records import to_fields
+
+#: Default memory bound of one worker's buffered postings before it writes a segment (bytes).
+POOL_BYTES = 160 * 1024 * 1024
+#: Below this many files to read, workers cost more to start than they save.
+MIN_FILES_PER_WORKER = 200
+
+
+class IndexBuildError(DatelineError):
+    """Writing new segments failed (a worker crashed, the disk is full …); nothing was committed."""
+
+
+@dataclass(frozen=True)
+class Task:
+    """A file to read: its path, the id of its (first) document, and its stamp to store."""
+
+    path: str
+    doc_id: str
+    stamp: str
+
+
+@dataclass
+class FileResult:
+    """What reading one file gave: its documents' ids and where they were written, or why not."""
+
+    index: int
+    error: str | None = None
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    #: (document id, segment number within the worker's run, document number in that segment)
+    written: list[tuple[str, int, int]] = field(default_factory=list)
+
+
+@dataclass
+class Built:
+    """New segments (in document order) and each file's result (in task order)."""
+
+    segments: list[Any]
+    files: list[FileResult]
+
+    def delete(self, segment_no: int, docnum: int) -> None:
+        """Drop one written document (a duplicate id) before the segments are committed."""
+        self.segments[segment_no].delete_document(docnum)
+
+
+def default_workers() -> int:
+    """One worker per CPU this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _build_run(
+    index_dir: str,
+    tasks: Sequence[Task],
+    first: int,
+    field_map: Mapping[str, str] | None,
+    max_bytes: int,
+    pool_bytes: int,
+    report: Callable[[FileResult], None],
+) -> list[Any]:
+    """Read ``tasks`` into new segments of the index at ``index_dir``; report each file's result."""
+    from whoosh import index as whoosh_index
+
+    from .segments import FastSegmentWriter
+
+    ix = whoosh_index.open_dir(index_dir)
+    analyzer = Analyzer(ix.schema)
+    segments: list[Any] = []
+    writer = None
+    try:
+        for offset, task in enumerate(tasks):
+            result = FileResult(index=first + offset)
+            try:
+                parsed = read_documents(task.path, doc_id=task.doc_id, field_map=field_map, max_bytes=max_bytes)
+            except DocumentError as exc:
+                result.error = exc.reason
+                report(result)
+                continue
+            result.errors, result.warnings = parsed.errors, parsed.warnings
+            if parsed.documents and writer is None:
+                writer = FastSegmentWriter(ix, _lk=False)
+            for doc in parsed.documents:
+                assert writer is not None
+                result.written.append((doc.id, len(segments), writer.docnum))
+                writer.add_analyzed(analyzer.analyze(to_fields(doc, stamp=task.stamp)))
+            report(result)
+            if writer is not None and writer.pool_bytes > pool_bytes:
+                segments.append(writer._finalize_segment())
+                writer = None
+        if writer is not None:
+            segments.append(writer._finalize_segment())
+            writer = None
+    finally:
+        if writer is not None:
+            writer._close_segment()
+    return segments
+
+
+def _worker(index_dir: str, tasks: Sequence[Task], first: int, field_map: Mapping[str, str] | None,
+            max_bytes: int, pool_bytes: int, messages: Any) -> None:  # fmt: skip
+    """A worker process: build one run, sending file results as they come, then the segments."""
+    try:
+        segments = _build_run(index_dir, tasks, first, field_map, max_bytes, pool_bytes,
+                              lambda result: messages.put(("file", result)))  # fmt: skip
+        messages.put(("done", (first, segments)))
+    except BaseException as exc:  # reported to the parent, which raises it as IndexBuildError
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
+        messages.put(("failed", (reason, traceback.format_exc())))
+
+
+def build_segments(
+    index_dir: str | os.PathLike[str],
+    tasks: Sequence[Task],
+    *,
+    workers: int = 1,
+    field_map: Mapping[str, str] | None = None,
+    max_bytes: int,
+    pool_bytes: int = POOL_BYTES,
+    on_file: Callable[[Path], None] | None = None,
+) -> Built:
+    """Read ``tasks`` into new, uncommitted segments of the index at ``index_dir``.
+
+    With ``workers`` > 1 and enough files, that many processes share the work; otherwise it
+    runs in this process. Raises `IndexBuildError` if writing fails.
+    """
+    index_dir = os.fspath(index_dir)
+    files: list[FileResult | None] = [None] * len(tasks)
+
+    def record(result: FileResult) -> None:
+        files[result.index] = result
+        if on_file:
+            on_file(Path(tasks[result.index].path))
+
+    workers = max(1, min(workers, len(tasks) // MIN_FILES_PER_WORKER))
+    if workers == 1:
+        try:
+            segments = _build_run(index_dir, tasks, 0, field_map, max_bytes, pool_bytes, record)
+        except OSError as exc:
+            raise IndexBuildError(f"writing the index at {index_dir} failed: {exc.strerror or exc}") from None
+    else:
+        runs = _in_workers(index_dir, tasks, workers, field_map, max_bytes, pool_bytes, record)
+        segments, base = [], {}
+        for first in sorted(runs):
+            base[first] = len(segments)
+            segments += runs[first]
+        firsts = sorted(runs)
+        for result in files:  # segment numbers were counted within each worker's run
+            if result is not None and result.written:
+                first = firsts[bisect.bisect_right(firsts, result.index) - 1]
+                result.written = [(doc_id, base[first] + n, docnum) for doc_id, n, docnum in result.written]
+    return Built(segments, [f for f in files if f is not None])
+
+
+def _in_workers(index_dir, tasks, workers, field_map, max_bytes, pool_bytes, record) -> dict[int, list[Any]]:  # type: ignore[no-untyped-def]
+    """Each worker's segments, by the index of its run's first task."""
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    messages = context.Queue()
+    bounds = [len(tasks) * i // workers for i in range(workers + 1)]
+    procs = [
+        context.Process(target=_worker, daemon=True,
+                        args=(index_dir, tasks[lo:hi], lo, field_map, max_bytes, pool_bytes, messages))  # fmt: skip
+        for lo, hi in zip(bounds, bounds[1:])
+    ]
+    runs: dict[int, list[Any]] = {}
+    try:
+        for proc in procs:
+            proc.start()
+        while len(runs) < len(procs):
+            try:
+                kind, payload = messages.get(timeout=1.0)
+            except queue.Empty:
+                if any(p.exitcode not in (None, 0) for p in procs):
+                    dead = next(p for p in procs if p.exitcode not in (None, 0))
+                    raise IndexBuildError(f"an indexing worker died (exit status {dead.exitcode}); nothing was committed") from None
+                continue
+            if kind == "file":
+                record(payload)
+            elif kind == "done":
+                runs[payload[0]] = payload[1]
+            else:
+                raise IndexBuildError(f"writing the index at {index_dir} failed: {payload[0]}")
+    finally:
+        for proc in procs:
+            if proc.is_alive():
+                proc.terminate()
+            proc.join()
+        messages.close()
+    return runs
