@@ -79,6 +79,9 @@ class FastSegmentWriter(SegmentWriter):
     """
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:
+        # Separate files, not one compound file: a reader opening a compound segment copies
+        # each part it reads into memory (0.3 s per search at 100,000 documents).
+        kwargs.setdefault("compound", False)
         super().__init__(ix, **kwargs)
         self.pool.cleanup()
         self.pool = _MemoryPool()  # type: ignore[assignment]

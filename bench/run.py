@@ -1,0 +1,228 @@
+"""dateline against naive Whoosh, SQLite FTS5 and ripgrep, side by side, in one run.
+
+    python bench/corpus.py 100000 /tmp/news100k      # once: the archive (deterministic)
+    python bench/run.py /tmp/news100k [--json out.json] [--work DIR]
+
+Indexing (each system in its own process; wall time and peak RSS of its whole process tree):
+dateline's full build, a no-op re-run, and a re-run after touching 1% of the files; naive Whoosh
+(one writer, StemmingAnalyzer, defaults); SQLite FTS5 (porter). Searching: in-process latency
+(p50, p95; median of 5 runs per query, a reused searcher, snippets on for dateline) over the 56
+queries of bench/queries.py for dateline, naive Whoosh and FTS5; `dateline search` end to end
+(process start, imports and all); `rg -il` over the files for the same words. Sizes on disk
+against the raw corpus. Ratios are against baselines measured in the same run, so they carry
+over between machines; absolute times do not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from queries import QUERIES, Query  # noqa: E402
+
+RUNS = 5
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory (bytes) of ``pid`` and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status") as fh:
+                status = dict(line.split(":", 1) for line in fh if ":" in line)
+        except OSError:
+            continue
+        child = int(entry)
+        children.setdefault(int(status["PPid"].strip()), []).append(child)
+        rss[child] = int(status.get("VmRSS", "0 kB").split()[0]) * 1024
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        total += rss.get(p, 0)
+        todo += children.get(p, [])
+    return total
+
+
+def measure(command: list[str]) -> tuple[float, int]:
+    """Wall seconds of ``command`` and the peak RSS of its process tree (sampled every 20 ms)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss(proc.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    _, err = proc.communicate()
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if proc.returncode not in (0, 1):
+        sys.exit(f"{' '.join(command)} failed ({proc.returncode}): {err.decode()[-500:]}")
+    return seconds, peak
+
+
+def size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def dateline() -> list[str]:
+    exe = shutil.which("dateline", path=str(Path(sys.executable).parent)) or shutil.which("dateline")
+    return [exe] if exe else [sys.executable, "-m", "search"]
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def latencies(run, queries: list[Query]) -> dict[str, list[float]]:  # type: ignore[no-untyped-def]
+    """Per kind, each query's median milliseconds over RUNS runs (after one warm-up run)."""
+    out: dict[str, list[float]] = {}
+    for q in queries:
+        run(q)
+        times = []
+        for _ in range(RUNS):
+            start = time.perf_counter()
+            run(q)
+            times.append((time.perf_counter() - start) * 1000)
+        out.setdefault(q.kind, []).append(statistics.median(times))
+    return out
+
+
+def search_dateline(index: Path):  # type: ignore[no-untyped-def]
+    from search import Index
+
+    ix = Index(index)
+    return ix, lambda q: ix.search(q.dateline, limit=10)
+
+
+def search_naive(index: Path):  # type: ignore[no-untyped-def]
+    from whoosh import index as whoosh_index
+    from whoosh.qparser import MultifieldParser
+
+    ix = whoosh_index.open_dir(str(index))
+    searcher = ix.searcher()
+    parser = MultifieldParser(["title", "body"], ix.schema)
+
+    def run(q: Query) -> None:
+        results = searcher.search(parser.parse(q.whoosh), limit=10)
+        for hit in results:
+            hit.highlights("body")
+        len(results)
+
+    return searcher, run
+
+
+def search_fts5(db: Path):  # type: ignore[no-untyped-def]
+    con = sqlite3.connect(db)
+
+    def run(q: Query) -> None:
+        where, args = "docs MATCH ?", [q.fts5]
+        if q.dates:
+            where += " AND date BETWEEN ? AND ?"
+            args += list(q.dates)
+        con.execute(f"SELECT id, snippet(docs, 2, '[', ']', '…', 20) FROM docs WHERE {where} ORDER BY rank LIMIT 10", args).fetchall()
+        con.execute(f"SELECT count(*) FROM docs WHERE {where}", args).fetchone()
+
+    return con, run
+
+
+def summary(kinds: dict[str, list[float]]) -> dict[str, dict[str, float]]:
+    return {k: {"p50": statistics.median(v), "p95": percentile(v, 95), "queries": len(v)} for k, v in kinds.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("corpus", type=Path, help="folder built by bench/corpus.py")
+    parser.add_argument("--work", type=Path, help="where to put the indexes (default: a temporary folder)")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    corpus = args.corpus.resolve()
+    files = sorted(corpus.rglob("*.txt"))
+    work = args.work or Path(tempfile.mkdtemp(prefix="dateline-bench-"))
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    ix, naive, db = work / "dateline", work / "naive", work / "fts5.db"
+    result: dict[str, object] = {"documents": len(files), "corpus_bytes": size(corpus), "cpus": os.cpu_count()}
+    print(f"{len(files)} files, {size(corpus) / 1e6:.0f} MB in {corpus}; {os.cpu_count()} CPUs", flush=True)
+
+    index = {}
+    index["dateline"] = measure([*dateline(), "index", str(corpus), "--index", str(ix)])
+    index["dateline no-op"] = measure([*dateline(), "index", str(corpus), "--index", str(ix)])
+    for path in files[::100]:
+        os.utime(path)
+    index["dateline 1% touched"] = measure([*dateline(), "index", str(corpus), "--index", str(ix)])
+    index["naive whoosh"] = measure([sys.executable, str(ROOT / "bench" / "systems.py"), "naive-index", str(corpus), str(naive)])
+    index["sqlite fts5"] = measure([sys.executable, str(ROOT / "bench" / "systems.py"), "fts5-index", str(corpus), str(db)])
+    sizes = {"dateline": size(ix), "naive whoosh": size(naive), "sqlite fts5": size(db)}
+    full = index["dateline"][0]
+    print(f"\n{'indexing':22} {'seconds':>8} {'docs/s':>8} {'peak RSS':>9} {'on disk':>8}")
+    for name, (seconds, rss) in index.items():
+        disk = f"{sizes[name] / 1e6:6.0f}MB" if name in sizes else ""
+        print(f"{name:22} {seconds:8.1f} {len(files) / seconds:8.0f} {rss / 1e6:7.0f}MB {disk:>8}")
+    ratios = {
+        "indexing speed dateline / naive whoosh": index["naive whoosh"][0] / full,
+        "no-op re-index / full build": index["dateline no-op"][0] / full,
+        "1% touched re-index / full build": index["dateline 1% touched"][0] / full,
+        "index size dateline / raw corpus": sizes["dateline"] / result["corpus_bytes"],  # type: ignore[operator]
+    }
+
+    search = {}
+    for name, opener, path in (("dateline", search_dateline, ix), ("naive whoosh", search_naive, naive), ("sqlite fts5", search_fts5, db)):
+        handle, run = opener(path)
+        search[name] = summary(latencies(run, QUERIES))
+        handle.close()
+    print(f"\n{'in-process search (ms)':22} " + " ".join(f"{k + ' p50/p95':>20}" for k in search["dateline"]))
+    for name, kinds in search.items():
+        print(f"{name:22} " + " ".join(f"{v['p50']:9.1f} /{v['p95']:8.1f}" for v in kinds.values()))
+
+    words = [q for q in QUERIES if q.rg][:10]
+    cli, rg = [], []
+    for q in words:
+        cli.append(statistics.median(measure([*dateline(), "search", q.dateline, "--index", str(ix)])[0] for _ in range(3)))
+        rg.append(statistics.median(measure(["rg", "-il", q.rg, str(corpus)])[0] for _ in range(3)) if shutil.which("rg") else float("nan"))
+    end_to_end = {"dateline search (median s)": statistics.median(cli), "rg -il (median s)": statistics.median(rg)}
+    print(f"\nend to end over {len(words)} one-word queries: dateline search {end_to_end['dateline search (median s)'] * 1000:.0f} ms, "
+          f"rg -il {end_to_end['rg -il (median s)'] * 1000:.0f} ms")  # fmt: skip
+    ratios["rg -il / dateline search (end to end)"] = end_to_end["rg -il (median s)"] / end_to_end["dateline search (median s)"]
+    for kind in search["dateline"]:
+        ratios[f"{kind} p50 naive whoosh / dateline"] = search["naive whoosh"][kind]["p50"] / search["dateline"][kind]["p50"]
+
+    print("\nratios")
+    for name, value in ratios.items():
+        print(f"  {name:42} {value:8.3f}")
+    result.update(indexing={k: {"seconds": s, "peak_rss_bytes": r} for k, (s, r) in index.items()}, sizes=sizes,
+                  search_ms=search, end_to_end=end_to_end, ratios=ratios)  # fmt: skip
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n", "utf-8")
+    if not args.work:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
