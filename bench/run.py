@@ -156,21 +156,8 @@ def summary(kinds: dict[str, list[float]]) -> dict[str, dict[str, float]]:
     return {k: {"p50": statistics.median(v), "p95": percentile(v, 95), "queries": len(v)} for k, v in kinds.items()}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("corpus", type=Path, help="folder built by bench/corpus.py")
-    parser.add_argument("--work", type=Path, help="where to put the indexes (default: a temporary folder)")
-    parser.add_argument("--json", type=Path, help="also write the figures here")
-    args = parser.parse_args()
-    corpus = args.corpus.resolve()
-    files = sorted(corpus.rglob("*.txt"))
-    work = args.work or Path(tempfile.mkdtemp(prefix="dateline-bench-"))
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    ix, naive, db = work / "dateline", work / "naive", work / "fts5.db"
-    result: dict[str, object] = {"documents": len(files), "corpus_bytes": size(corpus), "cpus": os.cpu_count()}
-    print(f"{len(files)} files, {size(corpus) / 1e6:.0f} MB in {corpus}; {os.cpu_count()} CPUs", flush=True)
-
+def build_indexes(corpus: Path, files: list[Path], ix: Path, naive: Path, db: Path, result: dict):  # type: ignore[no-untyped-def]
+    """Index with each system and print the table; returns the timings and the indexing ratios."""
     index = {}
     index["dateline"] = measure([*dateline(), "index", str(corpus), "--index", str(ix)])
     index["dateline no-op"] = measure([*dateline(), "index", str(corpus), "--index", str(ix)])
@@ -191,6 +178,34 @@ def main() -> None:
         "1% touched re-index / full build": index["dateline 1% touched"][0] / full,
         "index size dateline / raw corpus": sizes["dateline"] / result["corpus_bytes"],  # type: ignore[operator]
     }
+    result["sizes"] = sizes
+    return index, ratios
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("corpus", type=Path, help="folder built by bench/corpus.py")
+    parser.add_argument("--work", type=Path, help="where to put the indexes (default: a temporary folder)")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--search-only", action="store_true",
+                        help="reuse the indexes a previous run left in --work; measure searching only")
+    args = parser.parse_args()
+    corpus = args.corpus.resolve()
+    files = sorted(corpus.rglob("*.txt"))
+    if args.search_only and not args.work:
+        sys.exit("--search-only needs --work (the folder of a previous run)")
+    work = args.work or Path(tempfile.mkdtemp(prefix="dateline-bench-"))
+    if not args.search_only:
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+    ix, naive, db = work / "dateline", work / "naive", work / "fts5.db"
+    result: dict[str, object] = {"documents": len(files), "corpus_bytes": size(corpus), "cpus": os.cpu_count()}
+    print(f"{len(files)} files, {size(corpus) / 1e6:.0f} MB in {corpus}; {os.cpu_count()} CPUs", flush=True)
+
+    index: dict[str, tuple[float, int]] = {}
+    ratios: dict[str, float] = {}
+    if not args.search_only:
+        index, ratios = build_indexes(corpus, files, ix, naive, db, result)
 
     search = {}
     for name, opener, path in (("dateline", search_dateline, ix), ("naive whoosh", search_naive, naive), ("sqlite fts5", search_fts5, db)):
@@ -216,7 +231,7 @@ def main() -> None:
     print("\nratios")
     for name, value in ratios.items():
         print(f"  {name:42} {value:8.3f}")
-    result.update(indexing={k: {"seconds": s, "peak_rss_bytes": r} for k, (s, r) in index.items()}, sizes=sizes,
+    result.update(indexing={k: {"seconds": s, "peak_rss_bytes": r} for k, (s, r) in index.items()},
                   search_ms=search, end_to_end=end_to_end, ratios=ratios)  # fmt: skip
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n", "utf-8")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from .errors import DatelineError, DocumentError
+from .errors import DocumentError, IndexBuildError
 from .parse import read_documents
 from .postings import Analyzer
 from .records import to_fields
@@ -28,10 +28,6 @@ from .records import to_fields
 POOL_BYTES = 160 * 1024 * 1024
 #: Below this many files to read, workers cost more to start than they save.
 MIN_FILES_PER_WORKER = 200
-
-
-class IndexBuildError(DatelineError):
-    """Writing new segments failed (a worker crashed, the disk is full …); nothing was committed."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +47,7 @@ class FileResult:
     error: str | None = None
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    #: (document id, segment number within the worker's run, document number in that segment)
+    #: (document id, segment number in `Built.segments`, document number in that segment)
     written: list[tuple[str, int, int]] = field(default_factory=list)
 
 

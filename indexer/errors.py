@@ -28,5 +28,9 @@ class IndexLockedError(DatelineError):
     """Another process holds the index's write lock."""
 
 
+class IndexBuildError(DatelineError):
+    """Writing new segments failed (a worker died, the disk is full …); nothing was committed."""
+
+
 class SourceNotFoundError(DatelineError):
     """A path given to index does not exist."""

@@ -3,9 +3,8 @@
 Whoosh analyses text through a chain of generators that pass one mutable `Token` along; for
 dateline's analyzers (a regex tokenizer and filters that each map one word to one word) the
 same terms come from one ``findall`` and a per-word cache of the filter chain. Any other
-analyzer takes Whoosh's own path. `analyze` runs in indexing workers; its output is plain
-tuples, cheap to send between processes. ``tests/test_postings.py`` checks every posting
-against Whoosh's own `Field.index`.
+analyzer takes Whoosh's own path. ``tests/test_postings.py`` checks every posting against
+Whoosh's own `Field.index`.
 """
 
 from __future__ import annotations
@@ -48,12 +47,13 @@ def _word_filter(f: object) -> Callable[[str], str] | None:
     return None
 
 
-class _FastTerms:
+class FastTerms:
     """An analyzer's terms from ``findall`` and a cache of word → term (as UTF-8 bytes)."""
 
     def __init__(self, analyzer: CompositeAnalyzer) -> None:
         self.analyzer = analyzer
         self.findall = analyzer.items[0].expression.findall
+        self.finditer = analyzer.items[0].expression.finditer
         self.steps = [_word_filter(f) for f in analyzer.items[1:]]
         self.cache: dict[str, bytes] = {}
 
@@ -88,7 +88,7 @@ class _FastTerms:
 _WHOLE_VALUE: Any = object()
 
 
-def _fast_terms(field: Any) -> Any:
+def fast_terms(field: Any) -> Any:
     """A fast path for ``field``, or None where Whoosh's own analysis must run."""
     if type(field).index is not FieldType.index:  # numbers and dates encode their own terms
         return None
@@ -103,7 +103,7 @@ def _fast_terms(field: Any) -> Any:
         return None
     if any(_word_filter(f) is None for f in analyzer.items[1:]):
         return None
-    return _FastTerms(analyzer)
+    return FastTerms(analyzer)
 
 
 def _encode_positions(poslist: list[int]) -> bytes:
@@ -128,12 +128,12 @@ class Analyzer:
     def __init__(self, schema: Any) -> None:
         self.schema = schema
         self._fast: dict[str, Any] = {}
-        self._shared: list[_FastTerms] = []
+        self._shared: list[FastTerms] = []
 
     def _fast_path(self, field: Any) -> Any:
         """The field's fast path; fields with equal analyzers share one (and its word cache)."""
-        fast = _fast_terms(field)
-        if isinstance(fast, _FastTerms):
+        fast = fast_terms(field)
+        if isinstance(fast, FastTerms):
             for other in self._shared:
                 if other.analyzer == fast.analyzer:
                     return other

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.reading import TermNotFound
 from whoosh.util.numeric import _length_byte_cache
 
 from ._whoosh_fixes import FilteredBy
@@ -69,10 +70,11 @@ class Columns:
         included); the encoded values (positions) are appended to ``values`` if given."""
         ids, weights = [], []
         for leaf, offset in self.leaves:
-            if (fieldname, tbytes) not in leaf:
-                continue
             terms = leaf._terms
-            info = terms.term_info(fieldname, tbytes)
+            try:
+                info = terms.term_info(fieldname, tbytes)
+            except TermNotFound:
+                continue
             if info.is_inlined():
                 block_ids, block_weights, block_values = info.inlined_postings()
                 blocks = [(np.asarray(block_ids, dtype=np.int64), np.asarray(block_weights, dtype=np.float32), block_values)]
@@ -169,8 +171,20 @@ class Evaluator:
         self.columns = columns
         self.model = model
         self.searcher = columns.searcher
+        self._done: dict[wq.Query, Scored] = {}
+        self._positions: dict[bytes, list[int]] = {}
+        empty = Scored(np.zeros(columns.size, dtype=bool), np.zeros(columns.size, dtype=np.float64))
+        empty.mask.flags.writeable = empty.scores.flags.writeable = False
+        self._nothing = empty
 
     def run(self, q: wq.Query) -> Scored:
+        """Evaluate ``q``; a part repeated in the tree (a phrase on a shared field appears in
+        every language's branch) is evaluated once. Results must not be modified."""
+        if q not in self._done:
+            self._done[q] = self._run(q)
+        return self._done[q]
+
+    def _run(self, q: wq.Query) -> Scored:
         if isinstance(q, FieldsTerm):
             return self._fields_term(q)
         if type(q) is wq.Term:
@@ -188,6 +202,9 @@ class Evaluator:
     def _empty(self) -> Scored:
         size = self.columns.size
         return Scored(np.zeros(size, dtype=bool), np.zeros(size, dtype=np.float64))
+
+    def _is_nothing(self, scored: Scored) -> bool:
+        return scored is self._nothing or not scored.mask.any()
 
     def _tbytes(self, fieldname: str, text: Any) -> bytes | None:
         field = self.searcher.schema[fieldname]
@@ -208,13 +225,13 @@ class Evaluator:
         return idf * weights * (model.k1 + 1) / (weights + norm)
 
     def _term(self, q: wq.Term) -> Scored:
-        out = self._empty()
         tbytes = self._tbytes(q.fieldname, q.text)
         if tbytes is None:
-            return out
+            return self._nothing
         ids, weights = self.columns.postings(q.fieldname, tbytes)
         if not len(ids):
-            return out
+            return self._nothing
+        out = self._empty()
         scores = self._bm25(q.fieldname, tbytes, ids, weights)
         if q.boost != 1.0:
             scores = scores * q.boost
@@ -242,6 +259,8 @@ class Evaluator:
             length = self.columns.lengths(term.fieldname)[ids]
             share[ids] += term.boost * weights / (1 - model.b + model.b * length / avgfl)
             mask[ids] = True
+        if not mask.any():
+            return self._nothing
         idf = lucene_idf(doc_freq, docs)
         scores = np.zeros_like(share)
         s = share[mask]
@@ -251,7 +270,7 @@ class Evaluator:
     def _phrase(self, q: wq.Phrase) -> Scored:
         """Whoosh's `Phrase`: each word within ``slop`` positions after the previous one, in
         order; scored as the sum of its words' BM25 scores in the field."""
-        out = self._empty()
+        out = self._nothing
         field = self.searcher.schema[q.fieldname]
         if not q.words or not field.format or not field.format.supports("positions"):
             raise Unsupported("phrase on a field without positions")
@@ -271,7 +290,14 @@ class Evaluator:
         if not len(candidates):
             return out
         where = [np.searchsorted(ids, candidates) for _, ids, _, _ in words]
-        decode = field.format.decode_positions
+        cache, decode_value = self._positions, field.format.decode_positions
+
+        def decode(value: bytes) -> list[int]:
+            found = cache.get(value)
+            if found is None:
+                found = cache[value] = decode_value(value)
+            return found
+
         slop = q.slop
         matched = []
         for i, doc in enumerate(candidates.tolist()):
@@ -286,6 +312,7 @@ class Evaluator:
         if not matched:
             return out
         docs = np.asarray(matched, dtype=np.int64)
+        out = self._empty()
         parts = []
         for (tbytes, ids, weights, _), at in zip(words, where):
             rows = at[np.searchsorted(candidates, docs)]
@@ -298,9 +325,16 @@ class Evaluator:
         return out
 
     def _compound(self, q: wq.CompoundQuery) -> Scored:
-        parts = [self.run(sub) for sub in q.subqueries]
+        parts = []
+        for sub in q.subqueries:
+            part = self.run(sub)
+            if self._is_nothing(part):
+                if type(q) is wq.And:
+                    return self._nothing  # an AND with a part matching nothing matches nothing
+                continue
+            parts.append(part)
         if not parts:
-            return self._empty()
+            return self._nothing
         mask = parts[0].mask.copy()
         for part in parts[1:]:
             mask = mask & part.mask if type(q) is wq.And else mask | part.mask
@@ -317,8 +351,8 @@ class Evaluator:
             raise Unsupported("filter other than a term")
         scored = self.run(q.a)
         tbytes = self._tbytes(condition.fieldname, condition.text)
-        if tbytes is None:
-            return self._empty()
+        if tbytes is None or self._is_nothing(scored):
+            return self._nothing
         keep = self.columns.term_mask(condition.fieldname, tbytes)
         return Scored(scored.mask & keep, np.where(keep, scored.scores, 0.0))
 

@@ -7,9 +7,12 @@ characters, which are then turned into offsets so callers choose their own marku
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
 from whoosh import highlight
+from whoosh.analysis.acore import Token
 
+from indexer.postings import FastTerms, fast_terms
 from indexer.schema import lang_field
 
 from .results import Snippet
@@ -65,13 +68,60 @@ def lead(body: str, limit: int = SNIPPET_CHARS) -> Snippet:
     return Snippet(text[: cut if cut > 0 else limit] + ELLIPSIS)
 
 
+def _tokens(fast: FastTerms, text: str, words: frozenset[bytes]) -> Iterator[Token]:
+    """The tokens Whoosh's highlighter would get from the field's analyzer, marked ``matched``
+    where their term is one of ``words``: one regex pass and the indexer's word cache."""
+    token = Token(positions=True, chars=True, removestops=False, mode="index")
+    cache, term = fast.cache, fast.term
+    for pos, match in enumerate(fast.finditer(text)):
+        word = match.group(0)
+        found = cache.get(word)
+        if found is None:
+            found = cache[word] = term(word)
+        token.text, token.pos, token.boost, token.stopped = word, pos, 1.0, False
+        token.startchar, token.endchar = match.start(), match.end()
+        token.matched = found in words
+        yield token
+
+
+_FAST: dict[str, object] = {}
+
+
+def _fast(fieldname: str, field: object) -> object:
+    """The field's fast analysis (with its word cache), kept across searches."""
+    fast = _FAST.get(fieldname)
+    if fast is None or (isinstance(fast, FastTerms) and fast.analyzer != getattr(field, "analyzer", None)):
+        fast = _FAST[fieldname] = fast_terms(field) or False
+    return fast
+
+
+def highlights(hit, fieldname: str, text: str, top: int) -> str:  # type: ignore[no-untyped-def]
+    """``hit.highlights(fieldname, text, top)``, several times faster for dateline's analyzers
+    (Whoosh re-analyses the text through its generator chain); the same fragments."""
+    results = hit.results
+    field = results.searcher.schema[fieldname]
+    fast = _fast(fieldname, field)
+    if not isinstance(fast, FastTerms):
+        return hit.highlights(fieldname, text=text, top=top)  # type: ignore[no-any-return]
+    if results.has_matched_terms():
+        terms = [t for t in results.matched_terms() if t[0] == fieldname]
+    else:
+        terms = list(results.query_terms(expand=True, fieldname=fieldname))
+    words = frozenset(t[1] for t in terms)
+    highlighter = results.highlighter
+    tokens = highlighter._merge_matched_tokens(_tokens(fast, text, words))
+    fragments = highlighter.fragmenter.fragment_tokens(text, tokens)
+    fragments = highlight.top_fragments(fragments, top, highlighter.scorer, highlighter.order, minscore=1)
+    return highlighter.formatter.format(fragments)  # type: ignore[no-any-return]
+
+
 def snippet_for(hit) -> Snippet:  # type: ignore[no-untyped-def]
     """The snippet of one Whoosh hit's body (its results must have been `configure`d).
 
     The stored body is analysed as its language's indexed field, whose matched terms it marks.
     """
     body = hit.get("body", "")
-    marked = hit.highlights(lang_field("body", hit.get("language")), text=body, top=2)
+    marked = highlights(hit, lang_field("body", hit.get("language")), body, 2)
     if marked and _OPEN in marked:
         return to_snippet(marked)
     return lead(body)

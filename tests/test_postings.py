@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer.parse import read_documents
-from indexer.postings import Analyzer, _fast_terms
+from indexer.postings import Analyzer, fast_terms
 from indexer.records import to_fields
 from indexer.schema import build_schema
 from indexer.walk import walk
@@ -39,10 +39,10 @@ def test_every_field_of_every_sample_document_matches_whoosh(path: Path) -> None
 
 
 def test_text_and_id_fields_take_the_fast_path_and_dates_do_not() -> None:
-    assert _fast_terms(SCHEMA["body_en"]) is not None
-    assert _fast_terms(SCHEMA["issuer"]) is not None
-    assert _fast_terms(SCHEMA["id"]) is not None
-    assert _fast_terms(SCHEMA["date"]) is None
+    assert fast_terms(SCHEMA["body_en"]) is not None
+    assert fast_terms(SCHEMA["issuer"]) is not None
+    assert fast_terms(SCHEMA["id"]) is not None
+    assert fast_terms(SCHEMA["date"]) is None
 
 
 def test_positions_past_the_shared_single_values_are_encoded() -> None:
