@@ -23,7 +23,7 @@ from whoosh.system import pack_int, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
-from .postings import AnalyzedDoc, Analyzer
+from .postings import AnalyzedDoc, Analyzer, Posting
 
 #: Rough bytes of memory per buffered posting and per distinct term, for `pool_bytes`.
 POSTING_BYTES = 56
@@ -39,32 +39,28 @@ class _MemoryPool:
 
     def __init__(self) -> None:
         self.fields: dict[str, dict[bytes, list[Any]]] = defaultdict(dict)
-        self.fieldnames: set[str] = set()
         self.bytes = 0
         self.unsized = False
 
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
+        """Whoosh's pool interface, used when merging old segments in: one posting, its field
+        length looked up when the segment is written."""
         fieldname, tbytes, docnum, weight, vbytes = item
         self.unsized = True
-        self.add_posting(fieldname, tbytes, docnum, weight, vbytes or b"", 0)
+        self.add_postings(fieldname, [(tbytes, 1, weight, vbytes or b"")], docnum, 0)
 
-    def add_posting(self, fieldname: str, tbytes: bytes, docnum: int, weight: float, vbytes: bytes, length: int) -> None:
+    def add_postings(self, fieldname: str, items: list[Posting], docnum: int, length: int) -> None:
+        """One document's postings of one field."""
         terms = self.fields[fieldname]
-        entry = terms.get(tbytes)
-        if entry is None:
-            entry = terms[tbytes] = []
-            self.bytes += TERM_BYTES + len(tbytes)
-        entry += (docnum, weight, vbytes, length)
-        self.bytes += POSTING_BYTES
-
-    def iter_postings(self):  # type: ignore[no-untyped-def]
-        """Whoosh's pool interface: (field, term, doc, weight, value), sorted."""
-        for fieldname in sorted(self.fields):
-            terms = self.fields[fieldname]
-            for tbytes in sorted(terms):
-                flat = terms[tbytes]
-                for i in range(0, len(flat), 4):
-                    yield fieldname, tbytes, flat[i], flat[i + 1], flat[i + 2]
+        new_terms = 0
+        for tbytes, _freq, weight, vbytes in items:
+            entry = terms.get(tbytes)
+            if entry is None:
+                terms[tbytes] = [docnum, weight, vbytes, length]
+                new_terms += len(tbytes) + TERM_BYTES
+            else:
+                entry += (docnum, weight, vbytes, length)
+        self.bytes += len(items) * POSTING_BYTES + new_terms
 
     def cleanup(self) -> None:
         self.fields.clear()
@@ -103,18 +99,8 @@ class FastSegmentWriter(SegmentWriter):
         schema = self.schema
         docnum = self.docnum
         pool: _MemoryPool = self.pool  # type: ignore[assignment]
-        added = new_terms = 0
         for fieldname, items, length in doc.postings:
-            terms = pool.fields[fieldname]
-            for tbytes, _freq, weight, vbytes in items:
-                entry = terms.get(tbytes)
-                if entry is None:
-                    terms[tbytes] = [docnum, weight, vbytes, length]
-                    new_terms += len(tbytes) + TERM_BYTES
-                else:
-                    entry += (docnum, weight, vbytes, length)
-            added += len(items)
-        pool.bytes += added * POSTING_BYTES + new_terms
+            pool.add_postings(fieldname, items, docnum, length)
         perdoc = self.perdocwriter
         perdoc.start_doc(docnum)
         for fieldname, stored, column, length in doc.values:
