@@ -5,14 +5,13 @@ Whoosh's matchers cost a few microseconds of Python per posting and per tree nod
 two-word query over four fields and three languages on 100,000 documents took 100–200 ms,
 and counting its hits as much again. Here each term's postings are read block by block
 straight from the segment files into arrays, and the same BM25/BM25F arithmetic as
-`search.ranking` runs on dense per-document arrays: an AND is a product of masks, an OR a
-sum. Hit counts come free.
+`search.ranking` runs on the matching documents' arrays: an AND is an intersection, an OR
+a union, each adding its parts' scores in the matchers' order. Hit counts come free.
 
 Only the shapes keyword search produces are handled: words (`FieldsTerm`, `Term`), `And`,
-`Or`, the language filter and date ranges. Anything else (phrases, wildcards, NOT, fuzzy
+`Or`, the language filter, date ranges and phrases. Anything else (wildcards, NOT, fuzzy
 terms, sorting by date) raises `Unsupported` and the caller uses Whoosh's matchers. Scores
-equal the matchers' up to the order of floating-point additions
-(``tests/test_columnar.py`` compares both paths).
+equal the matchers' (``tests/test_columnar.py`` compares both paths).
 """
 
 from __future__ import annotations
@@ -43,10 +42,14 @@ class Unsupported(Exception):
 
 @dataclass
 class Scored:
-    """Per document (dense, by document number): whether it matches, and its score."""
+    """The matching documents (sorted document numbers) and their scores, aligned."""
 
-    mask: np.ndarray
+    ids: np.ndarray
     scores: np.ndarray
+
+
+_NO_IDS = np.empty(0, dtype=np.int64)
+_NO_SCORES = np.empty(0, dtype=np.float64)
 
 
 class Columns:
@@ -64,17 +67,35 @@ class Columns:
         self._lengths: dict[str, np.ndarray] = {}
         self._masks: dict[tuple[str, bytes], np.ndarray] = {}
         self._numbers: dict[str, tuple[np.ndarray, int]] = {}
+        self._docs: dict[str | None, int] = {}
+        self._avg_lengths: dict[str, float] = {}
 
-    def postings(self, fieldname: str, tbytes: bytes, values: list[bytes] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def docs(self, lang: str | None) -> int:
+        """`ranking._docs`, cached: the documents in ``lang`` (or all), the base of IDF."""
+        if lang not in self._docs:
+            self._docs[lang] = _docs(self.searcher, lang)
+        return self._docs[lang]
+
+    def avg_length(self, fieldname: str) -> float:
+        """`Bm25.avg_length`, cached: the field's mean length over the documents that can hold it."""
+        if fieldname not in self._avg_lengths:
+            docs = self.docs(_language(fieldname))
+            self._avg_lengths[fieldname] = self.searcher.field_length(fieldname) / docs or 1.0
+        return self._avg_lengths[fieldname]
+
+    def postings(self, fieldname: str, tbytes: bytes, values: list[bytes] | None = None) -> tuple[np.ndarray, np.ndarray, int]:
         """Document numbers and weights of a term's postings in every segment (deleted
-        included); the encoded values (positions) are appended to ``values`` if given."""
+        included), and its document frequency as Whoosh counts it (deleted included); the
+        encoded values (positions) are appended to ``values`` if given."""
         ids, weights = [], []
+        doc_freq = 0
         for leaf, offset in self.leaves:
             terms = leaf._terms
             try:
                 info = terms.term_info(fieldname, tbytes)
             except TermNotFound:
                 continue
+            doc_freq += info.doc_frequency()
             if info.is_inlined():
                 block_ids, block_weights, block_values = info.inlined_postings()
                 blocks = [(np.asarray(block_ids, dtype=np.int64), np.asarray(block_weights, dtype=np.float32), block_values)]
@@ -86,8 +107,8 @@ class Columns:
                 if values is not None:
                     values.extend(block_values)
         if not ids:
-            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
-        return np.concatenate(ids), np.concatenate(weights).astype(np.float64)
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64), doc_freq
+        return np.concatenate(ids), np.concatenate(weights).astype(np.float64), doc_freq
 
     def term_mask(self, fieldname: str, tbytes: bytes) -> np.ndarray:
         """Which documents hold a term (a filter such as ``lang:en``), cached."""
@@ -165,17 +186,20 @@ def _blocks(postfile: Any, position: int):  # type: ignore[no-untyped-def]
 
 
 class Evaluator:
-    """Scores queries over one searcher's `Columns` with a `Bm25` model."""
+    """Scores queries over one searcher's `Columns` with a `Bm25` model.
+
+    Results are sparse (only matching documents), so a query costs in proportion to its
+    postings, not to the size of the index.
+    """
 
     def __init__(self, columns: Columns, model: Bm25) -> None:
         self.columns = columns
         self.model = model
         self.searcher = columns.searcher
         self._done: dict[wq.Query, Scored] = {}
+        self._postings: dict[tuple[str, bytes], tuple[np.ndarray, np.ndarray, int]] = {}
         self._positions: dict[bytes, list[int]] = {}
-        empty = Scored(np.zeros(columns.size, dtype=bool), np.zeros(columns.size, dtype=np.float64))
-        empty.mask.flags.writeable = empty.scores.flags.writeable = False
-        self._nothing = empty
+        self._nothing = Scored(_NO_IDS, _NO_SCORES)
 
     def run(self, q: wq.Query) -> Scored:
         """Evaluate ``q``; a part repeated in the tree (a phrase on a shared field appears in
@@ -199,13 +223,6 @@ class Evaluator:
             return self._phrase(q)
         raise Unsupported(type(q).__name__)
 
-    def _empty(self) -> Scored:
-        size = self.columns.size
-        return Scored(np.zeros(size, dtype=bool), np.zeros(size, dtype=np.float64))
-
-    def _is_nothing(self, scored: Scored) -> bool:
-        return scored is self._nothing or not scored.mask.any()
-
     def _tbytes(self, fieldname: str, text: Any) -> bytes | None:
         field = self.searcher.schema[fieldname]
         try:
@@ -213,59 +230,69 @@ class Evaluator:
         except ValueError:
             return None
 
-    def _bm25(self, fieldname: str, tbytes: bytes, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    def _read(self, fieldname: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray, int]:
+        """`Columns.postings`, once per query: shared fields recur in every language's branch."""
+        key = (fieldname, tbytes)
+        if key not in self._postings:
+            self._postings[key] = self.columns.postings(fieldname, tbytes)
+        return self._postings[key]
+
+    def _union(self, parts: list[np.ndarray]) -> np.ndarray:
+        """The sorted document numbers in any of ``parts``: a pass over a boolean array of
+        the index's size is several times cheaper than sorting the joined parts."""
+        seen = np.zeros(self.columns.size, dtype=bool)
+        for ids in parts:
+            seen[ids] = True
+        return np.flatnonzero(seen)
+
+    def _bm25(self, fieldname: str, doc_freq: int, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """`ranking._Bm25Scorer`'s score of each posting (the weight alone in unscored fields)."""
-        model = self.model
+        model, columns = self.model, self.columns
         if not self.searcher.schema[fieldname].scorable:
             return weights
-        idf = self.searcher.idf(fieldname, tbytes)
-        avgfl = model.avg_length(self.searcher, fieldname)
-        length = self.columns.lengths(fieldname)[ids]
-        norm = model.k1 * (1 - model.b + model.b * length / avgfl)
+        idf = lucene_idf(doc_freq, columns.docs(_language(fieldname)))
+        length = columns.lengths(fieldname)[ids]
+        norm = model.k1 * (1 - model.b + model.b * length / columns.avg_length(fieldname))
         return idf * weights * (model.k1 + 1) / (weights + norm)
 
     def _term(self, q: wq.Term) -> Scored:
         tbytes = self._tbytes(q.fieldname, q.text)
         if tbytes is None:
             return self._nothing
-        ids, weights = self.columns.postings(q.fieldname, tbytes)
+        ids, weights, doc_freq = self._read(q.fieldname, tbytes)
         if not len(ids):
             return self._nothing
-        out = self._empty()
-        scores = self._bm25(q.fieldname, tbytes, ids, weights)
+        scores = self._bm25(q.fieldname, doc_freq, ids, weights)
         if q.boost != 1.0:
             scores = scores * q.boost
-        out.mask[ids] = True
-        out.scores[ids] = scores
-        return out
+        return Scored(ids, scores)
 
     def _fields_term(self, q: FieldsTerm) -> Scored:
         """`ranking.FieldsTerm.matcher`'s arithmetic: field shares summed, then saturated once."""
-        model, searcher = self.model, self.searcher
+        model, columns = self.model, self.columns
         langs = [lang for t in q.subqueries if (lang := _language(t.fieldname))]
-        docs = _docs(searcher, langs[0] if langs else None)
-        share = np.zeros(self.columns.size, dtype=np.float64)
-        mask = np.zeros(self.columns.size, dtype=bool)
+        docs = columns.docs(langs[0] if langs else None)
         doc_freq = 0
+        found = []
         for term in q.subqueries:
             tbytes = self._tbytes(term.fieldname, term.text)
             if tbytes is None:
                 continue
-            doc_freq = min(docs, max(doc_freq, searcher.doc_frequency(term.fieldname, tbytes)))
-            ids, weights = self.columns.postings(term.fieldname, tbytes)
+            ids, weights, term_freq = self._read(term.fieldname, tbytes)
+            doc_freq = min(docs, max(doc_freq, term_freq))
             if not len(ids):
                 continue
-            avgfl = model.avg_length(searcher, term.fieldname)
-            length = self.columns.lengths(term.fieldname)[ids]
-            share[ids] += term.boost * weights / (1 - model.b + model.b * length / avgfl)
-            mask[ids] = True
-        if not mask.any():
+            length = columns.lengths(term.fieldname)[ids]
+            found.append((ids, term.boost * weights / (1 - model.b + model.b * length / columns.avg_length(term.fieldname))))
+        if not found:
             return self._nothing
+        ids = found[0][0] if len(found) == 1 else self._union([f[0] for f in found])
+        share = np.zeros(len(ids), dtype=np.float64)
+        for field_ids, part in found:  # field by field, the matcher's order of additions
+            share[np.searchsorted(ids, field_ids)] += part
         idf = lucene_idf(doc_freq, docs)
-        scores = np.zeros_like(share)
-        s = share[mask]
-        scores[mask] = np.where(s > 0, q.boost * idf * s * (model.k1 + 1) / (s + model.k1), 0.0)
-        return Scored(mask, scores)
+        scores = np.where(share > 0, q.boost * idf * share * (model.k1 + 1) / (share + model.k1), 0.0)
+        return Scored(ids, scores)
 
     def _phrase(self, q: wq.Phrase) -> Scored:
         """Whoosh's `Phrase`: each word within ``slop`` positions after the previous one, in
@@ -280,10 +307,10 @@ class Evaluator:
             if tbytes is None:
                 return out
             values: list[bytes] = []
-            ids, weights = self.columns.postings(q.fieldname, tbytes, values)
+            ids, weights, doc_freq = self.columns.postings(q.fieldname, tbytes, values)
             if not len(ids):
                 return out
-            words.append((tbytes, ids, weights, values))
+            words.append((doc_freq, ids, weights, values))
         candidates = words[0][1]
         for _, ids, _, _ in words[1:]:
             candidates = np.intersect1d(candidates, ids, assume_unique=True)
@@ -312,38 +339,41 @@ class Evaluator:
         if not matched:
             return out
         docs = np.asarray(matched, dtype=np.int64)
-        out = self._empty()
         parts = []
-        for (tbytes, ids, weights, _), at in zip(words, where):
+        for (doc_freq, ids, weights, _), at in zip(words, where):
             rows = at[np.searchsorted(candidates, docs)]
-            parts.append(self._bm25(q.fieldname, tbytes, docs, weights[rows]))
+            parts.append(self._bm25(q.fieldname, doc_freq, docs, weights[rows]))
         scores = _tree_sum(parts)
         if q.boost != 1.0:
             scores = scores * q.boost
-        out.mask[docs] = True
-        out.scores[docs] = scores
-        return out
+        return Scored(docs, scores)
 
     def _compound(self, q: wq.CompoundQuery) -> Scored:
         parts = []
         for sub in q.subqueries:
             part = self.run(sub)
-            if self._is_nothing(part):
+            if not len(part.ids):
                 if type(q) is wq.And:
                     return self._nothing  # an AND with a part matching nothing matches nothing
                 continue
             parts.append(part)
         if not parts:
             return self._nothing
-        mask = parts[0].mask.copy()
-        for part in parts[1:]:
-            mask = mask & part.mask if type(q) is wq.And else mask | part.mask
-        scores = np.zeros(self.columns.size, dtype=np.float64)
-        for part in parts:
-            scores += np.where(part.mask, part.scores, 0.0)
+        if type(q) is wq.And:
+            ids = parts[0].ids
+            for part in parts[1:]:
+                ids = np.intersect1d(ids, part.ids, assume_unique=True)
+            scores = np.zeros(len(ids), dtype=np.float64)
+            for part in parts:  # in the matchers' order of additions
+                scores += part.scores[np.searchsorted(part.ids, ids)]
+        else:
+            ids = parts[0].ids if len(parts) == 1 else self._union([p.ids for p in parts])
+            scores = np.zeros(len(ids), dtype=np.float64)
+            for part in parts:
+                scores[np.searchsorted(ids, part.ids)] += part.scores
         if q.boost != 1.0:
             scores = scores * q.boost
-        return Scored(mask, np.where(mask, scores, 0.0))
+        return Scored(ids, scores)
 
     def _filtered(self, q: FilteredBy) -> Scored:
         condition = q.b
@@ -351,10 +381,10 @@ class Evaluator:
             raise Unsupported("filter other than a term")
         scored = self.run(q.a)
         tbytes = self._tbytes(condition.fieldname, condition.text)
-        if tbytes is None or self._is_nothing(scored):
+        if tbytes is None or not len(scored.ids):
             return self._nothing
-        keep = self.columns.term_mask(condition.fieldname, tbytes)
-        return Scored(scored.mask & keep, np.where(keep, scored.scores, 0.0))
+        keep = self.columns.term_mask(condition.fieldname, tbytes)[scored.ids]
+        return Scored(scored.ids[keep], scored.scores[keep])
 
     def _range(self, q: wq.NumericRange) -> Scored:
         """A range on a 64-bit numeric column (dates): bounds inclusive, as the parser makes them."""
@@ -367,7 +397,8 @@ class Evaluator:
             mask &= values >= np.uint64(q.start)
         if q.end is not None:
             mask &= values <= np.uint64(q.end)
-        return Scored(mask, np.where(mask, float(q.boost), 0.0))
+        ids = np.flatnonzero(mask)
+        return Scored(ids, np.full(len(ids), float(q.boost)))
 
 
 def _tree_sum(parts: list[np.ndarray]) -> np.ndarray:
@@ -381,12 +412,11 @@ def _tree_sum(parts: list[np.ndarray]) -> np.ndarray:
 def top(scored: Scored, live: np.ndarray, limit: int) -> tuple[list[tuple[float, int]], int]:
     """The best ``limit`` (score, document number) pairs, best first and ties by document
     number, as Whoosh orders them; and how many live documents matched."""
-    mask = scored.mask & live
-    docs = np.flatnonzero(mask)
+    keep = live[scored.ids]
+    docs, scores = scored.ids[keep], scored.scores[keep]
     total = len(docs)
     if not total:
         return [], 0
-    scores = scored.scores[docs]
     if total > limit:
         keep = np.argpartition(-scores, limit - 1)[:limit]
         cutoff = scores[keep].min()

@@ -7,14 +7,13 @@ characters, which are then turned into offsets so callers choose their own marku
 from __future__ import annotations
 
 import re
-from typing import Iterator
 
 from whoosh import highlight
-from whoosh.analysis.acore import Token
 
 from indexer.postings import FastTerms, fast_terms
 from indexer.schema import lang_field
 
+from .fragments import fragments
 from .results import Snippet
 
 _OPEN, _CLOSE = "\ue000", "\ue001"
@@ -68,22 +67,6 @@ def lead(body: str, limit: int = SNIPPET_CHARS) -> Snippet:
     return Snippet(text[: cut if cut > 0 else limit] + ELLIPSIS)
 
 
-def _tokens(fast: FastTerms, text: str, words: frozenset[bytes]) -> Iterator[Token]:
-    """The tokens Whoosh's highlighter would get from the field's analyzer, marked ``matched``
-    where their term is one of ``words``: one regex pass and the indexer's word cache."""
-    token = Token(positions=True, chars=True, removestops=False, mode="index")
-    cache, term = fast.cache, fast.term
-    for pos, match in enumerate(fast.finditer(text)):
-        word = match.group(0)
-        found = cache.get(word)
-        if found is None:
-            found = cache[word] = term(word)
-        token.text, token.pos, token.boost, token.stopped = word, pos, 1.0, False
-        token.startchar, token.endchar = match.start(), match.end()
-        token.matched = found in words
-        yield token
-
-
 _FAST: dict[str, object] = {}
 
 
@@ -109,10 +92,9 @@ def highlights(hit, fieldname: str, text: str, top: int) -> str:  # type: ignore
         terms = list(results.query_terms(expand=True, fieldname=fieldname))
     words = frozenset(t[1] for t in terms)
     highlighter = results.highlighter
-    tokens = highlighter._merge_matched_tokens(_tokens(fast, text, words))
-    fragments = highlighter.fragmenter.fragment_tokens(text, tokens)
-    fragments = highlight.top_fragments(fragments, top, highlighter.scorer, highlighter.order, minscore=1)
-    return highlighter.formatter.format(fragments)  # type: ignore[no-any-return]
+    found = fragments(fast, text, words, highlighter.fragmenter)
+    best = highlight.top_fragments(found, top, highlighter.scorer, highlighter.order, minscore=1)
+    return highlighter.formatter.format(best)  # type: ignore[no-any-return]
 
 
 def snippet_for(hit) -> Snippet:  # type: ignore[no-untyped-def]
