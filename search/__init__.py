@@ -4,28 +4,53 @@
 >>> with Index(".dateline") as ix:
 ...     for hit in ix.search('"armed forces"').hits:
 ...         print(hit.rank, hit.id, hit.document.title)
+
+The names are imported on first use, so that ``dateline search`` talking to a running
+``dateline serve`` (`search.launch`) starts without loading Whoosh.
 """
 
-from indexer.document import Document
-from indexer.errors import DatelineError, IncompatibleIndexError, IndexNotFoundError
+from __future__ import annotations
 
-from .errors import DocumentNotFoundError, QueryError
-from .feedback import Feedback
-from .index import Index
-from .results import Hit, Results, Snippet
-from .stats import Stats
+from importlib import import_module
 
-__all__ = [
-    "DatelineError",
-    "Document",
-    "DocumentNotFoundError",
-    "Feedback",
-    "Hit",
-    "IncompatibleIndexError",
-    "Index",
-    "IndexNotFoundError",
-    "QueryError",
-    "Results",
-    "Snippet",
-    "Stats",
-]
+TYPE_CHECKING = False  # not `typing`'s: importing typing costs the served command's start
+if TYPE_CHECKING:
+    from typing import Any
+
+    from indexer.document import Document
+    from indexer.errors import DatelineError, IncompatibleIndexError, IndexNotFoundError
+
+    from .errors import DocumentNotFoundError, QueryError
+    from .feedback import Feedback
+    from .index import Index
+    from .results import Hit, Results, Snippet
+    from .stats import Stats
+
+_HOMES = {
+    "DatelineError": "indexer.errors",
+    "Document": "indexer.document",
+    "DocumentNotFoundError": "search.errors",
+    "Feedback": "search.feedback",
+    "Hit": "search.results",
+    "IncompatibleIndexError": "indexer.errors",
+    "Index": "search.index",
+    "IndexNotFoundError": "indexer.errors",
+    "QueryError": "search.errors",
+    "Results": "search.results",
+    "Snippet": "search.results",
+    "Stats": "search.stats",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> "Any":
+    if name not in _HOMES:
+        raise AttributeError(f"module 'search' has no attribute {name!r}")
+    value = getattr(import_module(_HOMES[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

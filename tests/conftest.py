@@ -31,11 +31,25 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+def installed_dateline() -> str:
+    """The ``dateline`` script of this environment (the one users run), or skip."""
+    exe = Path(sys.executable).parent / "dateline"
+    if exe.exists():
+        return str(exe)
+    found = shutil.which("dateline")
+    if not found:
+        pytest.skip("the dateline script is not installed in this environment")
+    return found
+
+
 @pytest.fixture(autouse=True)
 def isolated_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point $DATELINE_INDEX into tmp_path so no test touches a real index; NO_COLOR unset."""
+    """Point $DATELINE_INDEX into tmp_path so no test touches a real index, and
+    $DATELINE_SOCKET there so no call reaches a real `dateline serve`; NO_COLOR unset."""
     path = tmp_path / "default-index"
     monkeypatch.setenv("DATELINE_INDEX", str(path))
+    monkeypatch.setenv("DATELINE_SOCKET", str(tmp_path / "no-server" / "serve.sock"))
+    monkeypatch.delenv("DATELINE_NO_SERVE", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("DATELINE_DEBUG", raising=False)
     return path

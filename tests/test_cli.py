@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import CORPUS, ROOT, SEED_NAME
+from conftest import CORPUS, ROOT, SEED_NAME, installed_dateline
 from search.cli import main
 
 HIT_KEYS = {"rank", "id", "score", "snippet", "highlights", "title", "issuer", "date", "body"}
@@ -160,19 +160,9 @@ def test_search_lang_option(run, corpus_index):
     assert bad.exit_code == 2 and "'fr' is not one of" in bad.stderr
 
 
-def _installed_dateline() -> str:
-    exe = Path(sys.executable).parent / "dateline"
-    if not exe.exists():
-        found = shutil.which("dateline")
-        if not found:
-            pytest.skip("the dateline script is not installed in this environment")
-        return found
-    return str(exe)
-
-
 @pytest.mark.slow
 def test_installed_command_end_to_end(tmp_path):
-    exe = _installed_dateline()
+    exe = installed_dateline()
     env = {**os.environ, "DATELINE_INDEX": str(tmp_path / "ix")}
     indexed = subprocess.run([exe, "index", str(CORPUS)], capture_output=True, text=True, env=env, cwd=tmp_path)
     assert indexed.returncode == 0, indexed.stderr
@@ -201,7 +191,7 @@ def test_progress_bar_only_on_a_terminal(tmp_path):
     """On a real pseudo-terminal stderr gets a progress bar; piped, only the summary line is printed."""
     import pty
 
-    exe = _installed_dateline()
+    exe = installed_dateline()
     env = {**os.environ, "DATELINE_INDEX": str(tmp_path / "ix"), "COLUMNS": "100"}
     master, slave = pty.openpty()
     proc = subprocess.run([exe, "index", str(CORPUS)], stdout=subprocess.PIPE, stderr=slave, env=env, cwd=tmp_path)

@@ -1,0 +1,253 @@
+"""`dateline serve` answers search, show and stats exactly as a local call would, and losing
+it (killed, stale, busy, upgraded) never loses a call."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, SEED_NAME, installed_dateline
+
+from search import launch
+from search.serve import Reply, Request, ServeError, Server
+
+pytestmark = pytest.mark.slow
+
+
+class Served:
+    """A real `dateline serve` process on a socket in a private temporary directory."""
+
+    def __init__(self, directory: Path, *extra: str) -> None:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.socket = directory / "serve.sock"
+        self.log = directory / "serve.log"
+        self.exe = installed_dateline()
+        with open(self.log, "w") as log:
+            self.proc = subprocess.Popen([self.exe, "serve", "--socket", str(self.socket), *extra], stderr=log,
+                                         stdout=subprocess.DEVNULL)  # fmt: skip
+        deadline = time.monotonic() + 30
+        while "serving on" not in self.log.read_text():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"dateline serve did not start: {self.log.read_text()}")
+            time.sleep(0.05)
+
+    def call(self, *args: str, index: Path | None = None, served: bool = True, **env: str) -> subprocess.CompletedProcess[str]:  # fmt: skip
+        environ = {**os.environ, "DATELINE_SOCKET": str(self.socket), **env}
+        if index is not None:
+            environ["DATELINE_INDEX"] = str(index)
+        if not served:
+            environ["DATELINE_NO_SERVE"] = "1"
+        return subprocess.run([self.exe, *args], capture_output=True, text=True, env=environ)
+
+    def answered(self) -> int:
+        """How many calls the server has answered (one log line each)."""
+        return self.log.read_text().count(" → ")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    served = Served(tmp_path_factory.mktemp("serve") / "run")
+    yield served
+    served.stop()
+
+
+def _same(text: str) -> str:
+    """The output with the time taken (text and JSON), which is all that may differ."""
+    return re.sub(r'in \d+ ms|"elapsed_ms": [\d.]+', "TIME", text)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("search", '"armed forces"'),
+        ("search", "solar OR wind", "--format", "json", "-n", "5"),
+        ("search", "mali", "--format", "paths", "--sort", "-date"),
+        ("search", "Unternehmen", "--lang", "de", "--color", "always"),
+        ("search", "xylophone"),  # no hits: exit 1
+        ("search", "date:[2025-99-01 TO 2025-06-30]"),  # bad query: exit 2
+        ("search", "mali", "--limit", "0"),  # usage error from Click: exit 2
+        ("show", SEED_NAME, "--format", "json"),
+        ("show", "no-such-document.txt"),
+        ("stats", "--format", "json"),
+        ("search", "--help"),
+    ],
+)  # fmt: skip
+def test_a_served_call_prints_what_a_local_call_prints(server: Served, corpus_index: Path, args: tuple[str, ...]) -> None:
+    before = server.answered()
+    served = server.call(*args, index=corpus_index)
+    local = server.call(*args, index=corpus_index, served=False)
+    assert server.answered() == before + 1  # it really was the server that answered
+    assert (served.returncode, _same(served.stdout), served.stderr) == (local.returncode, _same(local.stdout), local.stderr)
+    assert "Traceback" not in served.stderr
+
+
+def test_relative_index_paths_are_the_callers(server: Served, corpus_index: Path) -> None:
+    """The server runs each call in the caller's directory with the caller's environment."""
+    environ = {**os.environ, "DATELINE_SOCKET": str(server.socket)}
+    environ.pop("DATELINE_INDEX")
+    found = subprocess.run([server.exe, "search", "mali", "--index", corpus_index.name, "--format", "paths"],
+                           capture_output=True, text=True, env=environ, cwd=corpus_index.parent)  # fmt: skip
+    assert found.returncode == 0 and SEED_NAME in found.stdout.split()
+    missing = subprocess.run([server.exe, "stats"], capture_output=True, text=True, env=environ, cwd=corpus_index.parent)
+    assert missing.returncode == 2 and ".dateline" in missing.stderr  # the default, relative to the caller
+
+
+def test_batch_runs_are_not_served(server: Served, corpus_index: Path, tmp_path: Path) -> None:
+    queries = tmp_path / "q.tsv"
+    queries.write_text("1\tarmed forces mali\n")
+    before = server.answered()
+    run = server.call("search", "--batch", str(queries), index=corpus_index)
+    assert run.returncode == 0 and run.stdout.startswith("1 Q0 ") and server.answered() == before
+
+
+def test_colour_follows_the_callers_terminal(server: Served, corpus_index: Path) -> None:
+    """isatty and NO_COLOR are the caller's: colour on its pseudo-terminal, none under NO_COLOR."""
+    import pty
+
+    def on_terminal(**env: str) -> bytes:
+        master, slave = pty.openpty()
+        environ = {**os.environ, "DATELINE_SOCKET": str(server.socket), "DATELINE_INDEX": str(corpus_index), **env}
+        proc = subprocess.run([server.exe, "search", "mali"], stdout=slave, stderr=subprocess.PIPE, env=environ)
+        os.close(slave)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+        os.close(master)
+        assert proc.returncode == 0, proc.stderr
+        return shown
+
+    before = server.answered()
+    assert b"\x1b[" in on_terminal()
+    assert b"\x1b[" not in on_terminal(NO_COLOR="1")
+    assert server.answered() == before + 2
+
+
+def test_new_commits_are_seen(tmp_path: Path) -> None:
+    served = Served(tmp_path / "run")
+    try:
+        corpus, index = tmp_path / "corpus", tmp_path / "ix"
+        corpus.mkdir()
+        (corpus / SEED_NAME).write_bytes((CORPUS / SEED_NAME).read_bytes())
+        assert served.call("index", str(corpus), index=index).returncode == 0
+        assert served.call("search", "quokka", index=index).returncode == 1
+        text = (CORPUS / SEED_NAME).read_text(encoding="utf-8").replace("Mali", "Mali quokka", 1)
+        (corpus / "quokka.txt").write_text(text, encoding="utf-8")
+        assert served.call("index", str(corpus), index=index).returncode == 0
+        found = served.call("search", "quokka", "--format", "paths", index=index)
+        assert found.returncode == 0 and found.stdout.split() == ["quokka.txt"]
+        assert served.answered() == 2
+    finally:
+        served.stop()
+
+
+def test_a_killed_server_leaves_calls_working_and_can_be_replaced(tmp_path: Path, corpus_index: Path) -> None:
+    first = Served(tmp_path / "run")
+    first.proc.send_signal(signal.SIGKILL)
+    first.proc.wait()
+    assert first.socket.exists()  # stale: nobody listens
+    local = first.call("search", '"armed forces"', "--format", "paths", index=corpus_index)
+    assert local.returncode == 0 and local.stdout.split()[0] == SEED_NAME
+    second = Served(tmp_path / "run")  # removes the stale socket
+    try:
+        again = second.call("search", '"armed forces"', "--format", "paths", index=corpus_index)
+        assert again.stdout == local.stdout and second.answered() == 1
+    finally:
+        second.stop()
+    assert not second.socket.exists()  # a clean stop removes it
+
+
+def test_a_second_server_on_the_same_socket_fails_clearly(server: Served) -> None:
+    other = subprocess.run([server.exe, "serve", "--socket", str(server.socket)], capture_output=True, text=True,
+                           timeout=30)  # fmt: skip
+    assert other.returncode == 2
+    assert other.stderr.strip().endswith("another dateline serve is already answering there")
+    assert server.proc.poll() is None and server.call("stats").returncode in (0, 2)
+
+
+def test_idle_server_stops_by_itself(tmp_path: Path) -> None:
+    served = Served(tmp_path / "run", "--idle", "1")
+    assert served.proc.wait(timeout=30) == 0
+    assert not served.socket.exists() and "no request for 1 s" in served.log.read_text()
+
+
+def test_a_directory_others_can_write_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    refused = subprocess.run([installed_dateline(), "serve", "--socket", str(shared / "s.sock")], capture_output=True,
+                             text=True, timeout=30)  # fmt: skip
+    assert refused.returncode == 2 and "not private to this user" in refused.stderr
+    # nor does a caller send its environment to a socket there
+    monkeypatch.setenv("DATELINE_SOCKET", str(shared / "s.sock"))
+    (shared / "s.sock").write_text("")
+    assert not launch.private(str(shared)) and launch.ask(["stats"]) is None
+
+
+def _server_thread(path: Path, watch: list[Path]) -> tuple[Server, threading.Thread]:
+    server = Server(str(path), lambda request: Reply(0, f"ran {request.argv}\n"), watch=watch)
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not path.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return server, thread
+
+
+def test_a_server_whose_code_changed_declines_and_stops(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "module.py"
+    source.write_text("x = 1\n")
+    run = tmp_path / "run"
+    run.mkdir(mode=0o700)
+    monkeypatch.setenv("DATELINE_SOCKET", str(run / "s.sock"))
+    _, thread = _server_thread(run / "s.sock", [source])
+    assert launch.ask(["stats"]) == {"status": 0, "stdout": "ran ['stats']\n", "stderr": ""}
+    assert launch.ask(["index", "x"]) is None  # writing commands are never served
+    os.utime(source, ns=(time.time_ns(), time.time_ns() + 10**9))
+    assert launch.ask(["stats"]) is None  # the caller runs it itself
+    thread.join(timeout=10)
+    assert not thread.is_alive() and not (run / "s.sock").exists()
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [b"", b"not json", b"[]", b'{"protocol": 99, "argv": ["stats"], "cwd": "/", "env": {}}',
+     b'{"protocol": 1, "argv": "stats", "cwd": "/", "env": {}}', b'{"protocol": 1, "argv": ["stats"], "cwd": 3, "env": {}}',
+     b'{"protocol": 1, "argv": ["stats"], "cwd": "/", "env": {"A": 1}}'],
+)  # fmt: skip
+def test_malformed_requests_are_declined(payload: bytes) -> None:
+    assert Request.from_json(payload) is None
+
+
+def test_serve_errors_are_dateline_errors() -> None:
+    from search import DatelineError
+
+    assert issubclass(ServeError, DatelineError)
+
+
+def test_a_served_call_whose_reader_went_away_exits_quietly(server: Served, corpus_index: Path) -> None:
+    """Output piped into a reader that has gone (``| head`` done) is no error, as in a local call."""
+    environ = {**os.environ, "DATELINE_SOCKET": str(server.socket), "DATELINE_INDEX": str(corpus_index)}
+    before = server.answered()
+    proc = subprocess.Popen([server.exe, "search", "mali"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environ)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # long before the reply arrives
+    assert proc.wait(timeout=30) == 0 and proc.stderr.read() == b""
+    proc.stderr.close()
+    assert server.answered() == before + 1
