@@ -121,6 +121,7 @@ def _build_run(
 def _worker(index_dir: str, tasks: Sequence[Task], first: int, field_map: Mapping[str, str] | None,
             max_bytes: int, pool_bytes: int, messages: Any) -> None:  # fmt: skip
     """A worker process: build one run, sending file results as they come, then the segments."""
+    _die_with_parent()
     try:
         segments = _build_run(index_dir, tasks, first, field_map, max_bytes, pool_bytes,
                               lambda result: messages.put(("file", result)))  # fmt: skip
@@ -128,6 +129,24 @@ def _worker(index_dir: str, tasks: Sequence[Task], first: int, field_map: Mappin
     except BaseException as exc:  # reported to the parent, which raises it as IndexBuildError
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
         messages.put(("failed", (reason, traceback.format_exc())))
+
+
+def _die_with_parent() -> None:
+    """Have the kernel kill this worker when the indexing process dies (Linux), so a killed
+    run leaves no orphan still writing segment files into the index folder."""
+    import ctypes
+    import signal
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before the request took effect
+        os._exit(1)
 
 
 def build_segments(

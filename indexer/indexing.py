@@ -20,7 +20,7 @@ from .errors import DocumentError, IndexLockedError, IndexNotFoundError, SourceN
 from .parse import MAX_FILE_BYTES, read_documents
 from .records import to_fields
 from .build import POOL_BYTES, Task, build_segments, default_workers
-from .store import create_index, index_exists, open_index, swap_in
+from .store import build_lock, create_index, index_exists, open_index, recover, swap_in
 from .walk import walk
 
 #: How long a run waits for another process's write lock before giving up (seconds).
@@ -115,6 +115,7 @@ def index_paths(
     max_bytes: int = MAX_FILE_BYTES,
     workers: int | None = None,
     pool_bytes: int = POOL_BYTES,
+    on_wait: Callable[[float], None] | None = None,
 ) -> IndexReport:
     """Bring the index at ``index_dir`` up to date with the files under ``paths``.
 
@@ -123,7 +124,9 @@ def index_paths(
     the old one and swaps it in at the end. ``on_start(n)`` gets the number of files found and
     ``on_file(path)`` is called after each, for progress display. ``workers`` processes (default:
     one per CPU) read and index the files; each writes a new segment whenever its buffered
-    postings reach about ``pool_bytes``, which bounds memory.
+    postings reach about ``pool_bytes``, which bounds memory. When another process is writing
+    the index, ``on_wait(lock_timeout)`` is called and the run waits up to ``lock_timeout``
+    seconds for it, then raises `IndexLockedError`.
     """
     started = time.perf_counter()
     index_dir = Path(index_dir)
@@ -131,25 +134,29 @@ def index_paths(
     for root in roots:
         if not root.exists():
             raise SourceNotFoundError(f"{root}: no such file or folder")
+    recover(index_dir)
     if not index_exists(index_dir) and index_dir.exists() and any(index_dir.iterdir()):
         raise IndexNotFoundError(f"{index_dir} exists and is not a dateline index; refusing to write there")
     if rebuild or not index_exists(index_dir):
         index_dir.parent.mkdir(parents=True, exist_ok=True)
         build_dir = Path(tempfile.mkdtemp(prefix=index_dir.name + ".new-", dir=index_dir.parent))
+        building = build_lock(build_dir)
+        building.acquire(blocking=False)
         try:
             report = _run(create_index(build_dir), roots, index_dir, prune, field_map, on_file,
-                          on_start, lock_timeout, max_bytes, workers or default_workers(), pool_bytes)  # fmt: skip
+                          on_start, lock_timeout, max_bytes, workers or default_workers(), pool_bytes, on_wait)  # fmt: skip
             swap_in(build_dir, index_dir)
         finally:
+            building.release()
             shutil.rmtree(build_dir, ignore_errors=True)
     else:
         report = _run(open_index(index_dir), roots, index_dir, prune, field_map, on_file,
-                      on_start, lock_timeout, max_bytes, workers or default_workers(), pool_bytes)  # fmt: skip
+                      on_start, lock_timeout, max_bytes, workers or default_workers(), pool_bytes, on_wait)  # fmt: skip
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _run(ix, roots, index_dir, prune, field_map, on_file, on_start, lock_timeout, max_bytes, workers, pool_bytes) -> IndexReport:  # type: ignore[no-untyped-def]
+def _run(ix, roots, index_dir, prune, field_map, on_file, on_start, lock_timeout, max_bytes, workers, pool_bytes, on_wait) -> IndexReport:  # type: ignore[no-untyped-def]
     from whoosh.index import LockError
 
     from .segments import FastSegmentWriter
@@ -187,7 +194,14 @@ def _run(ix, roots, index_dir, prune, field_map, on_file, on_start, lock_timeout
     if not tasks and not removals:
         return report
     try:
-        writer = FastSegmentWriter(ix, timeout=lock_timeout)
+        try:
+            writer = FastSegmentWriter(ix, timeout=0)
+        except LockError:
+            if not lock_timeout:
+                raise
+            if on_wait:
+                on_wait(lock_timeout)
+            writer = FastSegmentWriter(ix, timeout=lock_timeout)
     except LockError:
         raise IndexLockedError(
             f"the index at {index_dir} is being written by another process (waited {lock_timeout:g} s)"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -76,6 +77,41 @@ def create_index(path: str | os.PathLike[str]) -> "FileIndex":
     meta = {"schema_version": SCHEMA_VERSION, "format": "dateline"}
     (path / META_FILE).write_text(json.dumps(meta) + "\n", "utf-8")
     return ix
+
+
+BUILD_LOCK = "BUILDING"
+
+
+def recover(target: Path) -> None:
+    """Undo what a run killed in the middle of `swap_in` or of a rebuild left: the previous
+    index moved aside with nothing in its place is put back, and build folders no live
+    process holds are removed."""
+    old = target.with_name(target.name + ".old")
+    if not target.exists() and index_exists(old):
+        old.rename(target)
+    for build in target.parent.glob(glob_escape(target.name) + ".new-*"):
+        if build.is_dir() and not _locked(build):
+            shutil.rmtree(build, ignore_errors=True)
+
+
+def build_lock(folder: Path):  # type: ignore[no-untyped-def]
+    """The lock a rebuild holds on its build folder from creation to swap, so that `recover`
+    in another process never removes a live build."""
+    from whoosh.filedb.filestore import FileStorage
+
+    return FileStorage(str(folder)).lock(BUILD_LOCK)
+
+
+def _locked(folder: Path) -> bool:
+    """Whether a live process holds ``folder``'s `build_lock`."""
+    lock = build_lock(folder)
+    try:
+        if not lock.acquire(blocking=False):
+            return True
+        lock.release()
+        return False
+    except OSError:
+        return True
 
 
 def swap_in(new: Path, target: Path) -> None:

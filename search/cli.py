@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from indexer.indexing import LOCK_TIMEOUT
 from indexer.store import DEFAULT_INDEX_DIR, INDEX_ENV
 from search.ranking import B, K1
 
@@ -142,8 +143,10 @@ class _Progress:
               help="Read JSONL key KEY into FIELD (repeatable), e.g. --map headline=title.")  # fmt: skip
 @click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
               help="Processes that read and index files (default: one per CPU).")
+@click.option("--wait", type=click.FloatRange(min=0), default=LOCK_TIMEOUT, show_default=True, metavar="SECONDS",
+              help="How long to wait for another process writing the same index, then fail (exit 2).")
 def index(paths: tuple[str, ...], index_dir: str, prune: bool, rebuild: bool, field_map: dict[str, str],
-          workers: int | None) -> None:  # fmt: skip
+          workers: int | None, wait: float) -> None:  # fmt: skip
     """Index the documents under PATHS (files or folders, recursively).
 
     Incremental: unchanged files are skipped, changed files re-read, and documents whose file
@@ -160,7 +163,8 @@ def index(paths: tuple[str, ...], index_dir: str, prune: bool, rebuild: bool, fi
     progress = _Progress()
     try:
         report = index_paths(paths, index_dir, prune=prune, rebuild=rebuild, field_map=field_map,
-                             on_start=progress.start, on_file=progress.step, workers=workers)  # fmt: skip
+                             on_start=progress.start, on_file=progress.step, workers=workers,
+                             lock_timeout=wait, on_wait=_waiting)  # fmt: skip
     finally:
         progress.close()
     for problem in report.warnings:
@@ -174,6 +178,10 @@ def index(paths: tuple[str, ...], index_dir: str, prune: bool, rebuild: bool, fi
     )
     if report.failed:
         raise click.exceptions.Exit(EXIT_NONE)
+
+
+def _waiting(seconds: float) -> None:
+    click.echo(f"dateline: another process is writing the index; waiting up to {seconds:g} s", err=True)
 
 
 def _style(color: str) -> Any:
