@@ -16,6 +16,7 @@ import click
 
 from indexer.indexing import LOCK_TIMEOUT
 from indexer.store import DEFAULT_INDEX_DIR, INDEX_ENV
+from search.launch import SOCKET_ENV
 from search.ranking import B, K1
 
 if TYPE_CHECKING:
@@ -341,7 +342,7 @@ def stats(index_dir: str, fmt: str) -> None:
 
 
 @main.command()
-@click.option("--socket", "socket_file", envvar="DATELINE_SOCKET", metavar="PATH",
+@click.option("--socket", "socket_file", envvar=SOCKET_ENV, metavar="PATH",
               help="Where to listen (also from $DATELINE_SOCKET) [default: $XDG_RUNTIME_DIR or /tmp, "
                    "then dateline-UID/serve.sock].")  # fmt: skip
 @click.option("--idle", type=click.IntRange(min=0), default=0, show_default=True, metavar="SECONDS",

@@ -42,6 +42,30 @@ def installed_dateline() -> str:
     return found
 
 
+def on_terminal(command: list[str], stream: str, **kwargs):  # type: ignore[no-untyped-def]
+    """Run ``command`` with its ``stream`` (stdout or stderr) on a real pseudo-terminal: the
+    finished process and the bytes it showed there."""
+    import os
+    import pty
+    import subprocess
+
+    master, slave = pty.openpty()
+    other = "stderr" if stream == "stdout" else "stdout"
+    proc = subprocess.run(command, **{stream: slave, other: subprocess.PIPE}, **kwargs)
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the terminal's other end is closed: all read
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    return proc, shown
+
+
 @pytest.fixture(autouse=True)
 def isolated_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point $DATELINE_INDEX into tmp_path so no test touches a real index, and

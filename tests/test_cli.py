@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import CORPUS, ROOT, SEED_NAME, installed_dateline
+from conftest import CORPUS, ROOT, SEED_NAME, installed_dateline, on_terminal
 from search.cli import main
 
 HIT_KEYS = {"rank", "id", "score", "snippet", "highlights", "title", "issuer", "date", "body"}
@@ -189,23 +189,9 @@ def test_python_dash_m_search(tmp_path):
 @pytest.mark.slow
 def test_progress_bar_only_on_a_terminal(tmp_path):
     """On a real pseudo-terminal stderr gets a progress bar; piped, only the summary line is printed."""
-    import pty
-
     exe = installed_dateline()
     env = {**os.environ, "DATELINE_INDEX": str(tmp_path / "ix"), "COLUMNS": "100"}
-    master, slave = pty.openpty()
-    proc = subprocess.run([exe, "index", str(CORPUS)], stdout=subprocess.PIPE, stderr=slave, env=env, cwd=tmp_path)
-    os.close(slave)
-    shown = b""
-    while True:
-        try:
-            chunk = os.read(master, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        shown += chunk
-    os.close(master)
+    proc, shown = on_terminal([exe, "index", str(CORPUS)], "stderr", env=env, cwd=tmp_path)
     assert proc.returncode == 0
     assert b"indexing" in shown and b"100%" in shown
     piped = subprocess.run([exe, "index", "--rebuild", str(CORPUS)], capture_output=True, env=env, cwd=tmp_path)

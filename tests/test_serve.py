@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, SEED_NAME, installed_dateline
+from conftest import CORPUS, SEED_NAME, installed_dateline, on_terminal
 
 from search import launch
 from search.serve import Reply, Request, ServeError, Server
@@ -113,29 +113,15 @@ def test_batch_runs_are_not_served(server: Served, corpus_index: Path, tmp_path:
 
 def test_colour_follows_the_callers_terminal(server: Served, corpus_index: Path) -> None:
     """isatty and NO_COLOR are the caller's: colour on its pseudo-terminal, none under NO_COLOR."""
-    import pty
-
-    def on_terminal(**env: str) -> bytes:
-        master, slave = pty.openpty()
+    def coloured(**env: str) -> bool:
         environ = {**os.environ, "DATELINE_SOCKET": str(server.socket), "DATELINE_INDEX": str(corpus_index), **env}
-        proc = subprocess.run([server.exe, "search", "mali"], stdout=slave, stderr=subprocess.PIPE, env=environ)
-        os.close(slave)
-        shown = b""
-        while True:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            shown += chunk
-        os.close(master)
+        proc, shown = on_terminal([server.exe, "search", "mali"], "stdout", env=environ)
         assert proc.returncode == 0, proc.stderr
-        return shown
+        return b"\x1b[" in shown
 
     before = server.answered()
-    assert b"\x1b[" in on_terminal()
-    assert b"\x1b[" not in on_terminal(NO_COLOR="1")
+    assert coloured()
+    assert not coloured(NO_COLOR="1")
     assert server.answered() == before + 2
 
 
