@@ -59,7 +59,7 @@ def open_index(path: str | os.PathLike[str]) -> "FileIndex":
             f"{SCHEMA_VERSION}; rebuild it (dateline index --rebuild PATH...)"
         )
     try:
-        return whoosh_index.open_dir(str(path))
+        return whoosh_index.open_dir(os.path.abspath(path))  # its files stay found if the cwd changes
     except whoosh_index.EmptyIndexError:
         raise IndexNotFoundError(f"no dateline index at {path} (the directory holds no index files)") from None
     except (AttributeError, ImportError, EOFError, ValueError, TypeError) as exc:

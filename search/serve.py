@@ -98,8 +98,9 @@ class IndexPool:
 
         from .index import Index
 
-        resolved = resolve_index_path(path).resolve()
-        key = (str(resolved), *sorted((k, repr(v)) for k, v in options.items()))
+        given = resolve_index_path(path)  # as the caller named it: messages and `stats` show it so
+        resolved = given.resolve()
+        key = (str(resolved), str(given), *sorted((k, repr(v)) for k, v in options.items()))
         try:
             st = os.stat(resolved)
             identity = (st.st_dev, st.st_ino)
@@ -110,7 +111,7 @@ class IndexPool:
             found[1].close()
             found = None
         if found is None:
-            found = (identity, Index(resolved, **options))
+            found = (identity, Index(given, **options))
         self._open[key] = found  # most recently used last
         while len(self._open) > self.size:
             oldest = next(iter(self._open))

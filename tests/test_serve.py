@@ -92,15 +92,28 @@ def test_a_served_call_prints_what_a_local_call_prints(server: Served, corpus_in
     assert "Traceback" not in served.stderr
 
 
-def test_relative_index_paths_are_the_callers(server: Served, corpus_index: Path) -> None:
-    """The server runs each call in the caller's directory with the caller's environment."""
+@pytest.mark.parametrize("args", [("search", "mali", "--format", "paths"), ("stats",), ("show", "nothing.txt")])
+def test_relative_index_paths_are_the_callers(server: Served, corpus_index: Path, args: tuple[str, ...]) -> None:
+    """The server runs each call in the caller's directory with the caller's environment, and
+    names the index as the caller did (`stats` and error messages print its path)."""
     environ = {**os.environ, "DATELINE_SOCKET": str(server.socket)}
     environ.pop("DATELINE_INDEX")
-    found = subprocess.run([server.exe, "search", "mali", "--index", corpus_index.name, "--format", "paths"],
-                           capture_output=True, text=True, env=environ, cwd=corpus_index.parent)  # fmt: skip
-    assert found.returncode == 0 and SEED_NAME in found.stdout.split()
-    missing = subprocess.run([server.exe, "stats"], capture_output=True, text=True, env=environ, cwd=corpus_index.parent)
-    assert missing.returncode == 2 and ".dateline" in missing.stderr  # the default, relative to the caller
+
+    def both(*argv: str) -> tuple[subprocess.CompletedProcess[str], subprocess.CompletedProcess[str]]:
+        run = [server.exe, *argv]
+        kwargs = {"capture_output": True, "text": True, "cwd": corpus_index.parent}
+        return (subprocess.run(run, env=environ, **kwargs),  # type: ignore[call-overload]
+                subprocess.run(run, env={**environ, "DATELINE_NO_SERVE": "1"}, **kwargs))  # fmt: skip
+
+    before = server.answered()
+    served, local = both(*args, "--index", corpus_index.name)
+    assert (served.returncode, _same(served.stdout), served.stderr) == (local.returncode, _same(local.stdout), local.stderr)
+    shown = served.stdout + served.stderr
+    assert str(corpus_index) not in shown and (args[0] == "search" or f" {corpus_index.name}" in shown)
+    missing, missing_local = both("stats")  # the default .dateline, relative to the caller
+    assert missing.returncode == 2 and (missing.stdout, missing.stderr) == (missing_local.stdout, missing_local.stderr)
+    assert ".dateline" in missing.stderr
+    assert server.answered() == before + 2
 
 
 def test_batch_runs_are_not_served(server: Served, corpus_index: Path, tmp_path: Path) -> None:
