@@ -24,7 +24,7 @@ from indexer.walk import walk  # noqa: E402
 
 
 def files_under(folders: list[Path]) -> list[Path]:
-    return [f for folder in folders if folder.exists() for f in walk(folder).files]
+    return [Path(f) for folder in folders if folder.exists() for f in walk(folder).files]
 
 
 def baseline(files: list[Path]) -> int:

@@ -3,7 +3,8 @@
     python bench/corpus.py 100000 /tmp/news100k      # once: the archive (deterministic)
     python bench/run.py /tmp/news100k [--json out.json] [--work DIR]
 
-Indexing (each system in its own process; wall time and peak RSS of its whole process tree):
+Indexing (each system in its own process; wall time and peak memory of its whole process tree,
+as summed RSS and as summed PSS, which counts the pages forked workers share with the parent once):
 dateline's full build, a no-op re-run, and a re-run after touching 1% of the files; naive Whoosh
 (one writer, StemmingAnalyzer, defaults); SQLite FTS5 (porter). Searching: in-process latency
 (p50, p95; median of 5 runs per query, a reused searcher, snippets on for dateline) over the 56
@@ -27,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,40 +40,83 @@ from queries import QUERIES, Query  # noqa: E402
 RUNS = 5
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory (bytes) of ``pid`` and all its descendants, from /proc."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/status") as fh:
-                status = dict(line.split(":", 1) for line in fh if ":" in line)
-        except OSError:
-            continue
-        child = int(entry)
-        children.setdefault(int(status["PPid"].strip()), []).append(child)
-        rss[child] = int(status.get("VmRSS", "0 kB").split()[0]) * 1024
-    total, todo = 0, [pid]
+def _smaps(pid: int) -> tuple[int, int]:
+    """Resident and proportional (shared pages divided among their sharers) bytes of ``pid``."""
+    found = {"Rss": 0, "Pss": 0}
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                key, _, value = line.partition(":")
+                if key in found:
+                    found[key] = int(value.split()[0]) * 1024
+    except OSError:
+        pass
+    return found["Rss"], found["Pss"]
+
+
+def _rss(pid: int) -> int:
+    """Resident bytes of ``pid`` from /proc/PID/statm: cheap enough to read every 20 ms."""
+    try:
+        with open(f"/proc/{pid}/statm") as fh:
+            return int(fh.read().split()[1]) * PAGE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants, from /proc/PID/task/*/children."""
+    found, todo = [], [pid]
     while todo:
         p = todo.pop()
-        total += rss.get(p, 0)
-        todo += children.get(p, [])
-    return total
+        found.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    todo += [int(c) for c in fh.read().split()]
+        except OSError:
+            continue
+    return found
 
 
-def measure(command: list[str]) -> tuple[float, int]:
-    """Wall seconds of ``command`` and the peak RSS of its process tree (sampled every 20 ms)."""
+@dataclass
+class Memory:
+    """Peaks over one run: the summed RSS of the process tree (forked workers count the pages
+    they share with the parent again), the summed PSS (shared pages counted once), and the
+    largest RSS of any one process. PSS is costly to read (the kernel walks every page), so it
+    is sampled every `PSS_EVERY`-th time."""
+
+    rss: int = 0
+    pss: int = 0
+    process: int = 0
+    samples: int = 0
+
+    def sample(self, pid: int) -> None:
+        pids = tree(pid)
+        sizes = [_rss(p) for p in pids]
+        self.rss = max(self.rss, sum(sizes))
+        self.process = max(self.process, max(sizes, default=0))
+        if self.samples % PSS_EVERY == 0:
+            self.pss = max(self.pss, sum(_smaps(p)[1] for p in pids))
+        self.samples += 1
+
+
+#: Read PSS every this many samples (every 0.5 s at one sample per 20 ms).
+PSS_EVERY = 25
+
+
+def measure(command: list[str]) -> tuple[float, Memory]:
+    """Wall seconds of ``command`` and the peak memory of its process tree (sampled every 20 ms)."""
     started = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
+    memory = Memory()
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
         while not done.is_set():
-            peak = max(peak, tree_rss(proc.pid))
+            memory.sample(proc.pid)
             time.sleep(0.02)
 
     sampler = threading.Thread(target=sample)
@@ -82,7 +127,7 @@ def measure(command: list[str]) -> tuple[float, int]:
     sampler.join()
     if proc.returncode not in (0, 1):
         sys.exit(f"{' '.join(command)} failed ({proc.returncode}): {err.decode()[-500:]}")
-    return seconds, peak
+    return seconds, memory
 
 
 def wall(command: list[str], env: dict[str, str] | None = None) -> float:
@@ -193,10 +238,10 @@ def build_indexes(corpus: Path, files: list[Path], ix: Path, naive: Path, db: Pa
     index["sqlite fts5"] = measure([sys.executable, str(ROOT / "bench" / "systems.py"), "fts5-index", str(corpus), str(db)])
     sizes = {"dateline": size(ix), "naive whoosh": size(naive), "sqlite fts5": size(db)}
     full = index["dateline"][0]
-    print(f"\n{'indexing':22} {'seconds':>8} {'docs/s':>8} {'peak RSS':>9} {'on disk':>8}")
-    for name, (seconds, rss) in index.items():
+    print(f"\n{'indexing':22} {'seconds':>8} {'docs/s':>8} {'peak RSS':>9} {'peak PSS':>9} {'on disk':>8}")
+    for name, (seconds, memory) in index.items():
         disk = f"{sizes[name] / 1e6:6.0f}MB" if name in sizes else ""
-        print(f"{name:22} {seconds:8.1f} {len(files) / seconds:8.0f} {rss / 1e6:7.0f}MB {disk:>8}")
+        print(f"{name:22} {seconds:8.1f} {len(files) / seconds:8.0f} {memory.rss / 1e6:7.0f}MB {memory.pss / 1e6:7.0f}MB {disk:>8}")
     ratios = {
         "indexing speed dateline / naive whoosh": index["naive whoosh"][0] / full,
         "no-op re-index / full build": index["dateline no-op"][0] / full,
@@ -268,7 +313,8 @@ def main() -> None:
     print("\nratios")
     for name, value in ratios.items():
         print(f"  {name:42} {value:8.3f}")
-    result.update(indexing={k: {"seconds": s, "peak_rss_bytes": r} for k, (s, r) in index.items()},
+    result.update(indexing={k: {"seconds": s, "peak_rss_bytes": m.rss, "peak_pss_bytes": m.pss, "peak_process_rss_bytes": m.process}
+                            for k, (s, m) in index.items()},
                   search_ms=search, end_to_end=end_to_end, ratios=ratios)  # fmt: skip
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n", "utf-8")

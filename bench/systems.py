@@ -30,7 +30,7 @@ TEXT_FIELDS = ("title", "body", "issuer", "place", "wire", "contact")
 
 def documents(corpus: Path) -> Iterator[Document]:
     """Every document under ``corpus``, parsed by dateline; unreadable files are skipped."""
-    for path in walk(corpus).files:
+    for path in map(Path, walk(corpus).files):
         try:
             yield from read_documents(path, doc_id=path.relative_to(corpus).as_posix()).documents
         except DocumentError:

@@ -6,6 +6,10 @@ postings, so memory does not grow with the corpus. Segments are returned in run 
 documents are numbered in walk order whatever the number of workers, and results (ties
 included) are the same as with one. The caller commits the segments, or drops them; a segment
 that is never committed is removed by Whoosh's next commit.
+
+What the parent keeps per file is small on purpose (a few hundred bytes with its `Task`): the
+usual result, one document under the task's own id, is one shared `ONE_DOCUMENT`, and a
+document's place in the segments is its number in task order, not stored.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import multiprocessing
 import os
 import queue
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
@@ -30,7 +34,7 @@ POOL_BYTES = 160 * 1024 * 1024
 MIN_FILES_PER_WORKER = 200
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Task:
     """A file to read: its path, the id of its (first) document, and its stamp to store."""
 
@@ -39,28 +43,45 @@ class Task:
     stamp: str
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class FileResult:
-    """What reading one file gave: its documents' ids and where they were written, or why not."""
+    """What reading one file gave: the ids of the documents written, in order (None: one
+    document, with the task's own id), or why nothing was."""
 
-    index: int
+    ids: tuple[str, ...] | None = None
     error: str | None = None
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    #: (document id, segment number in `Built.segments`, document number in that segment)
-    written: list[tuple[str, int, int]] = field(default_factory=list)
+    errors: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def written(self, task: Task) -> tuple[str, ...]:
+        """The ids of the documents written from ``task``'s file."""
+        return (task.doc_id,) if self.ids is None else self.ids
+
+
+#: The usual result, shared by all files that gave it: one document under the task's id.
+ONE_DOCUMENT = FileResult()
 
 
 @dataclass
 class Built:
-    """New segments (in document order) and each file's result (in task order)."""
+    """New segments (in document order) and each file's result (in task order).
+
+    Documents are numbered 0, 1, … across the segments in task order, the order of
+    `FileResult.written`; `delete` takes that number.
+    """
 
     segments: list[Any]
     files: list[FileResult]
 
-    def delete(self, segment_no: int, docnum: int) -> None:
+    def __post_init__(self) -> None:
+        self._starts = [0]
+        for segment in self.segments:
+            self._starts.append(self._starts[-1] + segment.doc_count_all())
+
+    def delete(self, number: int) -> None:
         """Drop one written document (a duplicate id) before the segments are committed."""
-        self.segments[segment_no].delete_document(docnum)
+        n = bisect.bisect_right(self._starts, number) - 1
+        self.segments[n].delete_document(number - self._starts[n])
 
 
 def default_workers() -> int:
@@ -78,7 +99,7 @@ def _build_run(
     field_map: Mapping[str, str] | None,
     max_bytes: int,
     pool_bytes: int,
-    report: Callable[[FileResult], None],
+    report: Callable[[int, FileResult], None],
 ) -> list[Any]:
     """Read ``tasks`` into new segments of the index at ``index_dir``; report each file's result."""
     from whoosh import index as whoosh_index
@@ -91,21 +112,21 @@ def _build_run(
     writer = None
     try:
         for offset, task in enumerate(tasks):
-            result = FileResult(index=first + offset)
             try:
                 parsed = read_documents(task.path, doc_id=task.doc_id, field_map=field_map, max_bytes=max_bytes)
             except DocumentError as exc:
-                result.error = exc.reason
-                report(result)
+                report(first + offset, FileResult(error=exc.reason))
                 continue
-            result.errors, result.warnings = parsed.errors, parsed.warnings
             if parsed.documents and writer is None:
                 writer = FastSegmentWriter(ix, _lk=False)
             for doc in parsed.documents:
                 assert writer is not None
-                result.written.append((doc.id, len(segments), writer.docnum))
                 writer.add_analyzed(analyzer.analyze(to_fields(doc, stamp=task.stamp)))
-            report(result)
+            ids = tuple(doc.id for doc in parsed.documents)
+            if ids == (task.doc_id,) and not parsed.errors and not parsed.warnings:
+                report(first + offset, ONE_DOCUMENT)
+            else:
+                report(first + offset, FileResult(ids, None, tuple(parsed.errors), tuple(parsed.warnings)))
             if writer is not None and writer.pool_bytes > pool_bytes:
                 segments.append(writer._finalize_segment())
                 writer = None
@@ -124,7 +145,7 @@ def _worker(index_dir: str, tasks: Sequence[Task], first: int, field_map: Mappin
     _die_with_parent()
     try:
         segments = _build_run(index_dir, tasks, first, field_map, max_bytes, pool_bytes,
-                              lambda result: messages.put(("file", result)))  # fmt: skip
+                              lambda index, result: messages.put(("file", (index, None if result is ONE_DOCUMENT else result))))  # fmt: skip
         messages.put(("done", (first, segments)))
     except BaseException as exc:  # reported to the parent, which raises it as IndexBuildError
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
@@ -167,10 +188,10 @@ def build_segments(
     index_dir = os.fspath(index_dir)
     files: list[FileResult | None] = [None] * len(tasks)
 
-    def record(result: FileResult) -> None:
-        files[result.index] = result
+    def record(index: int, result: FileResult | None) -> None:
+        files[index] = ONE_DOCUMENT if result is None else result
         if on_file:
-            on_file(Path(tasks[result.index].path))
+            on_file(Path(tasks[index].path))
 
     workers = max(1, min(workers, len(tasks) // MIN_FILES_PER_WORKER))
     if workers == 1:
@@ -180,16 +201,11 @@ def build_segments(
             raise IndexBuildError(f"writing the index at {index_dir} failed: {exc.strerror or exc}") from None
     else:
         runs = _in_workers(index_dir, tasks, workers, field_map, max_bytes, pool_bytes, record)
-        segments, base = [], {}
-        for first in sorted(runs):
-            base[first] = len(segments)
-            segments += runs[first]
-        firsts = sorted(runs)
-        for result in files:  # segment numbers were counted within each worker's run
-            if result is not None and result.written:
-                first = firsts[bisect.bisect_right(firsts, result.index) - 1]
-                result.written = [(doc_id, base[first] + n, docnum) for doc_id, n, docnum in result.written]
-    return Built(segments, [f for f in files if f is not None])
+        segments = [segment for first in sorted(runs) for segment in runs[first]]
+    missing = [i for i, result in enumerate(files) if result is None]
+    if missing:
+        raise IndexBuildError(f"no result for {tasks[missing[0]].path}; nothing was committed")
+    return Built(segments, files)  # type: ignore[arg-type]
 
 
 def _in_workers(index_dir, tasks, workers, field_map, max_bytes, pool_bytes, record) -> dict[int, list[Any]]:  # type: ignore[no-untyped-def]
@@ -215,7 +231,7 @@ def _in_workers(index_dir, tasks, workers, field_map, max_bytes, pool_bytes, rec
                     raise IndexBuildError(f"an indexing worker died (exit status {dead.exitcode}); nothing was committed") from None
                 continue
             if kind == "file":
-                record(payload)
+                record(*payload)
             elif kind == "done":
                 runs[payload[0]] = payload[1]
             else:

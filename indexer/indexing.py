@@ -69,7 +69,8 @@ class _Known:
     """The index's live documents, by id and by source file."""
 
     stamp_of: dict[str, str] = field(default_factory=dict)
-    ids_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    #: Lists, not sets: most files hold one document, and a list of one is a quarter the size.
+    ids_of: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     ids: set[str] = field(default_factory=set)
 
 
@@ -84,18 +85,20 @@ def _read_known(ix) -> _Known:  # type: ignore[no-untyped-def]
         for docnum in reader.all_doc_ids():
             doc_id, source, stamp = ids[docnum], sources[docnum], stamps[docnum]
             known.ids.add(doc_id)
-            known.ids_of[source].add(doc_id)
+            known.ids_of[source].append(doc_id)
             known.stamp_of[source] = stamp
     return known
 
 
-def _stamp(path: Path) -> str:
-    st = path.stat()
+def _stamp(path: str | os.PathLike[str]) -> str:
+    st = os.stat(path)
     return f"{st.st_size}:{st.st_mtime_ns}"
 
 
-def _doc_id(root: Path, path: Path) -> str:
-    return path.name if root == path else path.relative_to(root).as_posix()
+def _doc_id(root: str | os.PathLike[str], path: str | os.PathLike[str]) -> str:
+    """A file's document id: its path below the root given, or its name if it is the root."""
+    root, path = os.fspath(root), os.fspath(path)
+    return os.path.basename(path) if root == path else os.path.relpath(path, root).replace(os.sep, "/")
 
 
 def _under(path: str, roots: Iterable[Path]) -> bool:
@@ -176,16 +179,15 @@ def _run(ix, roots, index_dir, prune, field_map, on_file, on_start, lock_timeout
     written_ids: dict[str, str] = {}
     tasks: list[Task] = []
     for w in walks:
-        for path in w.files:
-            source = str(path)
+        for source in w.files:
             if source not in seen_sources:
                 seen_sources.add(source)
-                task = _check_file(w.root, path, known, report, written_ids)
+                task = _check_file(w.root, source, known, report, written_ids)
                 if task is not None:
                     tasks.append(task)
                     continue
             if on_file:
-                on_file(path)
+                on_file(Path(source))
     removals = [
         source for source in known.ids_of
         if source not in seen_sources and not any(_under(source, [Path(u)]) for u in unlisted)
@@ -209,11 +211,12 @@ def _run(ix, roots, index_dir, prune, field_map, on_file, on_start, lock_timeout
     try:
         built = build_segments(ix.storage.folder, tasks, workers=workers, field_map=field_map,
                                max_bytes=max_bytes, pool_bytes=pool_bytes, on_file=on_file)  # fmt: skip
-        for result in built.files:
-            _apply(tasks[result.index], result, built, writer, known, report, written_ids)
+        number = 0
+        for task, result in zip(tasks, built.files):
+            number = _apply(task, result, number, built, writer, known, report, written_ids)
         for source in removals:
             writer.delete_by_term("source", source)
-            report.removed += len(known.ids_of[source] - written_ids.keys())
+            report.removed += len(set(known.ids_of[source]) - written_ids.keys())
         if report.changed:
             _commit(writer, built.segments)
         else:
@@ -235,40 +238,41 @@ def _commit(writer, segments) -> None:  # type: ignore[no-untyped-def]
     writer._finish()
 
 
-def _check_file(root, path, known, report, written_ids) -> Task | None:  # type: ignore[no-untyped-def]
-    """A task to read ``path``, or None when it is unchanged (or cannot be looked at)."""
-    source = str(path)
+def _check_file(root, source, known, report, written_ids) -> Task | None:  # type: ignore[no-untyped-def]
+    """A task to read the file ``source``, or None when it is unchanged (or cannot be looked at)."""
     try:
-        stamp = _stamp(path)
+        stamp = _stamp(source)
     except OSError as exc:
         report.failed.append(Problem(source, exc.strerror or str(exc)))
         return None
-    old_ids = known.ids_of.get(source, set())
+    old_ids = known.ids_of.get(source, ())
     if known.stamp_of.get(source) == stamp:
         report.unchanged += len(old_ids)
         written_ids.update(dict.fromkeys(old_ids, source))
         return None
-    return Task(source, _doc_id(root, path), stamp)
+    return Task(source, _doc_id(root, source), stamp)
 
 
-def _apply(task, result, built, writer, known, report, written_ids) -> None:  # type: ignore[no-untyped-def]
-    """Account for one read file: replace its old documents, refuse ids another file has."""
+def _apply(task, result, number, built, writer, known, report, written_ids) -> int:  # type: ignore[no-untyped-def]
+    """Account for one read file, whose documents are numbered from ``number`` in ``built``:
+    replace its old documents, refuse ids another file has. Returns the next file's number."""
     source = task.path
     if result.error is not None:
         report.failed.append(Problem(source, result.error))
-        return
+        return number
     report.failed.extend(Problem(source, e) for e in result.errors)
     report.warnings.extend(Problem(source, m) for m in result.warnings)
-    old_ids = known.ids_of.get(source, set())
+    old_ids = set(known.ids_of.get(source, ()))
     if old_ids:
         writer.delete_by_term("source", source)
     new_ids: set[str] = set()
-    for doc_id, segment_no, docnum in result.written:
+    for doc_id in result.written(task):
+        number += 1
         other = written_ids.get(doc_id)
         if doc_id in new_ids or (other is not None and other != source):
             where = "earlier in this file" if doc_id in new_ids else f"by {other}"
             report.failed.append(Problem(source, f"document id {doc_id!r} is already used {where}"))
-            built.delete(segment_no, docnum)
+            built.delete(number - 1)
             continue
         written_ids[doc_id] = source
         new_ids.add(doc_id)
@@ -279,3 +283,4 @@ def _apply(task, result, built, writer, known, report, written_ids) -> None:  # 
         else:
             report.added += 1
     report.removed += len(old_ids - new_ids)
+    return number

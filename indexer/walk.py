@@ -11,10 +11,11 @@ from .parse import READERS
 
 @dataclass
 class Walk:
-    """Files found under one root, and the paths that could not be listed."""
+    """Files found under one root (absolute paths, as strings: a `Path` costs four times the
+    memory, and a walk may list millions), and the paths that could not be listed."""
 
     root: Path
-    files: list[Path] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -28,7 +29,7 @@ def walk(root: str | os.PathLike[str], *, exclude: Path | None = None) -> Walk:
     root = Path(os.path.abspath(root))
     result = Walk(root=root)
     if root.is_file():
-        result.files.append(root)
+        result.files.append(str(root))
         return result
     skip = os.path.realpath(exclude) if exclude else None
     seen: set[tuple[int, int]] = set()
@@ -50,7 +51,7 @@ def walk(root: str | os.PathLike[str], *, exclude: Path | None = None) -> Walk:
         seen.add(key)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            if name.startswith(".") or Path(name).suffix.lower() not in READERS:
+            if name.startswith(".") or os.path.splitext(name)[1].lower() not in READERS:
                 continue
-            result.files.append(Path(dirpath) / name)
+            result.files.append(os.path.join(dirpath, name))
     return result

@@ -35,21 +35,26 @@ def test_workers_build_the_same_index_as_one_process(tmp_path: Path, small_runs:
     assert index_contents(tmp_path / "many") == index_contents(tmp_path / "one")
 
 
-def test_a_duplicate_id_in_another_workers_run_is_refused(tmp_path: Path, small_runs: None) -> None:
+@pytest.mark.parametrize("shared_last", [False, True], ids=["shared-first", "shared-last"])
+@pytest.mark.parametrize("pool_bytes", [build.POOL_BYTES, 1], ids=["one-segment", "segment-per-file"])
+def test_a_duplicate_id_in_another_workers_run_is_refused(tmp_path: Path, small_runs: None, shared_last: bool, pool_bytes: int) -> None:
     source = tmp_path / "src"
     source.mkdir()
-    for name in ("a.jsonl", "z.jsonl"):  # sorted: a goes to the first worker, z to the second
-        records = [{"id": "shared", "title": f"from {name}", "body": "wind power"},
-                   {"id": f"own-{name}", "title": "solar", "body": "storage"}]  # fmt: skip
+    for name in ("a.jsonl", "m.jsonl", "z.jsonl"):  # sorted: a goes to the first worker, z to the second
+        records = [{"id": f"shared-{name < 'z'}", "title": f"from {name}", "body": "wind power"},
+                   {"id": f"own-{name}", "title": f"solar {name}", "body": "storage"}]  # fmt: skip
+        if shared_last:
+            records.reverse()
         (source / name).write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
-    report = index_paths([source], tmp_path / "ix", workers=2)
-    assert report.added == 3
+    report = index_paths([source], tmp_path / "ix", workers=2, pool_bytes=pool_bytes)
+    assert report.added == 5
     assert [(Path(p.path).name, p.reason) for p in report.failed] == [
-        ("z.jsonl", f"document id 'shared' is already used by {source / 'a.jsonl'}")
+        ("m.jsonl", f"document id 'shared-True' is already used by {source / 'a.jsonl'}")
     ]
     with Index(tmp_path / "ix") as ix:
-        assert len(ix) == 3
-        assert [h.document.title for h in ix.search("wind").hits] == ["from a.jsonl"]
+        assert len(ix) == 5
+        assert sorted(h.document.title for h in ix.search("wind").hits) == ["from a.jsonl", "from z.jsonl"]
+        assert len(ix.search("solar").hits) == 3
 
 
 def test_a_failing_worker_commits_nothing(tmp_path: Path, corpus_copy: Path, small_runs: None, monkeypatch: pytest.MonkeyPatch) -> None:

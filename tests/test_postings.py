@@ -17,7 +17,7 @@ from indexer.walk import walk
 from conftest import CORPUS
 
 SCHEMA = build_schema()
-SAMPLE_FILES = walk(CORPUS).files
+SAMPLE_FILES = [Path(p) for p in walk(CORPUS).files]
 
 
 def whoosh_postings(name: str, value: object) -> list[tuple]:
