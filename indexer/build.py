@@ -15,6 +15,7 @@ document's place in the segments is its number in task order, not stored.
 from __future__ import annotations
 
 import bisect
+import errno
 import multiprocessing
 import os
 import queue
@@ -135,7 +136,7 @@ def _build_run(
             writer = None
     finally:
         if writer is not None:
-            writer._close_segment()
+            writer.abandon()  # closing it would write its column files, on a disk maybe full
     return segments
 
 
@@ -148,8 +149,15 @@ def _worker(index_dir: str, tasks: Sequence[Task], first: int, field_map: Mappin
                               lambda index, result: messages.put(("file", (index, None if result is ONE_DOCUMENT else result))))  # fmt: skip
         messages.put(("done", (first, segments)))
     except BaseException as exc:  # reported to the parent, which raises it as IndexBuildError
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
-        messages.put(("failed", (reason, traceback.format_exc())))
+        messages.put(("failed", (write_failure(exc), traceback.format_exc())))
+
+
+def write_failure(exc: BaseException) -> str:
+    """Why writing failed, for a message: ``the disk is full (No space left on device)``, an
+    OSError's own words, or the exception's."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"the disk is full ({exc.strerror})" if exc.errno == errno.ENOSPC else exc.strerror
+    return str(exc) or type(exc).__name__
 
 
 def _die_with_parent() -> None:
@@ -179,13 +187,17 @@ def build_segments(
     max_bytes: int,
     pool_bytes: int = POOL_BYTES,
     on_file: Callable[[Path], None] | None = None,
+    name: str | os.PathLike[str] | None = None,
 ) -> Built:
     """Read ``tasks`` into new, uncommitted segments of the index at ``index_dir``.
 
     With ``workers`` > 1 and enough files, that many processes share the work; otherwise it
-    runs in this process. Raises `IndexBuildError` if writing fails.
+    runs in this process. Raises `IndexBuildError` if writing fails, naming the index ``name``
+    (default ``index_dir``; a rebuild writes into a build folder the user never named). The
+    segments written until then are left to the caller, who holds the lock, to remove.
     """
     index_dir = os.fspath(index_dir)
+    name = index_dir if name is None else os.fspath(name)
     files: list[FileResult | None] = [None] * len(tasks)
 
     def record(index: int, result: FileResult | None) -> None:
@@ -198,9 +210,10 @@ def build_segments(
         try:
             segments = _build_run(index_dir, tasks, 0, field_map, max_bytes, pool_bytes, record)
         except OSError as exc:
-            raise IndexBuildError(f"writing the index at {index_dir} failed: {exc.strerror or exc}") from None
+            exc.__traceback__ = None  # its frames hold a file Whoosh left open: closed (and its space freed) now
+            raise IndexBuildError(f"writing the index at {name} failed: {write_failure(exc)}; nothing was committed") from None
     else:
-        runs = _in_workers(index_dir, tasks, workers, field_map, max_bytes, pool_bytes, record)
+        runs = _in_workers(index_dir, tasks, workers, field_map, max_bytes, pool_bytes, record, name)
         segments = [segment for first in sorted(runs) for segment in runs[first]]
     missing = [i for i, result in enumerate(files) if result is None]
     if missing:
@@ -208,7 +221,7 @@ def build_segments(
     return Built(segments, files)  # type: ignore[arg-type]
 
 
-def _in_workers(index_dir, tasks, workers, field_map, max_bytes, pool_bytes, record) -> dict[int, list[Any]]:  # type: ignore[no-untyped-def]
+def _in_workers(index_dir, tasks, workers, field_map, max_bytes, pool_bytes, record, name) -> dict[int, list[Any]]:  # type: ignore[no-untyped-def]
     """Each worker's segments, by the index of its run's first task."""
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     messages = context.Queue()
@@ -235,7 +248,7 @@ def _in_workers(index_dir, tasks, workers, field_map, max_bytes, pool_bytes, rec
             elif kind == "done":
                 runs[payload[0]] = payload[1]
             else:
-                raise IndexBuildError(f"writing the index at {index_dir} failed: {payload[0]}")
+                raise IndexBuildError(f"writing the index at {name} failed: {payload[0]}; nothing was committed")
     finally:
         for proc in procs:
             if proc.is_alive():

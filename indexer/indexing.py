@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
-from .errors import DocumentError, IndexLockedError, IndexNotFoundError, SourceNotFoundError
+from .errors import DocumentError, IndexBuildError, IndexLockedError, IndexNotFoundError, SourceNotFoundError
 from .parse import MAX_FILE_BYTES, read_documents
 from .records import to_fields
-from .build import POOL_BYTES, Task, build_segments, default_workers
+from .build import POOL_BYTES, Task, build_segments, default_workers, write_failure
 from .store import build_lock, create_index, index_exists, open_index, recover, swap_in
 from .walk import walk
 
@@ -146,7 +146,11 @@ def index_paths(
         building = build_lock(build_dir)
         building.acquire(blocking=False)
         try:
-            report = _run(create_index(build_dir), roots, index_dir, prune, field_map, on_file,
+            try:
+                new = create_index(build_dir)
+            except OSError as exc:
+                raise _write_failed(index_dir, exc) from None
+            report = _run(new, roots, index_dir, prune, field_map, on_file,
                           on_start, lock_timeout, max_bytes, workers or default_workers(), pool_bytes, on_wait)  # fmt: skip
             swap_in(build_dir, index_dir)
         finally:
@@ -209,8 +213,8 @@ def _run(ix, roots, index_dir, prune, field_map, on_file, on_start, lock_timeout
             f"the index at {index_dir} is being written by another process (waited {lock_timeout:g} s)"
         ) from None
     try:
-        built = build_segments(ix.storage.folder, tasks, workers=workers, field_map=field_map,
-                               max_bytes=max_bytes, pool_bytes=pool_bytes, on_file=on_file)  # fmt: skip
+        built = build_segments(ix.storage.folder, tasks, workers=workers, field_map=field_map, max_bytes=max_bytes,
+                               pool_bytes=pool_bytes, on_file=on_file, name=index_dir)  # fmt: skip
         number = 0
         for task, result in zip(tasks, built.files):
             number = _apply(task, result, number, built, writer, known, report, written_ids)
@@ -220,11 +224,19 @@ def _run(ix, roots, index_dir, prune, field_map, on_file, on_start, lock_timeout
         if report.changed:
             _commit(writer, built.segments)
         else:
-            writer.cancel()
+            writer.abandon()
+    except OSError as exc:  # writing failed (the disk is full …), mostly while committing
+        exc.__traceback__ = None  # its frames hold a file Whoosh left open: closed (and its space freed) now
+        writer.abandon()
+        raise _write_failed(index_dir, exc) from None
     except BaseException:
-        writer.cancel()
+        writer.abandon()  # removes the new segments; Whoosh's cancel would write more of them
         raise
     return report
+
+
+def _write_failed(index_dir: Path, exc: OSError) -> IndexBuildError:
+    return IndexBuildError(f"writing the index at {index_dir} failed: {write_failure(exc)}; nothing was committed")
 
 
 def _commit(writer, segments) -> None:  # type: ignore[no-untyped-def]

@@ -11,6 +11,8 @@ value with what Whoosh's writer produces.
 
 from __future__ import annotations
 
+import contextlib
+import re
 from array import array
 from collections import defaultdict
 from typing import Any
@@ -112,6 +114,34 @@ class FastSegmentWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
 
+    def abandon(self) -> None:
+        """Give the new segment up without writing anything more, where Whoosh's ``cancel``
+        would write its column files (and fail again on a full disk): close the files, ignoring
+        errors. A writer holding the index's lock then removes what no commit refers to (this
+        segment's files, other writers' uncommitted segments, its temporary folder) and
+        releases the lock, so a failed run leaves the folder as its last commit did."""
+        if self.is_closed:
+            return
+        perdoc, fields = self.perdocwriter, self.fieldwriter
+        cols = getattr(perdoc, "_cols", None)
+        for f in (getattr(cols, "_temp", None), getattr(perdoc, "_vpostfile", None),
+                  getattr(getattr(fields, "_tindex", None), "dbfile", None), getattr(fields, "_postfile", None)):  # fmt: skip
+            if f is not None and not getattr(f, "is_closed", False):
+                with contextlib.suppress(OSError, ValueError):
+                    f.close()
+        self.pool.cleanup()
+        self.is_closed = True
+        if self.writelock:
+            try:
+                if self._searcher is not None:
+                    self._searcher._orig_close()
+                    self._searcher = None
+                with contextlib.suppress(OSError):
+                    self._tempstorage.destroy()
+                remove_uncommitted(self.storage, self.indexname)
+            finally:
+                self.writelock.release()
+
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
         pool: _MemoryPool = self.pool  # type: ignore[assignment]
@@ -136,6 +166,21 @@ class FastSegmentWriter(SegmentWriter):
         fw.close()
         if lengths is not None:
             lengths.close()
+
+
+def remove_uncommitted(storage: Any, indexname: str) -> None:
+    """Remove the files of segments the index's last commit does not list, and unfinished TOC
+    files: what a failed (or killed) run wrote. Only the holder of the write lock may call it,
+    since another writer's new segments are uncommitted too."""
+    from whoosh.index import TOC, clean_files
+
+    toc = TOC.read(storage, indexname)
+    clean_files(storage, indexname, toc.generation, toc.segments)
+    unfinished = re.compile(rf"_{re.escape(indexname)}_[0-9]+\.toc\..")  # TOC.write's temporary name
+    for name in storage.list():
+        if unfinished.match(name):
+            with contextlib.suppress(OSError):
+                storage.delete_file(name)
 
 
 #: Blocks whose pickled data is shorter than this are written uncompressed: zlib would only
