@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from .document import Document
+from .document import DOCUMENT_FIELDS, Document
 from .errors import DocumentError
 from .formats.html import parse_html
 from .formats.jsonl import LineError, parse_jsonl
 from .formats.markdown import parse_markdown
 from .formats.text import parse_text
 from .language import detect_language, file_language
-from .text import DecodeError, decode, normalise
+from .text import DecodeError, decode, normalise, strip_controls
 
 #: Extensions the folder walk picks up, and the reader each one gets.
 READERS = {
@@ -92,6 +92,7 @@ def read_documents(
         raise DocumentError(name, str(exc)) from None
     undetected = []
     for doc in result.documents:
+        _strip_controls(doc)
         doc.source = os.path.abspath(name)
         if doc.language is None:
             doc.language = detect_language(f"{doc.title or ''}\n{doc.body}")
@@ -102,6 +103,14 @@ def read_documents(
         for doc in undetected:
             doc.language = lang
     return result
+
+
+def _strip_controls(doc: Document) -> None:
+    """Remove the control characters that escapes in JSON, YAML or HTML decoded into fields."""
+    for name in DOCUMENT_FIELDS:
+        value = getattr(doc, name)
+        if isinstance(value, str):
+            setattr(doc, name, strip_controls(value))
 
 
 def parse_file(path: str | os.PathLike[str], *, doc_id: str | None = None) -> Document:

@@ -9,7 +9,9 @@ import unicodedata
 _SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 # Invisible characters that scraping leaves behind and that split words.
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 and C1 control characters but tab and newline: a terminal obeys ESC, CSI (\x9b) and BEL
+# sequences, so document text must never carry them to one.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 BINARY_SNIFF_BYTES = 8192
 
@@ -46,6 +48,12 @@ def normalise(text: str) -> str:
     text = _INVISIBLE.sub("", text)
     text = _CONTROL.sub(" ", text)
     return _SPACES.sub(" ", text)
+
+
+def strip_controls(text: str) -> str:
+    """``text`` with control characters (but tab, newline) as spaces: for field values decoded
+    after `normalise` ran (JSON ``\\u001b``, YAML ``"\\e"``, HTML ``&#27;``)."""
+    return _CONTROL.sub(" ", text)
 
 
 def squash(text: str) -> str:

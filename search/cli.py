@@ -202,8 +202,9 @@ def _style(color: str) -> Any:
 @click.option("--until", metavar="DATE", help="Only documents dated on or before DATE (inclusive).")
 @click.option("--lang", type=click.Choice(["en", "de", "xx"], case_sensitive=False),
               help="Only documents in this language (xx: any other); default all.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "paths"]), default="text",
-              show_default=True, help="text for people; json, jsonl or paths (one id a line) for programs.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "paths", "html"]), default="text",
+              show_default=True,
+              help="text for people; json, jsonl or paths (one id a line) for programs; html, a page.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour matches (auto: on a terminal, unless NO_COLOR is set).")
 @click.option("--any", "any_word", is_flag=True, help="Rank documents that hold any of the words, not only all.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -12,9 +13,6 @@ from .stats import Stats
 
 if TYPE_CHECKING:  # the evaluation code is loaded only by `dateline eval`
     from .evaluate import Evaluation
-
-FORMATS = ("text", "json", "jsonl", "paths")
-
 
 def to_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
@@ -47,13 +45,7 @@ def _hit_text(hit: Hit, style: Callable[[str], str] | None) -> str:
 def results_text(results: Results, style: Callable[[str], str] | None = None) -> str:
     """Human-readable hits followed by a one-line summary."""
     blocks = [_hit_text(hit, style) for hit in results.hits]
-    noun = "hit" if results.total == 1 else "hits"
-    summary = f"{results.total} {noun} in {results.elapsed_ms:.0f} ms"
-    if results.hits:
-        summary += f", showing {results.hits[0].rank}–{results.hits[-1].rank}"
-    elif results.total:
-        summary += f", none on page {results.page} of {results.pages}"
-    return "\n\n".join(blocks + [summary])
+    return "\n\n".join(blocks + [_summary(results)])
 
 
 def results_output(results: Results, fmt: str, style: Callable[[str], str] | None = None) -> str:
@@ -63,7 +55,61 @@ def results_output(results: Results, fmt: str, style: Callable[[str], str] | Non
         return "\n".join(to_json(hit.to_dict()) for hit in results.hits)
     if fmt == "paths":
         return "\n".join(hit.id for hit in results.hits)
+    if fmt == "html":
+        return results_html(results)
     return results_text(results, style)
+
+
+def _summary(results: Results) -> str:
+    noun = "hit" if results.total == 1 else "hits"
+    summary = f"{results.total} {noun} in {results.elapsed_ms:.0f} ms"
+    if results.hits:
+        summary += f", showing {results.hits[0].rank}–{results.hits[-1].rank}"
+    elif results.total:
+        summary += f", none on page {results.page} of {results.pages}"
+    return summary
+
+
+def _safe_link(url: str | None) -> str | None:
+    """``url`` if it is a web address; a document could carry ``javascript:`` or worse."""
+    return url if url and url.lower().startswith(("https://", "http://")) else None
+
+
+def results_html(results: Results) -> str:
+    """A standalone HTML page of the hits, matches in ``<mark>``. Every piece of document text
+    is escaped (documents are untrusted: a release may hold ``<script>``), and only http(s)
+    URLs become links."""
+    e = html.escape
+    items = []
+    for hit in results.hits:
+        doc = hit.document
+        title = e(doc.title or "(untitled)")
+        if link := _safe_link(doc.url):
+            title = f'<a href="{e(link)}">{title}</a>'
+        meta = " · ".join(e(x) for x in (doc.date.isoformat() if doc.date else "", doc.issuer, doc.place, doc.wire, hit.id) if x)
+        score = f"{hit.score:.3f}" if hit.score is not None else "-"
+        parts = [f'<li value="{hit.rank}"><h2>{title}</h2>', f'<p class="meta">{meta} <span class="score">{score}</span></p>']
+        if hit.snippet is not None and hit.snippet.text:
+            snippet, last, text = [], 0, hit.snippet.text
+            for start, end in hit.snippet.spans:
+                snippet += [e(text[last:start]), "<mark>", e(text[start:end]), "</mark>"]
+                last = end
+            snippet.append(e(text[last:]))
+            parts.append(f'<p class="snippet">{"".join(snippet)}</p>')
+        items.append("".join(parts) + "</li>")
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html><head><meta charset="utf-8">',
+            f"<title>dateline: {e(results.query)}</title></head><body>",
+            f"<h1>{e(results.query)}</h1>",
+            "<ol>",
+            *items,
+            "</ol>",
+            f'<p class="summary">{e(_summary(results))}</p>',
+            "</body></html>",
+        ]
+    )
 
 
 def document_text(doc: Document) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from pathlib import Path
 
@@ -223,3 +224,22 @@ def test_invalid_header_date_is_a_warning_not_a_guess(tmp_path):
     assert (doc.date, doc.published, doc.label, doc.issuer) == (None, None, "News", "Acme")
     assert doc.warnings == ["header date '2025-02-31' is not a valid date",
                             "timestamp '31.02.2025 10:00 Uhr' is not a valid time"]
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("feed.jsonl", '{"id": "a\\u001b[2J", "title": "Red \\u001b[31mALERT", "body": "The forces \\u001b]0;pwned\\u0007 said \\u009b2J so."}\n'),
+        ("release.md", '---\ntitle: "Red \\e[31mALERT"\nissuer: "Acme\\a"\n---\n\nThe forces \\x1b]0;pwned said so.\n'),
+        ("page.html", "<html><head><title>Red &#27;[31mALERT</title></head><body><p>The forces &#x1b;]0;pwned&#7; said &#155;2J so.</p></body></html>"),
+    ],
+)
+def test_escapes_decode_to_no_control_characters(tmp_path, name, content):
+    """JSON, YAML and HTML escapes are decoded after the text was cleaned: a terminal must still
+    never be sent ESC, BEL or CSI from a document's fields."""
+    path = tmp_path / name
+    path.write_text(content, "utf-8")
+    (doc,) = read_documents(path).documents
+    values = [v for v in doc.to_dict().values() if isinstance(v, str)]
+    assert "ALERT" in doc.title and "forces" in doc.body
+    assert not [v for v in values if re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", v)]
