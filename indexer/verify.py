@@ -42,9 +42,9 @@ def read_toc(storage: Any, generation: int, indexname: str = "MAIN") -> tuple[An
     reading it (``generation`` -1: no TOC at all)."""
     from whoosh.index import TOC
 
-    name = TOC._filename(indexname, max(generation, 0))
     if generation < 0:
-        return None, Damage(name, "missing")
+        return None, Damage(f"_{indexname}_*.toc", "missing")
+    name = TOC._filename(indexname, generation)
     try:
         return TOC.read(storage, indexname, generation), None
     except Exception as exc:  # noqa: BLE001 - any failure to decode the file is damage to report
