@@ -34,3 +34,7 @@ class IndexBuildError(DatelineError):
 
 class SourceNotFoundError(DatelineError):
     """A path given to index does not exist."""
+
+
+class RootsUnknownError(DatelineError):
+    """The index does not record the folders it was built from, and none were given."""

@@ -20,7 +20,7 @@ from .errors import DocumentError, IndexBuildError, IndexLockedError, IndexNotFo
 from .parse import MAX_FILE_BYTES, read_documents
 from .records import to_fields
 from .build import POOL_BYTES, Task, build_segments, default_workers, write_failure
-from .store import build_lock, create_index, index_exists, open_index, recover, swap_in
+from .store import build_lock, create_index, index_exists, merge_roots, open_index, read_roots, recover, swap_in, write_roots
 from .walk import walk
 
 #: How long a run waits for another process's write lock before giving up (seconds).
@@ -75,22 +75,28 @@ class _Known:
 
 
 def _read_known(ix) -> _Known:  # type: ignore[no-untyped-def]
-    known = _Known()
     with ix.reader() as reader:
-        if reader.doc_count() == 0:
-            return known
-        ids = reader.column_reader("id")
-        sources = reader.column_reader("source")
-        stamps = reader.column_reader("stamp")
-        for docnum in reader.all_doc_ids():
-            doc_id, source, stamp = ids[docnum], sources[docnum], stamps[docnum]
-            known.ids.add(doc_id)
-            known.ids_of[source].append(doc_id)
-            known.stamp_of[source] = stamp
+        return known_documents(reader)
+
+
+def known_documents(reader) -> _Known:  # type: ignore[no-untyped-def]
+    """The live documents of an open index reader: ids, and ids and stamp by source file."""
+    known = _Known()
+    if reader.doc_count() == 0:
+        return known
+    ids = reader.column_reader("id")
+    sources = reader.column_reader("source")
+    stamps = reader.column_reader("stamp")
+    for docnum in reader.all_doc_ids():
+        doc_id, source, stamp = ids[docnum], sources[docnum], stamps[docnum]
+        known.ids.add(doc_id)
+        known.ids_of[source].append(doc_id)
+        known.stamp_of[source] = stamp
     return known
 
 
 def _stamp(path: str | os.PathLike[str]) -> str:
+    """A file's stamp: size and modification time, which change when it is edited."""
     st = os.stat(path)
     return f"{st.st_size}:{st.st_mtime_ns}"
 
@@ -197,7 +203,8 @@ def _run(ix, roots, index_dir, prune, field_map, on_file, on_start, lock_timeout
         if source not in seen_sources and not any(_under(source, [Path(u)]) for u in unlisted)
         and (prune or _under(source, roots))
     ]  # fmt: skip
-    if not tasks and not removals:
+    folder = ix.storage.folder
+    if not tasks and not removals and not _roots_change(folder, ix.latest_generation(), roots, prune, known):
         return report
     try:
         try:
@@ -221,9 +228,15 @@ def _run(ix, roots, index_dir, prune, field_map, on_file, on_start, lock_timeout
         for source in removals:
             writer.delete_by_term("source", source)
             report.removed += len(set(known.ids_of[source]) - written_ids.keys())
+        committed = writer.generation - 1
+        new_roots = _roots_after(folder, committed, roots, prune, known)
         if report.changed:
+            if new_roots is not None:
+                write_roots(folder, writer.generation, new_roots, committed=committed)
             _commit(writer, built.segments)
         else:
+            if _roots_change(folder, committed, roots, prune, known):  # the same documents, other roots
+                write_roots(folder, committed, new_roots, committed=committed)  # type: ignore[arg-type]
             writer.abandon()
     except OSError as exc:  # writing failed (the disk is full …), mostly while committing
         exc.__traceback__ = None  # its frames hold a file Whoosh left open: closed (and its space freed) now
@@ -233,6 +246,30 @@ def _run(ix, roots, index_dir, prune, field_map, on_file, on_start, lock_timeout
         writer.abandon()  # removes the new segments; Whoosh's cancel would write more of them
         raise
     return report
+
+
+def _roots_change(folder: str, committed: int, roots: list[Path], prune: bool, known: _Known) -> bool:
+    """Whether this run changes the roots the index records (so it must write, even when no
+    document changes)."""
+    new = _roots_after(folder, committed, roots, prune, known)
+    return new is not None and new != read_roots(folder, committed)
+
+
+def _roots_after(folder: str, committed: int, roots: list[Path], prune: bool, known: _Known) -> list[str] | None:
+    """The roots to record with this run's commit, or None when they stay unknown.
+
+    ``--prune`` and ``--rebuild`` (and the first run on an empty index) replace the record with
+    this run's roots, an incremental run adds its roots to it. An index written before roots
+    were recorded gets a record only from a run that replaces it: adding to an unknown set
+    would leave the index's other documents outside every recorded root ("orphaned").
+    """
+    given = merge_roots([], [str(r) for r in roots])
+    old = read_roots(folder, committed)
+    if prune or (old is None and not known.ids):
+        return given
+    if old is None:
+        return None
+    return merge_roots(old, given)
 
 
 def _write_failed(index_dir: Path, exc: OSError) -> IndexBuildError:

@@ -6,6 +6,7 @@ one from an untrusted source.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -45,11 +46,49 @@ def read_meta(path: str | os.PathLike[str]) -> dict:
         return {}
 
 
-def open_index(path: str | os.PathLike[str]) -> "FileIndex":
-    """Open an existing index, checking that its schema is the one this version writes."""
-    from whoosh import index as whoosh_index
+def read_roots(path: str | os.PathLike[str], generation: int) -> list[str] | None:
+    """The folders and files (absolute paths) the index's commit ``generation`` was built from;
+    None when that commit recorded none (an index written before roots were recorded)."""
+    roots = read_meta(path).get("roots", {}).get(str(generation))
+    return list(roots) if isinstance(roots, list) else None
 
+
+def write_roots(path: str | os.PathLike[str], generation: int, roots: list[str], *, committed: int) -> None:
+    """Record ``roots`` for commit ``generation`` while keeping those of the ``committed`` one.
+
+    Called by a writer holding the index's lock *before* its commit: until the new TOC is in
+    place readers still find the committed generation's roots, after it the new ones, so the
+    record and the documents always belong to the same commit, even if the run is killed. The
+    file is replaced atomically (written aside, flushed, renamed).
+    """
     path = Path(path)
+    meta = read_meta(path)
+    kept = {k: v for k, v in meta.get("roots", {}).items() if k == str(committed)}
+    meta["roots"] = {**kept, str(generation): list(roots)}
+    temp = path / f"{META_FILE}.tmp-{os.getpid()}"
+    try:
+        with open(temp, "w", encoding="utf-8") as out:
+            out.write(json.dumps(meta) + "\n")
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path / META_FILE)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+
+
+def merge_roots(old: list[str], new: list[str]) -> list[str]:
+    """``old`` then ``new`` roots, in order, without duplicates or roots inside another root."""
+    merged: list[str] = []
+    for root in [*old, *new]:
+        if root not in merged:
+            merged.append(root)
+    return [r for r in merged if not any(r != o and r.startswith(o.rstrip(os.sep) + os.sep) for o in merged)]
+
+
+def check_version(path: Path) -> None:
+    """Raise unless ``path`` holds a dateline index of the schema version this one writes."""
     if not index_exists(path):
         raise IndexNotFoundError(f"no dateline index at {path}")
     version = read_meta(path).get("schema_version")
@@ -58,6 +97,14 @@ def open_index(path: str | os.PathLike[str]) -> "FileIndex":
             f"the index at {path} has schema version {version}, this dateline needs "
             f"{SCHEMA_VERSION}; rebuild it (dateline index --rebuild PATH...)"
         )
+
+
+def open_index(path: str | os.PathLike[str]) -> "FileIndex":
+    """Open an existing index, checking that its schema is the one this version writes."""
+    from whoosh import index as whoosh_index
+
+    path = Path(path)
+    check_version(path)
     try:
         return whoosh_index.open_dir(os.path.abspath(path))  # its files stay found if the cwd changes
     except whoosh_index.EmptyIndexError:

@@ -1,6 +1,7 @@
 """The ``dateline`` command: a thin Click layer over `indexer` and `search`.
 
-Exit status: 0 success; 1 no hits (search) or some documents failed (index); 2 usage error,
+Exit status: 0 success; 1 no hits (search), some documents failed (index) or problems found
+(check); 2 usage error,
 malformed query, missing, incompatible or locked index; 3 internal error (a bug).
 """
 
@@ -340,6 +341,59 @@ def stats(index_dir: str, fmt: str) -> None:
     with _index(index_dir) as ix:
         summary = ix.stats()
     click.echo(to_json(summary.to_dict()) if fmt == "json" else stats_text(summary))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@index_option
+@click.option("--repair", is_flag=True,
+              help="Fix what reindexing can (orphans are removed; a damaged index is rebuilt).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--wait", type=click.FloatRange(min=0), default=LOCK_TIMEOUT, show_default=True, metavar="SECONDS",
+              help="With --repair: how long to wait for another process writing the index.")
+def check(paths: tuple[str, ...], index_dir: str, repair: bool, fmt: str, wait: float) -> None:
+    """Compare the index with the files it was built from, and read all of it.
+
+    Reports files with no document (missing), documents whose file changed (stale) or is gone or
+    outside the PATHS (orphaned), and index files that cannot be read (unreadable). PATHS default
+    to the folders the index records; given, they replace them. Exit status 0 when consistent,
+    1 when problems were found (and not repaired), 2 for errors.
+
+    \b
+      dateline check
+      dateline check --repair --index ~/news.idx
+      dateline check archive/2025 archive/2024 --format json
+    """
+    from indexer.check import check_index, repair_index
+
+    from .check_output import check_dict, problem_lines, repair_dict, repair_line, summary_line
+    from .output import to_json
+
+    roots = list(paths) or None
+    if repair:
+        fixed = repair_index(index_dir, roots, lock_timeout=wait, on_wait=_waiting)
+        report = fixed.after
+        if fmt == "json":
+            click.echo(to_json(repair_dict(fixed)))
+        else:
+            for line in problem_lines(fixed.before):
+                click.echo(line)
+            click.echo(repair_line(fixed))
+            for line in problem_lines(report) if fixed.indexed else ():
+                click.echo(f"not repaired: {line}")
+    else:
+        report = check_index(index_dir, roots)
+        if fmt == "json":
+            click.echo(to_json(check_dict(report)))
+        else:
+            for line in problem_lines(report):
+                click.echo(line)
+    if fmt == "text":
+        for problem in report.failed:
+            click.echo(f"dateline: failed: {problem}", err=True)
+        click.echo(summary_line(report))
+    if not report.ok:
+        raise click.exceptions.Exit(EXIT_NONE)
 
 
 @main.command()

@@ -3,7 +3,7 @@
 Each round changes the corpus (edits, additions, deletions), starts `dateline index` in a
 subprocess, kills it after a random delay and checks that the index holds exactly the state
 before the run or exactly the state after it (never a mix, never an error), that `stats`
-agrees, and that the next run needs no manual clean-up and ends with exactly the corpus.
+agrees, that the roots recorded for `dateline check` belong to that commit, and that the next run needs no manual clean-up and ends with exactly the corpus.
 Rounds with ``--rebuild`` kill the build-beside-and-swap path too.
 
 ``DATELINE_KILLS`` sets the number of kills (default 20) and ``DATELINE_KILL_SEED`` the seed;
@@ -78,6 +78,14 @@ def _state(index: Path) -> dict[str, str] | None:
         return {fields["id"]: fields.get("headline", "") for fields in reader.all_stored_fields()}
 
 
+def _roots(index: Path) -> list[str] | None:
+    """The roots recorded for the commit searches see (`dateline check` relies on them)."""
+    from indexer.store import read_roots
+    from whoosh.index import open_dir
+
+    return read_roots(index, open_dir(str(index)).latest_generation())
+
+
 def _dateline(*args: str, index: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATELINE_INDEX": str(index), "DATELINE_NO_SERVE": "1"}
     return subprocess.run([installed_dateline(), *args], capture_output=True, text=True, env=env, timeout=300)
@@ -119,12 +127,15 @@ def test_killed_runs_leave_the_old_or_the_new_index_and_the_next_run_completes(t
         assert json.loads(found.stdout)["total"] == len(state), where
         stats = _dateline("stats", "--format", "json", index=index)
         assert stats.returncode == 0 and json.loads(stats.stdout)["documents"] == len(state), f"{where}: {stats.stderr}"
+        assert _roots(index) == [str(corpus.root)], f"{where}: the commit searches see records no roots"
 
         finished = _dateline("index", str(corpus.root), index=index)  # no lock to remove by hand
         assert finished.returncode == 0, f"{where}: the next run failed: {finished.stderr}"
         before = _state(index)
         assert before == after, f"{where}: the next run did not end with exactly the corpus"
         assert not list(tmp_path.glob("index.new-*")), f"{where}: a killed build's folder was left behind"
+    checked = _dateline("check", index=index)
+    assert checked.returncode == 0 and checked.stdout.startswith("consistent: "), checked.stdout + checked.stderr
     print(f"crash test: {KILLS} kills survived; the index held the old state after {outcomes['old']}, "
           f"the new one after {outcomes['new']}")  # fmt: skip
     assert outcomes["old"] and outcomes["new"]  # the kills landed both before and after commits

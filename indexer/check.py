@@ -1,0 +1,193 @@
+"""Integrity check: does the index still match the corpus it was built from, and can all of it
+be read? And repair: reindex what can be fixed.
+
+The corpus is the roots (folders and files) recorded with the index's last commit, or those
+given. Files that cannot be read or parsed are legitimately absent from the index (indexing
+reports them as failed): they are parsed again here and listed as ``failed``, not ``missing``,
+so a check does not report them for ever.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from .errors import DocumentError, RootsUnknownError, SourceNotFoundError
+from .indexing import IndexReport, Problem, _doc_id, _stamp, _under, index_paths, known_documents
+from .parse import MAX_FILE_BYTES, read_documents
+from .store import check_version, merge_roots, read_meta, read_roots
+from .verify import Damage, read_toc, verify_segments
+from .walk import walk
+
+
+@dataclass(frozen=True)
+class StaleDocument:
+    """A document whose file changed (size or modification time) since it was indexed."""
+
+    id: str
+    source: str
+
+
+@dataclass
+class CheckReport:
+    """How the index at ``index`` differs from the files under ``roots``.
+
+    ``missing``: files the walk finds (of the kinds indexing reads) that have no document;
+    ``stale``: documents whose file changed; ``orphaned``: ids of documents whose file is gone
+    or no longer under any root; ``unreadable``: index files that cannot be read (when any is,
+    the documents are not compared: ``compared`` is False); ``failed``: files that cannot be
+    read or parsed, and folders that cannot be listed: not in the index, rightly.
+    """
+
+    index: str
+    roots: list[str]
+    documents: int = 0
+    files: int = 0
+    missing: list[str] = field(default_factory=list)
+    stale: list[StaleDocument] = field(default_factory=list)
+    orphaned: list[str] = field(default_factory=list)
+    unreadable: list[Damage] = field(default_factory=list)
+    failed: list[Problem] = field(default_factory=list)
+    compared: bool = True
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """Whether the index is whole and holds exactly the corpus (failed files aside)."""
+        return not (self.missing or self.stale or self.orphaned or self.unreadable)
+
+    @property
+    def problems(self) -> int:
+        return len(self.missing) + len(self.stale) + len(self.orphaned) + len(self.unreadable)
+
+
+@dataclass
+class RepairReport:
+    """What `repair_index` found, did, and found afterwards."""
+
+    before: CheckReport
+    after: CheckReport
+    #: The reindexing run, None when the index was consistent already.
+    indexed: IndexReport | None = None
+    #: Whether the index was rebuilt (damaged files), rather than updated in place.
+    rebuilt: bool = False
+
+
+def check_index(
+    index_dir: str | os.PathLike[str],
+    roots: Iterable[str | os.PathLike[str]] | None = None,
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+) -> CheckReport:
+    """Compare the index at ``index_dir`` with the files under ``roots`` (default: the roots
+    recorded with its last commit) and read all of it. Raises `IndexNotFoundError`,
+    `IncompatibleIndexError`, or `RootsUnknownError` when no roots are given or recorded."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import TOC, FileIndex
+
+    started = time.perf_counter()
+    path = Path(index_dir)
+    check_version(path)
+    storage = FileStorage(os.path.abspath(path))
+    generation = TOC._latest_generation(storage, "MAIN")
+    toc, damage = read_toc(storage, generation)
+    report = CheckReport(str(path), _roots(path, generation, roots, damaged=damage is not None))
+    report.unreadable = [damage] if damage else verify_segments(storage, toc)
+    if report.unreadable:
+        report.compared = False
+        report.seconds = time.perf_counter() - started
+        return report
+    with FileIndex._reader(storage, toc.schema, toc.segments, toc.generation) as reader:
+        known = known_documents(reader)
+        report.documents = reader.doc_count()
+    _compare(report, known, path, max_bytes)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _roots(path: Path, generation: int, given: Iterable[str | os.PathLike[str]] | None, damaged: bool) -> list[str]:
+    """The roots to compare with: those given, else those recorded with commit ``generation``
+    (when its TOC is damaged, the newest recorded)."""
+    if given is not None:
+        return merge_roots([], [os.path.abspath(r) for r in given])
+    recorded = read_roots(path, generation)
+    if recorded is None and damaged:
+        records = read_meta(path).get("roots", {})
+        recorded = records[max(records, key=int)] if records else None
+    if recorded is None:
+        raise RootsUnknownError(
+            f"the index at {path} does not record the folders it was built from (written by an older "
+            f"dateline?); name them: dateline check PATH..., or record them: dateline index --prune PATH..."
+        )
+    return recorded
+
+
+def _compare(report: CheckReport, known: Any, index_dir: Path, max_bytes: int) -> None:
+    """Fill in missing, stale, orphaned and failed, walking the roots as indexing does."""
+    seen: set[str] = set()
+    unlisted: list[Path] = []
+    candidates: list[tuple[Path, str]] = []
+    for root in report.roots:
+        if not os.path.exists(root):  # every document under it is orphaned
+            continue
+        w = walk(root, exclude=index_dir)
+        for where, reason in w.problems:
+            report.failed.append(Problem(where, reason))
+            unlisted.append(Path(where))
+        for source in w.files:
+            if source in seen:
+                continue
+            seen.add(source)
+            if source not in known.ids_of:
+                candidates.append((w.root, source))
+                continue
+            try:
+                stamp = _stamp(source)
+            except OSError as exc:
+                report.failed.append(Problem(source, exc.strerror or str(exc)))
+                continue
+            if stamp != known.stamp_of[source]:
+                report.stale.extend(StaleDocument(i, source) for i in sorted(known.ids_of[source]))
+    report.files = len(seen)
+    for root, source in candidates:
+        try:
+            parsed = read_documents(source, doc_id=_doc_id(root, source), max_bytes=max_bytes)
+        except DocumentError as exc:
+            report.failed.append(Problem(source, exc.reason))
+            continue
+        if parsed.documents:
+            report.missing.append(source)
+        else:
+            report.failed.extend(Problem(source, e) for e in parsed.errors or ["no documents"])
+    report.orphaned = sorted(
+        doc_id
+        for source, ids in known.ids_of.items()
+        if source not in seen and not _under(source, unlisted)
+        for doc_id in ids
+    )
+
+
+def repair_index(
+    index_dir: str | os.PathLike[str],
+    roots: Iterable[str | os.PathLike[str]] | None = None,
+    **index_options: Any,
+) -> RepairReport:
+    """Check the index and fix what reindexing can: an incremental run over the roots that also
+    removes orphaned documents (``--prune``), or, when files of the index cannot be read, a fresh
+    build swapped in (``--rebuild``). ``index_options`` go to `index_paths` (``workers``,
+    ``lock_timeout`` …). Raises what `check_index` and `index_paths` raise, and
+    `SourceNotFoundError` when none of the roots exists (the repair would empty the index)."""
+    given = list(roots) if roots is not None else None
+    before = check_index(index_dir, given)
+    if before.ok:
+        return RepairReport(before, before)
+    existing = [r for r in before.roots if os.path.exists(r)]
+    if not existing:
+        raise SourceNotFoundError(f"none of the index's roots exists ({', '.join(before.roots)}); nothing to reindex from")
+    rebuild = bool(before.unreadable)
+    indexed = index_paths(existing, index_dir, prune=True, rebuild=rebuild, **index_options)
+    after = check_index(index_dir, given)
+    return RepairReport(before, after, indexed, rebuild)
