@@ -14,10 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from indexer.indexing import LOCK_TIMEOUT
-from indexer.store import DEFAULT_INDEX_DIR, INDEX_ENV
+from indexer.defaults import B, DEFAULT_INDEX_DIR, INDEX_ENV, K1, LOCK_TIMEOUT
 from search.launch import SOCKET_ENV
-from search.ranking import B, K1
 
 if TYPE_CHECKING:
     from search import Index
