@@ -105,6 +105,8 @@ def _parse_map(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
 
 
 def _parse_boosts(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, float]:
+    if not values:  # also during shell completion, which must not load Whoosh
+        return {}
     from search.errors import QueryError
     from search.query import check_boosts
 
