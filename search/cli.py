@@ -244,7 +244,7 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
 
     \b
       dateline search '"armed forces"'
-      dateline search 'issuer:siemens solar* OR wind' --sort -date
+      dateline search 'issuer:nordlicht wind* OR solar*' --sort -date
       dateline search 'date:[2025-06-01 TO 2025-06-30] acquisition' --format json
       dateline search Unternehmen --lang de
       dateline search --batch queries.tsv --run run.txt
