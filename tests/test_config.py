@@ -337,3 +337,20 @@ def test_served_calls_read_the_callers_config(tmp_path, corpus_index, monkeypatc
             assert served.answered() == before + 1
     finally:
         served.stop()
+
+
+def test_readme_example_config_finds_hits(home, monkeypatch, corpus_index):
+    """The README's example dateline.toml, with its index pointed at the sample corpus's, runs
+    its example search: 5 hits a page, newest first."""
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    example = readme.split("### Saved defaults", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
+    monkeypatch.delenv("DATELINE_INDEX")
+    (home / "dateline.toml").write_text(example.replace('index = ".dateline"', f'index = "{corpus_index}"'))
+    assert 'index = ".dateline"' in example
+    result = run("search", "solar OR wind", "--format", "json")
+    found = hits(result)
+    assert len(found) == 5 and json.loads(result.output)["total"] > 5
+    dates = [h["date"] for h in found]
+    assert dates == sorted(dates, reverse=True)
