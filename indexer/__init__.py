@@ -1,36 +1,61 @@
 """dateline's indexer: parse news documents into fields and keep a Whoosh index up to date.
 
 >>> from indexer import parse_file, index_paths
+
+The names are imported on first use, so that light modules (`indexer.defaults`,
+`indexer.errors`) load without Whoosh: the command line's start-up and shell completion need them.
 """
 
-from .document import Document
-from .errors import (
-    DatelineError,
-    DocumentError,
-    IncompatibleIndexError,
-    IndexBuildError,
-    IndexLockedError,
-    IndexNotFoundError,
-    SourceNotFoundError,
-)
-from .indexing import IndexReport, Problem, index_paths
-from .parse import ParsedFile, parse_file, read_documents
-from .store import resolve_index_path
+from __future__ import annotations
 
-__all__ = [
-    "DatelineError",
-    "Document",
-    "DocumentError",
-    "IncompatibleIndexError",
-    "IndexBuildError",
-    "IndexLockedError",
-    "IndexNotFoundError",
-    "IndexReport",
-    "ParsedFile",
-    "Problem",
-    "SourceNotFoundError",
-    "index_paths",
-    "parse_file",
-    "read_documents",
-    "resolve_index_path",
-]
+from importlib import import_module
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .document import Document
+    from .errors import (
+        DatelineError,
+        DocumentError,
+        IncompatibleIndexError,
+        IndexBuildError,
+        IndexLockedError,
+        IndexNotFoundError,
+        SourceNotFoundError,
+    )
+    from .indexing import IndexReport, Problem, index_paths
+    from .parse import ParsedFile, parse_file, read_documents
+    from .store import resolve_index_path
+
+_HOMES = {
+    "DatelineError": "indexer.errors",
+    "Document": "indexer.document",
+    "DocumentError": "indexer.errors",
+    "IncompatibleIndexError": "indexer.errors",
+    "IndexBuildError": "indexer.errors",
+    "IndexLockedError": "indexer.errors",
+    "IndexNotFoundError": "indexer.errors",
+    "IndexReport": "indexer.indexing",
+    "ParsedFile": "indexer.parse",
+    "Problem": "indexer.indexing",
+    "SourceNotFoundError": "indexer.errors",
+    "index_paths": "indexer.indexing",
+    "parse_file": "indexer.parse",
+    "read_documents": "indexer.parse",
+    "resolve_index_path": "indexer.store",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> "Any":
+    if name not in _HOMES:
+        raise AttributeError(f"module 'indexer' has no attribute {name!r}")
+    value = getattr(import_module(_HOMES[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
+from .defaults import LOCK_TIMEOUT
 from .errors import DocumentError, IndexBuildError, IndexLockedError, IndexNotFoundError, SourceNotFoundError
 from .parse import MAX_FILE_BYTES, read_documents
 from .records import to_fields
@@ -23,8 +24,6 @@ from .build import POOL_BYTES, Task, build_segments, default_workers, write_fail
 from .store import build_lock, create_index, index_exists, merge_roots, open_index, read_roots, recover, swap_in, write_roots
 from .walk import walk
 
-#: How long a run waits for another process's write lock before giving up (seconds).
-LOCK_TIMEOUT = 10.0
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import re
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from .analysis import ANALYZERS, neutral_analyzer
+from .defaults import DEFAULT_BOOSTS, DEFAULT_FIELDS
 from .language import LANGUAGES
 
 SCHEMA_VERSION = 3
@@ -33,9 +34,6 @@ def lang_field(name: str, lang: str | None) -> str:
     return f"{name}_{lang_key(lang)}"
 
 
-#: Fields a bare query word searches, and their default boosts (BM25F field weights).
-DEFAULT_FIELDS: tuple[str, ...] = ("title", "body", "issuer", "place")
-DEFAULT_BOOSTS: dict[str, float] = {"title": 3.0, "issuer": 2.0, "place": 1.5, "body": 1.0}
 
 _ISO_PART = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ](\d{1,2}):?(\d{2})?)?$")
 _DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")

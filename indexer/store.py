@@ -14,15 +14,13 @@ from glob import escape as glob_escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .defaults import DEFAULT_INDEX_DIR, INDEX_ENV
 from .errors import IncompatibleIndexError, IndexNotFoundError
 from .schema import SCHEMA_VERSION, build_schema
 
 if TYPE_CHECKING:
     from whoosh.index import FileIndex
 
-#: Environment variable naming the index directory; the default is `DEFAULT_INDEX_DIR`.
-INDEX_ENV = "DATELINE_INDEX"
-DEFAULT_INDEX_DIR = ".dateline"
 META_FILE = "dateline.json"
 
 

@@ -15,10 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from indexer.indexing import LOCK_TIMEOUT
-from indexer.store import DEFAULT_INDEX_DIR, INDEX_ENV
+from indexer.defaults import B, DEFAULT_INDEX_DIR, INDEX_ENV, K1, LOCK_TIMEOUT
+from search.completion import SHELLS, complete_fields
 from search.launch import SOCKET_ENV
-from search.ranking import B, K1
 
 if TYPE_CHECKING:
     from search import Index
@@ -76,14 +75,22 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="dateline")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Index a folder of news articles and press releases, then search it.
+
+    Defaults come from ~/.config/dateline/config.toml and ./dateline.toml (or $DATELINE_CONFIG);
+    see `dateline config`.
 
     \b
       dateline index corpus/
       dateline search '"armed forces" mali'
       dateline search 'solar OR wind' --since 2025-06-01 --format json
     """
+    from .config import load_config
+
+    params = {name: {p.name for p in command.params if p.name} for name, command in main.commands.items()}
+    ctx.default_map = {**load_config().default_map(params), **(ctx.default_map or {})}
 
 
 def _parse_map(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
@@ -99,6 +106,8 @@ def _parse_map(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
 
 
 def _parse_boosts(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, float]:
+    if not values:  # also during shell completion, which must not load Whoosh
+        return {}
     from search.errors import QueryError
     from search.query import check_boosts
 
@@ -198,7 +207,7 @@ def _style(color: str) -> Any:
 @click.option("--page", default=1, show_default=True, type=click.IntRange(min=1), help="Page of hits to show.")
 @click.option("--sort", type=click.Choice(["relevance", "date", "-date"]), default="relevance", show_default=True,
               help="Rank by relevance, or by date (oldest first) or -date (newest first).")
-@click.option("--fields", metavar="F1,F2", help="Fields that bare words search [default: title,body,issuer,place].")
+@click.option("--fields", metavar="F1,F2", shell_complete=complete_fields, help="Fields that bare words search [default: title,body,issuer,place].")
 @click.option("--since", metavar="DATE", help="Only documents dated on or after DATE (YYYY-MM-DD).")
 @click.option("--until", metavar="DATE", help="Only documents dated on or before DATE (inclusive).")
 @click.option("--lang", type=click.Choice(["en", "de", "xx"], case_sensitive=False),
@@ -236,7 +245,7 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
 
     \b
       dateline search '"armed forces"'
-      dateline search 'issuer:siemens solar* OR wind' --sort -date
+      dateline search 'issuer:nordlicht wind* OR solar*' --sort -date
       dateline search 'date:[2025-06-01 TO 2025-06-30] acquisition' --format json
       dateline search Unternehmen --lang de
       dateline search --batch queries.tsv --run run.txt
@@ -248,6 +257,8 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
     ranking = {"boosts": boosts, "k1": k1, "b": b}
     expansion = Feedback() if feedback else None
     if batch is not None:
+        if click.get_current_context().get_parameter_source("limit") is click.core.ParameterSource.DEFAULT_MAP:
+            limit = None  # a config file's page size is for reading, not for runs to evaluate
         _batch(index_dir, batch, run_out, limit or 1000, tag, "all" if all_words else "any", lang, ranking, expansion)
         return
     assert query is not None
@@ -394,6 +405,46 @@ def check(paths: tuple[str, ...], index_dir: str, repair: bool, fmt: str, wait: 
         click.echo(summary_line(report))
     if not report.ok:
         raise click.exceptions.Exit(EXIT_NONE)
+
+
+@main.command()
+@click.argument("shell", type=click.Choice(SHELLS))
+def completion(shell: str) -> None:
+    """Print the shell completion script for SHELL (bash, zsh or fish).
+
+    Completes commands, options, their choices, field names and paths; add the line for your
+    shell to its start-up file (see the README).
+
+    \b
+      dateline completion bash > ~/.local/share/bash-completion/completions/dateline
+      dateline completion zsh > "${fpath[1]}/_dateline"
+      dateline completion fish > ~/.config/fish/completions/dateline.fish
+    """
+    from .completion import script
+
+    click.echo(script(main, shell))
+
+
+@main.command(name="config")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def config_command(fmt: str) -> None:
+    """Show the effective settings and where each comes from: a config file, $DATELINE_INDEX, or
+    the built-in default. The text output is itself a valid config file (with
+    DATELINE_CONFIG=/dev/null: the built-in defaults, to start one from).
+
+    Files read: $DATELINE_CONFIG alone when set, else ~/.config/dateline/config.toml
+    ($XDG_CONFIG_HOME) and then ./dateline.toml, the nearer overriding. Flags override all.
+
+    \b
+      dateline config
+      dateline config --format json
+      DATELINE_CONFIG=/dev/null dateline config
+    """
+    from .config import load_config, settings_text
+    from .output import to_json
+
+    config = load_config()
+    click.echo(to_json(config.to_dict()) if fmt == "json" else settings_text(config))
 
 
 @main.command()

@@ -22,3 +22,7 @@ class FormatError(DatelineError):
 
 class MissingExtraError(DatelineError):
     """An optional feature's library is not installed (``pip install 'dateline[eval]'``)."""
+
+
+class ConfigError(DatelineError):
+    """A config file is unreadable, not TOML, or holds an unknown key or a bad value; the message names the file."""

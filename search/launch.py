@@ -83,7 +83,8 @@ def ask(argv: list[str]) -> dict | None:
 def main() -> None:
     """Run ``dateline`` with ``sys.argv``: served where possible, else by `search.cli`."""
     argv = sys.argv[1:]
-    if argv and argv[0] in SERVED and not os.environ.get(NO_SERVE_ENV):
+    # Shell completion (_DATELINE_COMPLETE) runs here: it opens no index, so a server saves nothing.
+    if argv and argv[0] in SERVED and not os.environ.get(NO_SERVE_ENV) and not os.environ.get("_DATELINE_COMPLETE"):
         reply = ask(argv)
         if reply is not None:
             try:

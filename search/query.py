@@ -12,15 +12,11 @@ from whoosh.fields import Schema
 from whoosh.qparser import AndGroup, FieldAliasPlugin, FuzzyTermPlugin, MultifieldParser, OrGroup
 
 from indexer.analysis import TOKEN_PATTERN, fold
+from indexer.defaults import TEXT_FIELDS
 from indexer.schema import DEFAULT_BOOSTS, DEFAULT_FIELDS, LANG_FIELDS, LANG_KEYS, lang_field
 
 from .errors import QueryError
 
-#: Text fields that bare query words may search (``--fields``).
-TEXT_FIELDS: tuple[str, ...] = (
-    "title", "body", "issuer", "place", "city", "country", "wire", "label", "description", "about",
-    "disclaimer", "contact",
-)  # fmt: skip
 #: Fields a query may name in ``field:term`` (the rest of the schema is bookkeeping).
 QUERY_FIELDS: tuple[str, ...] = TEXT_FIELDS + ("language", "date", "url", "id", "format")
 

@@ -25,13 +25,9 @@ from whoosh.matching import NullMatcher, UnionMatcher, WrappingMatcher
 from whoosh.scoring import WeightingModel, WeightLengthScorer, WeightScorer
 from whoosh.util import make_binary_tree
 
+from indexer.defaults import B, K1
 from indexer.schema import LANG_FIELDS, LANG_KEYS
 
-#: The default BM25 parameters (``--k1``, ``--b``). See README "How ranking works" for how they
-#: were chosen: measured on four test collections, and kept inside the range that is usual
-#: elsewhere (Lucene 1.2/0.75, Anserini 0.9/0.4) rather than tuned to them.
-K1 = 1.2
-B = 0.6
 
 
 def _language(fieldname: str) -> str | None:

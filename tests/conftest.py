@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -69,8 +70,12 @@ def on_terminal(command: list[str], stream: str, **kwargs):  # type: ignore[no-u
 @pytest.fixture(autouse=True)
 def isolated_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point $DATELINE_INDEX into tmp_path so no test touches a real index, and
-    $DATELINE_SOCKET there so no call reaches a real `dateline serve`; NO_COLOR unset."""
+    $DATELINE_SOCKET there so no call reaches a real `dateline serve`; NO_COLOR unset.
+    No config file is read: $DATELINE_CONFIG names /dev/null (so neither a user's config nor a
+    dateline.toml in whatever directory a test runs from), $XDG_CONFIG_HOME is in tmp_path."""
     path = tmp_path / "default-index"
+    monkeypatch.setenv("DATELINE_CONFIG", os.devnull)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("DATELINE_INDEX", str(path))
     monkeypatch.setenv("DATELINE_SOCKET", str(tmp_path / "no-server" / "serve.sock"))
     monkeypatch.delenv("DATELINE_NO_SERVE", raising=False)

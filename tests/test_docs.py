@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import shlex
 
 import click
 import pytest
+from click.testing import CliRunner
 
 from conftest import ROOT
 from search.cli import main
@@ -30,6 +32,36 @@ def test_every_command_is_documented(name, command):
 )  # fmt: skip
 def test_every_option_is_documented(name, option):
     assert option in README, f"dateline {name} {option} is not in the README"
+
+
+def _examples(command: click.Command) -> list[str]:
+    """The lines of a command's examples block (the ``\\b`` paragraph of its docstring)."""
+    block = (command.help or "").partition("\b")[2]
+    return [line.strip() for line in block.strip("\n").split("\n\n")[0].splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("name, command", [("(group)", main), *_commands()])
+def test_every_help_shows_examples(name, command):
+    """Every command, also those added later, shows two or more `dateline …` examples in --help."""
+    argv = [] if command is main else [name]
+    shown = CliRunner().invoke(main, [*argv, "--help"], terminal_width=200).output
+    examples = _examples(command)
+    assert len([line for line in examples if line.startswith("dateline ")]) >= 2, f"dateline {name} --help: {examples}"
+    for line in examples:
+        assert f"  {line}\n" in shown, f"{line!r} is not shown as written by `dateline {name} --help`"
+
+
+@pytest.mark.parametrize("line", _examples(main.commands["search"]))
+def test_search_help_examples_run(line, corpus_index, tmp_path, monkeypatch):
+    """The examples of `dateline search --help` are real: each runs on the sample corpus without
+    a usage error (0: hits, 1: none)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "queries.tsv").write_text("q1\tsolar wind storage\nq2\tarmed forces of mali\n", encoding="utf-8")
+    argv = shlex.split(line)
+    assert argv[0] == "dateline"
+    result = CliRunner().invoke(main, [*argv[1:], "--index", str(corpus_index)])
+    assert result.exit_code in (0, 1), f"{line}: {result.output}"
+    assert "Usage:" not in result.output
 
 
 def test_readme_python_example_runs(tmp_path, monkeypatch, capsys):
