@@ -107,10 +107,13 @@ def explain(searcher, q: wq.Query, docnum: int, model: Bm25) -> Explanation:  # 
     return Explanation(score=sum(t.score for t in terms), k1=model.k1, b=model.b, terms=tuple(terms))
 
 
+_WHOLE = "scored as a whole, not broken down"
 _NOTES = {
-    "Wildcard": "wildcard", "Prefix": "prefix", "FuzzyTerm": "fuzzy term", "Not": "NOT (adds a constant)",
-    "NumericRange": "date range (adds a constant)", "DateRange": "date range (adds a constant)",
-    "TermRange": "range",
+    "Wildcard": f"wildcard: {_WHOLE}", "Prefix": f"prefix: {_WHOLE}", "FuzzyTerm": f"fuzzy term: {_WHOLE}",
+    "TermRange": f"range: {_WHOLE}",
+    "Not": "NOT: Whoosh adds this constant to every document the NOT lets through",
+    "NumericRange": "date range: a constant added to every document in the range",
+    "DateRange": "date range: a constant added to every document in the range",
 }  # fmt: skip
 
 
@@ -231,10 +234,9 @@ class _Walker:
         matcher = q.matcher(self.leaf, self.leaf.context(weighting=self.model))
         if not self._at(matcher):
             return []
-        note = _NOTES.get(type(q).__name__, type(q).__name__)
+        note = _NOTES.get(type(q).__name__, f"{type(q).__name__}: {_WHOLE}")
         text = _LANG_SUFFIX.sub(r"\1:", str(q))
-        return [TermScore("other", text, boost * matcher.score(), boost=boost,
-                          note=f"{note}: scored as a whole, not broken down")]  # fmt: skip
+        return [TermScore("other", text, boost * matcher.score(), boost=boost, note=note)]
 
 
 def _word_text(q: FieldsTerm) -> str:
