@@ -74,6 +74,8 @@ def _same(text: str) -> str:
         ("search", "solar OR wind", "--format", "json", "-n", "5"),
         ("search", "mali", "--format", "paths", "--sort", "-date"),
         ("search", "Unternehmen", "--lang", "de", "--color", "always"),
+        ("search", "armed forces", "--explain", "--format", "json"),
+        ("search", "storage", "--format", "csv"),
         ("search", "xylophone"),  # no hits: exit 1
         ("search", "date:[2025-99-01 TO 2025-06-30]"),  # bad query: exit 2
         ("search", "mali", "--limit", "0"),  # usage error from Click: exit 2
