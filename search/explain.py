@@ -135,12 +135,13 @@ class _Walker:
             return self._term(q, boost)
         if type(q) is wq.Phrase:
             return self._phrase(q, boost)
+        # Whoosh's matchers for these binary queries ignore the query's own boost.
         if type(q) is FilteredBy:
-            return self.walk(q.a, boost * q.boost) if self._matches(q.b) else []
+            return self.walk(q.a, boost) if self._matches(q.b) else []
         if type(q) is wq.AndNot:
-            return self.walk(q.a, boost * q.boost)
+            return self.walk(q.a, boost)
         if type(q) is wq.AndMaybe:
-            return self.walk(q.a, boost * q.boost) + self.walk(q.b, boost * q.boost)
+            return self.walk(q.a, boost) + self.walk(q.b, boost)
         if type(q) in (wq.And, wq.Or):
             if type(q) is wq.And and not self._matches(q):
                 return []
