@@ -196,8 +196,9 @@ def _waiting(seconds: float) -> None:
 
 
 def _style(color: str) -> Any:
-    use = color == "always" or (color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
-    return (lambda s: click.style(s, fg="yellow", bold=True)) if use else None
+    from search.layout import match_style
+
+    return match_style(color, sys.stdout.isatty(), bool(os.environ.get("NO_COLOR")))
 
 
 @main.command()
@@ -212,9 +213,9 @@ def _style(color: str) -> Any:
 @click.option("--until", metavar="DATE", help="Only documents dated on or before DATE (inclusive).")
 @click.option("--lang", type=click.Choice(["en", "de", "xx"], case_sensitive=False),
               help="Only documents in this language (xx: any other); default all.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "paths", "html"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "paths", "html", "csv"]), default="text",
               show_default=True,
-              help="text for people; json, jsonl or paths (one id a line) for programs; html, a page.")
+              help="text for people; json, jsonl or paths (one id a line) for programs; html, a page; csv, a table.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour matches (auto: on a terminal, unless NO_COLOR is set).")
 @click.option("--any", "any_word", is_flag=True, help="Rank documents that hold any of the words, not only all.")
@@ -232,10 +233,12 @@ def _style(color: str) -> Any:
               help="BM25 length normalisation: 0 ignores document length, 1 fully normalises.")
 @click.option("--feedback", is_flag=True,
               help="Expand the query with the words of its best first hits (RM3 pseudo-relevance feedback).")  # fmt: skip
+@click.option("--explain", is_flag=True,
+              help="Show how each hit's score adds up: per query word, its IDF and each field's part.")
 def search(query: str | None, index_dir: str, limit: int | None, page: int, sort: str, fields: str | None,
            since: str | None, until: str | None, lang: str | None, fmt: str, color: str, any_word: bool,
            batch: str | None, run_out: str | None, tag: str, all_words: bool, boosts: dict[str, float],
-           k1: float, b: float, feedback: bool) -> None:  # fmt: skip
+           k1: float, b: float, feedback: bool, explain: bool) -> None:  # fmt: skip
     """Search the index with QUERY; all words must match unless joined with OR (or --any).
 
     With --batch, run a file of natural-language queries and write a TREC run: each query is
@@ -248,10 +251,13 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
       dateline search 'issuer:nordlicht wind* OR solar*' --sort -date
       dateline search 'date:[2025-06-01 TO 2025-06-30] acquisition' --format json
       dateline search Unternehmen --lang de
+      dateline search 'armed forces' --explain -n 3
       dateline search --batch queries.tsv --run run.txt
     """
     if (query is None) == (batch is None):
         raise fail("give a QUERY or --batch QUERIES (not both)")
+    if explain and batch is not None:
+        raise fail("--explain explains the hits of one QUERY, not a --batch run")
     from search.feedback import Feedback
 
     ranking = {"boosts": boosts, "k1": k1, "b": b}
@@ -266,10 +272,11 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
     with _index(index_dir, **ranking) as ix:
         results = ix.search(query, limit=limit or 10, page=page, since=since, until=until, sort=sort,  # type: ignore[arg-type]
                             fields=field_list, lang=lang, match="any" if any_word else "all",
-                            feedback=expansion)  # fmt: skip
+                            feedback=expansion, explain=explain)  # fmt: skip
+    from .layout import terminal_width
     from .output import results_output
 
-    text = results_output(results, fmt, _style(color))
+    text = results_output(results, fmt, _style(color), terminal_width(sys.stdout, os.environ))
     if text:
         click.echo(text, color=color == "always" or None)
     if results.total == 0:

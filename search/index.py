@@ -29,6 +29,7 @@ from .query import (
 )
 from ._whoosh_fixes import FilteredBy
 from ._whoosh_fixes import search as whoosh_search
+from .explain import explain as explain_score
 from .feedback import Feedback, expand
 from .ranking import B, K1, Bm25, combine_fields, weigh_repeats
 from .results import Hit, Results
@@ -127,6 +128,7 @@ class Index:
         syntax: bool = True,
         snippets: bool = True,
         feedback: Feedback | None = None,
+        explain: bool = False,
     ) -> Results:
         """Run ``query`` (Whoosh syntax, words ANDed) and return one page of ranked hits.
 
@@ -136,7 +138,8 @@ class Index:
         of the words (OR) instead of all of them. ``syntax=False`` reads ``query`` as plain words,
         so natural-language text with punctuation or operator words is never a syntax error.
         ``snippets=False`` skips the snippets (batch runs). ``feedback`` expands the query with
-        the words of its best first hits (`search.feedback`). Raises `QueryError` for bad input.
+        the words of its best first hits (`search.feedback`). ``explain=True`` gives each hit
+        of the page an ``explanation`` of its score (`search.explain`). Raises `QueryError`.
         """
         if limit < 1 or page < 1:
             raise QueryError("limit and page must be 1 or more")
@@ -168,6 +171,7 @@ class Index:
                     score=None if sortedby else float(hit.score),
                     document=from_stored(hit.fields()),
                     snippet=snippet_maker.snippet_for(hit) if snippets else None,
+                    explanation=explain_score(searcher, q, hit.docnum, self._weighting) if explain else None,
                 )
                 for i, hit in enumerate(results[first : first + limit])
             ]

@@ -30,25 +30,31 @@ def mark(snippet: Snippet, style: Callable[[str], str] | None) -> str:
     return "".join(out)
 
 
-def _hit_text(hit: Hit, style: Callable[[str], str] | None) -> str:
+def _hit_text(hit: Hit, style: Callable[[str], str] | None, width: int | None = None) -> str:
+    """One hit's block, each part wrapped at ``width`` under a three-space hanging indent."""
+    from .layout import explanation_text, wrap
+
     doc = hit.document
     score = f"{hit.score:.3f}" if hit.score is not None else "-"
     head = "  ".join(x for x in (f"{hit.rank}.", score, doc.date.isoformat() if doc.date else "", doc.issuer or "") if x)
-    lines = [head, f"   {doc.title or '(untitled)'}"]
+    lines = [wrap(head, width, "   ", first=""), wrap(doc.title or "(untitled)", width, "   ")]
     where = " · ".join(x for x in (doc.place, doc.wire, hit.id) if x)
-    lines.append(f"   {where}")
+    lines.append(wrap(where, width, "   "))
     if hit.snippet is not None and hit.snippet.text:
-        lines.append(f"   {mark(hit.snippet, style)}")
+        lines.append(wrap(hit.snippet.text, width, "   ", spans=hit.snippet.spans, style=style))
+    if hit.explanation is not None:
+        lines.append(explanation_text(hit.explanation, width))
     return "\n".join(lines)
 
 
-def results_text(results: Results, style: Callable[[str], str] | None = None) -> str:
-    """Human-readable hits followed by a one-line summary."""
-    blocks = [_hit_text(hit, style) for hit in results.hits]
+def results_text(results: Results, style: Callable[[str], str] | None = None, width: int | None = None) -> str:
+    """Human-readable hits followed by a one-line summary; lines wrapped at ``width``
+    columns (None: not wrapped)."""
+    blocks = [_hit_text(hit, style, width) for hit in results.hits]
     return "\n\n".join(blocks + [_summary(results)])
 
 
-def results_output(results: Results, fmt: str, style: Callable[[str], str] | None = None) -> str:
+def results_output(results: Results, fmt: str, style: Callable[[str], str] | None = None, width: int | None = None) -> str:
     if fmt == "json":
         return to_json(results.to_dict())
     if fmt == "jsonl":
@@ -57,7 +63,11 @@ def results_output(results: Results, fmt: str, style: Callable[[str], str] | Non
         return "\n".join(hit.id for hit in results.hits)
     if fmt == "html":
         return results_html(results)
-    return results_text(results, style)
+    if fmt == "csv":
+        from .csv_output import results_csv
+
+        return results_csv(results)
+    return results_text(results, style, width)
 
 
 def _summary(results: Results) -> str:

@@ -54,6 +54,25 @@ def lucene_idf(doc_freq: int, docs: int) -> float:
     return log(1 + (docs - doc_freq + 0.5) / (doc_freq + 0.5))
 
 
+def bm25(idf: float, tf: float, length: float, avg_length: float, k1: float, b: float) -> float:
+    """BM25 of one term in one field: its frequency saturated against the field's length."""
+    norm = k1 * (1 - b + b * length / avg_length)
+    return idf * tf * (k1 + 1) / (tf + norm)
+
+
+def field_share(tf: float, length: float, avg_length: float, weight: float, b: float) -> float:
+    """One field's part of a `FieldsTerm` before saturation: the length-normalised frequency
+    times the field's weight (boost)."""
+    return weight * tf / (1 - b + b * length / avg_length)
+
+
+def saturate(share: float, idf: float, k1: float, boost: float = 1.0) -> float:
+    """A `FieldsTerm`'s BM25F score from its summed field shares: ``boost × idf × s (k1 + 1) / (s + k1)``."""
+    if share <= 0:
+        return 0.0
+    return boost * idf * share * (k1 + 1) / (share + k1)
+
+
 class Bm25(WeightingModel):
     """BM25 with Lucene's IDF and per-language statistics; the searcher's weighting model.
 
@@ -92,8 +111,7 @@ class _Bm25Scorer(WeightLengthScorer):
         self.setup(searcher, fieldname, text)
 
     def _score(self, weight: float, length: float) -> float:
-        norm = self.k1 * (1 - self.b + self.b * length / self.avgfl)
-        return self.idf * weight * (self.k1 + 1) / (weight + norm)
+        return bm25(self.idf, weight, length, self.avgfl, self.k1, self.b)
 
 
 class _FieldShare(WeightingModel):
@@ -118,7 +136,7 @@ class _ShareScorer(WeightLengthScorer):
         self.setup(searcher, fieldname, text)
 
     def _score(self, weight: float, length: float) -> float:
-        return self.weight * weight / (1 - self.b + self.b * length / self.avgfl)
+        return field_share(weight, length, self.avgfl, self.weight, self.b)
 
 
 class _Saturated(WrappingMatcher):
@@ -132,9 +150,7 @@ class _Saturated(WrappingMatcher):
         self.idf, self.k1 = idf, k1
 
     def _saturate(self, share: float) -> float:
-        if share <= 0:
-            return 0.0
-        return self.boost * self.idf * share * (self.k1 + 1) / (share + self.k1)
+        return saturate(share, self.idf, self.k1, self.boost)
 
     def _share_for(self, minquality: float) -> float:
         """The least share that scores ``minquality``: the inverse of `_saturate`, so that the
@@ -180,30 +196,36 @@ class FieldsTerm(wq.CompoundQuery):
 
     JOINT = " | "
 
-    def matcher(self, searcher, context=None):  # type: ignore[no-untyped-def]
-        model = context.weighting if context is not None else searcher.weighting
-        if not isinstance(model, Bm25):  # boolean context, or another weighting model
-            return wq.Or(self.subqueries, boost=self.boost).matcher(searcher, context)
-        reader, parent = searcher.reader(), searcher.get_parent()
+    def statistics(self, searcher) -> tuple[float, list[tuple[str, bytes, float]]]:  # type: ignore[no-untyped-def]
+        """The word's IDF, and the (field, term bytes, field weight) of each field it can be
+        looked up in: shared by the matcher and by `search.explain`."""
+        parent = searcher.get_parent()
         # The word's documents are those of its language when it is searched in a language's
         # fields (the caller filters by language); shared fields (issuer, place) then count
         # only within them.
         langs = [lang for t in self.subqueries if (lang := _language(t.fieldname))]
         docs = _docs(parent, langs[0] if langs else None)
-        parts, doc_freq = [], 0
+        fields, doc_freq = [], 0
         for term in self.subqueries:
-            field = searcher.schema[term.fieldname]
             try:
-                text = field.to_bytes(term.text)
+                text = searcher.schema[term.fieldname].to_bytes(term.text)
             except ValueError:
                 continue
             doc_freq = min(docs, max(doc_freq, parent.doc_frequency(term.fieldname, text)))
-            if (term.fieldname, text) in reader:
-                parts.append(searcher.postings(term.fieldname, text, weighting=_FieldShare(model, term.boost)))
+            fields.append((term.fieldname, text, term.boost))
+        # Lucene's CombinedFieldQuery also takes the largest field frequency for the word's.
+        return lucene_idf(doc_freq, docs), fields
+
+    def matcher(self, searcher, context=None):  # type: ignore[no-untyped-def]
+        model = context.weighting if context is not None else searcher.weighting
+        if not isinstance(model, Bm25):  # boolean context, or another weighting model
+            return wq.Or(self.subqueries, boost=self.boost).matcher(searcher, context)
+        reader = searcher.reader()
+        idf, fields = self.statistics(searcher)
+        parts = [searcher.postings(name, text, weighting=_FieldShare(model, weight))
+                 for name, text, weight in fields if (name, text) in reader]  # fmt: skip
         if not parts:
             return NullMatcher()
-        # Lucene's CombinedFieldQuery also takes the largest field frequency for the word's.
-        idf = lucene_idf(doc_freq, docs)
         return _Saturated(make_binary_tree(UnionMatcher, parts), idf, model.k1, self.boost)
 
 

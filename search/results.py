@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from indexer.document import Document
+
+if TYPE_CHECKING:  # Whoosh is loaded only when a search is explained
+    from .explain import Explanation
 
 
 @dataclass(frozen=True)
@@ -28,13 +31,15 @@ class Snippet:
 @dataclass(frozen=True)
 class Hit:
     """One ranked document. ``score`` is ``None`` when results are sorted by date; ``snippet`` is
-    ``None`` when the search was asked for none."""
+    ``None`` when the search was asked for none; ``explanation`` breaks the score down by
+    query term and field when the search was asked to explain (`search.explain`)."""
 
     rank: int
     id: str
     score: float | None
     document: Document
     snippet: Snippet | None
+    explanation: Explanation | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: rank, id, score, every stored field, snippet and highlight offsets."""
@@ -43,6 +48,8 @@ class Hit:
         if self.snippet is not None:
             out["snippet"] = self.snippet.text
             out["highlights"] = [list(span) for span in self.snippet.spans]
+        if self.explanation is not None:
+            out["explanation"] = self.explanation.to_dict()
         return out
 
 

@@ -199,20 +199,44 @@ def test_progress_bar_only_on_a_terminal(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "tty, no_color, choice, coloured",
-    [(True, None, "auto", True), (True, "1", "auto", False), (False, None, "auto", False),
-     (False, None, "always", True), (True, None, "never", False)],
+    "tty, no_color, choice, coloured, emphasised",
+    [(True, None, "auto", True, False), (True, "1", "auto", False, True), (False, None, "auto", False, False),
+     (False, None, "always", True, False), (True, None, "never", False, False)],
 )  # fmt: skip
-def test_colour_choice(monkeypatch, tty, no_color, choice, coloured):
+def test_colour_choice(monkeypatch, tty, no_color, choice, coloured, emphasised):
+    """Colour on a terminal; bold and underline there with NO_COLOR; [brackets] (no style) off it."""
     from search import cli
 
     monkeypatch.setattr(sys.stdout, "isatty", lambda: tty)
     if no_color:
         monkeypatch.setenv("NO_COLOR", no_color)
     style = cli._style(choice)
-    assert (style is not None) == coloured
+    assert (style is not None) == (coloured or emphasised)
     if coloured:
-        assert style("x") != "x" and "\x1b[" in style("x")
+        assert style("x") != "x" and "\x1b[1;33m" in style("x")
+    if emphasised:
+        assert style("x") == "\x1b[1;4mx\x1b[0m"
+
+
+@pytest.mark.parametrize("no_color, mark", [(None, b"\x1b[1;33m"), ("1", b"\x1b[1;4m")])
+def test_search_on_a_terminal_wraps_and_marks(tmp_path, corpus_index, no_color, mark):
+    """On a real pseudo-terminal 50 columns wide: matches coloured (bold and underlined with
+    NO_COLOR, never coloured then), every line within 50 columns but lone long words."""
+    exe = installed_dateline()
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS")}
+    env.update({"DATELINE_INDEX": str(corpus_index), "COLUMNS": "50", "DATELINE_NO_SERVE": "1"})
+    if no_color:
+        env["NO_COLOR"] = no_color
+    proc, shown = on_terminal([exe, "search", '"armed forces"', "--explain"], "stdout", env=env, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert mark in shown and shown.count(mark) >= 4
+    if no_color:
+        assert b"\x1b[1;33m" not in shown and b"[Armed]" not in shown
+    text = re.sub(r"\x1b\[[0-9;]*m", "", shown.decode("utf-8"))
+    lines = text.replace("\r\n", "\n").splitlines()
+    assert len(lines) > 20
+    assert all(len(line) <= 50 or len(line.split()) == 1 for line in lines), [l for l in lines if len(l) > 50]
+    assert "General Staff of the Malian Armed Forces" in text.replace("\n   ", " ")
 
 
 def test_any_ranks_documents_with_some_of_the_words(run, corpus_index):

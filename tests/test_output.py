@@ -137,3 +137,145 @@ def test_show_of_a_path_that_is_no_indexed_id_reads_nothing(cli, corpus_index: P
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == f"dateline: no document with id {doc_id!r} in {corpus_index}\n"
+
+
+# -- text layout: width, wrapping, match styles ------------------------------------------------
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _words(text: str) -> list[str]:
+    return ANSI.sub("", text).split()
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 120])
+@pytest.mark.parametrize("query", ['"armed forces"', "solar OR wind", "Unternehmen"])
+def test_text_output_fits_the_width(cli, corpus_index: Path, monkeypatch, width: int, query: str) -> None:
+    """With $COLUMNS set, no line is wider than it, except a lone word that cannot be broken;
+    wrapping loses or adds no word."""
+    from search.layout import cells
+
+    unwrapped = cli("search", query, "--explain", index=corpus_index).stdout
+    monkeypatch.setenv("COLUMNS", str(width))
+    result = cli("search", query, "--explain", index=corpus_index)
+    assert result.exit_code == 0, result.stderr
+    for line in result.stdout.splitlines():
+        assert cells(line) <= width or len(line.split()) == 1 or (len(line.split()) == 2 and line.split()[0] in "=+"), line
+    assert _words(result.stdout)[:-5] == _words(unwrapped)[:-5]  # all but the timing
+    # A continuation keeps the block's indent (the hanging indent).
+    assert all(line.startswith("   ") for block in result.stdout.split("\n\n")[:-1] for line in block.splitlines()[1:])
+
+
+def test_piped_output_is_not_wrapped(cli, corpus_index: Path) -> None:
+    """Without $COLUMNS and off a terminal, each part of a hit stays on one line (for grep)."""
+    result = cli("search", '"armed forces"', index=corpus_index)
+    first = result.stdout.split("\n\n")[0].splitlines()
+    assert len(first) == 4
+    assert first[1] == "   General Staff of the Malian Armed Forces Announces Strategic Counter-Offensive Following Escalation in Terrorist Activity"
+
+
+@pytest.mark.parametrize("width", [1, 20, 33, 50, 79])
+def test_wrap_marks_matches_across_lines(width: int) -> None:
+    from search.layout import cells, emphasis, wrap
+
+    text = "The Malian Armed Forces, in close coordination with their allies, said the armed forces held."
+    spans = [(m.start(), m.end()) for m in re.finditer(r"(?i)armed|forces", text)]
+    bracketed = wrap(text, width, "   ", spans=spans)
+    assert _words(bracketed) == "The Malian [Armed] [Forces], in close coordination with their allies, said the [armed] [forces] held.".split()
+    styled = wrap(text, width, "   ", spans=spans, style=emphasis)
+    assert ANSI.sub("", styled).split() == text.split()
+    assert re.findall(r"\x1b\[1;4m(\w+)\x1b\[0m", styled) == ["Armed", "Forces", "armed", "forces"]
+    assert "\x1b[3" not in styled  # bold and underline, no colour
+    column = max(width - 3, 20)
+    for line in bracketed.splitlines():
+        assert cells(line) <= column + 3 or len(line.split()) == 1
+
+
+def test_wide_characters_take_two_columns() -> None:
+    from search.layout import cells, line_breaks
+
+    assert cells("Ozoliņš") == 7 and cells("東京") == 4 and cells("e\u0301") == 1
+    assert line_breaks("東京 東京 東京", 10) == [(0, 5), (6, 8)]
+
+
+@pytest.mark.parametrize(
+    "choice, tty, no_color, expected",
+    [("auto", True, False, "colour"), ("auto", True, True, "emphasis"), ("auto", False, False, None),
+     ("auto", False, True, None), ("always", False, True, "colour"), ("never", True, False, None)],
+)  # fmt: skip
+def test_match_style(choice: str, tty: bool, no_color: bool, expected: str | None) -> None:
+    from search import layout
+
+    style = layout.match_style(choice, tty, no_color)
+    assert style is (getattr(layout, expected) if expected else None)
+    if expected == "emphasis":
+        assert style("x") == "\x1b[1;4mx\x1b[0m"
+
+
+@pytest.mark.parametrize("columns, tty, expected", [("57", False, 57), ("", False, None), ("", True, 80), ("0", False, None)])
+def test_terminal_width(columns: str, tty: bool, expected: int | None) -> None:
+    """$COLUMNS wins; a pipe is not wrapped; a terminal whose size cannot be read (here a
+    stream with no file descriptor) gets 80."""
+    import io
+
+    from search.layout import terminal_width
+
+    class Stream(io.StringIO):
+        def isatty(self) -> bool:
+            return tty
+
+    assert terminal_width(Stream(), {"COLUMNS": columns} if columns else {}) == expected
+
+
+# -- CSV ----------------------------------------------------------------------------------------
+
+@pytest.fixture
+def awkward_index(tmp_path: Path, cli) -> Path:
+    """Releases whose title, issuer and place hold commas, quotes and semicolons."""
+    docs = tmp_path / "awkward"
+    docs.mkdir()
+    (docs / "a.md").write_text(
+        '---\ntitle: \'Acme, Inc. says "storage, at last"\'\nissuer: \'Acme, Inc.\'\nplace: \'Paris, France\'\n'
+        "date: 2025-06-06\nurl: 'https://example.com/a?x=1,2'\n---\n\nStorage for the grid; \"quoted\" storage, too.\n",
+        "utf-8",
+    )
+    (docs / "b.md").write_text("---\ntitle: Plain storage\n---\n\nSome storage.\n", "utf-8")
+    index = tmp_path / "ix"
+    assert cli("index", str(docs), index=index).exit_code == 0
+    return index
+
+
+def test_csv_round_trips_through_csv_reader(cli, awkward_index: Path) -> None:
+    import csv
+
+    from search.csv_output import CSV_COLUMNS
+
+    result = cli("search", "storage", "--format", "csv", index=awkward_index)
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.reader(result.stdout.splitlines(keepends=True)))
+    as_json = json.loads(cli("search", "storage", "--format", "json", index=awkward_index).stdout)["hits"]
+    assert rows[0] == list(CSV_COLUMNS)
+    assert len(rows) == 1 + len(as_json) == 3
+    for row, hit in zip(rows[1:], as_json):
+        record = dict(zip(CSV_COLUMNS, row))
+        assert record["rank"] == str(hit["rank"]) and record["id"] == hit["id"]
+        assert float(record["score"]) == pytest.approx(hit["score"], abs=1e-6)
+        for key in ("date", "issuer", "title", "wire", "place", "url", "snippet"):
+            assert record[key] == hit.get(key, ""), key
+    titles = {r[5] for r in rows[1:]}
+    assert 'Acme, Inc. says "storage, at last"' in titles
+    assert '"Acme, Inc. says ""storage, at last"""' in result.stdout  # quoted, quotes doubled
+
+
+def test_csv_quotes_line_breaks() -> None:
+    """A field holding a line break stays one field (``csv`` quotes it)."""
+    import csv
+
+    from indexer.document import Document
+    from search.csv_output import results_csv
+    from search.results import Hit, Results, Snippet
+
+    doc = Document(id="x", title='Two\nlines, "and" quotes', body="b")
+    hit = Hit(rank=1, id="x", score=None, document=doc, snippet=Snippet("a,b\r\nc"))
+    rows = list(csv.reader(results_csv(Results("q", 1, 1, 10, 1.0, [hit])).splitlines(keepends=True)))
+    assert rows[1] == ["1", "x", "", "", "", 'Two\nlines, "and" quotes', "", "", "", "a,b\r\nc"]

@@ -74,6 +74,8 @@ def _same(text: str) -> str:
         ("search", "solar OR wind", "--format", "json", "-n", "5"),
         ("search", "mali", "--format", "paths", "--sort", "-date"),
         ("search", "Unternehmen", "--lang", "de", "--color", "always"),
+        ("search", "armed forces", "--explain", "--format", "json"),
+        ("search", "storage", "--format", "csv"),
         ("search", "xylophone"),  # no hits: exit 1
         ("search", "date:[2025-99-01 TO 2025-06-30]"),  # bad query: exit 2
         ("search", "mali", "--limit", "0"),  # usage error from Click: exit 2
@@ -125,16 +127,18 @@ def test_batch_runs_are_not_served(server: Served, corpus_index: Path, tmp_path:
 
 
 def test_colour_follows_the_callers_terminal(server: Served, corpus_index: Path) -> None:
-    """isatty and NO_COLOR are the caller's: colour on its pseudo-terminal, none under NO_COLOR."""
-    def coloured(**env: str) -> bool:
+    """isatty and NO_COLOR are the caller's: colour on its pseudo-terminal; under NO_COLOR no
+    colour, matches bold and underlined instead."""
+    def shown(**env: str) -> bytes:
         environ = {**os.environ, "DATELINE_SOCKET": str(server.socket), "DATELINE_INDEX": str(corpus_index), **env}
-        proc, shown = on_terminal([server.exe, "search", "mali"], "stdout", env=environ)
+        proc, out = on_terminal([server.exe, "search", "mali"], "stdout", env=environ)
         assert proc.returncode == 0, proc.stderr
-        return b"\x1b[" in shown
+        return out
 
     before = server.answered()
-    assert coloured()
-    assert not coloured(NO_COLOR="1")
+    assert b"\x1b[1;33m" in shown()
+    plain = shown(NO_COLOR="1")
+    assert b"\x1b[1;33m" not in plain and b"\x1b[1;4m" in plain
     assert server.answered() == before + 2
 
 
