@@ -17,6 +17,7 @@ import click
 
 from indexer.defaults import B, DEFAULT_INDEX_DIR, INDEX_ENV, K1, LOCK_TIMEOUT
 from search.completion import SHELLS, complete_fields
+from search.config import COLORS, LANGS, SEARCH_FORMATS, SORTS
 from search.launch import SOCKET_ENV
 
 if TYPE_CHECKING:
@@ -206,17 +207,17 @@ def _style(color: str) -> Any:
 @index_option
 @click.option("-n", "--limit", type=click.IntRange(min=1), help="Hits per page [default: 10; 1000 with --batch].")
 @click.option("--page", default=1, show_default=True, type=click.IntRange(min=1), help="Page of hits to show.")
-@click.option("--sort", type=click.Choice(["relevance", "date", "-date"]), default="relevance", show_default=True,
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
               help="Rank by relevance, or by date (oldest first) or -date (newest first).")
 @click.option("--fields", metavar="F1,F2", shell_complete=complete_fields, help="Fields that bare words search [default: title,body,issuer,place].")
 @click.option("--since", metavar="DATE", help="Only documents dated on or after DATE (YYYY-MM-DD).")
 @click.option("--until", metavar="DATE", help="Only documents dated on or before DATE (inclusive).")
-@click.option("--lang", type=click.Choice(["en", "de", "xx"], case_sensitive=False),
+@click.option("--lang", type=click.Choice(LANGS, case_sensitive=False),
               help="Only documents in this language (xx: any other); default all.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "paths", "html", "csv"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(SEARCH_FORMATS), default="text",
               show_default=True,
               help="text for people; json, jsonl or paths (one id a line) for programs; html, a page; csv, a table.")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+@click.option("--color", type=click.Choice(COLORS), default="auto", show_default=True,
               help="Colour matches (auto: on a terminal, unless NO_COLOR is set).")
 @click.option("--any", "any_word", is_flag=True, help="Rank documents that hold any of the words, not only all.")
 @click.option("--batch", "batch", type=click.Path(dir_okay=False), metavar="QUERIES",

@@ -23,7 +23,7 @@ CONFIG_ENV = "DATELINE_CONFIG"
 PROJECT_FILE = "dateline.toml"
 
 COLORS: tuple[str, ...] = ("auto", "always", "never")
-SEARCH_FORMATS: tuple[str, ...] = ("text", "json", "jsonl", "paths", "html")
+SEARCH_FORMATS: tuple[str, ...] = ("text", "json", "jsonl", "paths", "html", "csv")
 SORTS: tuple[str, ...] = ("relevance", "date", "-date")
 LANGS: tuple[str, ...] = ("en", "de", "xx")
 DEFAULT_LIMIT = 10
