@@ -118,6 +118,9 @@ def _build_run(
             except DocumentError as exc:
                 report(first + offset, FileResult(error=exc.reason))
                 continue
+            except Exception as exc:  # a parser bug on a hostile file must not stop the others
+                report(first + offset, FileResult(error=f"internal error reading it: {type(exc).__name__}: {exc}"))
+                continue
             if parsed.documents and writer is None:
                 writer = FastSegmentWriter(ix, _lk=False)
             for doc in parsed.documents:

@@ -238,7 +238,10 @@ def test_broken_symlink_is_reported_not_fatal(tmp_path):
     (docs / "gone.txt").symlink_to(tmp_path / "deleted-target.txt")
     report = index_paths([docs], tmp_path / "ix")
     assert report.added == 1
-    assert [(Path(p.path).name, p.reason) for p in report.failed] == [("gone.txt", "No such file or directory")]
+    target = tmp_path / "deleted-target.txt"
+    assert [(Path(p.path).name, p.reason) for p in report.failed] == [
+        ("gone.txt", f"a broken symbolic link to {target} (No such file or directory)")
+    ]
 
 
 def test_never_writes_over_a_folder_that_is_not_an_index(corpus_copy, tmp_path):
