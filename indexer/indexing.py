@@ -32,13 +32,14 @@ LOCK_TIMEOUT = 10.0
 @dataclass(frozen=True)
 class Problem:
     """A path (``file`` or ``file:line``) and what went wrong there; a name that is not valid
-    UTF-8 has its bytes written as backslash escapes (`printable_path`)."""
+    UTF-8 has its bytes written as backslash escapes (`printable_path`), so both always print."""
 
     path: str
     reason: str
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "path", printable_path(self.path))
+        object.__setattr__(self, "reason", printable_path(self.reason))
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"

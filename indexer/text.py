@@ -10,8 +10,10 @@ _SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 # Invisible characters that scraping leaves behind and that split words.
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# Characters no text holds (C0 controls but tab, newlines and form feed; DEL; C1 controls).
-_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+# Characters no text holds: C0 controls but tab, newlines and form feed, and DEL. (Not C1
+# controls: Latin-1 gives them for the few bytes cp1252 leaves undefined, stray in legacy text.)
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 BINARY_SNIFF_BYTES = 8192
 #: Share of control characters in the first `BINARY_SNIFF_BYTES` above which a file is binary
@@ -71,5 +73,14 @@ def printable_path(path: str) -> str:
     try:
         path.encode("utf-8")
     except UnicodeEncodeError:
-        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        try:
+            return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:  # a surrogate no file name gives (from a JSON "\\udfff" escape)
+            return path.encode("utf-8", "backslashreplace").decode("utf-8")
     return path
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with lone surrogates (a JSON ``"\\ud800"`` escape gives them; no UTF-8 text can
+    hold them, so Whoosh cannot store them) replaced by U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
