@@ -149,8 +149,11 @@ def index_paths(
     if not index_exists(index_dir) and index_dir.exists() and any(index_dir.iterdir()):
         raise IndexNotFoundError(f"{index_dir} exists and is not a dateline index; refusing to write there")
     if rebuild or not index_exists(index_dir):
-        index_dir.parent.mkdir(parents=True, exist_ok=True)
-        build_dir = Path(tempfile.mkdtemp(prefix=index_dir.name + ".new-", dir=index_dir.parent))
+        try:  # the new index is built beside where it goes, then renamed into place
+            index_dir.parent.mkdir(parents=True, exist_ok=True)
+            build_dir = Path(tempfile.mkdtemp(prefix=index_dir.name + ".new-", dir=index_dir.parent))
+        except OSError as exc:  # a folder the user may not write: one line and exit 2, not a traceback
+            raise _write_failed(index_dir, exc) from None
         building = build_lock(build_dir)
         building.acquire(blocking=False)
         try:

@@ -90,15 +90,6 @@ def test_bad_files_are_listed_and_the_rest_committed(corpus_copy, tmp_path):
     assert report.added == len(ids_in(tmp_path / "ix"))
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
-def test_unreadable_file_is_reported(corpus_copy, tmp_path):
-    locked = corpus_copy / "locked.txt"
-    locked.write_text("Title\n\nbody", "utf-8")
-    locked.chmod(0)
-    report = index_paths([corpus_copy], tmp_path / "ix")
-    assert [p.reason for p in report.failed if p.path.endswith("locked.txt")] == ["Permission denied"]
-
-
 def test_cp1252_file_is_indexed_with_a_warning(tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
