@@ -118,6 +118,8 @@ def _build_run(
             except DocumentError as exc:
                 report(first + offset, FileResult(error=exc.reason))
                 continue
+            except MemoryError:  # the process is in trouble, not the document: the run fails
+                raise
             except Exception as exc:  # a parser bug on a hostile file must not stop the others
                 report(first + offset, FileResult(error=f"internal error reading it: {type(exc).__name__}: {exc}"))
                 continue
@@ -126,6 +128,8 @@ def _build_run(
             for doc in parsed.documents:
                 try:
                     analyzed = analyzer.analyze(to_fields(doc, stamp=task.stamp))
+                except MemoryError:
+                    raise
                 except Exception as exc:  # as above: one document's bug must not stop the others
                     errors.append(f"document {doc.id!r}: internal error indexing it: {type(exc).__name__}: {exc}")
                     continue
