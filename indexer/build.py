@@ -118,16 +118,30 @@ def _build_run(
             except DocumentError as exc:
                 report(first + offset, FileResult(error=exc.reason))
                 continue
-            if parsed.documents and writer is None:
-                writer = FastSegmentWriter(ix, _lk=False)
+            except MemoryError:  # the process is in trouble, not the document: the run fails
+                raise
+            except Exception as exc:  # a parser bug on a hostile file must not stop the others
+                report(first + offset, FileResult(error=f"internal error reading it: {type(exc).__name__}: {exc}"))
+                continue
+            written: list[str] = []
+            errors = list(parsed.errors)
             for doc in parsed.documents:
-                assert writer is not None
-                writer.add_analyzed(analyzer.analyze(to_fields(doc, stamp=task.stamp)))
-            ids = tuple(doc.id for doc in parsed.documents)
-            if ids == (task.doc_id,) and not parsed.errors and not parsed.warnings:
+                try:
+                    analyzed = analyzer.analyze(to_fields(doc, stamp=task.stamp))
+                except MemoryError:
+                    raise
+                except Exception as exc:  # as above: one document's bug must not stop the others
+                    errors.append(f"document {doc.id!r}: internal error indexing it: {type(exc).__name__}: {exc}")
+                    continue
+                if writer is None:
+                    writer = FastSegmentWriter(ix, _lk=False)
+                writer.add_analyzed(analyzed)
+                written.append(doc.id)
+            ids = tuple(written)
+            if ids == (task.doc_id,) and not errors and not parsed.warnings:
                 report(first + offset, ONE_DOCUMENT)
             else:
-                report(first + offset, FileResult(ids, None, tuple(parsed.errors), tuple(parsed.warnings)))
+                report(first + offset, FileResult(ids, None, tuple(errors), tuple(parsed.warnings)))
             if writer is not None and writer.pool_bytes > pool_bytes:
                 segments.append(writer._finalize_segment())
                 writer = None

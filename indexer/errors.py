@@ -8,9 +8,13 @@ class DatelineError(Exception):
 
 
 class DocumentError(DatelineError):
-    """A document could not be read or parsed; ``path`` names it."""
+    """A document could not be read or parsed; ``path`` names it (a name that is not valid
+    UTF-8 with its bytes as backslash escapes, so the message can always be printed)."""
 
     def __init__(self, path: str, reason: str) -> None:
+        from .text import printable_path
+
+        path = printable_path(path)
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason

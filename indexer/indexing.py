@@ -7,6 +7,7 @@ leaves the previous index as it was.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -18,9 +19,10 @@ from typing import Callable, Iterable, Mapping
 
 from .defaults import LOCK_TIMEOUT
 from .errors import DocumentError, IndexBuildError, IndexLockedError, IndexNotFoundError, SourceNotFoundError
-from .parse import MAX_FILE_BYTES, read_documents
+from .parse import MAX_FILE_BYTES, os_reason, read_documents
 from .records import to_fields
 from .build import POOL_BYTES, Task, build_segments, default_workers, write_failure
+from .text import printable_path
 from .store import build_lock, create_index, index_exists, merge_roots, open_index, read_roots, recover, swap_in, write_roots
 from .walk import walk
 
@@ -28,10 +30,15 @@ from .walk import walk
 
 @dataclass(frozen=True)
 class Problem:
-    """A path (``file`` or ``file:line``) and what went wrong there."""
+    """A path (``file`` or ``file:line``) and what went wrong there; a name that is not valid
+    UTF-8 has its bytes written as backslash escapes (`printable_path`), so both always print."""
 
     path: str
     reason: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "path", printable_path(self.path))
+        object.__setattr__(self, "reason", printable_path(self.reason))
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"
@@ -101,13 +108,14 @@ def _stamp(path: str | os.PathLike[str]) -> str:
 
 
 def _doc_id(root: str | os.PathLike[str], path: str | os.PathLike[str]) -> str:
-    """A file's document id: its path below the root given, or its name if it is the root."""
+    """A file's document id: its path below the root given, or its name if it is the root; the
+    bytes of a name that is not valid UTF-8 are written as backslash escapes (``caf\\xe9.txt``)."""
     root, path = os.fspath(root), os.fspath(path)
-    return os.path.basename(path) if root == path else os.path.relpath(path, root).replace(os.sep, "/")
+    return printable_path(os.path.basename(path) if root == path else os.path.relpath(path, root).replace(os.sep, "/"))
 
 
-def _under(path: str, roots: Iterable[Path]) -> bool:
-    return any(path == str(r) or path.startswith(str(r) + os.sep) for r in roots)
+def _under(path: str, roots: Iterable[str]) -> bool:
+    return any(path == r or path.startswith(r + os.sep) for r in roots)
 
 
 def index_paths(
@@ -146,8 +154,11 @@ def index_paths(
     if not index_exists(index_dir) and index_dir.exists() and any(index_dir.iterdir()):
         raise IndexNotFoundError(f"{index_dir} exists and is not a dateline index; refusing to write there")
     if rebuild or not index_exists(index_dir):
-        index_dir.parent.mkdir(parents=True, exist_ok=True)
-        build_dir = Path(tempfile.mkdtemp(prefix=index_dir.name + ".new-", dir=index_dir.parent))
+        try:  # the new index is built beside where it goes, then renamed into place
+            index_dir.parent.mkdir(parents=True, exist_ok=True)
+            build_dir = Path(tempfile.mkdtemp(prefix=index_dir.name + ".new-", dir=index_dir.parent))
+        except OSError as exc:  # a folder the user may not write: one line and exit 2, not a traceback
+            raise _write_failed(index_dir, exc) from None
         building = build_lock(build_dir)
         building.acquire(blocking=False)
         try:
@@ -180,7 +191,7 @@ def _run(ix, roots, index_dir, prune, field_map, on_file, on_start, lock_timeout
     for w in walks:
         for path, reason in w.problems:
             report.failed.append(Problem(path, reason))
-            unlisted.append(path)
+            unlisted.append(printable_path(path))
     if on_start:
         on_start(sum(len(w.files) for w in walks))
 
@@ -189,18 +200,22 @@ def _run(ix, roots, index_dir, prune, field_map, on_file, on_start, lock_timeout
     tasks: list[Task] = []
     for w in walks:
         for source in w.files:
-            if source not in seen_sources:
-                seen_sources.add(source)
-                task = _check_file(w.root, source, known, report, written_ids)
-                if task is not None:
+            key = printable_path(source)  # what the index stores as the document's source
+            if key not in seen_sources:
+                seen_sources.add(key)
+                task = _check_file(w.root, source, key, known, report, written_ids)
+                if task is _GONE:  # deleted since the walk: its documents go too
+                    seen_sources.discard(key)
+                elif task is not None:
                     tasks.append(task)
                     continue
             if on_file:
                 on_file(Path(source))
+    root_keys = [printable_path(str(r)) for r in roots]
     removals = [
         source for source in known.ids_of
-        if source not in seen_sources and not any(_under(source, [Path(u)]) for u in unlisted)
-        and (prune or _under(source, roots))
+        if source not in seen_sources and not _under(source, unlisted)
+        and (prune or _under(source, root_keys))
     ]  # fmt: skip
     folder = ix.storage.folder
     if not tasks and not removals and not _roots_change(folder, ix.latest_generation(), roots, prune, known):
@@ -286,15 +301,23 @@ def _commit(writer, segments) -> None:  # type: ignore[no-untyped-def]
     writer._finish()
 
 
-def _check_file(root, source, known, report, written_ids) -> Task | None:  # type: ignore[no-untyped-def]
-    """A task to read the file ``source``, or None when it is unchanged (or cannot be looked at)."""
+#: `_check_file`'s answer for a file deleted between the walk and its ``stat``.
+_GONE = Task("", "", "")
+
+
+def _check_file(root, source, key, known, report, written_ids) -> Task | None:  # type: ignore[no-untyped-def]
+    """A task to read the file ``source`` (stored as ``key``), None when it is unchanged or cannot
+    be looked at, `_GONE` when it was deleted since the walk listed it."""
     try:
         stamp = _stamp(source)
     except OSError as exc:
-        report.failed.append(Problem(source, exc.strerror or str(exc)))
+        if exc.errno == errno.ENOENT and not os.path.lexists(source):
+            report.failed.append(Problem(source, "deleted while indexing (after the folder was listed)"))
+            return _GONE
+        report.failed.append(Problem(source, os_reason(source, exc)))
         return None
-    old_ids = known.ids_of.get(source, ())
-    if known.stamp_of.get(source) == stamp:
+    old_ids = known.ids_of.get(key, ())
+    if known.stamp_of.get(key) == stamp:
         report.unchanged += len(old_ids)
         written_ids.update(dict.fromkeys(old_ids, source))
         return None
@@ -304,9 +327,12 @@ def _check_file(root, source, known, report, written_ids) -> Task | None:  # typ
 def _apply(task, result, number, built, writer, known, report, written_ids) -> int:  # type: ignore[no-untyped-def]
     """Account for one read file, whose documents are numbered from ``number`` in ``built``:
     replace its old documents, refuse ids another file has. Returns the next file's number."""
-    source = task.path
+    source = printable_path(task.path)
     if result.error is not None:
         report.failed.append(Problem(source, result.error))
+        if source in known.ids_of and not os.path.lexists(task.path):  # deleted while being read
+            writer.delete_by_term("source", source)
+            report.removed += len(set(known.ids_of[source]) - written_ids.keys())
         return number
     report.failed.extend(Problem(source, e) for e in result.errors)
     report.warnings.extend(Problem(source, m) for m in result.warnings)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -14,7 +16,7 @@ from .formats.jsonl import LineError, parse_jsonl
 from .formats.markdown import parse_markdown
 from .formats.text import parse_text
 from .language import detect_language, file_language
-from .text import DecodeError, decode, normalise, strip_controls
+from .text import DecodeError, decode, normalise, printable_path, strip_controls
 
 #: Extensions the folder walk picks up, and the reader each one gets.
 READERS = {
@@ -24,8 +26,75 @@ READERS = {
     ".jsonl": "jsonl", ".ndjson": "jsonl",
 }  # fmt: skip
 
-#: Files larger than this are skipped with a message (a wire story is a few kilobytes).
+#: Files larger than this are skipped with a message (a wire story is a few kilobytes); the
+#: limit bounds the memory one file can take (`dateline index --max-size`).
 MAX_FILE_BYTES = 20 * 1024 * 1024
+
+_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
+
+
+def parse_size(text: str) -> int:
+    """Bytes in a size such as ``20MB``, ``512KB``, ``1.5M`` or ``1048576`` (units of 1024).
+
+    Raises `ValueError` for anything else, or a size below one byte.
+    """
+    import re
+
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*", text.lower())
+    if not m or m[2] not in _UNITS:
+        raise ValueError(f"{text!r} is not a size: use bytes or a number with KB, MB or GB, e.g. 20MB")
+    size = int(float(m[1]) * _UNITS[m[2]])
+    if size < 1:
+        raise ValueError(f"{text!r}: the size must be at least one byte")
+    return size
+
+
+def format_size(size: int) -> str:
+    """``size`` bytes as the shortest exact ``20 MB``, ``512 KB`` or ``1000 bytes``."""
+    for unit, name in ((1024**3, "GB"), (1024**2, "MB"), (1024, "KB")):
+        if size % unit == 0:
+            return f"{size // unit} {name}"
+    return f"{size} bytes"
+
+
+def _read_bytes(name: str, max_bytes: int) -> bytes:
+    """The bytes of the regular file ``name``, never more than ``max_bytes``.
+
+    Opened without blocking and checked on the open file, so a FIFO or device named like a
+    document does not hang the run, and a file that grows after the walk is still bounded.
+    """
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise DocumentError(name, os_reason(name, exc)) from None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise DocumentError(name, "not a regular file (a FIFO, socket or device); skipped")
+        limit = f"larger than the {format_size(max_bytes)} limit (--max-size); skipped"
+        if st.st_size > max_bytes:
+            raise DocumentError(name, f"{limit}: {st.st_size} bytes")
+        try:
+            data = fh.read(max_bytes + 1)
+        except OSError as exc:
+            raise DocumentError(name, os_reason(name, exc)) from None
+        if len(data) > max_bytes:
+            raise DocumentError(name, f"{limit}: it grew while being read")
+        return data
+
+
+def os_reason(name: str, exc: OSError) -> str:
+    """Why ``name`` could not be opened or looked at, saying so when it is a broken or looping
+    symbolic link (a bare "No such file or directory" for a link that is there misleads)."""
+    reason = exc.strerror or str(exc)
+    if os.path.islink(name):
+        try:
+            target = os.readlink(name)
+        except OSError:
+            target = "?"
+        kind = "a symbolic link loop" if exc.errno == errno.ELOOP else "a broken symbolic link"
+        return f"{kind} to {printable_path(target)} ({reason})"
+    return reason
 
 
 @dataclass
@@ -56,15 +125,8 @@ def read_documents(
     empty, malformed); a JSONL file's bad lines are listed in ``errors`` instead.
     """
     name = os.fspath(path)
-    doc_id = doc_id or name
-    try:
-        size = os.path.getsize(name)
-        if size > max_bytes:
-            raise DocumentError(name, f"larger than the {max_bytes // (1024 * 1024)} MB limit ({size} bytes)")
-        with open(name, "rb") as fh:
-            data = fh.read(max_bytes + 1)
-    except OSError as exc:
-        raise DocumentError(name, exc.strerror or str(exc)) from None
+    doc_id = doc_id or printable_path(name)
+    data = _read_bytes(name, max_bytes)
     try:
         raw, warning = decode(data)
     except DecodeError as exc:
@@ -93,7 +155,7 @@ def read_documents(
     undetected = []
     for doc in result.documents:
         _strip_controls(doc)
-        doc.source = os.path.abspath(name)
+        doc.source = printable_path(os.path.abspath(name))
         if doc.language is None:
             doc.language = detect_language(f"{doc.title or ''}\n{doc.body}")
             if doc.language is None:

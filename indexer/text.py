@@ -12,8 +12,15 @@ _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # C0 and C1 control characters but tab and newline: a terminal obeys ESC, CSI (\x9b) and BEL
 # sequences, so document text must never carry them to one.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Characters no text holds: C0 controls but tab, newlines and form feed, and DEL. (Not C1
+# controls: Latin-1 gives them for the few bytes cp1252 leaves undefined, stray in legacy text.)
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 BINARY_SNIFF_BYTES = 8192
+#: Share of control characters in the first `BINARY_SNIFF_BYTES` above which a file is binary
+#: (text has none; random bytes decoded as cp1252 or Latin-1 about one in nine).
+BINARY_CONTROL_SHARE = 0.01
 
 
 class DecodeError(ValueError):
@@ -23,22 +30,26 @@ class DecodeError(ValueError):
 def decode(data: bytes) -> tuple[str, str | None]:
     """Decode document bytes as UTF-8, falling back to cp1252.
 
-    Returns the text and a warning (or ``None``). Raises `DecodeError` for empty or binary input.
+    Returns the text and a warning (or ``None``). Raises `DecodeError` for empty or binary input:
+    a NUL byte, or more than 1% control characters, in the first 8 KB.
     """
     if not data.strip():
-        raise DecodeError("empty file")
+        raise DecodeError("empty file" if not data else "empty file (only whitespace)")
     if b"\x00" in data[:BINARY_SNIFF_BYTES]:
         raise DecodeError("binary file (NUL bytes)")
     try:
-        return data.decode("utf-8-sig"), None
+        text, warning = data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
         where = exc.start
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-        return text, f"not valid UTF-8 (byte {where}); read as Latin-1"
-    return text, f"not valid UTF-8 (byte {where}); read as cp1252"
+        try:
+            text, warning = data.decode("cp1252"), f"not valid UTF-8 (byte {where}); read as cp1252"
+        except UnicodeDecodeError:
+            text, warning = data.decode("latin-1"), f"not valid UTF-8 (byte {where}); read as Latin-1"
+    sniff = text[:BINARY_SNIFF_BYTES]
+    controls = len(_NOT_TEXT.findall(sniff))
+    if controls > BINARY_CONTROL_SHARE * len(sniff):
+        raise DecodeError(f"binary file ({controls} control characters in the first {len(sniff)})")
+    return text, warning
 
 
 def normalise(text: str) -> str:
@@ -61,3 +72,23 @@ def squash(text: str) -> str:
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
     out = "\n".join(lines)
     return re.sub(r"\n{3,}", "\n\n", out).strip()
+
+
+def printable_path(path: str) -> str:
+    """``path`` with the bytes of a name that is not valid UTF-8 (which Python carries as lone
+    surrogates) written as backslash escapes, ``caf\\xe9.txt``: ids, stored sources and messages
+    must be valid UTF-8 for Whoosh and terminals."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:  # a surrogate no file name gives (from a JSON "\\udfff" escape)
+            return path.encode("utf-8", "backslashreplace").decode("utf-8")
+    return path
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with lone surrogates (a JSON ``"\\ud800"`` escape gives them; no UTF-8 text can
+    hold them, so Whoosh cannot store them) replaced by U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)

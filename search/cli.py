@@ -124,6 +124,15 @@ def _parse_boosts(ctx: click.Context, param: click.Parameter, values: tuple[str,
     return boosts
 
 
+def _parse_size(ctx: click.Context, param: click.Parameter, value: str) -> int:
+    from indexer.parse import parse_size
+
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 class _Progress:
     """A progress bar on a terminal; silence otherwise."""
 
@@ -157,8 +166,10 @@ class _Progress:
               help="Processes that read and index files (default: one per CPU).")
 @click.option("--wait", type=click.FloatRange(min=0), default=LOCK_TIMEOUT, show_default=True, metavar="SECONDS",
               help="How long to wait for another process writing the same index, then fail (exit 2).")
+@click.option("--max-size", "max_size", default="20MB", show_default=True, callback=_parse_size, metavar="SIZE",
+              help="Skip (and list as failed) files larger than SIZE: bytes, or with KB, MB or GB.")
 def index(paths: tuple[str, ...], index_dir: str, prune: bool, rebuild: bool, field_map: dict[str, str],
-          workers: int | None, wait: float) -> None:  # fmt: skip
+          workers: int | None, wait: float, max_size: int) -> None:  # fmt: skip
     """Index the documents under PATHS (files or folders, recursively).
 
     Incremental: unchanged files are skipped, changed files re-read, and documents whose file
@@ -176,7 +187,7 @@ def index(paths: tuple[str, ...], index_dir: str, prune: bool, rebuild: bool, fi
     try:
         report = index_paths(paths, index_dir, prune=prune, rebuild=rebuild, field_map=field_map,
                              on_start=progress.start, on_file=progress.step, workers=workers,
-                             lock_timeout=wait, on_wait=_waiting)  # fmt: skip
+                             lock_timeout=wait, on_wait=_waiting, max_bytes=max_size)  # fmt: skip
     finally:
         progress.close()
     for problem in report.warnings:

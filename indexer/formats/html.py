@@ -33,6 +33,7 @@ class _PageReader(HTMLParser):
         self.meta: dict[str, str] = {}
         self.lang: str | None = None
         self.stack: list[str] = []
+        self.open: dict[str, int] = {}  # how many of each tag the stack holds: a deep page's end tags cost O(1)
         self.hidden = 0
         self.in_title = False
         self.parts: list[str] = []
@@ -57,6 +58,7 @@ class _PageReader(HTMLParser):
             return
         if len(self.stack) < MAX_DEPTH:
             self.stack.append(tag)
+            self.open[tag] = self.open.get(tag, 0) + 1
             if tag in _HIDDEN:
                 self.hidden += 1
             if tag in ("article", "main"):
@@ -68,9 +70,10 @@ class _PageReader(HTMLParser):
             self.in_title = False
         elif tag == "h1":
             self.in_h1 = False
-        if tag in self.stack:
+        if self.open.get(tag):
             while self.stack:
                 top = self.stack.pop()
+                self.open[top] -= 1
                 if top in _HIDDEN:
                     self.hidden -= 1
                 if top in ("article", "main"):

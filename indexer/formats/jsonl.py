@@ -35,6 +35,9 @@ def parse_jsonl(
         except json.JSONDecodeError as exc:
             yield LineError(number, f"not valid JSON ({exc.msg}, column {exc.colno})")
             continue
+        except RecursionError:
+            yield LineError(number, "JSON nested too deeply")
+            continue
         if not isinstance(record, dict):
             yield LineError(number, f"a JSON {type(record).__name__}, not an object")
             continue

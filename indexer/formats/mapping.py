@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any, Mapping
 
 from ..dates import parse_datetime
+from ..text import without_surrogates
 from ..document import DOCUMENT_FIELDS
 
 #: Keys other tools write, mapped to dateline's fields (BEIR: ``_id``, ``text``).
@@ -47,6 +48,8 @@ def _convert(name: str, key: str, value: Any) -> Any:
         if not isinstance(parsed, datetime):
             raise RecordError(f"{key!r} has no time of day: {value!r}")
         return parsed
+    if name == "language" and not isinstance(value, str):
+        raise RecordError(f"{key!r} must be a language code such as \"en\", not {type(value).__name__}")
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise RecordError(f"{key!r} must be text, not {type(value).__name__}")
-    return str(value)
+    return without_surrogates(value) if isinstance(value, str) else str(value)

@@ -32,6 +32,8 @@ def parse_markdown(text: str, doc: Document) -> Document:
             meta = yaml.safe_load(front["yaml"]) or {}
         except yaml.YAMLError as exc:
             raise ValueError(f"front matter is not valid YAML ({_first_line(exc)})") from None
+        except (ValueError, RecursionError) as exc:  # a date like 2025-02-31; nesting deeper than Python's stack
+            raise ValueError(f"front matter could not be read ({_first_line(exc)})") from None
         if not isinstance(meta, dict):
             raise ValueError("front matter is not a mapping of keys to values")
         doc_id = doc.id
