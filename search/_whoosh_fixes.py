@@ -57,13 +57,16 @@ def search(searcher: Searcher, q: Query, **kwargs: Any) -> Results:
     Every ten documents Whoosh's top-N collector asks the matcher tree to ``replace`` itself by
     one that only finds documents able to enter the top N; the union, intersection and
     and-maybe matchers' rewrites drop documents that belong there (whoosh issue #413: "best
-    result only when limit=None"). Block-quality skipping, the larger saving, stays on.
+    result only when limit=None"). Block-quality skipping, the larger saving, stays on. The
+    running search's deadline (`search.limits`) is checked as documents are collected.
     """
+    from .limits import DeadlineCollector
+
     collector = searcher.collector(**kwargs)
     inner: Any = collector
     while inner is not None:
         if isinstance(inner, ScoredCollector):
             inner.replace = 0
         inner = getattr(inner, "child", None)
-    searcher.search_with_collector(q, collector)
+    searcher.search_with_collector(q, DeadlineCollector(collector))
     return collector.results()

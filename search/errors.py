@@ -22,3 +22,12 @@ class FormatError(DatelineError):
 
 class MissingExtraError(DatelineError):
     """An optional feature's library is not installed (``pip install 'dateline[eval]'``)."""
+
+
+class QueryTooLargeError(QueryError):
+    """The query is bigger than dateline answers in bounded time: too long, too many words, a
+    word too long, or a wildcard, fuzzy word or range matching too many words (`search.limits`)."""
+
+
+class SearchTimeoutError(DatelineError):
+    """A search ran past its time limit (``timeout=``, ``--timeout``) and was stopped."""
