@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from indexer.document import Document
     from indexer.errors import DatelineError, IncompatibleIndexError, IndexNotFoundError
 
-    from .errors import DocumentNotFoundError, QueryError
+    from .errors import DocumentNotFoundError, QueryError, QueryTooLargeError, SearchTimeoutError
     from .feedback import Feedback
     from .index import Index
     from .results import Hit, Results, Snippet
@@ -36,7 +36,9 @@ _HOMES = {
     "Index": "search.index",
     "IndexNotFoundError": "indexer.errors",
     "QueryError": "search.errors",
+    "QueryTooLargeError": "search.errors",
     "Results": "search.results",
+    "SearchTimeoutError": "search.errors",
     "Snippet": "search.results",
     "Stats": "search.stats",
 }

@@ -6,8 +6,24 @@ from typing import Any
 
 from whoosh.collectors import ScoredCollector
 from whoosh.matching.wrappers import RequireMatcher
-from whoosh.query import Query, Require
+from whoosh.query import CompoundQuery, Query, Require, Term
 from whoosh.searching import Results, Searcher
+
+
+def _compound_hash(self: CompoundQuery) -> int:
+    return hash((type(self).__name__, self.boost, tuple(self.subqueries)))
+
+
+def _term_hash(self: Term) -> int:
+    return hash((self.fieldname, self.text, self.boost))
+
+
+# Whoosh hashes a compound query as the XOR of its parts' hashes, and a term as the XOR of field,
+# text and boost; so one word looked up in an even number of fields hashes the same whatever the
+# word, and `normalize` (which dedupes parts through a set) becomes quadratic: a 10,000-word query
+# took 150 s. Hashing tuples keeps equal queries equal-hashed and spreads the rest.
+CompoundQuery.__hash__ = _compound_hash  # type: ignore[method-assign]
+Term.__hash__ = _term_hash  # type: ignore[method-assign]
 
 
 class _RequireMatcher(RequireMatcher):
@@ -41,13 +57,16 @@ def search(searcher: Searcher, q: Query, **kwargs: Any) -> Results:
     Every ten documents Whoosh's top-N collector asks the matcher tree to ``replace`` itself by
     one that only finds documents able to enter the top N; the union, intersection and
     and-maybe matchers' rewrites drop documents that belong there (whoosh issue #413: "best
-    result only when limit=None"). Block-quality skipping, the larger saving, stays on.
+    result only when limit=None"). Block-quality skipping, the larger saving, stays on. The
+    running search's deadline (`search.limits`) is checked as documents are collected.
     """
+    from .limits import DeadlineCollector
+
     collector = searcher.collector(**kwargs)
     inner: Any = collector
     while inner is not None:
         if isinstance(inner, ScoredCollector):
             inner.replace = 0
         inner = getattr(inner, "child", None)
-    searcher.search_with_collector(q, collector)
+    searcher.search_with_collector(q, DeadlineCollector(collector))
     return collector.results()

@@ -1,8 +1,8 @@
 """The ``dateline`` command: a thin Click layer over `indexer` and `search`.
 
 Exit status: 0 success; 1 no hits (search), some documents failed (index) or problems found
-(check); 2 usage error,
-malformed query, missing, incompatible or locked index; 3 internal error (a bug).
+(check); 2 usage error, malformed or too large query, search past its --timeout, missing,
+incompatible or locked index; 3 internal error (a bug).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from indexer.defaults import B, DEFAULT_INDEX_DIR, INDEX_ENV, K1, LOCK_TIMEOUT
 from search.completion import SHELLS, complete_fields
 from search.config import COLORS, LANGS, SEARCH_FORMATS, SORTS
 from search.launch import SOCKET_ENV
+from search.limits import DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
     from search import Index
@@ -56,11 +57,14 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         from indexer.errors import DatelineError, IndexNotFoundError
+        from search.errors import SearchTimeoutError
 
         try:
             return super().invoke(ctx)
         except IndexNotFoundError as exc:
             raise fail(f"{exc} (create it with: dateline index PATH)") from None
+        except SearchTimeoutError as exc:
+            raise fail(f"{exc} (--timeout)") from None
         except DatelineError as exc:
             raise fail(str(exc)) from None
         except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
@@ -247,16 +251,19 @@ def _style(color: str) -> Any:
               help="Expand the query with the words of its best first hits (RM3 pseudo-relevance feedback).")  # fmt: skip
 @click.option("--explain", is_flag=True,
               help="Show how each hit's score adds up: per query word, its IDF and each field's part.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS",
+              help="Stop a search that takes longer (exit status 2); 0: no limit. With --batch: per query.")  # fmt: skip
 def search(query: str | None, index_dir: str, limit: int | None, page: int, sort: str, fields: str | None,
            since: str | None, until: str | None, lang: str | None, fmt: str, color: str, any_word: bool,
            batch: str | None, run_out: str | None, tag: str, all_words: bool, boosts: dict[str, float],
-           k1: float, b: float, feedback: bool, explain: bool) -> None:  # fmt: skip
+           k1: float, b: float, feedback: bool, explain: bool, timeout: float) -> None:  # fmt: skip
     """Search the index with QUERY; all words must match unless joined with OR (or --any).
 
     With --batch, run a file of natural-language queries and write a TREC run: each query is
     read as plain words (punctuation and AND/OR/NOT are text), any of them may match.
 
-    Exit status 1 when nothing matches, 2 for a malformed query or file.
+    Exit status 1 when nothing matches, 2 for a malformed or too large query, a file in the wrong
+    format, or a search that takes longer than --timeout.
 
     \b
       dateline search '"armed forces"'
@@ -277,14 +284,15 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
     if batch is not None:
         if click.get_current_context().get_parameter_source("limit") is click.core.ParameterSource.DEFAULT_MAP:
             limit = None  # a config file's page size is for reading, not for runs to evaluate
-        _batch(index_dir, batch, run_out, limit or 1000, tag, "all" if all_words else "any", lang, ranking, expansion)
+        _batch(index_dir, batch, run_out, limit or 1000, tag, "all" if all_words else "any", lang, ranking, expansion,
+               timeout)
         return
     assert query is not None
     field_list = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
     with _index(index_dir, **ranking) as ix:
         results = ix.search(query, limit=limit or 10, page=page, since=since, until=until, sort=sort,  # type: ignore[arg-type]
                             fields=field_list, lang=lang, match="any" if any_word else "all",
-                            feedback=expansion, explain=explain)  # fmt: skip
+                            feedback=expansion, explain=explain, timeout=timeout)  # fmt: skip
     from .layout import terminal_width
     from .output import results_output
 
@@ -296,14 +304,14 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
 
 
 def _batch(index_dir: str, queries_path: str, run_out: str | None, limit: int, tag: str, match: str,
-           lang: str | None, ranking: dict[str, Any], feedback: Feedback | None) -> None:  # fmt: skip
+           lang: str | None, ranking: dict[str, Any], feedback: Feedback | None, timeout: float) -> None:  # fmt: skip
     from search import Index
     from search.batch import run_batch
     from search.trec import read_queries, write_run
 
     queries = read_queries(queries_path)
     with Index(index_dir, **ranking) as ix:
-        lines = run_batch(ix, queries, limit=limit, tag=tag, match=match, lang=lang, feedback=feedback)  # type: ignore[arg-type]
+        lines = run_batch(ix, queries, limit=limit, tag=tag, match=match, lang=lang, feedback=feedback, timeout=timeout)  # type: ignore[arg-type]
         if run_out is None:
             write_run(lines, sys.stdout)
             return

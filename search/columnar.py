@@ -30,6 +30,7 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import _length_byte_cache
 
 from ._whoosh_fixes import FilteredBy
+from .limits import check as check_deadline
 from .ranking import Bm25, FieldsTerm, _docs, _language, lucene_idf
 
 _BYTE_TO_LENGTH = np.asarray(_length_byte_cache, dtype=np.float64)
@@ -102,6 +103,8 @@ class Columns:
             else:
                 blocks = _blocks(terms._postfile, info.extent()[0])
             for block_ids, block_weights, block_values in blocks:
+                if not len(ids) & 63:
+                    check_deadline()
                 ids.append(block_ids + offset)
                 weights.append(block_weights)
                 if values is not None:
@@ -205,6 +208,7 @@ class Evaluator:
         """Evaluate ``q``; a part repeated in the tree (a phrase on a shared field appears in
         every language's branch) is evaluated once. Results must not be modified."""
         if q not in self._done:
+            check_deadline()
             self._done[q] = self._run(q)
         return self._done[q]
 
@@ -328,6 +332,8 @@ class Evaluator:
         slop = q.slop
         matched = []
         for i, doc in enumerate(candidates.tolist()):
+            if not i & 255:
+                check_deadline()
             spans = [(p, p) for p in decode(words[0][3][where[0][i]])]
             for w in range(1, len(words)):
                 following = decode(words[w][3][where[w][i]])
@@ -359,6 +365,7 @@ class Evaluator:
             parts.append(part)
         if not parts:
             return self._nothing
+        check_deadline()
         if type(q) is wq.And:
             ids = parts[0].ids
             for part in parts[1:]:

@@ -26,3 +26,12 @@ class MissingExtraError(DatelineError):
 
 class ConfigError(DatelineError):
     """A config file is unreadable, not TOML, or holds an unknown key or a bad value; the message names the file."""
+
+
+class QueryTooLargeError(QueryError):
+    """The query is bigger than dateline answers in bounded time: too long, too many words, a
+    word too long, or a wildcard, fuzzy word or range matching too many words (`search.limits`)."""
+
+
+class SearchTimeoutError(DatelineError):
+    """A search ran past its time limit (``timeout=``, ``--timeout``) and was stopped."""

@@ -31,6 +31,7 @@ from ._whoosh_fixes import FilteredBy
 from ._whoosh_fixes import search as whoosh_search
 from .explain import explain as explain_score
 from .feedback import Feedback, expand
+from .limits import DEFAULT_TIMEOUT, Deadline, bound, running
 from .ranking import B, K1, Bm25, combine_fields, weigh_repeats
 from .results import Hit, Results
 from .stats import Stats, compute_stats
@@ -110,7 +111,7 @@ class Index:
             q = parse_query(self._parser(key, fields, match), prepared, text)
             q = combine_fields(weigh_repeats(drop_stop_words(q, prepared, STOP_WORDS[key]))).normalize()
             parts.append(FilteredBy(q, Term("lang", key)))
-        return parts[0] if len(parts) == 1 else Or(parts)
+        return bound(parts[0] if len(parts) == 1 else Or(parts))
 
     # -- queries ---------------------------------------------------------------------------------
     def search(
@@ -129,6 +130,7 @@ class Index:
         snippets: bool = True,
         feedback: Feedback | None = None,
         explain: bool = False,
+        timeout: float | None = DEFAULT_TIMEOUT,
     ) -> Results:
         """Run ``query`` (Whoosh syntax, words ANDed) and return one page of ranked hits.
 
@@ -139,19 +141,32 @@ class Index:
         so natural-language text with punctuation or operator words is never a syntax error.
         ``snippets=False`` skips the snippets (batch runs). ``feedback`` expands the query with
         the words of its best first hits (`search.feedback`). ``explain=True`` gives each hit
-        of the page an ``explanation`` of its score (`search.explain`). Raises `QueryError`.
+        of the page an ``explanation`` of its score (`search.explain`). Raises `QueryError` for bad input
+        (`QueryTooLargeError` for a query over `search.limits`' bounds) and `SearchTimeoutError`
+        when the search takes longer than ``timeout`` seconds (None or 0: no limit).
         """
         if limit < 1 or page < 1:
             raise QueryError("limit and page must be 1 or more")
         if sort not in SORTS:
             raise QueryError(f"unknown sort {sort!r}; choose from {', '.join(SORTS)}")
+        _check_timeout(timeout)
+        with running(Deadline(query, timeout)) as deadline:
+            return self._search(query, deadline, limit=limit, page=page, since=since, until=until, sort=sort,
+                                fields=fields, lang=lang, match=match, syntax=syntax, snippets=snippets,
+                                feedback=feedback, explain=explain)  # fmt: skip
+
+    def _search(self, query: str, deadline: Deadline, *, limit: int, page: int, since: str | date | None,
+                until: str | date | None, sort: Sort, fields: Sequence[str] | None, lang: str | None,
+                match: Match, syntax: bool, snippets: bool, feedback: Feedback | None,
+                explain: bool) -> Results:  # fmt: skip
         started = time.perf_counter()
         q = self._build(query, fields=fields, lang=lang, match=match, syntax=syntax, since=since, until=until)
         sortedby = None if sort == "relevance" else "date"
         with self._lock:
             searcher = self._current()
             if feedback is not None:
-                q = expand(searcher, q, feedback, self._field_list(fields), self._boosts)
+                q = bound(expand(searcher, q, feedback, self._field_list(fields), self._boosts))
+            deadline.check()
             fast = self._fast(searcher, q, page * limit) if sortedby is None and feedback is None else None
             if fast is not None:
                 from whoosh.searching import Results as WhooshResults
@@ -164,39 +179,49 @@ class Index:
             if snippets:
                 snippet_maker.configure(results)
             first = (page - 1) * limit
-            hits = [
-                Hit(
+            hits = []
+            for i, hit in enumerate(results[first : first + limit]):
+                deadline.check()
+                hits.append(Hit(
                     rank=first + i + 1,
                     id=hit["id"],
                     score=None if sortedby else float(hit.score),
                     document=from_stored(hit.fields()),
                     snippet=snippet_maker.snippet_for(hit) if snippets else None,
                     explanation=explain_score(searcher, q, hit.docnum, self._weighting) if explain else None,
-                )
-                for i, hit in enumerate(results[first : first + limit])
-            ]
+                ))  # fmt: skip
         elapsed = (time.perf_counter() - started) * 1000
         return Results(query=query, total=total, page=page, limit=limit, elapsed_ms=elapsed, hits=hits)
 
     def ranked(self, query: str, *, limit: int = 1000, fields: Sequence[str] | None = None,
                lang: str | None = None, match: Match = "any", syntax: bool = False,
-               feedback: Feedback | None = None) -> list[tuple[str, float]]:  # fmt: skip
+               feedback: Feedback | None = None,
+               timeout: float | None = DEFAULT_TIMEOUT) -> list[tuple[str, float]]:  # fmt: skip
         """The ids and scores of the best ``limit`` documents, best first, and nothing else.
 
         For batch runs and evaluation: no stored fields are read and no snippets made. Defaults
-        suit natural-language queries (plain words, any of them). Raises `QueryError`.
+        suit natural-language queries (plain words, any of them). Raises `QueryError`, and
+        `SearchTimeoutError` past ``timeout`` seconds (None or 0: no limit).
         """
         if limit < 1:
             raise QueryError("limit must be 1 or more")
-        q = self._build(query, fields=fields, lang=lang, match=match, syntax=syntax)
-        with self._lock:
-            searcher = self._current()
-            if feedback is not None:
-                q = expand(searcher, q, feedback, self._field_list(fields), self._boosts)
-            ids = searcher.reader().column_reader("id")
-            fast = self._fast(searcher, q, limit) if feedback is None else None
-            top_n = fast[0] if fast is not None else whoosh_search(searcher, q, limit=limit).top_n
-            return [(ids[docnum], float(score)) for score, docnum in top_n]
+        _check_timeout(timeout)
+        with running(Deadline(query, timeout)) as deadline:
+            q = self._build(query, fields=fields, lang=lang, match=match, syntax=syntax)
+            with self._lock:
+                return self._ranked(q, deadline, limit, fields, feedback)
+
+    def _ranked(self, q, deadline: Deadline, limit: int, fields: Sequence[str] | None,
+                feedback: Feedback | None) -> list[tuple[str, float]]:  # type: ignore[no-untyped-def]  # fmt: skip
+        """`ranked` once the query is built, under the lock."""
+        searcher = self._current()
+        if feedback is not None:
+            q = bound(expand(searcher, q, feedback, self._field_list(fields), self._boosts))
+        deadline.check()
+        ids = searcher.reader().column_reader("id")
+        fast = self._fast(searcher, q, limit) if feedback is None else None
+        top_n = fast[0] if fast is not None else whoosh_search(searcher, q, limit=limit).top_n
+        return [(ids[docnum], float(score)) for score, docnum in top_n]
 
     def _fast(self, searcher, q, limit: int):  # type: ignore[no-untyped-def]
         """(top hits, total) by `search.columnar`, or None where the query needs Whoosh's
@@ -244,3 +269,8 @@ class Index:
         """Counts, date range, top issuers and wires, fields, and size on disk."""
         with self._lock:
             return compute_stats(self._current().reader(), self.path, self._ix.schema)
+
+
+def _check_timeout(timeout: float | None) -> None:
+    if timeout is not None and not timeout >= 0:
+        raise QueryError(f"timeout must be 0 (no limit) or more seconds (got {timeout})")

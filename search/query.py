@@ -13,9 +13,11 @@ from whoosh.qparser import AndGroup, FieldAliasPlugin, FuzzyTermPlugin, Multifie
 
 from indexer.analysis import TOKEN_PATTERN, fold
 from indexer.defaults import TEXT_FIELDS
+from indexer.errors import DatelineError
 from indexer.schema import DEFAULT_BOOSTS, DEFAULT_FIELDS, LANG_FIELDS, LANG_KEYS, lang_field
 
 from .errors import QueryError
+from .limits import DeadlinePlugin, check_size, name
 
 #: Fields a query may name in ``field:term`` (the rest of the schema is bookkeeping).
 QUERY_FIELDS: tuple[str, ...] = TEXT_FIELDS + ("language", "date", "url", "id", "format")
@@ -52,6 +54,7 @@ def make_parser(schema: Schema, lang: str, fields: Sequence[str] = DEFAULT_FIELD
     parser = MultifieldParser(list(real.values()), schema, group=OrGroup if match == "any" else AndGroup,
                               fieldboosts={real[f]: boosts.get(f, 1.0) for f in fields})  # fmt: skip
     parser.add_plugin(FuzzyTermPlugin())
+    parser.add_plugin(DeadlinePlugin())
     parser.add_plugin(FieldAliasPlugin({lang_field(f, lang): [f] for f in LANG_FIELDS}))
     return parser
 
@@ -87,12 +90,13 @@ def minus_to_not(text: str) -> str:
 
 
 def prepare_query(text: str) -> str:
-    """Check the query text once (empty, unknown fields) and rewrite ``-word`` as ``NOT word``."""
+    """Check the query text once (empty, too large, unknown fields) and rewrite ``-word`` as ``NOT word``."""
     if not text.strip():
         raise QueryError("empty query")
+    check_size(text)
     unknown = _unknown_fields(text)
     if unknown:
-        raise QueryError(f"query {text!r}: unknown field {unknown[0]!r}; fields: {', '.join(QUERY_FIELDS)}")
+        raise QueryError(f"{name(text)}: unknown field {unknown[0]!r}; fields: {', '.join(QUERY_FIELDS)}")
     return minus_to_not(text)
 
 
@@ -103,9 +107,10 @@ def plain_query(text: str) -> str:
     """Natural-language text as query syntax that means just its words: each token (as the
     analyzers split text) quoted as a literal, so ``AND``, ``(``, ``:``, ``*`` or an unbalanced
     quote is only text."""
+    check_size(text)
     words = _PLAIN_WORD.findall(text)
     if not words:
-        raise QueryError(f"query {text!r} has no words")
+        raise QueryError(f"{name(text)} has no words")
     return " ".join(f"'{w}'" for w in words)
 
 
@@ -117,12 +122,27 @@ def parse_query(parser: MultifieldParser, prepared: str, text: str) -> wq.Query:
     """
     try:
         q = parser.parse(prepared, normalize=False)
+    except DatelineError:  # the search's time limit, checked between the parser's stages
+        raise
     except Exception as exc:  # Whoosh's parser raises bare Exceptions from field parsers
-        raise QueryError(f"query {text!r}: {exc}") from None
+        raise QueryError(f"{name(text)}: {exc}") from None
     problems = _errors(q)
     if problems:
-        raise QueryError(f"query {text!r}: {problems[0]}")
+        raise QueryError(f"{name(text)}: {problems[0]}")
+    _check_fuzzy(q, text)
     return q
+
+
+#: Most edits a fuzzy word may allow (``word~2``), as in Lucene: beyond two, a word matches
+#: much of the vocabulary and building its automaton alone takes seconds.
+MAX_EDITS = 2
+
+
+def _check_fuzzy(q: wq.Query, text: str) -> None:
+    if isinstance(q, wq.FuzzyTerm) and not 0 <= q.maxdist <= MAX_EDITS:
+        raise QueryError(f"{name(text)}: a fuzzy word allows 1 or {MAX_EDITS} edits ({q.text}~{MAX_EDITS}), not {q.maxdist}")
+    for child in q.children():
+        _check_fuzzy(child, text)
 
 
 def drop_stop_words(q: wq.Query, text: str, stops: frozenset[str]) -> wq.Query:
