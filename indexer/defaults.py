@@ -28,3 +28,6 @@ TEXT_FIELDS: tuple[str, ...] = (
 #: elsewhere (Lucene 1.2/0.75, Anserini 0.9/0.4) rather than tuned to them.
 K1 = 1.2
 B = 0.6
+
+#: Seconds a search may take by default (``--timeout``); 0 or None means no limit.
+DEFAULT_TIMEOUT = 10.0

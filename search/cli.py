@@ -15,11 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from indexer.defaults import B, DEFAULT_INDEX_DIR, INDEX_ENV, K1, LOCK_TIMEOUT
+from indexer.defaults import B, DEFAULT_INDEX_DIR, DEFAULT_TIMEOUT, INDEX_ENV, K1, LOCK_TIMEOUT
 from search.completion import SHELLS, complete_fields
 from search.config import COLORS, LANGS, SEARCH_FORMATS, SORTS
 from search.launch import SOCKET_ENV
-from search.limits import DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
     from search import Index

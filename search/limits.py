@@ -20,10 +20,10 @@ from whoosh import query as wq
 from whoosh.collectors import WrappingCollector
 from whoosh.qparser.plugins import Plugin
 
+from indexer.defaults import DEFAULT_TIMEOUT
+
 from .errors import QueryTooLargeError, SearchTimeoutError
 
-#: Seconds a search may take by default (``--timeout``); 0 or None means no limit.
-DEFAULT_TIMEOUT = 10.0
 #: Most characters a query may have.
 MAX_QUERY_CHARS = 20_000
 #: Most characters between two spaces: Whoosh's parser costs the square of this.
