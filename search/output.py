@@ -45,6 +45,10 @@ def _hit_text(hit: Hit, style: Callable[[str], str] | None) -> str:
 def results_text(results: Results, style: Callable[[str], str] | None = None) -> str:
     """Human-readable hits followed by a one-line summary."""
     blocks = [_hit_text(hit, style) for hit in results.hits]
+    if results.facets:
+        from .facets import facets_text
+
+        blocks.append(facets_text(results.facets))
     return "\n\n".join(blocks + [_summary(results)])
 
 
