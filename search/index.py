@@ -160,6 +160,10 @@ class Index:
             if feedback is not None:
                 q = expand(searcher, q, feedback, self._field_list(fields), self._boosts)
             allowed = self._facets(searcher).allowed(wanted) if wanted else None
+            if allowed is not None and not allowed.any():
+                from whoosh.query import NullQuery
+
+                q = NullQuery  # Whoosh reads an empty filter set as no filter
             fast = self._fast(searcher, q, page * limit, allowed) if sortedby is None and feedback is None else None
             if fast is not None:
                 from whoosh.searching import Results as WhooshResults
