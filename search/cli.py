@@ -396,7 +396,7 @@ def serve(socket_file: str | None, idle: int) -> None:
     """Keep indexes open in one background process, so that search, show and stats answer in
     milliseconds instead of a quarter of a second.
 
-    While it runs, `dateline search`, `show` and `stats` (not `search --batch`) are handed to it
+    While it runs, `dateline search`, `show`, `stats` and `timeline` (not `search --batch`) are handed to it
     and print exactly what they would print alone; set DATELINE_NO_SERVE=1 to bypass it. It
     notices new commits to an index, and stops when dateline itself is upgraded.
 
