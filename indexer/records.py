@@ -14,6 +14,10 @@ _TEXT_FIELDS = ("title", "headline", "issuer", "label", "place", "city", "countr
                 "format")  # fmt: skip
 
 
+#: Name fields also kept whole, untokenised, in ``NAME_key`` columns (`search.facets`).
+_KEY_FIELDS = ("issuer", "wire", "place", "country", "label")
+
+
 def index_date(doc: Document) -> datetime | None:
     """The value of the sortable ``date`` field: the local publication time, else the calendar day."""
     if doc.published is not None and (doc.date is None or doc.published.date() == doc.date):
@@ -38,10 +42,9 @@ def to_fields(doc: Document, *, stamp: str | None = None) -> dict[str, Any]:
         fields["source"] = doc.source
     if stamp:
         fields["stamp"] = stamp
-    if doc.issuer:
-        fields["issuer_key"] = doc.issuer
-    if doc.wire:
-        fields["wire_key"] = doc.wire
+    for name in _KEY_FIELDS:  # exact values, as columns for facets and filters
+        if value := getattr(doc, name):
+            fields[f"{name}_key"] = value
     if doc.language:
         fields["language"] = doc.language.lower()
     if (when := index_date(doc)) is not None:

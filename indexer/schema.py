@@ -14,7 +14,7 @@ from .analysis import ANALYZERS, neutral_analyzer
 from .defaults import DEFAULT_BOOSTS, DEFAULT_FIELDS
 from .language import LANGUAGES
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Text fields analysed by the document's language: ``title`` is indexed as ``title_en``,
 #: ``title_de`` or ``title_xx``, and stored once under its own name.
@@ -89,6 +89,9 @@ def build_schema() -> Schema:
         # Exact values, kept as columns for counting (stats, facets).
         issuer_key=ID(sortable=True),
         wire_key=ID(sortable=True),
+        place_key=ID(sortable=True),
+        country_key=ID(sortable=True),
+        label_key=ID(sortable=True),
         # Time: `date` is searchable and sortable; `published` keeps the exact time and zone.
         date=DateField(stored=True, sortable=True),
         published=STORED(),

@@ -23,13 +23,15 @@ if TYPE_CHECKING:
     from .errors import DocumentNotFoundError, QueryError, QueryTooLargeError, SearchTimeoutError
     from .feedback import Feedback
     from .index import Index
-    from .results import Hit, Results, Snippet
+    from .results import FacetCount, Hit, Results, Snippet
     from .stats import Stats
+    from .timeline import Timeline
 
 _HOMES = {
     "DatelineError": "indexer.errors",
     "Document": "indexer.document",
     "DocumentNotFoundError": "search.errors",
+    "FacetCount": "search.results",
     "Feedback": "search.feedback",
     "Hit": "search.results",
     "IncompatibleIndexError": "indexer.errors",
@@ -41,6 +43,7 @@ _HOMES = {
     "SearchTimeoutError": "search.errors",
     "Snippet": "search.results",
     "Stats": "search.stats",
+    "Timeline": "search.timeline",
 }
 
 __all__ = sorted(_HOMES)

@@ -252,10 +252,16 @@ def _style(color: str) -> Any:
               help="Show how each hit's score adds up: per query word, its IDF and each field's part.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS",
               help="Stop a search that takes longer (exit status 2); 0: no limit. With --batch: per query.")  # fmt: skip
+@click.option("--facet", "facets", multiple=True, metavar="FIELD",
+              help="Count the matches per value of FIELD (repeatable): issuer, wire, place, country, "
+                   "language, year, month, label.")  # fmt: skip
+@click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE",
+              help="Only documents whose FIELD is VALUE (repeatable; OR within a field, AND across fields).")
 def search(query: str | None, index_dir: str, limit: int | None, page: int, sort: str, fields: str | None,
            since: str | None, until: str | None, lang: str | None, fmt: str, color: str, any_word: bool,
            batch: str | None, run_out: str | None, tag: str, all_words: bool, boosts: dict[str, float],
-           k1: float, b: float, feedback: bool, explain: bool, timeout: float) -> None:  # fmt: skip
+           k1: float, b: float, feedback: bool, explain: bool, timeout: float, facets: tuple[str, ...],
+           filters: tuple[str, ...]) -> None:  # fmt: skip
     """Search the index with QUERY; all words must match unless joined with OR (or --any).
 
     With --batch, run a file of natural-language queries and write a TREC run: each query is
@@ -270,12 +276,14 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
       dateline search 'date:[2025-06-01 TO 2025-06-30] acquisition' --format json
       dateline search Unternehmen --lang de
       dateline search 'armed forces' --explain -n 3
+      dateline search energy --facet wire --facet year --filter language=en
       dateline search --batch queries.tsv --run run.txt
     """
     if (query is None) == (batch is None):
         raise fail("give a QUERY or --batch QUERIES (not both)")
     if explain and batch is not None:
         raise fail("--explain explains the hits of one QUERY, not a --batch run")
+    from search.facets import parse_filters
     from search.feedback import Feedback
 
     ranking = {"boosts": boosts, "k1": k1, "b": b}
@@ -291,7 +299,8 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
     with _index(index_dir, **ranking) as ix:
         results = ix.search(query, limit=limit or 10, page=page, since=since, until=until, sort=sort,  # type: ignore[arg-type]
                             fields=field_list, lang=lang, match="any" if any_word else "all",
-                            feedback=expansion, explain=explain, timeout=timeout)  # fmt: skip
+                            feedback=expansion, explain=explain, timeout=timeout, facets=facets,
+                            filters=parse_filters(filters))  # fmt: skip
     from .layout import terminal_width
     from .output import results_output
 
@@ -320,6 +329,43 @@ def _batch(index_dir: str, queries_path: str, run_out: str | None, limit: int, t
         except OSError as exc:
             raise fail(f"{run_out}: {exc.strerror or exc}") from None
     click.echo(f"{len(queries)} queries, {count} run lines → {run_out}", err=True)
+
+
+@main.command()
+@click.argument("query")
+@index_option
+@click.option("--by", type=click.Choice(["day", "week", "month"]), default="month", show_default=True,
+              help="Count per day, ISO week (2025-W23) or month.")
+@click.option("--since", metavar="DATE", help="First period: documents dated on or after DATE (YYYY-MM-DD).")
+@click.option("--until", metavar="DATE", help="Last period: documents dated on or before DATE (inclusive).")
+@click.option("--lang", type=click.Choice(["en", "de", "xx"], case_sensitive=False),
+              help="Only documents in this language (xx: any other); default all.")
+@click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE",
+              help="Only documents whose FIELD is VALUE (repeatable), as in search.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: a bar chart; json for programs.")
+def timeline(query: str, index_dir: str, by: str, since: str | None, until: str | None, lang: str | None,
+             filters: tuple[str, ...], fmt: str) -> None:  # fmt: skip
+    """Count the documents matching QUERY per day, week or month, as a bar chart.
+
+    Every period from the first hit to the last (or --since to --until) is shown, empty ones
+    as 0; documents without a date are counted apart. Exit status 1 when nothing matches.
+
+    \b
+      dateline timeline energy
+      dateline timeline 'wind OR solar' --by week --since 2025-06-01 --until 2025-07-31
+      dateline timeline Unternehmen --lang de --format json
+    """
+    from search.facets import parse_filters
+    from search.timeline import timeline_text
+
+    from .output import to_json
+
+    with _index(index_dir) as ix:
+        result = ix.timeline(query, by=by, since=since, until=until, lang=lang, filters=parse_filters(filters))
+    click.echo(to_json(result.to_dict()) if fmt == "json" else timeline_text(result))
+    if result.total == 0:
+        raise click.exceptions.Exit(EXIT_NONE)
 
 
 @main.command(name="eval")
@@ -483,7 +529,7 @@ def serve(socket_file: str | None, idle: int) -> None:
     """Keep indexes open in one background process, so that search, show and stats answer in
     milliseconds instead of a quarter of a second.
 
-    While it runs, `dateline search`, `show` and `stats` (not `search --batch`) are handed to it
+    While it runs, `dateline search`, `show`, `stats` and `timeline` (not `search --batch`) are handed to it
     and print exactly what they would print alone; set DATELINE_NO_SERVE=1 to bypass it. It
     notices new commits to an index, and stops when dateline itself is upgraded.
 

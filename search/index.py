@@ -8,6 +8,7 @@ import time
 from datetime import date
 from typing import Literal, Mapping, Sequence
 
+import numpy as np
 from indexer.analysis import STOP_WORDS
 from indexer.document import Document
 from indexer.records import from_stored
@@ -16,6 +17,7 @@ from indexer.store import open_index, resolve_index_path
 
 from . import snippets as snippet_maker
 from .errors import DocumentNotFoundError, QueryError
+from .facets import TOP, check_facets, check_filters, facet_columns, matching
 from .query import (
     check_boosts,
     check_fields,
@@ -35,6 +37,7 @@ from .limits import DEFAULT_TIMEOUT, Deadline, bound, running
 from .ranking import B, K1, Bm25, combine_fields, weigh_repeats
 from .results import Hit, Results
 from .stats import Stats, compute_stats
+from .timeline import Timeline
 
 Sort = Literal["relevance", "date", "-date"]
 SORTS: tuple[str, ...] = ("relevance", "date", "-date")
@@ -131,6 +134,9 @@ class Index:
         feedback: Feedback | None = None,
         explain: bool = False,
         timeout: float | None = DEFAULT_TIMEOUT,
+        facets: Sequence[str] = (),
+        filters: Mapping[str, Sequence[str] | str] | None = None,
+        facet_limit: int | None = TOP,
     ) -> Results:
         """Run ``query`` (Whoosh syntax, words ANDed) and return one page of ranked hits.
 
@@ -141,7 +147,10 @@ class Index:
         so natural-language text with punctuation or operator words is never a syntax error.
         ``snippets=False`` skips the snippets (batch runs). ``feedback`` expands the query with
         the words of its best first hits (`search.feedback`). ``explain=True`` gives each hit
-        of the page an ``explanation`` of its score (`search.explain`). Raises `QueryError` for bad input
+        of the page an ``explanation`` of its score (`search.explain`). ``facets`` (``wire``, ``year`` …)
+        are counted over all matching documents, ``facet_limit`` values each (None: all);
+        ``filters`` (``{"wire": ["PR Newswire"]}``) keep documents having one of a field's values,
+        for every field given (`search.facets`). Raises `QueryError` for bad input
         (`QueryTooLargeError` for a query over `search.limits`' bounds) and `SearchTimeoutError`
         when the search takes longer than ``timeout`` seconds (None or 0: no limit).
         """
@@ -153,13 +162,16 @@ class Index:
         with running(Deadline(query, timeout)) as deadline:
             return self._search(query, deadline, limit=limit, page=page, since=since, until=until, sort=sort,
                                 fields=fields, lang=lang, match=match, syntax=syntax, snippets=snippets,
-                                feedback=feedback, explain=explain)  # fmt: skip
+                                feedback=feedback, explain=explain, facets=facets, filters=filters,
+                                facet_limit=facet_limit)  # fmt: skip
 
     def _search(self, query: str, deadline: Deadline, *, limit: int, page: int, since: str | date | None,
                 until: str | date | None, sort: Sort, fields: Sequence[str] | None, lang: str | None,
-                match: Match, syntax: bool, snippets: bool, feedback: Feedback | None,
-                explain: bool) -> Results:  # fmt: skip
+                match: Match, syntax: bool, snippets: bool, feedback: Feedback | None, explain: bool,
+                facets: Sequence[str], filters: Mapping[str, Sequence[str] | str] | None,
+                facet_limit: int | None) -> Results:  # fmt: skip
         started = time.perf_counter()
+        facet_names, wanted = check_facets(facets), check_filters(filters)
         q = self._build(query, fields=fields, lang=lang, match=match, syntax=syntax, since=since, until=until)
         sortedby = None if sort == "relevance" else "date"
         with self._lock:
@@ -167,15 +179,25 @@ class Index:
             if feedback is not None:
                 q = bound(expand(searcher, q, feedback, self._field_list(fields), self._boosts))
             deadline.check()
-            fast = self._fast(searcher, q, page * limit) if sortedby is None and feedback is None else None
+            allowed = self._facets(searcher).allowed(wanted) if wanted else None
+            if allowed is not None and not allowed.any():
+                from whoosh.query import NullQuery
+
+                q = NullQuery  # Whoosh reads an empty filter set as no filter
+            fast = self._fast(searcher, q, page * limit, allowed) if sortedby is None and feedback is None else None
             if fast is not None:
                 from whoosh.searching import Results as WhooshResults
 
                 results, total = WhooshResults(searcher, q, fast[0]), fast[1]
             else:
+                keep = None if allowed is None else set(np.flatnonzero(allowed).tolist())
                 results = whoosh_search(searcher, q, limit=page * limit, sortedby=sortedby,
-                                        reverse=sort == "-date", terms=True)  # fmt: skip
+                                        reverse=sort == "-date", terms=True, filter=keep)  # fmt: skip
                 total = len(results)
+            counts = {}
+            if facet_names:
+                docs = fast[2] if fast is not None else matching(self._columns_of(searcher), self._weighting, q, allowed)
+                counts = self._facets(searcher).count(facet_names, docs, facet_limit)
             if snippets:
                 snippet_maker.configure(results)
             first = (page - 1) * limit
@@ -191,7 +213,7 @@ class Index:
                     explanation=explain_score(searcher, q, hit.docnum, self._weighting) if explain else None,
                 ))  # fmt: skip
         elapsed = (time.perf_counter() - started) * 1000
-        return Results(query=query, total=total, page=page, limit=limit, elapsed_ms=elapsed, hits=hits)
+        return Results(query=query, total=total, page=page, limit=limit, elapsed_ms=elapsed, hits=hits, facets=counts)
 
     def ranked(self, query: str, *, limit: int = 1000, fields: Sequence[str] | None = None,
                lang: str | None = None, match: Match = "any", syntax: bool = False,
@@ -223,20 +245,51 @@ class Index:
         top_n = fast[0] if fast is not None else whoosh_search(searcher, q, limit=limit).top_n
         return [(ids[docnum], float(score)) for score, docnum in top_n]
 
-    def _fast(self, searcher, q, limit: int):  # type: ignore[no-untyped-def]
-        """(top hits, total) by `search.columnar`, or None where the query needs Whoosh's
-        matchers (phrases, wildcards, NOT …) or the fast path is switched off."""
+    def _fast(self, searcher, q, limit: int, allowed=None):  # type: ignore[no-untyped-def]
+        """(top hits, total, matching document numbers) by `search.columnar`, or None where the
+        query needs Whoosh's matchers (wildcards, NOT …) or the fast path is switched off.
+        ``allowed`` (a boolean array over the documents) narrows the matches (filters)."""
         if not self.columnar:
             return None
-        from .columnar import Columns, Evaluator, Unsupported, top
+        from .columnar import Evaluator, Unsupported, top
+
+        columns = self._columns_of(searcher)
+        try:
+            scored = Evaluator(columns, self._weighting).run(q)
+        except Unsupported:
+            return None
+        live = columns.live if allowed is None else columns.live & allowed
+        return (*top(scored, live, limit), scored.ids[live[scored.ids]])
+
+    def _columns_of(self, searcher):  # type: ignore[no-untyped-def]
+        """`search.columnar.Columns` of ``searcher``, kept until the searcher is refreshed."""
+        from .columnar import Columns
 
         if self._columns is None or self._columns.searcher is not searcher:
             self._columns = Columns(searcher)
-        try:
-            scored = Evaluator(self._columns, self._weighting).run(q)
-        except Unsupported:
-            return None
-        return top(scored, self._columns.live, limit)
+        return self._columns
+
+    def _facets(self, searcher):  # type: ignore[no-untyped-def]
+        return facet_columns(self._columns_of(searcher))
+
+    def timeline(self, query: str, *, by: str = "month", since: str | date | None = None,
+                 until: str | date | None = None, fields: Sequence[str] | None = None, lang: str | None = None,
+                 match: Match = "all", filters: Mapping[str, Sequence[str] | str] | None = None) -> Timeline:  # fmt: skip
+        """Counts of the documents matching ``query`` per ``day``, ``week`` (ISO) or ``month``,
+        every period from the first to the last (or ``since`` … ``until``) listed, empty ones
+        as 0; documents without a date are counted apart (`search.timeline`). Raises `QueryError`."""
+        from .timeline import bound_days, check_by, count_periods
+
+        check_by(by)
+        wanted = check_filters(filters)
+        q = self._build(query, fields=fields, lang=lang, match=match, syntax=True, since=since, until=until)
+        first, last = bound_days(date_filter(self._ix.schema, since, until))
+        with self._lock:
+            searcher = self._current()
+            view = self._facets(searcher)
+            docs = matching(view.columns, self._weighting, q, view.allowed(wanted) if wanted else None)
+            days = view.day_numbers()[docs]
+        return count_periods(query, by, days, first, last)
 
     def _build(self, query: str, *, fields: Sequence[str] | None, lang: str | None, match: str, syntax: bool,
                since: str | date | None = None, until: str | date | None = None):  # type: ignore[no-untyped-def]  # fmt: skip

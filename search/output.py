@@ -51,6 +51,10 @@ def results_text(results: Results, style: Callable[[str], str] | None = None, wi
     """Human-readable hits followed by a one-line summary; lines wrapped at ``width``
     columns (None: not wrapped)."""
     blocks = [_hit_text(hit, style, width) for hit in results.hits]
+    if results.facets:
+        from .facets import facets_text
+
+        blocks.append(facets_text(results.facets))
     return "\n\n".join(blocks + [_summary(results)])
 
 

@@ -29,6 +29,17 @@ class Snippet:
 
 
 @dataclass(frozen=True)
+class FacetCount:
+    """One value of a facet (`search.facets`) and the number of matching documents that have it."""
+
+    value: str
+    count: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "count": self.count}
+
+
+@dataclass(frozen=True)
 class Hit:
     """One ranked document. ``score`` is ``None`` when results are sorted by date; ``snippet`` is
     ``None`` when the search was asked for none; ``explanation`` breaks the score down by
@@ -63,6 +74,8 @@ class Results:
     limit: int
     elapsed_ms: float
     hits: list[Hit] = field(default_factory=list)
+    #: Counts per facet asked for (``Index.search(facets=…)``) over all matching documents.
+    facets: dict[str, list[FacetCount]] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -76,4 +89,5 @@ class Results:
             "page": self.page,
             "limit": self.limit,
             "hits": [hit.to_dict() for hit in self.hits],
+            **({"facets": {name: [c.to_dict() for c in counts] for name, counts in self.facets.items()}} if self.facets else {}),
         }

@@ -228,3 +228,15 @@ def index_contents(path: Path) -> dict[str, object]:
             "lengths": {f: [reader.doc_field_length(d, f) or 0 for d in docs] for f in scored},
             "totals": {f: reader.field_length(f) for f in scored},
         }
+
+
+@pytest.fixture(scope="session")
+def corpus_documents() -> dict[str, object]:
+    """Every document of the sample corpus by id, parsed from the files as the indexer reads
+    them: the independent side of tests that check counts against the index."""
+    from indexer.indexing import _doc_id
+    from indexer.parse import read_documents
+    from indexer.walk import walk
+
+    w = walk(CORPUS)
+    return {doc.id: doc for path in w.files for doc in read_documents(path, doc_id=_doc_id(w.root, path)).documents}

@@ -82,6 +82,8 @@ def _same(text: str) -> str:
         ("show", SEED_NAME, "--format", "json"),
         ("show", "no-such-document.txt"),
         ("stats", "--format", "json"),
+        ("search", "wind OR solar", "--facet", "wire", "--filter", "language=en"),
+        ("timeline", "energy", "--by", "week", "--format", "json"),
         ("search", "--help"),
     ],
 )  # fmt: skip
