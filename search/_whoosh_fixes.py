@@ -60,7 +60,7 @@ def search(searcher: Searcher, q: Query, **kwargs: Any) -> Results:
     result only when limit=None"). Block-quality skipping, the larger saving, stays on. The
     running search's deadline (`search.limits`) is checked as documents are collected.
     """
-    from .limits import DeadlineCollector
+    from .limits import with_deadline
 
     collector = searcher.collector(**kwargs)
     inner: Any = collector
@@ -68,5 +68,5 @@ def search(searcher: Searcher, q: Query, **kwargs: Any) -> Results:
         if isinstance(inner, ScoredCollector):
             inner.replace = 0
         inner = getattr(inner, "child", None)
-    searcher.search_with_collector(q, DeadlineCollector(collector))
+    searcher.search_with_collector(q, with_deadline(collector))
     return collector.results()

@@ -111,15 +111,33 @@ class DeadlinePlugin(Plugin):
 
 
 class DeadlineCollector(WrappingCollector):
-    """Wraps a Whoosh collector to check the deadline per segment and every 256 documents it collects."""
+    """Wraps a Whoosh collector to check the deadline per segment and every 256 documents it
+    matches. Put it innermost (`with_deadline`): a `FilterCollector` filters in its own
+    ``collect_matches``, which a wrapper around it would bypass."""
 
-    def collect_matches(self) -> None:
+    def matches(self) -> Iterator[int]:
         check()  # the matchers are built by now: wildcards expanded, ``*`` read
-        child = self.child
-        for count, sub_docnum in enumerate(child.matches()):
+        for count, sub_docnum in enumerate(self.child.matches()):
             if not count & 255:
                 check()
-            child.collect(sub_docnum)
+            yield sub_docnum
+
+    def collect_matches(self) -> None:
+        collect = self.child.collect
+        for sub_docnum in self.matches():
+            collect(sub_docnum)
+
+
+def with_deadline(collector: Any) -> Any:
+    """``collector`` with its innermost collector (the one that matches) wrapped in a
+    `DeadlineCollector`; the outer ones (filters, …) keep doing their part."""
+    if getattr(collector, "child", None) is None:
+        return DeadlineCollector(collector)
+    outer = collector
+    while getattr(outer.child, "child", None) is not None:
+        outer = outer.child
+    outer.child = DeadlineCollector(outer.child)
+    return collector
 
 
 def _expansions(self: Any, ixreader: Any) -> Iterator[bytes]:
