@@ -222,14 +222,19 @@ def _style(color: str) -> Any:
               help="BM25 length normalisation: 0 ignores document length, 1 fully normalises.")
 @click.option("--feedback", is_flag=True,
               help="Expand the query with the words of its best first hits (RM3 pseudo-relevance feedback).")  # fmt: skip
+@click.option("--suggest", "suggest", is_flag=True, default=None,
+              help="Suggest a spelling correction even when the query has hits (always: with fewer than 3).")
 def search(query: str | None, index_dir: str, limit: int | None, page: int, sort: str, fields: str | None,
            since: str | None, until: str | None, lang: str | None, fmt: str, color: str, any_word: bool,
            batch: str | None, run_out: str | None, tag: str, all_words: bool, boosts: dict[str, float],
-           k1: float, b: float, feedback: bool) -> None:  # fmt: skip
+           k1: float, b: float, feedback: bool, suggest: bool | None) -> None:  # fmt: skip
     """Search the index with QUERY; all words must match unless joined with OR (or --any).
 
     With --batch, run a file of natural-language queries and write a TREC run: each query is
     read as plain words (punctuation and AND/OR/NOT are text), any of them may match.
+
+    A query with fewer than 3 hits whose words look misspelt gets a suggestion from the
+    index's own words ("Did you mean: armed forces" on stderr; "suggestion" in JSON).
 
     Exit status 1 when nothing matches, 2 for a malformed query or file.
 
@@ -238,6 +243,7 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
       dateline search 'issuer:siemens solar* OR wind' --sort -date
       dateline search 'date:[2025-06-01 TO 2025-06-30] acquisition' --format json
       dateline search Unternehmen --lang de
+      dateline search 'armd forcse'
       dateline search --batch queries.tsv --run run.txt
     """
     if (query is None) == (batch is None):
@@ -254,12 +260,14 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
     with _index(index_dir, **ranking) as ix:
         results = ix.search(query, limit=limit or 10, page=page, since=since, until=until, sort=sort,  # type: ignore[arg-type]
                             fields=field_list, lang=lang, match="any" if any_word else "all",
-                            feedback=expansion)  # fmt: skip
+                            feedback=expansion, suggest=suggest or None)  # fmt: skip
     from .output import results_output
 
     text = results_output(results, fmt, _style(color))
     if text:
         click.echo(text, color=color == "always" or None)
+    if results.suggestion is not None and fmt == "text":
+        click.echo(f"Did you mean: {results.suggestion}", err=True)
     if results.total == 0:
         raise click.exceptions.Exit(EXIT_NONE)
 

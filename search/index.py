@@ -33,6 +33,7 @@ from .feedback import Feedback, expand
 from .ranking import B, K1, Bm25, combine_fields, weigh_repeats
 from .results import Hit, Results
 from .stats import Stats, compute_stats
+from .suggest import FEW_HITS
 
 Sort = Literal["relevance", "date", "-date"]
 SORTS: tuple[str, ...] = ("relevance", "date", "-date")
@@ -127,6 +128,7 @@ class Index:
         syntax: bool = True,
         snippets: bool = True,
         feedback: Feedback | None = None,
+        suggest: bool | None = None,
     ) -> Results:
         """Run ``query`` (Whoosh syntax, words ANDed) and return one page of ranked hits.
 
@@ -136,7 +138,9 @@ class Index:
         of the words (OR) instead of all of them. ``syntax=False`` reads ``query`` as plain words,
         so natural-language text with punctuation or operator words is never a syntax error.
         ``snippets=False`` skips the snippets (batch runs). ``feedback`` expands the query with
-        the words of its best first hits (`search.feedback`). Raises `QueryError` for bad input.
+        the words of its best first hits (`search.feedback`). ``suggest`` fills
+        `Results.suggestion` (did you mean): None when the query has few hits
+        (`search.suggest.FEW_HITS`), True always, False never. Raises `QueryError` for bad input.
         """
         if limit < 1 or page < 1:
             raise QueryError("limit and page must be 1 or more")
@@ -172,7 +176,36 @@ class Index:
                 for i, hit in enumerate(results[first : first + limit])
             ]
         elapsed = (time.perf_counter() - started) * 1000
-        return Results(query=query, total=total, page=page, limit=limit, elapsed_ms=elapsed, hits=hits)
+        suggestion = None
+        if suggest or (suggest is None and total < FEW_HITS):
+            suggestion = self.suggest(query, total=total, since=since, until=until, fields=fields, lang=lang, match=match)
+        return Results(query=query, total=total, page=page, limit=limit, elapsed_ms=elapsed, hits=hits,
+                       suggestion=suggestion)  # fmt: skip
+
+    def suggest(self, query: str, *, total: int | None = None, since: str | date | None = None,
+                until: str | date | None = None, fields: Sequence[str] | None = None, lang: str | None = None,
+                match: Match = "all") -> str | None:  # fmt: skip
+        """Did you mean: ``query`` with its misspelt words replaced by words of the index, kept
+        only when it finds more documents than ``query`` (``total`` hits, counted when None)
+        with the same options; None otherwise (`search.suggest`)."""
+        from .suggest import Speller, corrected
+
+        field_list = self._field_list(fields)
+        with self._lock:
+            speller = Speller(self._current().reader(), self._ix.schema, check_lang(lang))
+            candidate = corrected(query, speller, field_list)
+        if candidate is None:
+            return None
+
+        def count(text: str) -> int:
+            return self.search(text, limit=1, since=since, until=until, fields=fields, lang=lang, match=match,
+                               snippets=False, suggest=False).total  # fmt: skip
+
+        try:
+            better = count(candidate) > (count(query) if total is None else total)
+        except QueryError:
+            return None
+        return candidate if better else None
 
     def ranked(self, query: str, *, limit: int = 1000, fields: Sequence[str] | None = None,
                lang: str | None = None, match: Match = "any", syntax: bool = False,

@@ -48,7 +48,8 @@ class Hit:
 
 @dataclass(frozen=True)
 class Results:
-    """One page of hits for a query; ``total`` counts all matching documents."""
+    """One page of hits for a query; ``total`` counts all matching documents; ``suggestion`` is
+    a corrected query (did you mean) or None."""
 
     query: str
     total: int
@@ -56,6 +57,8 @@ class Results:
     limit: int
     elapsed_ms: float
     hits: list[Hit] = field(default_factory=list)
+    #: Did you mean: the query with misspelt words corrected, when that finds more (`search.suggest`).
+    suggestion: str | None = None
 
     @property
     def pages(self) -> int:
@@ -69,4 +72,5 @@ class Results:
             "page": self.page,
             "limit": self.limit,
             "hits": [hit.to_dict() for hit in self.hits],
+            "suggestion": self.suggestion,
         }
