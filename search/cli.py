@@ -334,6 +334,35 @@ def show(doc_id: str, index_dir: str, fmt: str) -> None:
 
 
 @main.command()
+@click.argument("doc_id", metavar="ID")
+@index_option
+@click.option("-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True,
+              help="How many similar documents to list.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "paths"]), default="text", show_default=True,
+              help="text for people; json or paths (one id a line) for programs.")
+def similar(doc_id: str, index_dir: str, limit: int, fmt: str) -> None:
+    """List the documents most like document ID (as search prints it): more like this, by
+    the key terms of its title and body; finds the same story from other wires.
+
+    Exit status 1 when no other document shares its key terms, 2 for an unknown ID.
+
+    \b
+      dateline similar en/businesswire-corvane-phase2-results-2025-03-12.txt
+      dateline similar feed-2025-07-002 -n 3 --format paths
+      dateline search corvane --format paths | head -1 | xargs dateline similar
+    """
+    from .output import results_output
+
+    with _index(index_dir) as ix:
+        results = ix.similar(doc_id, limit=limit)
+    text = results_output(results, fmt, _style("auto"))
+    if text:
+        click.echo(text)
+    if not results.hits:
+        raise click.exceptions.Exit(EXIT_NONE)
+
+
+@main.command()
 @index_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def stats(index_dir: str, fmt: str) -> None:
@@ -360,7 +389,7 @@ def serve(socket_file: str | None, idle: int) -> None:
     """Keep indexes open in one background process, so that search, show and stats answer in
     milliseconds instead of a quarter of a second.
 
-    While it runs, `dateline search`, `show` and `stats` (not `search --batch`) are handed to it
+    While it runs, `dateline search`, `similar`, `show` and `stats` (not `search --batch`) are handed to it
     and print exactly what they would print alone; set DATELINE_NO_SERVE=1 to bypass it. It
     notices new commits to an index, and stops when dateline itself is upgraded.
 

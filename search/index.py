@@ -257,6 +257,14 @@ class Index:
     def _field_list(self, fields: Sequence[str] | None) -> tuple[str, ...]:
         return tuple(check_fields(fields)) if fields else tuple(self._fields)
 
+    def similar(self, doc_id: str, limit: int = 10) -> Results:
+        """The ``limit`` documents most like ``doc_id`` (itself excluded), best first: more like
+        this, by the key terms of its title and body (`search.similar`); `Results.query` is the
+        id. Raises `DocumentNotFoundError`."""
+        from .similar import similar
+
+        return similar(self, doc_id, limit)
+
     def get(self, doc_id: str) -> Document:
         """The stored document with id ``doc_id``; raises `DocumentNotFoundError`."""
         with self._lock:
