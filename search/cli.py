@@ -257,15 +257,20 @@ def _style(color: str) -> Any:
                    "language, year, month, label.")  # fmt: skip
 @click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE",
               help="Only documents whose FIELD is VALUE (repeatable; OR within a field, AND across fields).")
+@click.option("--suggest", "suggest", is_flag=True, default=None,
+              help="Suggest a spelling correction even when the query has hits (always: with fewer than 3).")
 def search(query: str | None, index_dir: str, limit: int | None, page: int, sort: str, fields: str | None,
            since: str | None, until: str | None, lang: str | None, fmt: str, color: str, any_word: bool,
            batch: str | None, run_out: str | None, tag: str, all_words: bool, boosts: dict[str, float],
            k1: float, b: float, feedback: bool, explain: bool, timeout: float, facets: tuple[str, ...],
-           filters: tuple[str, ...]) -> None:  # fmt: skip
+           filters: tuple[str, ...], suggest: bool | None) -> None:  # fmt: skip
     """Search the index with QUERY; all words must match unless joined with OR (or --any).
 
     With --batch, run a file of natural-language queries and write a TREC run: each query is
     read as plain words (punctuation and AND/OR/NOT are text), any of them may match.
+
+    A query with fewer than 3 hits whose words look misspelt gets a suggestion from the
+    index's own words ("Did you mean: armed forces" on stderr; "suggestion" in JSON).
 
     Exit status 1 when nothing matches, 2 for a malformed or too large query, a file in the wrong
     format, or a search that takes longer than --timeout.
@@ -277,6 +282,7 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
       dateline search Unternehmen --lang de
       dateline search 'armed forces' --explain -n 3
       dateline search energy --facet wire --facet year --filter language=en
+      dateline search 'armd forcse'
       dateline search --batch queries.tsv --run run.txt
     """
     if (query is None) == (batch is None):
@@ -300,13 +306,15 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
         results = ix.search(query, limit=limit or 10, page=page, since=since, until=until, sort=sort,  # type: ignore[arg-type]
                             fields=field_list, lang=lang, match="any" if any_word else "all",
                             feedback=expansion, explain=explain, timeout=timeout, facets=facets,
-                            filters=parse_filters(filters))  # fmt: skip
+                            filters=parse_filters(filters), suggest=suggest or None)  # fmt: skip
     from .layout import terminal_width
     from .output import results_output
 
     text = results_output(results, fmt, _style(color), terminal_width(sys.stdout, os.environ))
     if text:
         click.echo(text, color=color == "always" or None)
+    if results.suggestion is not None and fmt == "text":
+        click.echo(f"Did you mean: {results.suggestion}", err=True)
     if results.total == 0:
         raise click.exceptions.Exit(EXIT_NONE)
 
@@ -407,6 +415,35 @@ def show(doc_id: str, index_dir: str, fmt: str) -> None:
     with _index(index_dir) as ix:
         doc = ix.get(doc_id)
     click.echo(to_json(doc.to_dict()) if fmt == "json" else document_text(doc))
+
+
+@main.command()
+@click.argument("doc_id", metavar="ID")
+@index_option
+@click.option("-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True,
+              help="How many similar documents to list.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "paths"]), default="text", show_default=True,
+              help="text for people; json or paths (one id a line) for programs.")
+def similar(doc_id: str, index_dir: str, limit: int, fmt: str) -> None:
+    """List the documents most like document ID (as search prints it): more like this, by
+    the key terms of its title and body; finds the same story from other wires.
+
+    Exit status 1 when no other document shares its key terms, 2 for an unknown ID.
+
+    \b
+      dateline similar en/businesswire-corvane-phase2-results-2025-03-12.txt
+      dateline similar feed-2025-07-002 -n 3 --format paths
+      dateline search corvane --format paths | head -1 | xargs dateline similar
+    """
+    from .output import results_output
+
+    with _index(index_dir) as ix:
+        results = ix.similar(doc_id, limit=limit)
+    text = results_output(results, fmt, _style("auto"))
+    if text:
+        click.echo(text)
+    if not results.hits:
+        raise click.exceptions.Exit(EXIT_NONE)
 
 
 @main.command()
@@ -529,7 +566,7 @@ def serve(socket_file: str | None, idle: int) -> None:
     """Keep indexes open in one background process, so that search, show and stats answer in
     milliseconds instead of a quarter of a second.
 
-    While it runs, `dateline search`, `show`, `stats` and `timeline` (not `search --batch`) are handed to it
+    While it runs, `dateline search`, `similar`, `show`, `stats` and `timeline` (not `search --batch`) are handed to it
     and print exactly what they would print alone; set DATELINE_NO_SERVE=1 to bypass it. It
     notices new commits to an index, and stops when dateline itself is upgraded.
 

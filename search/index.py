@@ -38,6 +38,7 @@ from .ranking import B, K1, Bm25, combine_fields, weigh_repeats
 from .results import Hit, Results
 from .stats import Stats, compute_stats
 from .timeline import Timeline
+from .suggest import FEW_HITS
 
 Sort = Literal["relevance", "date", "-date"]
 SORTS: tuple[str, ...] = ("relevance", "date", "-date")
@@ -137,6 +138,7 @@ class Index:
         facets: Sequence[str] = (),
         filters: Mapping[str, Sequence[str] | str] | None = None,
         facet_limit: int | None = TOP,
+        suggest: bool | None = None,
     ) -> Results:
         """Run ``query`` (Whoosh syntax, words ANDed) and return one page of ranked hits.
 
@@ -150,7 +152,9 @@ class Index:
         of the page an ``explanation`` of its score (`search.explain`). ``facets`` (``wire``, ``year`` …)
         are counted over all matching documents, ``facet_limit`` values each (None: all);
         ``filters`` (``{"wire": ["PR Newswire"]}``) keep documents having one of a field's values,
-        for every field given (`search.facets`). Raises `QueryError` for bad input
+        for every field given (`search.facets`). ``suggest`` fills
+        `Results.suggestion` (did you mean): None when the query has few hits
+        (`search.suggest.FEW_HITS`), True always, False never. Raises `QueryError` for bad input
         (`QueryTooLargeError` for a query over `search.limits`' bounds) and `SearchTimeoutError`
         when the search takes longer than ``timeout`` seconds (None or 0: no limit).
         """
@@ -163,13 +167,13 @@ class Index:
             return self._search(query, deadline, limit=limit, page=page, since=since, until=until, sort=sort,
                                 fields=fields, lang=lang, match=match, syntax=syntax, snippets=snippets,
                                 feedback=feedback, explain=explain, facets=facets, filters=filters,
-                                facet_limit=facet_limit)  # fmt: skip
+                                facet_limit=facet_limit, suggest=suggest)  # fmt: skip
 
     def _search(self, query: str, deadline: Deadline, *, limit: int, page: int, since: str | date | None,
                 until: str | date | None, sort: Sort, fields: Sequence[str] | None, lang: str | None,
                 match: Match, syntax: bool, snippets: bool, feedback: Feedback | None, explain: bool,
                 facets: Sequence[str], filters: Mapping[str, Sequence[str] | str] | None,
-                facet_limit: int | None) -> Results:  # fmt: skip
+                facet_limit: int | None, suggest: bool | None) -> Results:  # fmt: skip
         started = time.perf_counter()
         facet_names, wanted = check_facets(facets), check_filters(filters)
         q = self._build(query, fields=fields, lang=lang, match=match, syntax=syntax, since=since, until=until)
@@ -213,7 +217,36 @@ class Index:
                     explanation=explain_score(searcher, q, hit.docnum, self._weighting) if explain else None,
                 ))  # fmt: skip
         elapsed = (time.perf_counter() - started) * 1000
-        return Results(query=query, total=total, page=page, limit=limit, elapsed_ms=elapsed, hits=hits, facets=counts)
+        suggestion = None
+        if suggest or (suggest is None and total < FEW_HITS):
+            suggestion = self.suggest(query, total=total, since=since, until=until, fields=fields, lang=lang, match=match)
+        return Results(query=query, total=total, page=page, limit=limit, elapsed_ms=elapsed, hits=hits,
+                       facets=counts, suggestion=suggestion)  # fmt: skip
+
+    def suggest(self, query: str, *, total: int | None = None, since: str | date | None = None,
+                until: str | date | None = None, fields: Sequence[str] | None = None, lang: str | None = None,
+                match: Match = "all") -> str | None:  # fmt: skip
+        """Did you mean: ``query`` with its misspelt words replaced by words of the index, kept
+        only when it finds more documents than ``query`` (``total`` hits, counted when None)
+        with the same options; None otherwise (`search.suggest`)."""
+        from .suggest import Speller, corrected
+
+        field_list = self._field_list(fields)
+        with self._lock:
+            speller = Speller(self._current().reader(), self._ix.schema, check_lang(lang))
+            candidate = corrected(query, speller, field_list)
+        if candidate is None:
+            return None
+
+        def count(text: str) -> int:
+            return self.search(text, limit=1, since=since, until=until, fields=fields, lang=lang, match=match,
+                               snippets=False, suggest=False).total  # fmt: skip
+
+        try:
+            better = count(candidate) > (count(query) if total is None else total)
+        except QueryError:
+            return None
+        return candidate if better else None
 
     def ranked(self, query: str, *, limit: int = 1000, fields: Sequence[str] | None = None,
                lang: str | None = None, match: Match = "any", syntax: bool = False,
@@ -305,6 +338,14 @@ class Index:
 
     def _field_list(self, fields: Sequence[str] | None) -> tuple[str, ...]:
         return tuple(check_fields(fields)) if fields else tuple(self._fields)
+
+    def similar(self, doc_id: str, limit: int = 10) -> Results:
+        """The ``limit`` documents most like ``doc_id`` (itself excluded), best first: more like
+        this, by the key terms of its title and body (`search.similar`); `Results.query` is the
+        id. Raises `DocumentNotFoundError`."""
+        from .similar import similar
+
+        return similar(self, doc_id, limit)
 
     def get(self, doc_id: str) -> Document:
         """The stored document with id ``doc_id``; raises `DocumentNotFoundError`."""

@@ -1,4 +1,4 @@
-"""The ``dateline`` command's entry point: hands ``search``, ``show``, ``stats`` and ``timeline`` to a running
+"""The ``dateline`` command's entry point: hands ``search``, ``similar``, ``show``, ``stats`` and ``timeline`` to a running
 ``dateline serve`` when there is one, else runs the command here.
 
 Starting Python, Click, Whoosh and numpy and opening an index costs about a quarter of a second
@@ -16,7 +16,7 @@ import sys
 
 SOCKET_ENV = "DATELINE_SOCKET"
 NO_SERVE_ENV = "DATELINE_NO_SERVE"
-SERVED = ("search", "show", "stats", "timeline")
+SERVED = ("search", "similar", "show", "stats", "timeline")
 PROTOCOL = 1
 CONNECT_TIMEOUT = 1.0  # seconds
 REPLY_TIMEOUT = 30.0  # then run it here: the server is stuck, or busy with someone's slow query

@@ -66,7 +66,8 @@ class Hit:
 
 @dataclass(frozen=True)
 class Results:
-    """One page of hits for a query; ``total`` counts all matching documents."""
+    """One page of hits for a query; ``total`` counts all matching documents; ``suggestion`` is
+    a corrected query (did you mean) or None."""
 
     query: str
     total: int
@@ -76,6 +77,8 @@ class Results:
     hits: list[Hit] = field(default_factory=list)
     #: Counts per facet asked for (``Index.search(facets=…)``) over all matching documents.
     facets: dict[str, list[FacetCount]] = field(default_factory=dict)
+    #: Did you mean: the query with misspelt words corrected, when that finds more (`search.suggest`).
+    suggestion: str | None = None
 
     @property
     def pages(self) -> int:
@@ -90,4 +93,5 @@ class Results:
             "limit": self.limit,
             "hits": [hit.to_dict() for hit in self.hits],
             **({"facets": {name: [c.to_dict() for c in counts] for name, counts in self.facets.items()}} if self.facets else {}),
+            "suggestion": self.suggestion,
         }

@@ -80,7 +80,7 @@ def test_search_color_always(run, corpus_index):
 def test_search_json_has_the_documented_keys(run, corpus_index):
     result = run("search", "mali", "--format", "json", "-n", "2", index=corpus_index)
     data = json.loads(result.stdout)
-    assert set(data) == {"query", "total", "elapsed_ms", "page", "limit", "hits"}
+    assert set(data) == {"query", "total", "elapsed_ms", "page", "limit", "hits", "suggestion"}
     assert data["query"] == "mali" and data["page"] == 1 and data["limit"] == 2
     assert data["total"] >= len(data["hits"]) > 0
     seed = next(h for h in data["hits"] if h["id"] == SEED_NAME)

@@ -85,6 +85,9 @@ def _same(text: str) -> str:
         ("search", "wind OR solar", "--facet", "wire", "--filter", "language=en"),
         ("timeline", "energy", "--by", "week", "--format", "json"),
         ("search", "--help"),
+        ("search", "armd forcse"),  # a suggestion on stderr: exit 1
+        ("similar", SEED_NAME, "-n", "3", "--format", "json"),
+        ("similar", "no-such-document.txt"),
     ],
 )  # fmt: skip
 def test_a_served_call_prints_what_a_local_call_prints(server: Served, corpus_index: Path, args: tuple[str, ...]) -> None:

@@ -1,0 +1,225 @@
+"""Did you mean: a corrected query from the index's own vocabulary.
+
+Each word of the query that the index does not know (or knows from far fewer documents than a
+word one edit away) is replaced by the closest word the searched fields hold, and everything
+else the user typed stays as typed: quotes, ``field:`` prefixes, operators, brackets, case.
+
+The language-analysed fields hold stems (``forc`` for "forces"), which are no words to offer a
+user. So candidates are found among the stems (Whoosh's Levenshtein automaton over the term
+list, sharing the first letter with the typed word, as Lucene's spell checker does by
+default), and each candidate stem is mapped back to the surface forms it was indexed from by
+reading a few of the documents that hold it. Candidates are ranked by the Damerau-Levenshtein
+distance of that surface form to the typed word, then by the number of documents holding it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Callable, Iterable, Sequence
+
+from whoosh.support.levenshtein import damerau_levenshtein
+
+from indexer.analysis import STOP_WORDS, TOKEN_PATTERN, fold
+from indexer.postings import FastTerms, fast_terms
+from indexer.schema import LANG_FIELDS, lang_field
+
+from .query import TEXT_FIELDS
+
+#: A query with fewer hits than this gets a suggestion without being asked (``--suggest``
+#: asks always). Two hits or fewer is "few" whatever the archive's size: a user who typed
+#: one word wrong in a query of several often still gets one or two hits from a stray match.
+FEW_HITS = 3
+#: A word the index knows is still replaced when a word one edit away is in this many times as
+#: many documents (a typo that made it into one release must not hide the right spelling).
+RARE_RATIO = 10
+#: How many documents holding a candidate stem are read to find the words it stems from.
+SAMPLE_DOCS = 5
+#: How many candidate terms per field are mapped back to words (each costs a few stored reads).
+MAX_CANDIDATES = 12
+#: Words up to this long are corrected by one edit at most, longer ones by two.
+SHORT_WORD = 4
+
+_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
+_ALL_STOPS = frozenset().union(*STOP_WORDS.values())
+# One query token: an optional field prefix, then a phrase, a range, or a run of other text.
+_TOKEN = re.compile(
+    r'(?P<field>[A-Za-z_]\w*:)?(?:(?P<phrase>"[^"]*"?(?:~\d+)?)|(?P<range>[\[{][^\]}]*[\]}]?)|(?P<word>[^\s()"]+))'
+)
+_WORD = re.compile(TOKEN_PATTERN)
+
+
+@dataclass(frozen=True)
+class QueryWord:
+    """A word of the query that may be corrected: where it is, and which fields it searches."""
+
+    start: int
+    end: int
+    text: str
+    fields: tuple[str, ...]
+
+
+def query_words(text: str, fields: Sequence[str]) -> list[QueryWord]:
+    """The words of ``text`` a correction may replace, in order.
+
+    Left alone: operators, words after ``NOT`` or ``-`` (excluding a misspelt word excludes
+    nothing, and correcting it would change what is excluded), wildcards, fuzzy and boosted
+    terms (``acqui*``, ``armd~``, ``wind^2``), ranges, numbers, stop words, words of one or two
+    letters, and words in fields that are not text (``date:``, ``url:``, ``id:``).
+    """
+    found: list[QueryWord] = []
+    negate = False
+    for m in _TOKEN.finditer(text):
+        token = m["phrase"] or m["range"] or m["word"]
+        if m["word"] in _OPERATORS:
+            negate = m["word"] in ("NOT", "ANDNOT")
+            continue
+        negated, negate = negate, False
+        if m["range"] or negated or (m["word"] and (m["word"].startswith("-") or re.search(r"[*?~^]", m["word"]))):
+            continue
+        field = m["field"][:-1] if m["field"] else None
+        if field is not None and field not in TEXT_FIELDS:
+            continue
+        searched = (field,) if field else tuple(fields)
+        offset = m.start("phrase") if m["phrase"] else m.start("word")
+        for w in _WORD.finditer(token):
+            word = w[0]
+            if len(word) < 3 or any(c.isdigit() for c in word) or "." in word or "," in word:
+                continue
+            if fold(word.lower()) in _ALL_STOPS:
+                continue
+            found.append(QueryWord(offset + w.start(), offset + w.end(), word, searched))
+    return found
+
+
+def _analysis(field: object) -> Callable[[str], str | None]:
+    """word → the term ``field`` indexes it as (None where it is no single term)."""
+    fast = fast_terms(field)
+    if isinstance(fast, FastTerms):
+        cache = fast.cache
+
+        def term(word: str) -> str | None:
+            found = cache.get(word)
+            if found is None:
+                found = cache[word] = fast.term(word)
+            return found.decode("utf-8")
+
+        return term
+
+    def slow(word: str) -> str | None:  # pragma: no cover - dateline's text fields all have a fast path
+        terms = [t.text for t in field.analyzer(word)]  # type: ignore[attr-defined]
+        return terms[0] if len(terms) == 1 else None
+
+    return slow
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    return damerau_levenshtein(fold(a.lower()), fold(b.lower()), limit)
+
+
+class Speller:
+    """Corrects the words of queries against one reader's vocabulary."""
+
+    def __init__(self, reader, schema, langs: Sequence[str]) -> None:  # type: ignore[no-untyped-def]
+        self.reader = reader
+        self.schema = schema
+        self.langs = tuple(langs)
+        self._surfaces: dict[tuple[int, str], dict[str, Counter[str]]] = {}  # (docnum, field) → term → words
+
+    def indexed(self, field: str) -> list[str]:
+        """The indexed fields behind a query field, those that hold any term."""
+        names = [lang_field(field, lang) for lang in self.langs] if field in LANG_FIELDS else [field]
+        return [n for n in names if n in self.schema and self.reader.field_length(n)]
+
+    def correct(self, word: QueryWord) -> str | None:
+        """The best replacement for ``word``, or None to keep it."""
+        limit = 1 if len(word.text) <= SHORT_WORD else 2
+        known = 0
+        candidates: dict[str, tuple[int, int]] = {}  # word (lower case) → (documents with its term, uses)
+        for field in {f for base in word.fields for f in self.indexed(base)}:
+            analyse = _analysis(self.schema[field])
+            typed = analyse(word.text)
+            if not typed:
+                continue
+            known = max(known, self.reader.doc_frequency(field, typed))
+            for stem in self._near(field, typed, limit):
+                doc_freq = self.reader.doc_frequency(field, stem)
+                for surface, uses in self._surface_forms(field, stem, analyse).items():
+                    candidates[surface] = max(candidates.get(surface, (0, 0)), (doc_freq, uses))
+        ranked = sorted(
+            (d, -n, -uses, s)
+            for s, (n, uses) in candidates.items()
+            if 0 < (d := _distance(s, word.text, limit)) <= limit
+        )
+        if not ranked:
+            return None
+        distance, doc_freq, best = ranked[0][0], -ranked[0][1], ranked[0][3]
+        if known and not (distance == 1 and doc_freq >= RARE_RATIO * known):
+            return None
+        return _like(best, word.text)
+
+    def _near(self, field: str, term: str, limit: int) -> Iterable[str]:
+        """Candidate terms of ``field`` for the typed ``term``: those within ``limit`` edits
+        sharing its first letter, and the stems of words within ``limit`` edits whose stem the
+        typo hid (``acquisitoin`` is no stem, ``acquisit`` three edits away): terms sharing its
+        first half that are within ``limit`` edits of its opening. The best `MAX_CANDIDATES`."""
+        found: dict[str, int] = {}
+        opening = term[: max(3, len(term) // 2)]
+        for leaf, _ in self.reader.leaf_readers():
+            if not leaf.field_length(field):
+                continue
+            for near in leaf.terms_within(field, term, limit, prefix=1):
+                found[near] = min(found.get(near, limit), damerau_levenshtein(near, term, limit))
+            for btext in leaf.expand_prefix(field, opening):
+                near = btext.decode("utf-8")
+                d = damerau_levenshtein(near, term[: len(near)], limit)
+                if d <= limit and len(near) < len(term):
+                    found[near] = min(found.get(near, limit), d)
+        found.pop(term, None)
+        best = sorted(found, key=lambda t: (found[t], -self.reader.doc_frequency(field, t)))
+        return best[:MAX_CANDIDATES]
+
+    def _surface_forms(self, field: str, term: str, analyse: Callable[[str], str | None]) -> Counter[str]:
+        """The words (lower case, accents kept) that ``field`` indexed as ``term``, with how
+        often they occur, read from the stored text of a few documents holding it."""
+        stored = field.rpartition("_")[0] if field.rpartition("_")[0] in LANG_FIELDS else field
+        words: Counter[str] = Counter()
+        postings = self.reader.postings(field, term)
+        for docnum in list(postings.all_ids())[:SAMPLE_DOCS]:
+            key = (docnum, field)
+            terms = self._surfaces.get(key)
+            if terms is None:
+                terms = {}
+                text = self.reader.stored_fields(docnum).get(stored) or ""
+                for w in _WORD.findall(text if isinstance(text, str) else " ".join(text)):
+                    t = analyse(w)
+                    if t is not None:
+                        terms.setdefault(t, Counter())[w.lower()] += 1
+                self._surfaces[key] = terms
+            words.update(terms.get(term, Counter()))
+        return words
+
+
+def _like(word: str, model: str) -> str:
+    """``word`` in the case pattern of ``model``: ``ARMED``, ``Armed`` or ``armed``."""
+    if model.isupper() and len(model) > 1:
+        return word.upper()
+    if model[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def corrected(text: str, speller: Speller, fields: Sequence[str]) -> str | None:
+    """``text`` with its misspelt words replaced, or None when no word changed."""
+    out, last, changed = [], 0, False
+    for word in query_words(text, fields):
+        better = speller.correct(word)
+        if better is None or better == word.text:
+            continue
+        out += [text[last : word.start], better]
+        last, changed = word.end, True
+    if not changed:
+        return None
+    suggestion = "".join(out) + text[last:]
+    return None if suggestion.lower() == text.lower() else suggestion

@@ -1,0 +1,127 @@
+"""Did you mean: suggestions come from the corpus's own words, keep the query's syntax, and are
+only offered when they find more."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+
+import pytest
+
+from conftest import CORPUS
+from indexer.parse import read_documents
+from search.suggest import FEW_HITS, query_words
+
+
+@lru_cache(maxsize=None)
+def corpus_documents() -> tuple[str, ...]:
+    """The title, issuer and body of every document in corpus/, read by the parser."""
+    texts = []
+    for path in sorted(p for p in CORPUS.rglob("*") if p.is_file()):
+        for doc in read_documents(path).documents:
+            texts.append("\n".join(x or "" for x in (doc.title, doc.issuer, doc.body)))
+    return tuple(texts)
+
+
+def corpus_words() -> set[str]:
+    return {w.lower() for text in corpus_documents() for w in re.findall(r"\w+", text)}
+
+
+def documents_matching(pattern: str) -> int:
+    return sum(bool(re.search(pattern, text, re.IGNORECASE)) for text in corpus_documents())
+
+
+# (misspelt query, suggestion): each suggested word is checked against the corpus files below.
+CASES = [
+    ("armd forcse", "armed forces"),
+    ('"armd forcse"', '"armed forces"'),
+    ("Windprak", "Windpark"),
+    ("Übernahne", "Übernahme"),
+    ("Untrenehmen", "Unternehmen"),
+    ("Batteriespiecher", "Batteriespeicher"),
+    ("acquisitoin", "acquisition"),
+    ("goverment", "government"),
+    ("issuer:corvnae", "issuer:corvane"),
+    ("ARMD", "ARMED"),
+]
+
+
+@pytest.mark.parametrize("query, expected", CASES)
+def test_a_misspelt_query_gets_the_corpus_word(corpus_ix, query, expected):
+    results = corpus_ix.search(query)
+    assert results.total == 0
+    assert results.suggestion == expected
+    changed = set(re.findall(r"\w+", expected.lower())) - set(re.findall(r"\w+", query.lower()))
+    assert changed and changed <= corpus_words()
+    assert corpus_ix.search(expected).total > 0
+    assert corpus_ix.suggest(query) == expected
+
+
+def test_a_phrase_stays_a_phrase_and_finds_the_phrase(corpus_ix):
+    suggestion = corpus_ix.search('"armd forcse"').suggestion
+    assert suggestion == '"armed forces"'
+    assert corpus_ix.search(suggestion).total == documents_matching(r"\barmed\s+forces\b") == 5
+
+
+@pytest.mark.parametrize("query", ["armed forces", '"armed forces"', "Windpark", "solar", "Übernahme", "issuer:corvane"])
+def test_a_correctly_spelt_query_gets_no_suggestion(corpus_ix, query):
+    assert corpus_ix.search(query).total > 0
+    assert corpus_ix.search(query).suggestion is None
+    assert corpus_ix.search(query, suggest=True).suggestion is None
+
+
+def test_suggest_true_forces_a_suggestion_when_there_are_hits(corpus_ix):
+    query = "title:windprak OR solar"
+    results = corpus_ix.search(query)
+    assert results.total >= FEW_HITS and results.suggestion is None  # solar alone finds enough
+    forced = corpus_ix.search(query, suggest=True)
+    assert forced.suggestion == "title:windpark OR solar"
+    assert corpus_ix.search(forced.suggestion).total > results.total
+    assert corpus_ix.search("armd forcse", suggest=False).suggestion is None
+
+
+def test_only_a_correction_that_finds_more_is_suggested(corpus_ix):
+    # "armd" is only excluded: correcting it would exclude more, not find more.
+    assert corpus_ix.search("mali -armd").suggestion is None
+    # A made-up word with nothing near it: "armed qqzxv" finds no more than "armd qqzxv".
+    assert corpus_ix.search("qqzxv").suggestion is None
+    assert corpus_ix.search("armd").suggestion == "armed"
+    assert corpus_ix.search("armd qqzxv").suggestion is None
+
+
+def test_query_words_leaves_syntax_and_non_text_fields_alone():
+    text = 'issuer:corvnae "armd forcse"~2 date:2025-06 NOT wnid -solr acqui* armd~ wind^2 (forcse OR mali) AND the'
+    words = [(w.text, w.fields) for w in query_words(text, ("title", "body"))]
+    assert words == [
+        ("corvnae", ("issuer",)),
+        ("armd", ("title", "body")),
+        ("forcse", ("title", "body")),
+        ("forcse", ("title", "body")),
+        ("mali", ("title", "body")),
+    ]
+    for w in query_words(text, ("title", "body")):
+        assert text[w.start : w.end] == w.text
+
+
+def test_cli_prints_the_suggestion_on_stderr(cli, corpus_index):
+    result = cli("search", "armd forcse", index=corpus_index)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "Did you mean: armed forces"
+    assert "Did you mean" not in result.stdout
+
+
+@pytest.mark.parametrize("query, expected", [("armd forcse", "armed forces"), ('"armed forces"', None)])
+def test_cli_json_has_the_suggestion_key(cli, corpus_index, query, expected):
+    result = cli("search", query, "--format", "json", index=corpus_index)
+    data = json.loads(result.stdout)
+    assert data["suggestion"] == expected
+    assert result.stderr == ""
+
+
+def test_cli_suggest_forces_it(cli, corpus_index):
+    plain = cli("search", "title:windprak OR solar", index=corpus_index)
+    assert plain.exit_code == 0 and "Did you mean" not in plain.stderr
+    forced = cli("search", "title:windprak OR solar", "--suggest", index=corpus_index)
+    assert forced.exit_code == 0
+    assert forced.stderr.strip() == "Did you mean: title:windpark OR solar"
