@@ -65,7 +65,7 @@ def query_words(text: str, fields: Sequence[str]) -> list[QueryWord]:
 
     Left alone: operators, words after ``NOT`` or ``-`` (excluding a misspelt word excludes
     nothing, and correcting it would change what is excluded), wildcards, fuzzy and boosted
-    terms (``acqui*``, ``armd~``, ``wind^2``), ranges, numbers, stop words, words of one or two
+    terms (``acqui*``, ``armd~``, ``wind^2``), a field name with nothing after it (``title:``), ranges, numbers, stop words, words of one or two
     letters, and words in fields that are not text (``date:``, ``url:``, ``id:``).
     """
     found: list[QueryWord] = []
@@ -76,7 +76,8 @@ def query_words(text: str, fields: Sequence[str]) -> list[QueryWord]:
             negate = m["word"] in ("NOT", "ANDNOT")
             continue
         negated, negate = negate, False
-        if m["range"] or negated or (m["word"] and (m["word"].startswith("-") or re.search(r"[*?~^]", m["word"]))):
+        if m["range"] or negated or (m["word"] and (m["word"].startswith("-") or m["word"].endswith(":")
+                                                    or re.search(r"[*?~^]", m["word"]))):  # fmt: skip
             continue
         field = m["field"][:-1] if m["field"] else None
         if field is not None and field not in TEXT_FIELDS:

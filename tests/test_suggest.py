@@ -71,6 +71,13 @@ def test_a_correctly_spelt_query_gets_no_suggestion(corpus_ix, query):
     assert corpus_ix.search(query, suggest=True).suggestion is None
 
 
+@pytest.mark.parametrize("query", ["title:", "body: armd"])
+def test_field_names_are_never_corrected(corpus_ix, query):
+    """``title:`` with nothing after it once became "Did you mean: time:"."""
+    suggestion = corpus_ix.suggest(query)
+    assert suggestion is None or suggestion.startswith(query.split(":")[0] + ":")
+
+
 def test_suggest_true_forces_a_suggestion_when_there_are_hits(corpus_ix):
     query = "title:windprak OR solar"
     results = corpus_ix.search(query)
