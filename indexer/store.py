@@ -7,9 +7,11 @@ one from an untrusted source.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import shutil
+import time
 from glob import escape as glob_escape
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -97,6 +99,10 @@ def check_version(path: Path) -> None:
         )
 
 
+#: Tries to open an index whose newest commit keeps being replaced by a writer's next one.
+OPEN_TRIES = 10
+
+
 def open_index(path: str | os.PathLike[str]) -> "FileIndex":
     """Open an existing index, checking that its schema is the one this version writes."""
     from whoosh import index as whoosh_index
@@ -104,12 +110,51 @@ def open_index(path: str | os.PathLike[str]) -> "FileIndex":
     path = Path(path)
     check_version(path)
     try:
-        return whoosh_index.open_dir(os.path.abspath(path))  # its files stay found if the cwd changes
+        for attempt in range(OPEN_TRIES):
+            try:
+                return _open_dir(os.path.abspath(path))  # its files stay found if the cwd changes
+            except FileNotFoundError:
+                # The newest TOC was listed, then replaced by a commit before it could be read.
+                if attempt == OPEN_TRIES - 1 or not index_exists(path):
+                    raise
+                time.sleep(0.02)
+        raise AssertionError("unreachable")
     except whoosh_index.EmptyIndexError:
         raise IndexNotFoundError(f"no dateline index at {path} (the directory holds no index files)") from None
     except (AttributeError, ImportError, EOFError, ValueError, TypeError) as exc:
         # The pickled schema names classes this version does not have.
         raise IncompatibleIndexError(f"cannot read the index at {path} ({exc}); rebuild it") from None
+
+
+def _open_dir(folder: str) -> "FileIndex":
+    """Whoosh's ``open_dir``, but the index reads its schema once.
+
+    Whoosh's ``FileIndex.schema`` reads the newest TOC file again on every use, and a commit
+    by another process may delete that file between listing and reading it: a search then
+    failed with FileNotFoundError. The schema of a dateline index never changes (a new schema
+    is a new index, `SCHEMA_VERSION`), so it is read with the index, once.
+    """
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import TOC
+
+    storage = FileStorage(folder)
+    ix = _stable_schema_index()(storage)
+    ix._schema = TOC.read(storage, ix.indexname).schema
+    return ix
+
+
+@functools.cache
+def _stable_schema_index() -> type:
+    """``FileIndex`` with the schema it was opened with (defined on first use: Whoosh is
+    imported only where an index is opened)."""
+    from whoosh.index import FileIndex
+
+    class StableSchemaIndex(FileIndex):
+        @property
+        def schema(self):  # type: ignore[no-untyped-def]
+            return self._schema
+
+    return StableSchemaIndex
 
 
 def create_index(path: str | os.PathLike[str]) -> "FileIndex":

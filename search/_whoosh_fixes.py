@@ -70,3 +70,62 @@ def search(searcher: Searcher, q: Query, **kwargs: Any) -> Results:
         inner = getattr(inner, "child", None)
     searcher.search_with_collector(q, with_deadline(collector))
     return collector.results()
+
+
+#: Tries to open a searcher while writers commit (each try sees a newer commit).
+OPEN_TRIES = 10
+
+
+def open_searcher(ix: Any, **kwargs: Any) -> Searcher:
+    """A searcher on the index's latest commit that stays whole while other processes commit.
+
+    Two whoosh-reloaded behaviours would mix commits or fail. ``Searcher.refresh`` reuses the
+    old reader and *adds the old segments back* (``FileIndex._reader`` extends the new segment
+    list with the reused one's), so after a commit that merged or replaced segments the old
+    documents are counted again. And a segment's column files (stored fields, lengths, ids …)
+    are opened on first use, by which time a commit may have deleted them: stored fields then
+    fail with a ``TypeError``. So: a fresh reader, no reuse, with every column file opened at
+    once (an open file outlives its deletion); a file deleted before it could be opened means
+    a newer commit exists, which the next try reads.
+    """
+    import time
+
+    for attempt in range(OPEN_TRIES):
+        reader = ix.reader()
+        try:
+            for leaf, _ in reader.leaf_readers():
+                _open_columns(leaf)
+        except OSError:
+            reader.close()
+            if attempt == OPEN_TRIES - 1:
+                raise
+            time.sleep(0.05)
+            continue
+        return Searcher(reader, fromindex=ix, **kwargs)
+    raise AssertionError("unreachable")
+
+
+def _open_columns(leaf: Any) -> None:
+    """Open every column file of one segment now, and answer ``has_column`` from them."""
+    perdoc = getattr(leaf, "_perdoc", None)
+    segment = leaf.segment() if hasattr(leaf, "segment") else None
+    if perdoc is None or segment is None or not hasattr(perdoc, "_colfiles"):
+        return  # an empty index
+    prefix, suffix = segment.make_filename("."), ".col"
+    files = perdoc._storage.list()  # the index folder, or a compound segment's own (already open) file
+    names = [n[len(prefix) : -len(suffix)] for n in files if n.startswith(prefix) and n.endswith(suffix)]
+    for fieldname in names:
+        if fieldname not in perdoc._colfiles:
+            perdoc._colfiles[fieldname] = perdoc._get_column_file(fieldname)
+    perdoc._opened_columns = frozenset(perdoc._colfiles)
+
+
+def _has_column(self: Any, fieldname: str) -> bool:
+    opened = getattr(self, "_opened_columns", None)
+    return fieldname in opened if opened is not None else _plain_has_column(self, fieldname)
+
+
+from whoosh.codec.whoosh3 import W3PerDocReader  # noqa: E402
+
+_plain_has_column = W3PerDocReader.has_column
+W3PerDocReader.has_column = _has_column  # type: ignore[method-assign]

@@ -29,7 +29,7 @@ from .query import (
     plain_query,
     prepare_query,
 )
-from ._whoosh_fixes import FilteredBy
+from ._whoosh_fixes import FilteredBy, open_searcher
 from ._whoosh_fixes import search as whoosh_search
 from .explain import explain as explain_score
 from .feedback import Feedback, expand
@@ -76,7 +76,7 @@ class Index:
             raise QueryError(str(exc)) from None
         self._boosts = check_boosts(boosts or {})
         self._lock = threading.RLock()
-        self._searcher = self._ix.searcher(weighting=self._weighting)
+        self._searcher = open_searcher(self._ix, weighting=self._weighting)
         self._parsers: dict[tuple[str, ...], object] = {}  # (match, lang, *fields) → parser
         #: Score keyword queries with `search.columnar` (same results, much faster); False
         #: forces Whoosh's matchers, which tests and the benchmark compare against.
@@ -96,7 +96,8 @@ class Index:
 
     def _current(self):  # type: ignore[no-untyped-def]
         if not self._searcher.up_to_date():
-            self._searcher = self._searcher.refresh()
+            old, self._searcher = self._searcher, open_searcher(self._ix, weighting=self._weighting)
+            old.close()
         return self._searcher
 
     def _parser(self, lang: str, fields: tuple[str, ...], match: str):  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ from whoosh.query import And, Or, Require, Term
 from whoosh.query.compound import DefaultOr
 from whoosh.scoring import BM25F
 
+from conftest import SEED_NAME
 from search._whoosh_fixes import FilteredBy, search
 
 
@@ -81,3 +82,52 @@ def test_distinct_multifield_words_hash_apart():
     assert hash(Term("a", "x", boost=2.0)) != hash(Term("a", "x"))
     # normalize dedupes equal parts through that hash, and keeps the distinct ones.
     assert len(And(parts + parts[:10]).normalize().subqueries) == 10_000
+
+
+EDITS = {
+    "update": lambda c: (c / SEED_NAME).write_text((c / SEED_NAME).read_text("utf-8") + "\nOne more line.\n", "utf-8"),
+    "add": lambda c: (c / "added.txt").write_text("Added\n\nA new story about armed forces.\n", "utf-8"),
+    "delete": lambda c: (c / SEED_NAME).unlink(),
+}
+
+
+def test_whoosh_refresh_still_adds_the_old_segments_back(corpus_copy, tmp_path):
+    """When this starts failing, whoosh-reloaded fixed ``Searcher.refresh`` (its reader reuse
+    appends the old reader's segments to the new ones) and `open_searcher` could use it again."""
+    from indexer import index_paths
+
+    index_paths([corpus_copy], tmp_path / "ix")
+    ix = whoosh_index.open_dir(str(tmp_path / "ix"))
+    old = ix.searcher()
+    before = old.doc_count()
+    EDITS["update"](corpus_copy)
+    index_paths([corpus_copy], tmp_path / "ix")
+    refreshed = old.refresh()  # closes what it does not reuse
+    try:
+        assert refreshed.doc_count() > before
+    finally:
+        refreshed.close()
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_a_kept_open_index_sees_each_commit_whole(corpus_copy, tmp_path, edit):
+    """An `Index` kept open (as `dateline serve` keeps them) across commits answers exactly as
+    one opened afresh: no document twice, none from a replaced segment."""
+    from indexer import index_paths
+    from search import Index
+
+    index_paths([corpus_copy], tmp_path / "ix")
+    with Index(tmp_path / "ix") as kept:
+        kept.search("forces")
+        for round_ in range(3):
+            if edit != "delete" or round_ == 0:
+                EDITS[edit](corpus_copy)
+            (corpus_copy / f"round-{round_}.txt").write_text(f"Round {round_}\n\nArmed forces, round {round_}.\n", "utf-8")
+            index_paths([corpus_copy], tmp_path / "ix")
+            with Index(tmp_path / "ix") as fresh:
+                for query in ("*", "forces", "armed forces"):
+                    got, want = kept.search(query, limit=1000), fresh.search(query, limit=1000)
+                    ids = [h.id for h in got.hits]
+                    assert len(ids) == len(set(ids)) == got.total == want.total, query
+                    assert ids == [h.id for h in want.hits]
+                assert len(kept) == len(fresh)
