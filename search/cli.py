@@ -346,15 +346,16 @@ def _batch(index_dir: str, queries_path: str, run_out: str | None, limit: int, t
               help="Count per day, ISO week (2025-W23) or month.")
 @click.option("--since", metavar="DATE", help="First period: documents dated on or after DATE (YYYY-MM-DD).")
 @click.option("--until", metavar="DATE", help="Last period: documents dated on or before DATE (inclusive).")
-@click.option("--lang", type=click.Choice(["en", "de", "xx"], case_sensitive=False),
+@click.option("--lang", type=click.Choice(LANGS, case_sensitive=False),
               help="Only documents in this language (xx: any other); default all.")
 @click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE",
               help="Only documents whose FIELD is VALUE (repeatable), as in search.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: a bar chart; json for programs.")
+@click.option("--format", "fmt", type=click.Choice(["auto", "text", "json"]), default="auto", show_default=True,
+              help="text: a bar chart; json for programs; auto: the chart on a terminal, else JSON.")
 def timeline(query: str, index_dir: str, by: str, since: str | None, until: str | None, lang: str | None,
              filters: tuple[str, ...], fmt: str) -> None:  # fmt: skip
-    """Count the documents matching QUERY per day, week or month, as a bar chart.
+    """Count the documents matching QUERY per day, week or month: a bar chart on a terminal,
+    JSON otherwise (--format chooses).
 
     Every period from the first hit to the last (or --since to --until) is shown, empty ones
     as 0; documents without a date are counted apart. Exit status 1 when nothing matches.
@@ -362,7 +363,7 @@ def timeline(query: str, index_dir: str, by: str, since: str | None, until: str 
     \b
       dateline timeline energy
       dateline timeline 'wind OR solar' --by week --since 2025-06-01 --until 2025-07-31
-      dateline timeline Unternehmen --lang de --format json
+      dateline timeline Unternehmen --lang de > counts.json
     """
     from search.facets import parse_filters
     from search.timeline import timeline_text
@@ -371,6 +372,8 @@ def timeline(query: str, index_dir: str, by: str, since: str | None, until: str 
 
     with _index(index_dir) as ix:
         result = ix.timeline(query, by=by, since=since, until=until, lang=lang, filters=parse_filters(filters))
+    if fmt == "auto":
+        fmt = "text" if sys.stdout.isatty() else "json"
     click.echo(to_json(result.to_dict()) if fmt == "json" else timeline_text(result))
     if result.total == 0:
         raise click.exceptions.Exit(EXIT_NONE)

@@ -4,6 +4,8 @@ over all matching documents, equal to the dates of the parsed files, gaps shown 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from collections import Counter
 from datetime import date, timedelta
 
@@ -96,7 +98,7 @@ def test_json_shape(cli, corpus_index, corpus_documents):
 
 
 def test_text_is_a_bar_chart(cli, corpus_index):
-    out = cli("timeline", "*", "--since", "2025-01-01", "--until", "2025-12-31", index=corpus_index)
+    out = cli("timeline", "*", "--since", "2025-01-01", "--until", "2025-12-31", "--format", "text", index=corpus_index)
     assert out.exit_code == 0
     *bars, summary = out.output.splitlines()
     assert [b.split()[0] for b in bars] == [f"2025-{m:02d}" for m in range(1, 13)]
@@ -108,7 +110,8 @@ def test_text_is_a_bar_chart(cli, corpus_index):
 
 
 @pytest.mark.parametrize("args, status, message", [
-    (("timeline", "xylophone"), 1, "0 hits by month"),
+    (("timeline", "xylophone", "--format", "text"), 1, "0 hits by month"),
+    (("timeline", "xylophone"), 1, '{"query": "xylophone", "by": "month", "total": 0'),
     (("timeline", "energy", "--filter", "colour=red"), 2, "dateline: unknown filter field 'colour'"),
     (("timeline", "date:2025-13"), 2, "dateline: query 'date:2025-13'"),
     (("timeline", "energy", "--since", "June"), 2, "dateline: date bound 'June'"),
@@ -117,3 +120,21 @@ def test_cli_exit_status(cli, corpus_index, args, status, message):
     out = cli(*args, index=corpus_index)
     assert out.exit_code == status
     assert out.output.startswith(message) and out.output.count("\n") == 1
+
+
+def test_the_chart_on_a_terminal_json_in_a_pipe(tmp_path, corpus_index):
+    """The default format follows where the output goes, as the issue asks: a bar chart on a
+    terminal, JSON for a program reading it."""
+    from conftest import installed_dateline, on_terminal
+
+    exe = installed_dateline()
+    env = {**os.environ, "DATELINE_INDEX": str(corpus_index), "DATELINE_NO_SERVE": "1"}
+    piped = subprocess.run([exe, "timeline", "energy"], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert piped.returncode == 0 and json.loads(piped.stdout)["by"] == "month"
+    proc, shown = on_terminal([exe, "timeline", "energy"], "stdout", env=env, cwd=tmp_path)
+    text = shown.decode("utf-8").replace("\r\n", "\n")
+    assert proc.returncode == 0 and "█" in text
+    *bars, summary = text.splitlines()
+    data = json.loads(piped.stdout)
+    assert [(b.split()[0], int(b.split()[-1])) for b in bars] == [(p["period"], p["count"]) for p in data["periods"]]
+    assert summary.endswith(" hits by month")
