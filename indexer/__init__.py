@@ -8,12 +8,10 @@ The names are imported on first use, so that light modules (`indexer.defaults`,
 
 from __future__ import annotations
 
-from importlib import import_module
+from indexer._lazy import lazy_exports
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
-
     from .document import Document
     from .errors import (
         DatelineError,
@@ -49,13 +47,4 @@ _HOMES = {
 __all__ = sorted(_HOMES)
 
 
-def __getattr__(name: str) -> "Any":
-    if name not in _HOMES:
-        raise AttributeError(f"module 'indexer' has no attribute {name!r}")
-    value = getattr(import_module(_HOMES[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
+__getattr__, __dir__ = lazy_exports("indexer", _HOMES, globals())

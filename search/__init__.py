@@ -11,12 +11,10 @@ The names are imported on first use, so that ``dateline search`` talking to a ru
 
 from __future__ import annotations
 
-from importlib import import_module
+from indexer._lazy import lazy_exports
 
 TYPE_CHECKING = False  # not `typing`'s: importing typing costs the served command's start
 if TYPE_CHECKING:
-    from typing import Any
-
     from indexer.document import Document
     from indexer.errors import DatelineError, IncompatibleIndexError, IndexNotFoundError
 
@@ -49,13 +47,4 @@ _HOMES = {
 __all__ = sorted(_HOMES)
 
 
-def __getattr__(name: str) -> "Any":
-    if name not in _HOMES:
-        raise AttributeError(f"module 'search' has no attribute {name!r}")
-    value = getattr(import_module(_HOMES[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
+__getattr__, __dir__ = lazy_exports("search", _HOMES, globals())
