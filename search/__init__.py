@@ -18,29 +18,35 @@ if TYPE_CHECKING:
     from indexer.document import Document
     from indexer.errors import DatelineError, IncompatibleIndexError, IndexNotFoundError
 
-    from .errors import DocumentNotFoundError, QueryError, QueryTooLargeError, SearchTimeoutError
+    from .errors import ConfigError, DocumentNotFoundError, QueryError, QueryTooLargeError, SearchTimeoutError
+    from .explain import Explanation, FieldScore, TermScore
     from .feedback import Feedback
     from .index import Index
     from .results import FacetCount, Hit, Results, Snippet
     from .stats import Stats
-    from .timeline import Timeline
+    from .timeline import PeriodCount, Timeline
 
 _HOMES = {
+    "ConfigError": "search.errors",
     "DatelineError": "indexer.errors",
     "Document": "indexer.document",
     "DocumentNotFoundError": "search.errors",
+    "Explanation": "search.explain",
     "FacetCount": "search.results",
     "Feedback": "search.feedback",
+    "FieldScore": "search.explain",
     "Hit": "search.results",
     "IncompatibleIndexError": "indexer.errors",
     "Index": "search.index",
     "IndexNotFoundError": "indexer.errors",
+    "PeriodCount": "search.timeline",
     "QueryError": "search.errors",
     "QueryTooLargeError": "search.errors",
     "Results": "search.results",
     "SearchTimeoutError": "search.errors",
     "Snippet": "search.results",
     "Stats": "search.stats",
+    "TermScore": "search.explain",
     "Timeline": "search.timeline",
 }
 

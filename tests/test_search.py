@@ -369,3 +369,18 @@ def test_stop_words_of_any_language_are_dropped_for_other_languages(jsonl_index)
         assert ids(ix.search("the rapport")) == {"fr"}
         assert ids(ix.search("der Rapport")) == {"fr"}
         assert ids(ix.search("the annual report")) == {"en"}
+
+
+@pytest.mark.parametrize("package", ["search", "indexer"])
+def test_every_exported_name_resolves(package):
+    """The packages import their names lazily (`indexer._lazy`): a wrong home in the table
+    would only fail when a user first touched the name."""
+    import importlib
+
+    module = importlib.import_module(package)
+    for name in module.__all__:
+        value = getattr(module, name)
+        assert getattr(value, "__name__", name) == name, name
+        assert name in dir(module)
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        module.nope
