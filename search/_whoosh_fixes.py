@@ -92,9 +92,10 @@ def open_searcher(ix: Any, **kwargs: Any) -> Searcher:
 
     for attempt in range(OPEN_TRIES):
         reader = ix.reader()
+        listed: dict[int, list[str]] = {}  # by storage: the folder is listed once, not per segment
         try:
             for leaf, _ in reader.leaf_readers():
-                _open_columns(leaf)
+                _open_columns(leaf, listed)
         except OSError:
             reader.close()
             if attempt == OPEN_TRIES - 1:
@@ -105,14 +106,18 @@ def open_searcher(ix: Any, **kwargs: Any) -> Searcher:
     raise AssertionError("unreachable")
 
 
-def _open_columns(leaf: Any) -> None:
-    """Open every column file of one segment now, and answer ``has_column`` from them."""
+def _open_columns(leaf: Any, listed: dict[int, list[str]]) -> None:
+    """Open every column file of one segment now, and answer ``has_column`` from them;
+    ``listed`` keeps each storage's file names for the next segment."""
     perdoc = getattr(leaf, "_perdoc", None)
     segment = leaf.segment() if hasattr(leaf, "segment") else None
     if perdoc is None or segment is None or not hasattr(perdoc, "_colfiles"):
         return  # an empty index
     prefix, suffix = segment.make_filename("."), ".col"
-    files = perdoc._storage.list()  # the index folder, or a compound segment's own (already open) file
+    storage = perdoc._storage  # the index folder, or a compound segment's own (already open) file
+    if id(storage) not in listed:
+        listed[id(storage)] = storage.list()
+    files = listed[id(storage)]
     names = [n[len(prefix) : -len(suffix)] for n in files if n.startswith(prefix) and n.endswith(suffix)]
     for fieldname in names:
         if fieldname not in perdoc._colfiles:
