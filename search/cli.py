@@ -17,7 +17,7 @@ import click
 
 from indexer.defaults import B, DEFAULT_INDEX_DIR, DEFAULT_TIMEOUT, INDEX_ENV, K1, LOCK_TIMEOUT
 from search.completion import SHELLS, complete_fields
-from search.config import COLORS, LANGS, SEARCH_FORMATS, SORTS
+from search.config import BYS, COLORS, LANGS, SEARCH_FORMATS, SORTS
 from search.launch import SOCKET_ENV
 
 if TYPE_CHECKING:
@@ -342,7 +342,7 @@ def _batch(index_dir: str, queries_path: str, run_out: str | None, limit: int, t
 @main.command()
 @click.argument("query")
 @index_option
-@click.option("--by", type=click.Choice(["day", "week", "month"]), default="month", show_default=True,
+@click.option("--by", type=click.Choice(BYS), default="month", show_default=True,
               help="Count per day, ISO week (2025-W23) or month.")
 @click.option("--since", metavar="DATE", help="First period: documents dated on or after DATE (YYYY-MM-DD).")
 @click.option("--until", metavar="DATE", help="Last period: documents dated on or before DATE (inclusive).")

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Collection, Mapping
 
 from indexer.defaults import B, DEFAULT_BOOSTS, DEFAULT_FIELDS, DEFAULT_INDEX_DIR, INDEX_ENV, K1, TEXT_FIELDS
+from indexer.language import LANGUAGES
 
 from .errors import ConfigError
 
@@ -25,7 +26,10 @@ PROJECT_FILE = "dateline.toml"
 COLORS: tuple[str, ...] = ("auto", "always", "never")
 SEARCH_FORMATS: tuple[str, ...] = ("text", "json", "jsonl", "paths", "html", "csv")
 SORTS: tuple[str, ...] = ("relevance", "date", "-date")
-LANGS: tuple[str, ...] = ("en", "de", "xx")
+#: ``--lang``: the languages with their own analysis, and ``xx`` for any other (`indexer.schema.LANG_KEYS`).
+LANGS: tuple[str, ...] = (*LANGUAGES, "xx")
+#: ``timeline --by``.
+BYS: tuple[str, ...] = ("day", "week", "month")
 DEFAULT_LIMIT = 10
 
 DEFAULT = "default"

@@ -31,6 +31,7 @@ from .query import (
 )
 from ._whoosh_fixes import FilteredBy, open_searcher
 from ._whoosh_fixes import search as whoosh_search
+from .config import SORTS
 from .explain import explain as explain_score
 from .feedback import Feedback, expand
 from .limits import DEFAULT_TIMEOUT, Deadline, bound, running
@@ -41,7 +42,6 @@ from .timeline import Timeline
 from .suggest import FEW_HITS
 
 Sort = Literal["relevance", "date", "-date"]
-SORTS: tuple[str, ...] = ("relevance", "date", "-date")
 Match = Literal["all", "any"]
 MATCHES: tuple[str, ...] = ("all", "any")
 

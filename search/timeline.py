@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
+from .config import BYS
 from .errors import QueryError
 
-BYS: tuple[str, ...] = ("day", "week", "month")
 #: Day numbers count from 0001-01-01, a Monday (Whoosh's dates count microseconds from there).
 _EPOCH = date(1, 1, 1)
 _DAY_US = 86_400_000_000

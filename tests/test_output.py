@@ -23,28 +23,24 @@ HOSTILE_BODY = (
 )
 
 
-@pytest.fixture
-def hostile_index(tmp_path: Path, cli) -> Path:
-    """An index of one Markdown release whose title, issuer, URL and body carry markup."""
+def index_of(tmp_path: Path, cli, files: dict[str, str]) -> Path:
+    """An index, built by the CLI, of the files ``{name: text}`` written into ``tmp_path/docs``."""
     docs = tmp_path / "docs"
     docs.mkdir()
-    (docs / "hostile.md").write_text(
-        "---\n"
-        f"title: '{HOSTILE_TITLE}'\n"
-        "issuer: '<i>Evil</i> Corp'\n"
-        "url: 'javascript:alert(document.cookie)'\n"
-        "date: 2025-06-06\n"
-        "---\n\n"
-        f"{HOSTILE_BODY}\n",
-        "utf-8",
-    )
-    (docs / "linked.md").write_text(
-        "---\ntitle: 'Storm over <Mali>'\nurl: 'https://example.com/a?x=1&y=\"2\"'\n---\n\nA storm and armed forces.\n",
-        "utf-8",
-    )
+    for name, text in files.items():
+        (docs / name).write_text(text, "utf-8")
     index = tmp_path / "ix"
     assert cli("index", str(docs), index=index).exit_code == 0
     return index
+
+
+@pytest.fixture
+def hostile_index(tmp_path: Path, cli) -> Path:
+    """An index of one Markdown release whose title, issuer, URL and body carry markup."""
+    hostile = (f"---\ntitle: '{HOSTILE_TITLE}'\nissuer: '<i>Evil</i> Corp'\nurl: 'javascript:alert(document.cookie)'\n"
+               f"date: 2025-06-06\n---\n\n{HOSTILE_BODY}\n")  # fmt: skip
+    linked = "---\ntitle: 'Storm over <Mali>'\nurl: 'https://example.com/a?x=1&y=\"2\"'\n---\n\nA storm and armed forces.\n"
+    return index_of(tmp_path, cli, {"hostile.md": hostile, "linked.md": linked})
 
 
 class _Page(HTMLParser):
@@ -232,17 +228,9 @@ def test_terminal_width(columns: str, tty: bool, expected: int | None) -> None:
 @pytest.fixture
 def awkward_index(tmp_path: Path, cli) -> Path:
     """Releases whose title, issuer and place hold commas, quotes and semicolons."""
-    docs = tmp_path / "awkward"
-    docs.mkdir()
-    (docs / "a.md").write_text(
-        '---\ntitle: \'Acme, Inc. says "storage, at last"\'\nissuer: \'Acme, Inc.\'\nplace: \'Paris, France\'\n'
-        "date: 2025-06-06\nurl: 'https://example.com/a?x=1,2'\n---\n\nStorage for the grid; \"quoted\" storage, too.\n",
-        "utf-8",
-    )
-    (docs / "b.md").write_text("---\ntitle: Plain storage\n---\n\nSome storage.\n", "utf-8")
-    index = tmp_path / "ix"
-    assert cli("index", str(docs), index=index).exit_code == 0
-    return index
+    awkward = ('---\ntitle: \'Acme, Inc. says "storage, at last"\'\nissuer: \'Acme, Inc.\'\nplace: \'Paris, France\'\n'
+               "date: 2025-06-06\nurl: 'https://example.com/a?x=1,2'\n---\n\nStorage for the grid; \"quoted\" storage, too.\n")  # fmt: skip
+    return index_of(tmp_path, cli, {"a.md": awkward, "b.md": "---\ntitle: Plain storage\n---\n\nSome storage.\n"})
 
 
 def test_csv_round_trips_through_csv_reader(cli, awkward_index: Path) -> None:
