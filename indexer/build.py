@@ -1,15 +1,15 @@
 """Building new segments from files, in worker processes that each write their own segments.
 
-The files to (re)index are split into one contiguous run per worker, in walk order; each worker
-reads, parses, analyses and writes its run into segments of at most ``pool_bytes`` of buffered
-postings, so memory does not grow with the corpus. Segments are returned in run order, so
-documents are numbered in walk order whatever the number of workers, and results (ties
-included) are the same as with one. The caller commits the segments, or drops them; a segment
-that is never committed is removed by Whoosh's next commit.
+The files to (re)index come as a `Spill` of tasks, in key order. It is split into one
+contiguous run per worker; each worker reads, parses, analyses and writes its run into
+segments of at most ``pool_bytes`` of buffered postings, so memory does not grow with the
+corpus. Segments are returned in run order, so documents are numbered in task order whatever
+the number of workers, and results (ties included) are the same as with one. The caller
+commits the segments, or drops them; a segment that is never committed is removed by Whoosh's
+next commit.
 
-What the parent keeps per file is small on purpose (a few hundred bytes with its `Task`): the
-usual result, one document under the task's own id, is one shared `ONE_DOCUMENT`, and a
-document's place in the segments is its number in task order, not stored.
+What each file gave (`FileResult`) is spilled to disk too, one line per file, and read back by
+the caller in task order: the parent holds nothing per file.
 """
 
 from __future__ import annotations
@@ -21,13 +21,13 @@ import os
 import queue
 import traceback
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from .errors import DocumentError, IndexBuildError
 from .parse import read_documents
 from .postings import Analyzer
 from .records import to_fields
+from .spill import Spill
 
 #: Default memory bound of one worker's buffered postings before it writes a segment (bytes).
 POOL_BYTES = 160 * 1024 * 1024
@@ -37,11 +37,20 @@ MIN_FILES_PER_WORKER = 200
 
 @dataclass(frozen=True, slots=True)
 class Task:
-    """A file to read: its path, the id of its (first) document, and its stamp to store."""
+    """A file to read: its path, the id of its (first) document, its stamp to store, and
+    whether the index holds documents of it (which the new ones replace)."""
 
     path: str
     doc_id: str
     stamp: str
+    known: bool = False
+
+    def record(self) -> list[Any]:
+        return [self.path, self.doc_id, self.stamp, self.known]
+
+    @classmethod
+    def from_record(cls, record: list[Any]) -> "Task":
+        return cls(*record)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +67,16 @@ class FileResult:
         """The ids of the documents written from ``task``'s file."""
         return (task.doc_id,) if self.ids is None else self.ids
 
+    def record(self) -> list[Any] | None:
+        return None if self is ONE_DOCUMENT else [self.ids, self.error, self.errors, self.warnings]
+
+    @staticmethod
+    def from_record(record: list[Any] | None) -> "FileResult":
+        if record is None:
+            return ONE_DOCUMENT
+        ids, error, errors, warnings = record
+        return FileResult(None if ids is None else tuple(ids), error, tuple(errors), tuple(warnings))
+
 
 #: The usual result, shared by all files that gave it: one document under the task's id.
 ONE_DOCUMENT = FileResult()
@@ -65,14 +84,24 @@ ONE_DOCUMENT = FileResult()
 
 @dataclass
 class Built:
-    """New segments (in document order) and each file's result (in task order).
+    """New segments (in document order) and each file's result (in task order, spilled).
 
     Documents are numbered 0, 1, … across the segments in task order, the order of
     `FileResult.written`; `delete` takes that number.
     """
 
     segments: list[Any]
-    files: list[FileResult]
+    results: list[Spill]
+
+    def files(self) -> Iterator[FileResult]:
+        """Each file's result, in task order."""
+        for spill in self.results:
+            for record in spill:
+                yield FileResult.from_record(record)
+
+    def close(self) -> None:
+        for spill in self.results:
+            spill.close()
 
     def __post_init__(self) -> None:
         self._starts = [0]
@@ -95,12 +124,11 @@ def default_workers() -> int:
 
 def _build_run(
     index_dir: str,
-    tasks: Sequence[Task],
-    first: int,
+    tasks: Iterable[Task],
     field_map: Mapping[str, str] | None,
     max_bytes: int,
     pool_bytes: int,
-    report: Callable[[int, FileResult], None],
+    report: Callable[[Task, FileResult], None],
 ) -> list[Any]:
     """Read ``tasks`` into new segments of the index at ``index_dir``; report each file's result."""
     from whoosh import index as whoosh_index
@@ -112,16 +140,16 @@ def _build_run(
     segments: list[Any] = []
     writer = None
     try:
-        for offset, task in enumerate(tasks):
+        for task in tasks:
             try:
                 parsed = read_documents(task.path, doc_id=task.doc_id, field_map=field_map, max_bytes=max_bytes)
             except DocumentError as exc:
-                report(first + offset, FileResult(error=exc.reason))
+                report(task, FileResult(error=exc.reason))
                 continue
             except MemoryError:  # the process is in trouble, not the document: the run fails
                 raise
             except Exception as exc:  # a parser bug on a hostile file must not stop the others
-                report(first + offset, FileResult(error=f"internal error reading it: {type(exc).__name__}: {exc}"))
+                report(task, FileResult(error=f"internal error reading it: {type(exc).__name__}: {exc}"))
                 continue
             written: list[str] = []
             errors = list(parsed.errors)
@@ -139,9 +167,9 @@ def _build_run(
                 written.append(doc.id)
             ids = tuple(written)
             if ids == (task.doc_id,) and not errors and not parsed.warnings:
-                report(first + offset, ONE_DOCUMENT)
+                report(task, ONE_DOCUMENT)
             else:
-                report(first + offset, FileResult(ids, None, tuple(errors), tuple(parsed.warnings)))
+                report(task, FileResult(ids, None, tuple(errors), tuple(parsed.warnings)))
             if writer is not None and writer.pool_bytes > pool_bytes:
                 segments.append(writer._finalize_segment())
                 writer = None
@@ -154,14 +182,17 @@ def _build_run(
     return segments
 
 
-def _worker(index_dir: str, tasks: Sequence[Task], first: int, field_map: Mapping[str, str] | None,
+def _worker(index_dir: str, tasks: Spill, start: int, end: int, run: int, field_map: Mapping[str, str] | None,
             max_bytes: int, pool_bytes: int, messages: Any) -> None:  # fmt: skip
-    """A worker process: build one run, sending file results as they come, then the segments."""
+    """A worker process: build the run of tasks in bytes ``start``–``end`` of ``tasks``, sending
+    file results as they come, then the segments."""
     _die_with_parent()
     try:
-        segments = _build_run(index_dir, tasks, first, field_map, max_bytes, pool_bytes,
-                              lambda index, result: messages.put(("file", (index, None if result is ONE_DOCUMENT else result))))  # fmt: skip
-        messages.put(("done", (first, segments)))
+        def report(task: Task, result: FileResult) -> None:
+            messages.put(("file", (run, task.path, result.record())))
+
+        segments = _build_run(index_dir, map(Task.from_record, tasks.read(start, end)), field_map, max_bytes, pool_bytes, report)
+        messages.put(("done", (run, segments)))
     except BaseException as exc:  # reported to the parent, which raises it as IndexBuildError
         messages.put(("failed", (write_failure(exc), traceback.format_exc())))
 
@@ -194,56 +225,63 @@ def _die_with_parent() -> None:
 
 def build_segments(
     index_dir: str | os.PathLike[str],
-    tasks: Sequence[Task],
+    tasks: Spill,
     *,
     workers: int = 1,
     field_map: Mapping[str, str] | None = None,
     max_bytes: int,
     pool_bytes: int = POOL_BYTES,
-    on_file: Callable[[Path], None] | None = None,
+    on_file: Callable[[str], None] | None = None,
     name: str | os.PathLike[str] | None = None,
 ) -> Built:
-    """Read ``tasks`` into new, uncommitted segments of the index at ``index_dir``.
+    """Read the `Task` records of ``tasks`` into new, uncommitted segments of the index at
+    ``index_dir``.
 
-    With ``workers`` > 1 and enough files, that many processes share the work; otherwise it
-    runs in this process. Raises `IndexBuildError` if writing fails, naming the index ``name``
-    (default ``index_dir``; a rebuild writes into a build folder the user never named). The
-    segments written until then are left to the caller, who holds the lock, to remove.
+    With ``workers`` > 1 and enough files, that many processes share the work (where processes
+    can be forked; elsewhere it runs in this process). Raises `IndexBuildError` if writing
+    fails, naming the index ``name`` (default ``index_dir``; a rebuild writes into a build
+    folder the user never named). The segments written until then are left to the caller, who
+    holds the lock, to remove.
     """
     index_dir = os.fspath(index_dir)
     name = index_dir if name is None else os.fspath(name)
-    files: list[FileResult | None] = [None] * len(tasks)
+    if "fork" not in multiprocessing.get_all_start_methods():
+        workers = 1  # the workers read the task list through the descriptor they inherit
+    workers = max(1, min(workers, tasks.count // MIN_FILES_PER_WORKER))
+    ranges = tasks.ranges(workers)
+    results = [Spill() for _ in ranges]
+    try:
+        if workers == 1:
+            def record(task: Task, result: FileResult) -> None:
+                results[0].write(result.record())
+                if on_file:
+                    on_file(task.path)
 
-    def record(index: int, result: FileResult | None) -> None:
-        files[index] = ONE_DOCUMENT if result is None else result
-        if on_file:
-            on_file(Path(tasks[index].path))
-
-    workers = max(1, min(workers, len(tasks) // MIN_FILES_PER_WORKER))
-    if workers == 1:
-        try:
-            segments = _build_run(index_dir, tasks, 0, field_map, max_bytes, pool_bytes, record)
-        except OSError as exc:
-            exc.__traceback__ = None  # its frames hold a file Whoosh left open: closed (and its space freed) now
-            raise IndexBuildError(f"writing the index at {name} failed: {write_failure(exc)}; nothing was committed") from None
-    else:
-        runs = _in_workers(index_dir, tasks, workers, field_map, max_bytes, pool_bytes, record, name)
-        segments = [segment for first in sorted(runs) for segment in runs[first]]
-    missing = [i for i, result in enumerate(files) if result is None]
-    if missing:
-        raise IndexBuildError(f"no result for {tasks[missing[0]].path}; nothing was committed")
-    return Built(segments, files)  # type: ignore[arg-type]
+            try:
+                segments = _build_run(index_dir, map(Task.from_record, tasks), field_map, max_bytes, pool_bytes, record)
+            except OSError as exc:
+                exc.__traceback__ = None  # its frames hold a file Whoosh left open: closed (and its space freed) now
+                raise IndexBuildError(f"writing the index at {name} failed: {write_failure(exc)}; nothing was committed") from None
+        else:
+            runs = _in_workers(index_dir, tasks, ranges, results, field_map, max_bytes, pool_bytes, on_file, name)
+            segments = [segment for run in sorted(runs) for segment in runs[run]]
+        if sum(spill.count for spill in results) != tasks.count:
+            raise IndexBuildError(f"a worker gave no result for some files of {name}; nothing was committed")
+    except BaseException:
+        for spill in results:
+            spill.close()
+        raise
+    return Built(segments, results)
 
 
-def _in_workers(index_dir, tasks, workers, field_map, max_bytes, pool_bytes, record, name) -> dict[int, list[Any]]:  # type: ignore[no-untyped-def]
-    """Each worker's segments, by the index of its run's first task."""
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+def _in_workers(index_dir, tasks, ranges, results, field_map, max_bytes, pool_bytes, on_file, name) -> dict[int, list[Any]]:  # type: ignore[no-untyped-def]
+    """Each worker's segments, by the number of its run."""
+    context = multiprocessing.get_context("fork")
     messages = context.Queue()
-    bounds = [len(tasks) * i // workers for i in range(workers + 1)]
     procs = [
         context.Process(target=_worker, daemon=True,
-                        args=(index_dir, tasks[lo:hi], lo, field_map, max_bytes, pool_bytes, messages))  # fmt: skip
-        for lo, hi in zip(bounds, bounds[1:])
+                        args=(index_dir, tasks, start, end, run, field_map, max_bytes, pool_bytes, messages))  # fmt: skip
+        for run, (start, end) in enumerate(ranges)
     ]
     runs: dict[int, list[Any]] = {}
     try:
@@ -258,7 +296,10 @@ def _in_workers(index_dir, tasks, workers, field_map, max_bytes, pool_bytes, rec
                     raise IndexBuildError(f"an indexing worker died (exit status {dead.exitcode}); nothing was committed") from None
                 continue
             if kind == "file":
-                record(*payload)
+                run, path, record = payload
+                results[run].write(record)
+                if on_file:
+                    on_file(path)
             elif kind == "done":
                 runs[payload[0]] = payload[1]
             else:

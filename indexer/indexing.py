@@ -12,6 +12,7 @@ import os
 import shutil
 import tempfile
 import time
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,10 +23,11 @@ from .errors import DocumentError, IndexBuildError, IndexLockedError, IndexNotFo
 from .parse import MAX_FILE_BYTES, os_reason, read_documents
 from .records import to_fields
 from .build import POOL_BYTES, Task, build_segments, default_workers, write_failure
+from .known import iter_known
+from .spill import Spill
 from .text import printable_path
 from .store import build_lock, create_index, index_exists, merge_roots, open_index, read_roots, recover, swap_in, write_roots
-from .walk import walk
-
+from .walk import iter_files
 
 
 @dataclass(frozen=True)
@@ -80,11 +82,6 @@ class _Known:
     ids: set[str] = field(default_factory=set)
 
 
-def _read_known(ix) -> _Known:  # type: ignore[no-untyped-def]
-    with ix.reader() as reader:
-        return known_documents(reader)
-
-
 def known_documents(reader) -> _Known:  # type: ignore[no-untyped-def]
     """The live documents of an open index reader: ids, and ids and stamp by source file."""
     known = _Known()
@@ -125,7 +122,7 @@ def index_paths(
     prune: bool = False,
     rebuild: bool = False,
     field_map: Mapping[str, str] | None = None,
-    on_file: Callable[[Path], None] | None = None,
+    on_file: Callable[[str], None] | None = None,
     on_start: Callable[[int], None] | None = None,
     lock_timeout: float = LOCK_TIMEOUT,
     max_bytes: int = MAX_FILE_BYTES,
@@ -137,8 +134,11 @@ def index_paths(
 
     Documents whose file is gone from under one of ``paths`` are removed; with ``prune``, so are
     all documents whose file is not under any of ``paths``. ``rebuild`` builds a fresh index beside
-    the old one and swaps it in at the end. ``on_start(n)`` gets the number of files found and
-    ``on_file(path)`` is called after each, for progress display. ``workers`` processes (default:
+    the old one and swaps it in at the end. The files are walked and compared with the index as a
+    stream, so memory does not grow with the archive. ``on_start(n)`` then gets the number of
+    new or changed files to read, and ``on_file(path)`` is called after each is read, for
+    progress display (``path`` a string: a `Path` per file would leak on Python 3.11, which
+    interns the names it parses). ``workers`` processes (default:
     one per CPU) read and index the files; each writes a new segment whenever its buffered
     postings reach about ``pool_bytes``, which bounds memory. When another process is writing
     the index, ``on_wait(lock_timeout)`` is called and the run waits up to ``lock_timeout``
@@ -185,91 +185,104 @@ def _run(ix, roots, index_dir, prune, field_map, on_file, on_start, lock_timeout
     from .segments import FastSegmentWriter
 
     report = IndexReport()
-    known = _read_known(ix)
-    walks = [walk(root, exclude=index_dir) for root in roots]
-    unlisted: list[str] = []
-    for w in walks:
-        for path, reason in w.problems:
-            report.failed.append(Problem(path, reason))
-            unlisted.append(printable_path(path))
-    if on_start:
-        on_start(sum(len(w.files) for w in walks))
-
-    seen_sources: set[str] = set()
-    written_ids: dict[str, str] = {}
-    tasks: list[Task] = []
-    for w in walks:
-        for source in w.files:
-            key = printable_path(source)  # what the index stores as the document's source
-            if key not in seen_sources:
-                seen_sources.add(key)
-                task = _check_file(w.root, source, key, known, report, written_ids)
-                if task is _GONE:  # deleted since the walk: its documents go too
-                    seen_sources.discard(key)
-                elif task is not None:
-                    tasks.append(task)
-                    continue
-            if on_file:
-                on_file(Path(source))
+    problems: list[tuple[str, str]] = []
     root_keys = [printable_path(str(r)) for r in roots]
-    removals = [
-        source for source in known.ids_of
-        if source not in seen_sources and not _under(source, unlisted)
-        and (prune or _under(source, root_keys))
-    ]  # fmt: skip
     folder = ix.storage.folder
-    if not tasks and not removals and not _roots_change(folder, ix.latest_generation(), roots, prune, known):
-        return report
-    try:
+    with ix.reader() as reader, Spill() as tasks:
+        had_docs = reader.doc_count() > 0
+        candidates = _scan(iter_files(roots, exclude=index_dir, problems=problems), iter_known(reader),
+                           tasks, report, prune, root_keys)  # fmt: skip
+        report.failed[:0] = [Problem(path, reason) for path, reason in problems]
+        unlisted = [printable_path(path) for path, _ in problems]
+        removals = [source for source in candidates if not _under(source, unlisted)]
+        if on_start:
+            on_start(tasks.count)
+        if not tasks.count and not removals and not _roots_change(folder, ix.latest_generation(), roots, prune, had_docs):
+            return report
         try:
-            writer = FastSegmentWriter(ix, timeout=0)
+            try:
+                writer = FastSegmentWriter(ix, timeout=0)
+            except LockError:
+                if not lock_timeout:
+                    raise
+                if on_wait:
+                    on_wait(lock_timeout)
+                writer = FastSegmentWriter(ix, timeout=lock_timeout)
         except LockError:
-            if not lock_timeout:
-                raise
-            if on_wait:
-                on_wait(lock_timeout)
-            writer = FastSegmentWriter(ix, timeout=lock_timeout)
-    except LockError:
-        raise IndexLockedError(
-            f"the index at {index_dir} is being written by another process (waited {lock_timeout:g} s)"
-        ) from None
-    try:
-        built = build_segments(ix.storage.folder, tasks, workers=workers, field_map=field_map, max_bytes=max_bytes,
-                               pool_bytes=pool_bytes, on_file=on_file, name=index_dir)  # fmt: skip
-        number = 0
-        for task, result in zip(tasks, built.files):
-            number = _apply(task, result, number, built, writer, known, report, written_ids)
-        for source in removals:
-            writer.delete_by_term("source", source)
-            report.removed += len(set(known.ids_of[source]) - written_ids.keys())
-        committed = writer.generation - 1
-        new_roots = _roots_after(folder, committed, roots, prune, known)
-        if report.changed:
-            if new_roots is not None:
-                write_roots(folder, writer.generation, new_roots, committed=committed)
-            _commit(writer, built.segments)
-        else:
-            if _roots_change(folder, committed, roots, prune, known):  # the same documents, other roots
-                write_roots(folder, committed, new_roots, committed=committed)  # type: ignore[arg-type]
+            raise IndexLockedError(
+                f"the index at {index_dir} is being written by another process (waited {lock_timeout:g} s)"
+            ) from None
+        try:
+            built = build_segments(folder, tasks, workers=workers, field_map=field_map, max_bytes=max_bytes,
+                                   pool_bytes=pool_bytes, on_file=on_file, name=index_dir)  # fmt: skip
+            try:
+                _apply(tasks, built, removals, writer, reader if had_docs else None, report, root_keys, unlisted)
+            finally:
+                built.close()
+            committed = writer.generation - 1
+            new_roots = _roots_after(folder, committed, roots, prune, had_docs)
+            if report.changed:
+                if new_roots is not None:
+                    write_roots(folder, writer.generation, new_roots, committed=committed)
+                _commit(writer, built.segments)
+            else:
+                if _roots_change(folder, committed, roots, prune, had_docs):  # the same documents, other roots
+                    write_roots(folder, committed, new_roots, committed=committed)  # type: ignore[arg-type]
+                writer.abandon()
+        except OSError as exc:  # writing failed (the disk is full …), mostly while committing
+            exc.__traceback__ = None  # its frames hold a file Whoosh left open: closed (and its space freed) now
             writer.abandon()
-    except OSError as exc:  # writing failed (the disk is full …), mostly while committing
-        exc.__traceback__ = None  # its frames hold a file Whoosh left open: closed (and its space freed) now
-        writer.abandon()
-        raise _write_failed(index_dir, exc) from None
-    except BaseException:
-        writer.abandon()  # removes the new segments; Whoosh's cancel would write more of them
-        raise
+            raise _write_failed(index_dir, exc) from None
+        except BaseException:
+            writer.abandon()  # removes the new segments; Whoosh's cancel would write more of them
+            raise
     return report
 
 
-def _roots_change(folder: str, committed: int, roots: list[Path], prune: bool, known: _Known) -> bool:
+def _scan(files, known, tasks, report, prune, root_keys) -> list[str]:  # type: ignore[no-untyped-def]
+    """Merge the walk's files with the index's sources (both in key order): count unchanged
+    files in ``report``, write a `Task` for each new or changed one to ``tasks``, and return
+    the sources whose file is gone (to remove, unless under a folder that could not be listed)."""
+    removals: list[str] = []
+    known = iter(known)
+    old = next(known, None)
+    for key, root, path in files:
+        while old is not None and old.source < key:
+            if prune or _under(old.source, root_keys):
+                removals.append(old.source)
+            old = next(known, None)
+        match = None
+        if old is not None and old.source == key:
+            match, old = old, next(known, None)
+        try:
+            stamp = _stamp(path)
+        except OSError as exc:
+            if exc.errno == errno.ENOENT and not os.path.lexists(path):
+                report.failed.append(Problem(path, "deleted while indexing (after the folder was listed)"))
+                if match is not None:
+                    removals.append(key)
+            else:
+                report.failed.append(Problem(path, os_reason(path, exc)))
+            continue
+        if match is not None and match.stamp == stamp:
+            report.unchanged += len(match.ids)
+            continue
+        tasks.write(Task(path, _doc_id(root, path), stamp, match is not None).record())
+    while old is not None:
+        if prune or _under(old.source, root_keys):
+            removals.append(old.source)
+        old = next(known, None)
+    return removals
+
+
+def _roots_change(folder: str, committed: int, roots: list[Path], prune: bool, had_docs: bool) -> bool:
     """Whether this run changes the roots the index records (so it must write, even when no
     document changes)."""
-    new = _roots_after(folder, committed, roots, prune, known)
+    new = _roots_after(folder, committed, roots, prune, had_docs)
     return new is not None and new != read_roots(folder, committed)
 
 
-def _roots_after(folder: str, committed: int, roots: list[Path], prune: bool, known: _Known) -> list[str] | None:
+def _roots_after(folder: str, committed: int, roots: list[Path], prune: bool, had_docs: bool) -> list[str] | None:
     """The roots to record with this run's commit, or None when they stay unknown.
 
     ``--prune`` and ``--rebuild`` (and the first run on an empty index) replace the record with
@@ -279,7 +292,7 @@ def _roots_after(folder: str, committed: int, roots: list[Path], prune: bool, kn
     """
     given = merge_roots([], [str(r) for r in roots])
     old = read_roots(folder, committed)
-    if prune or (old is None and not known.ids):
+    if prune or (old is None and not had_docs):
         return given
     if old is None:
         return None
@@ -301,60 +314,104 @@ def _commit(writer, segments) -> None:  # type: ignore[no-untyped-def]
     writer._finish()
 
 
-#: `_check_file`'s answer for a file deleted between the walk and its ``stat``.
-_GONE = Task("", "", "")
-
-
-def _check_file(root, source, key, known, report, written_ids) -> Task | None:  # type: ignore[no-untyped-def]
-    """A task to read the file ``source`` (stored as ``key``), None when it is unchanged or cannot
-    be looked at, `_GONE` when it was deleted since the walk listed it."""
-    try:
-        stamp = _stamp(source)
-    except OSError as exc:
-        if exc.errno == errno.ENOENT and not os.path.lexists(source):
-            report.failed.append(Problem(source, "deleted while indexing (after the folder was listed)"))
-            return _GONE
-        report.failed.append(Problem(source, os_reason(source, exc)))
-        return None
-    old_ids = known.ids_of.get(key, ())
-    if known.stamp_of.get(key) == stamp:
-        report.unchanged += len(old_ids)
-        written_ids.update(dict.fromkeys(old_ids, source))
-        return None
-    return Task(source, _doc_id(root, source), stamp)
-
-
-def _apply(task, result, number, built, writer, known, report, written_ids) -> int:  # type: ignore[no-untyped-def]
-    """Account for one read file, whose documents are numbered from ``number`` in ``built``:
-    replace its old documents, refuse ids another file has. Returns the next file's number."""
-    source = printable_path(task.path)
-    if result.error is not None:
-        report.failed.append(Problem(source, result.error))
-        if source in known.ids_of and not os.path.lexists(task.path):  # deleted while being read
-            writer.delete_by_term("source", source)
-            report.removed += len(set(known.ids_of[source]) - written_ids.keys())
-        return number
-    report.failed.extend(Problem(source, e) for e in result.errors)
-    report.warnings.extend(Problem(source, m) for m in result.warnings)
-    old_ids = set(known.ids_of.get(source, ()))
-    if old_ids:
+def _apply(tasks, built, removals, writer, old, report, root_keys, unlisted) -> None:  # type: ignore[no-untyped-def]
+    """Account for the files read, in task order, and make the writer's deletions: old documents
+    of changed and removed files, then ids that another document keeps (the new one is dropped)
+    or that a document outside the roots given had (it is replaced). ``old`` reads the index as
+    it was before this run (None when it was empty)."""
+    before = writer.deleted_count()
+    for task, result in zip(map(Task.from_record, tasks), built.files()):
+        if task.known and (result.error is None or not os.path.lexists(task.path)):  # read, or deleted while being read
+            writer.delete_by_term("source", printable_path(task.path))
+    for source in removals:
         writer.delete_by_term("source", source)
-    new_ids: set[str] = set()
-    for doc_id in result.written(task):
-        number += 1
-        other = written_ids.get(doc_id)
-        if doc_id in new_ids or (other is not None and other != source):
-            where = "earlier in this file" if doc_id in new_ids else f"by {other}"
-            report.failed.append(Problem(source, f"document id {doc_id!r} is already used {where}"))
-            built.delete(number - 1)
+    current = writer.reader() if old is not None else None
+    hashes = array("q")  # each new document's id hash, by number; 0 for one dropped already
+    try:
+        sources = current.column_reader("source") if current is not None else None
+        for task, result in zip(map(Task.from_record, tasks), built.files()):
+            source = printable_path(task.path)
+            if result.error is not None:
+                report.failed.append(Problem(source, result.error))
+                continue
+            report.failed.extend(Problem(source, e) for e in result.errors)
+            report.warnings.extend(Problem(source, m) for m in result.warnings)
+            for doc_id in result.written(task):
+                number = len(hashes)
+                if current is not None:
+                    holder = _keep_or_replace(current, sources, writer, doc_id, root_keys, unlisted)
+                    if holder is not None:
+                        report.failed.append(Problem(source, f"document id {doc_id!r} is already used by {holder}"))
+                        built.delete(number)
+                        hashes.append(0)
+                        continue
+                hashes.append(hash(doc_id) or 1)
+                if old is not None and _live(old, doc_id):
+                    report.updated += 1
+                else:
+                    report.added += 1
+    finally:
+        if current is not None:
+            current.close()
+    repeated = _repeated(hashes)
+    if repeated:
+        _drop_repeated(tasks, built, repeated, old, report)
+    report.removed += writer.deleted_count() - before - report.updated
+
+
+def _live(reader, doc_id: str) -> list[int]:  # type: ignore[no-untyped-def]
+    """The numbers of the live documents with id ``doc_id`` that ``reader`` sees."""
+    from whoosh.reading import TermNotFound
+
+    try:
+        docnums = reader.postings("id", doc_id).all_ids()
+    except TermNotFound:
+        return []
+    return [d for d in docnums if not reader.is_deleted(d)]
+
+
+def _keep_or_replace(reader, sources, writer, doc_id: str, root_keys: list[str], unlisted: list[str]) -> str | None:  # type: ignore[no-untyped-def]
+    """The source (from the column ``sources``) of an old document that keeps ``doc_id`` (a
+    file under the roots walked, so one this run left as it was), or None once any other old
+    holder of the id is deleted."""
+    for docnum in _live(reader, doc_id):
+        if writer.is_deleted(docnum):
             continue
-        written_ids[doc_id] = source
-        new_ids.add(doc_id)
-        if doc_id in known.ids:
-            if doc_id not in old_ids:
-                writer.delete_by_term("id", doc_id)
-            report.updated += 1
-        else:
-            report.added += 1
-    report.removed += len(old_ids - new_ids)
-    return number
+        source = sources[docnum]
+        if _under(source, root_keys) and not _under(source, unlisted):
+            return source  # type: ignore[no-any-return]
+        writer.delete_document(docnum)
+    return None
+
+
+def _repeated(hashes: array) -> set[int]:
+    """The numbers whose hash another number shares (0, a dropped document, aside)."""
+    import numpy as np
+
+    values = np.frombuffer(hashes, dtype=np.int64) if hashes else np.zeros(0, dtype=np.int64)
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    same = np.flatnonzero((ordered[1:] == ordered[:-1]) & (ordered[1:] != 0))
+    return set(order[same].tolist()) | set(order[same + 1].tolist())
+
+
+def _drop_repeated(tasks, built, numbers: set[int], old, report) -> None:  # type: ignore[no-untyped-def]
+    """Of the new documents ``numbers`` that share an id, keep the first and drop the others."""
+    holders: dict[str, tuple[str, int]] = {}  # id -> first source and number
+    number = 0
+    for task, result in zip(map(Task.from_record, tasks), built.files()):
+        if result.error is not None:
+            continue
+        source = printable_path(task.path)
+        for doc_id in result.written(task):
+            if number in numbers:
+                first = holders.setdefault(doc_id, (source, number))
+                if first[1] != number:
+                    where = "earlier in this file" if first[0] == source else f"by {first[0]}"
+                    report.failed.append(Problem(source, f"document id {doc_id!r} is already used {where}"))
+                    built.delete(number)
+                    if old is not None and _live(old, doc_id):
+                        report.updated -= 1
+                    else:
+                        report.added -= 1
+            number += 1

@@ -108,8 +108,9 @@ class ParsedFile:
 
 
 def reader_for(path: str | os.PathLike[str]) -> str:
-    """The reader for ``path``; unknown extensions are read as plain text."""
-    return READERS.get(Path(path).suffix.lower(), "text")
+    """The reader for ``path``; unknown extensions are read as plain text. (`os.path`, not
+    `Path`: Python 3.11's `Path` interns every name it parses, for good, a leak per file.)"""
+    return READERS.get(os.path.splitext(os.fspath(path))[1].lower(), "text")
 
 
 def read_documents(

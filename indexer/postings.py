@@ -47,6 +47,11 @@ def _word_filter(f: object) -> Callable[[str], str] | None:
     return None
 
 
+#: Words one `FastTerms` cache holds before it starts afresh: a bound on its memory (about
+#: 150 bytes a word) for vocabularies that never stop growing (numbers, codes, names).
+WORD_CACHE_SIZE = 200_000
+
+
 class FastTerms:
     """An analyzer's terms from ``findall`` and a cache of word → term (as UTF-8 bytes)."""
 
@@ -64,7 +69,7 @@ class FastTerms:
 
     def postings(self, text: str) -> list[Posting]:
         cache = self.cache
-        if len(cache) > 200_000:  # a bound on memory for endless vocabularies (numbers, codes)
+        if len(cache) > WORD_CACHE_SIZE:
             cache.clear()
         poses: dict[bytes, list[int]] = {}
         for pos, word in enumerate(self.findall(text)):

@@ -62,20 +62,31 @@ def test_a_fifo_named_like_a_document_does_not_hang_the_run(docs, tmp_path):
     assert report.added == 2
 
 
-def test_files_deleted_or_changed_after_the_walk(docs, tmp_path):
-    """``on_start`` runs after the walk and before any file is read: the files change there."""
+def test_files_deleted_or_changed_after_the_walk(docs, tmp_path, monkeypatch):
+    """Listed, then changed before their ``stat``: the walk streams, so the files change at
+    the first ``stat`` (for real), while the others are listed and not yet looked at."""
+    from indexer import indexing
+
     (docs / "c.txt").write_text(story("charlie"), "utf-8")
     index = tmp_path / "ix"
     assert index_paths([docs], index).added == 3
     (docs / "d.txt").write_text(story("delta"), "utf-8")  # new, and deleted before it is read
+    real = indexing._stamp
+    meddled = []
 
-    def meddle(_count: int) -> None:
-        (docs / "c.txt").unlink()
-        (docs / "d.txt").unlink()
-        (docs / "a.txt").write_text(story("rewritten"), "utf-8")
-        (docs / "sub" / "b.txt").write_bytes(b"\x00binary now")
+    def stamp_after_meddling(path):  # type: ignore[no-untyped-def]
+        if not meddled:
+            meddled.append(path)
+            (docs / "c.txt").unlink()
+            (docs / "d.txt").unlink()
+            (docs / "a.txt").write_text(story("rewritten"), "utf-8")
+            (docs / "sub" / "b.txt").write_bytes(b"\x00binary now")
+        return real(path)
 
-    report = index_paths([docs], index, on_start=meddle)
+    monkeypatch.setattr(indexing, "_stamp", stamp_after_meddling)
+    report = index_paths([docs], index)
+    monkeypatch.undo()
+    assert [Path(p).name for p in meddled] == ["a.txt"]  # the first file looked at
     gone = "deleted while indexing (after the folder was listed)"
     assert sorted((Path(p.path).name, p.reason) for p in report.failed) == [
         ("b.txt", "binary file (NUL bytes)"), ("c.txt", gone), ("d.txt", gone),
@@ -88,6 +99,33 @@ def test_files_deleted_or_changed_after_the_walk(docs, tmp_path):
     again = index_paths([docs], index)  # the next run agrees with the files
     assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 1)
     assert [(Path(p.path).name, p.reason) for p in again.failed] == [("b.txt", "binary file (NUL bytes)")]
+
+
+def test_files_changed_after_they_were_checked(docs, tmp_path):
+    """``on_start`` runs once the files are compared with the index and before any is read:
+    the files to read change there; the next run puts right what this one could not see."""
+    index = tmp_path / "ix"
+    index_paths([docs], index)
+    (docs / "d.txt").write_text(story("delta"), "utf-8")
+    (docs / "sub" / "b.txt").write_text(story("bravo again"), "utf-8")
+    counts = []
+
+    def meddle(count: int) -> None:
+        counts.append(count)
+        (docs / "d.txt").unlink()
+        (docs / "sub" / "b.txt").write_bytes(b"\x00binary now")
+        (docs / "a.txt").unlink()  # unchanged when looked at: its document stays until the next run
+
+    report = index_paths([docs], index, on_start=meddle)
+    assert counts == [2]  # d.txt and b.txt are to be read; a.txt is unchanged
+    assert sorted((Path(p.path).name, p.reason) for p in report.failed) == [
+        ("b.txt", "binary file (NUL bytes)"), ("d.txt", "No such file or directory"),
+    ]  # fmt: skip
+    assert (report.added, report.updated, report.removed, report.unchanged) == (0, 0, 0, 1)
+    assert ids_in(index) == {"a.txt", "sub/b.txt"}
+    again = index_paths([docs], index)
+    assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 1, 0)
+    assert ids_in(index) == {"sub/b.txt"}  # its last good version
 
 
 def test_a_file_deleted_while_being_read_loses_its_documents(docs, tmp_path, monkeypatch):

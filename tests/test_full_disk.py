@@ -93,14 +93,7 @@ class Committed:
         assert self.hits
 
     def add_extra(self) -> int:
-        """Add `EXTRA` documents (in three files) to the corpus, more than the disk holds."""
-        extra = self.corpus / "extra"
-        extra.mkdir()
-        records = random_records(EXTRA)
-        for k in range(3):
-            part = records[k::3]
-            (extra / f"random-{k}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in part), "utf-8")
-        return EXTRA
+        return add_extra(self.corpus)
 
     def assert_intact(self) -> None:
         """Exactly the last commit, searchable, and no file more or less than it had."""
@@ -121,6 +114,17 @@ class Committed:
         assert strays(self.index) == []
 
 
+def add_extra(corpus: Path) -> int:
+    """Add `EXTRA` documents (in three files) to the corpus, more than the disk holds."""
+    extra = corpus / "extra"
+    extra.mkdir()
+    records = random_records(EXTRA)
+    for k in range(3):
+        part = records[k::3]
+        (extra / f"random-{k}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in part), "utf-8")
+    return EXTRA
+
+
 def listing(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
@@ -136,14 +140,15 @@ def strays(index: Path) -> list[str]:
 
 
 def fill(path: Path) -> None:
-    """Write zeros to ``path`` until the disk is full."""
+    """Write zeros to ``path`` until the disk is full, to the last byte."""
     with open(path, "wb", buffering=0) as f:
-        while True:
-            try:
-                f.write(b"\0" * 65536)
-            except OSError as exc:
-                assert exc.errno == errno.ENOSPC
-                return
+        for size in (65536, 4096, 1):
+            while True:
+                try:
+                    f.write(b"\0" * size)
+                except OSError as exc:
+                    assert exc.errno == errno.ENOSPC
+                    break
 
 
 def hits(index: Path) -> list[str]:
@@ -226,3 +231,28 @@ def test_installed_dateline_says_the_disk_is_full_in_one_line(small_disk: Path, 
     assert again.returncode == 0 and again.stderr == "", again.stderr
     assert again.stdout.startswith(f"{EXTRA} added, 0 updated, 0 removed, 50 unchanged, 0 failed")
     assert listing(small_disk) == committed.disk and strays(committed.index) == []
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_full_temporary_folder_is_named_in_one_line(small_disk: Path, corpus_copy: Path, tmp_path: Path,
+                                                      workers: str, cli, small_runs: None, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """The list of files to read, and what reading each gave, go to the temporary folder (not
+    memory): when that disk is full the run says so, naming it, and the index (elsewhere) is
+    untouched. (Python's own pick of ``$TMPDIR`` passes a full disk over, so the folder is set
+    once chosen, as ``tempfile.tempdir``.)"""
+    import tempfile
+
+    index = tmp_path / "ix"
+    assert index_paths([corpus_copy], index).added == 50
+    before = index_contents(index)
+    add_extra(corpus_copy)
+    monkeypatch.setattr(tempfile, "tempdir", str(small_disk))
+    fill(small_disk / "filler")
+    done = cli("index", str(corpus_copy), "--workers", workers, index=index)
+    assert (done.exit_code, done.stdout) == (2, "")
+    assert done.stderr == f"dateline: writing temporary files in {small_disk} {DISK_FULL}\n"
+    assert index_contents(index) == before and strays(index) == []
+    (small_disk / "filler").unlink()
+    again = cli("index", str(corpus_copy), "--workers", workers, index=index)
+    assert again.exit_code == 0 and again.stdout.startswith(f"{EXTRA} added, 0 updated, 0 removed, 50 unchanged")
+    assert listing(small_disk) == []  # nothing left behind

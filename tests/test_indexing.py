@@ -144,6 +144,73 @@ def test_duplicate_ids_across_roots_fail_the_second(tmp_path):
     assert [p.reason for p in report.failed] == [f"document id 'same.txt' is already used by {tmp_path / 'a' / 'same.txt'}"]
 
 
+def jsonl(path: Path, *ids: str) -> None:
+    """Write a JSONL file of documents ``ids``; a rewrite gets a later time (one the same size,
+    written within the same clock tick, would otherwise look unchanged)."""
+    before = path.stat().st_mtime_ns if path.exists() else None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps({"id": i, "title": f"{i} in {path.name}", "body": "text"}) + "\n" for i in ids), "utf-8")
+    if before is not None:
+        os.utime(path, ns=(before + 10**9, before + 10**9))
+
+
+def sources_in(index: Path) -> dict[str, str]:
+    ix = open_index(index)
+    with ix.searcher() as s:
+        return {fields["id"]: Path(fields["source"]).name for fields in s.all_stored_fields()}
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_id_kept_by_an_unchanged_file_is_refused_to_a_new_one(tmp_path, workers, monkeypatch):
+    monkeypatch.setattr("indexer.build.MIN_FILES_PER_WORKER", 1)
+    jsonl(tmp_path / "docs" / "m.jsonl", "x", "y")
+    index_paths([tmp_path / "docs"], tmp_path / "ix")
+    jsonl(tmp_path / "docs" / "a.jsonl", "x", "a")  # before m.jsonl in the walk, and new
+    jsonl(tmp_path / "docs" / "z.jsonl", "y", "z")  # after it
+    report = index_paths([tmp_path / "docs"], tmp_path / "ix", workers=workers)
+    assert (report.added, report.updated, report.removed, report.unchanged) == (2, 0, 0, 2)
+    assert sorted((Path(p.path).name, p.reason) for p in report.failed) == [
+        ("a.jsonl", f"document id 'x' is already used by {tmp_path / 'docs' / 'm.jsonl'}"),
+        ("z.jsonl", f"document id 'y' is already used by {tmp_path / 'docs' / 'm.jsonl'}"),
+    ]
+    assert sources_in(tmp_path / "ix") == {"x": "m.jsonl", "y": "m.jsonl", "a": "a.jsonl", "z": "z.jsonl"}
+
+
+def test_an_id_of_a_document_outside_the_roots_is_taken_over(tmp_path):
+    """A folder moved elsewhere and indexed from there: its documents replace their old selves."""
+    jsonl(tmp_path / "old" / "a.jsonl", "x", "y")
+    index_paths([tmp_path / "old"], tmp_path / "ix")
+    jsonl(tmp_path / "new" / "b.jsonl", "x", "n")
+    report = index_paths([tmp_path / "new"], tmp_path / "ix")
+    assert (report.added, report.updated, report.removed, report.failed) == (1, 1, 0, [])
+    assert sources_in(tmp_path / "ix") == {"x": "b.jsonl", "y": "a.jsonl", "n": "b.jsonl"}
+
+
+def test_an_id_moving_between_changed_files_is_an_update(tmp_path):
+    docs = tmp_path / "docs"
+    jsonl(docs / "a.jsonl", "x", "y")
+    index_paths([docs], tmp_path / "ix")
+    jsonl(docs / "a.jsonl", "y")
+    jsonl(docs / "b.jsonl", "x")
+    report = index_paths([docs], tmp_path / "ix")
+    assert (report.added, report.updated, report.removed, report.failed) == (0, 2, 0, [])
+    assert sources_in(tmp_path / "ix") == {"x": "b.jsonl", "y": "a.jsonl"}
+    jsonl(docs / "a.jsonl", "x")  # now both claim x, and b.jsonl, unchanged, keeps it
+    report = index_paths([docs], tmp_path / "ix")
+    assert (report.added, report.updated, report.removed, report.unchanged) == (0, 0, 1, 1)
+    assert [(Path(p.path).name, p.reason) for p in report.failed] == [
+        ("a.jsonl", f"document id 'x' is already used by {docs / 'b.jsonl'}")
+    ]
+    assert sources_in(tmp_path / "ix") == {"x": "b.jsonl"}
+    jsonl(docs / "b.jsonl", "x", "z")  # both changed: the first in the walk gets it
+    report = index_paths([docs], tmp_path / "ix")
+    assert (report.added, report.updated, report.removed, report.unchanged) == (1, 1, 0, 0)
+    assert [(Path(p.path).name, p.reason) for p in report.failed] == [
+        ("b.jsonl", f"document id 'x' is already used by {docs / 'a.jsonl'}")
+    ]
+    assert sources_in(tmp_path / "ix") == {"x": "a.jsonl", "z": "b.jsonl"}
+
+
 def test_files_outside_the_roots_stay_unless_pruned(tmp_path):
     for root in ("a", "b"):
         (tmp_path / root).mkdir()

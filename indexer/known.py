@@ -1,0 +1,61 @@
+"""The index's documents by source file, read as a stream in source order.
+
+An incremental run compares the files it walks with what the index holds. Both come in source
+order, so the comparison is a merge that holds one file at a time, however large the archive.
+The index is not sorted as a whole, but it is made of sorted runs: each run of the indexer
+writes its files in source order, and merging segments only puts such runs one after another.
+`iter_known` finds the runs in one pass over the ``source`` column and merges them in a
+second; what it holds is one entry per run, not per document.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+
+@dataclass(frozen=True, slots=True)
+class KnownSource:
+    """One source file's live documents in the index: their ids, and the file's stamp."""
+
+    source: str
+    stamp: str
+    ids: tuple[str, ...]
+
+
+def iter_known(reader: Any) -> Iterator[KnownSource]:
+    """Yield each source file of the index open in ``reader``, in source order."""
+    if reader.doc_count() == 0:
+        return
+    sources = reader.column_reader("source")
+    runs: list[tuple[int, int]] = []
+    start = last = None
+    previous = ""
+    for docnum in reader.all_doc_ids():
+        source = sources[docnum]
+        if start is None or source < previous:
+            if start is not None:
+                runs.append((start, last + 1))  # type: ignore[operator]
+            start = docnum
+        previous, last = source, docnum
+    runs.append((start, last + 1))  # type: ignore[arg-type,operator]
+    ids = reader.column_reader("id")
+    stamps = reader.column_reader("stamp")
+    group: list[int] = []
+    current = None
+    for source, docnum in heapq.merge(*(_run(reader, sources, lo, hi) for lo, hi in runs)):
+        if source != current:
+            if group:
+                yield KnownSource(current, stamps[group[0]], tuple(ids[d] for d in group))  # type: ignore[arg-type]
+            current, group = source, []
+        group.append(docnum)
+    if group:
+        yield KnownSource(current, stamps[group[0]], tuple(ids[d] for d in group))  # type: ignore[arg-type]
+
+
+def _run(reader: Any, sources: Any, lo: int, hi: int) -> Iterator[tuple[str, int]]:
+    is_deleted = reader.is_deleted
+    for docnum in range(lo, hi):
+        if not is_deleted(docnum):
+            yield sources[docnum], docnum
