@@ -97,4 +97,23 @@ def main() -> None:
             os._exit(reply["status"])  # both flushed; skipping the interpreter's teardown saves ~1 ms
     from .cli import main as cli
 
-    cli(prog_name="dateline")
+    try:
+        cli(prog_name="dateline")
+    except SystemExit as exc:
+        if argv and argv[0] in SERVED and (exc.code is None or isinstance(exc.code, int)):
+            _exit(exc.code or 0)
+        raise
+
+
+def _exit(status: int) -> None:
+    """Exit with ``status`` now, skipping the interpreter's teardown: after a search, freeing
+    Whoosh's, numpy's and the index's objects one by one took ~35 ms (a tenth of the call).
+    Only for the read-only commands, which leave nothing to clean up (no worker processes, no
+    atexit handlers). Returns where the output cannot be flushed (a reader that went away):
+    the interpreter's own exit then reports it as it always did."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(status)
