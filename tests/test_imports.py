@@ -98,3 +98,21 @@ def test_stand_ins_answer_as_asyncio_does() -> None:
         print(answers[:2])
     """)
     assert out == "[True, False]\n"
+
+
+def test_a_plain_search_loads_only_what_it_uses(corpus_index: Path) -> None:
+    """Feedback, --explain, did-you-mean, stats and timelines load their code when used."""
+    out = _python(f"""
+        import contextlib, io, sys
+        from search.cli import main
+
+        def run(*args):
+            with contextlib.redirect_stdout(io.StringIO()):
+                main.main(args=[*args, "--index", {str(corpus_index)!r}], standalone_mode=False)
+            return sorted(m for m in ("search.explain", "search.feedback", "search.suggest", "search.stats",
+                                      "search.timeline", "urllib.request", "asyncio") if m in sys.modules)
+
+        print(run("search", "energy OR solar OR wind"))
+        print(run("search", "energy OR solar OR wind", "--explain", "--feedback"))
+    """)
+    assert out.splitlines() == ["[]", "['search.explain', 'search.feedback']"]
