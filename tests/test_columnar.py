@@ -131,3 +131,28 @@ def test_optimised_index_and_search_rank_as_plain_whoosh(tmp_path: Path, monkeyp
             slow_hits = slow_ix.search(query, limit=1000, snippets=False, **kwargs)
             assert fast_hits.total == slow_hits.total, query
             same_ranking([(h.id, h.score) for h in fast_hits.hits], [(h.id, h.score) for h in slow_hits.hits])
+
+
+def test_language_masks_from_the_column_are_the_postings(tmp_path: Path, corpus_copy: Path, random_index: Path) -> None:
+    """A filter on an ID field (the language) is read from its column: the same documents as
+    its term's postings, deleted ones included, in every segment; absent values match none."""
+    import numpy as np
+
+    from indexer import index_paths
+    from search.columnar import Columns
+
+    index_paths([corpus_copy], tmp_path / "ix", workers=2)
+    target = corpus_copy / "prnewswire-fama-2025-06-06.txt"
+    target.write_text(target.read_text("utf-8").replace("Mali", "Maruvia"), "utf-8")
+    index_paths([corpus_copy], tmp_path / "ix")
+    for path in (tmp_path / "ix", random_index):
+        with Index(path) as ix:
+            columns = Columns(ix._current())
+            assert any(leaf.has_deletions() for leaf, _ in columns.leaves) or path == random_index
+            for value in [*columns.reader.lexicon("lang"), b"fr", b"e", b"enx", b"\xff\xfe"]:
+                from_postings = np.zeros(columns.size, dtype=bool)
+                from_postings[columns.postings("lang", value)[0]] = True
+                from_column = columns._value_mask("lang", value)
+                assert from_column is not None and (from_column == from_postings).all(), value
+                assert (columns.term_mask("lang", value) == from_postings).all()
+            assert columns._value_mask("title_en", b"mali") is None  # analysed text: its postings
