@@ -101,7 +101,8 @@ def test_stand_ins_answer_as_asyncio_does() -> None:
 
 
 def test_a_plain_search_loads_only_what_it_uses(corpus_index: Path) -> None:
-    """Feedback, --explain, did-you-mean, stats and timelines load their code when used."""
+    """Feedback, --explain, did-you-mean, stats and timelines load their code when used, and
+    the indexer's tables are made when indexing."""
     out = _python(f"""
         import contextlib, io, sys
         from search.cli import main
@@ -113,6 +114,7 @@ def test_a_plain_search_loads_only_what_it_uses(corpus_index: Path) -> None:
                                       "search.timeline", "urllib.request", "asyncio") if m in sys.modules)
 
         print(run("search", "energy OR solar OR wind"))
+        print(sys.modules["indexer.postings"]._SINGLE)  # the indexer's table of encoded positions
         print(run("search", "energy OR solar OR wind", "--explain", "--feedback"))
     """)
-    assert out.splitlines() == ["[]", "['search.explain', 'search.feedback']"]
+    assert out.splitlines() == ["[]", "None", "['search.explain', 'search.feedback']"]
