@@ -1,9 +1,9 @@
 """What dateline imports late: names of a package imported on first use (PEP 562), so that
-light modules load without Whoosh; and Whoosh itself imported without two standard-library
-packages it loads but dateline never uses.
+light modules load without Whoosh; and Whoosh itself imported without the modules it loads but
+dateline never uses.
 
-Shared by `indexer` and `search`, whose ``__init__`` import it; it imports nothing, since the
-served command's start-up (`search.launch`) pays for every import.
+Shared by `indexer` (its ``__init__`` imports it, so it is in place before any of dateline's
+modules imports Whoosh) and `search` (whose names import it on first use); it imports nothing.
 """
 
 from __future__ import annotations
@@ -30,20 +30,24 @@ def lazy_exports(package: str, homes: dict[str, str], namespace: dict[str, objec
     return __getattr__, __dir__
 
 
-# -- Whoosh without urllib.request and asyncio ------------------------------------------------
+# -- Whoosh without urllib.request, asyncio and its English morphology ----------------------
 #
 # ``whoosh.compat`` imports ``urlretrieve`` from ``urllib.request`` (which loads http.client,
 # email, ssl …) and ``whoosh.reading`` imports the ``cached_property`` package, which imports
 # asyncio to ask whether a function is a coroutine. Neither is used by a search: together they
-# were about 40 % of importing Whoosh (some 40 ms of a 330 ms ``dateline search``). While
-# each of those two modules runs its top level, a stand-in takes the standard package's place in
-# ``sys.modules``; the stand-in fetches the real package on first use of anything else. The
-# real packages stay importable as ever: the stand-in is removed as soon as the module is loaded.
+# were about 40 % of importing Whoosh (some 40 ms of a 330 ms ``dateline search``). And
+# ``whoosh.query.terms`` imports ``variations`` from ``whoosh.lang.morph_en``, which compiles
+# 24 large regular expressions (4 ms) for a query type dateline never makes. While each of those
+# modules runs its top level, a stand-in takes the imported module's place in ``sys.modules``;
+# the stand-in fetches the real module on first use of anything. The real modules stay
+# importable as ever: the stand-in is removed as soon as the importing module is loaded.
 
 
 def _real(name: str):  # type: ignore[no-untyped-def]
     from importlib import import_module
 
+    if isinstance(sys.modules.get(name), _StandIn):  # used while it stands in: load the real one
+        del sys.modules[name]
     return import_module(name)
 
 
@@ -76,8 +80,15 @@ class _Asyncio(_StandIn):
         return _real("asyncio").iscoroutinefunction(func)  # type: ignore[no-any-return]
 
 
-#: Module → (the standard package it imports, the stand-in's class).
-_STAND_INS = {"whoosh.compat": ("urllib.request", _UrllibRequest), "cached_property": ("asyncio", _Asyncio)}
+class _MorphEn(_StandIn):
+    @staticmethod
+    def variations(word: str) -> object:
+        return _real("whoosh.lang.morph_en").variations(word)
+
+
+#: Module → (the module it imports, the stand-in's class).
+_STAND_INS = {"whoosh.compat": ("urllib.request", _UrllibRequest), "cached_property": ("asyncio", _Asyncio),
+              "whoosh.query.terms": ("whoosh.lang.morph_en", _MorphEn)}  # fmt: skip
 
 
 class _StandInLoader:

@@ -118,3 +118,21 @@ def test_a_plain_search_loads_only_what_it_uses(corpus_index: Path) -> None:
         print(run("search", "energy OR solar OR wind", "--explain", "--feedback"))
     """)
     assert out.splitlines() == ["[]", "None", "['search.explain', 'search.feedback']"]
+
+
+def test_whooshs_english_variations_still_work() -> None:
+    """``whoosh.lang.morph_en`` (24 large regular expressions) is loaded when first used."""
+    out = _python("""
+        import sys
+        import search.index
+        from whoosh.query import Variations
+        import whoosh.query.terms as terms
+
+        loaded = "whoosh.lang.morph_en" in sys.modules
+        found = sorted(terms.variations("render"))
+        import whoosh.lang.morph_en as real
+        assert found == sorted(real.variations("render")) and "renders" in found and "rendered" in found
+        assert type(real).__name__ == "module" and Variations("text", "render").text == "render"
+        print(loaded)
+    """)
+    assert out == "False\n"
