@@ -156,3 +156,39 @@ def test_language_masks_from_the_column_are_the_postings(tmp_path: Path, corpus_
                 assert from_column is not None and (from_column == from_postings).all(), value
                 assert (columns.term_mask("lang", value) == from_postings).all()
             assert columns._value_mask("title_en", b"mali") is None  # analysed text: its postings
+
+
+def test_id_masks_from_any_column_are_the_postings() -> None:
+    """Values of every length (a segment of equal lengths is read as rows, any other byte by
+    byte), longer than 8 bytes, sharing prefixes, absent; several segments, deleted documents."""
+    import numpy as np
+    from whoosh.fields import ID, Schema
+    from whoosh.filedb.filestore import RamStorage
+    from whoosh.writing import NO_MERGE
+
+    from search.columnar import Columns
+
+    values = ["en", "de", "e", "enx", "", "x" * 8, "x" * 9, "äö", "en\x00", "ü"]
+    ix = RamStorage().create_index(Schema(id=ID(stored=True, unique=True), tag=ID(sortable=True)))
+    for segment, pick in enumerate([lambda i: values[i % len(values)], lambda i: "de", lambda i: values[(i * 7) % 4]]):
+        with ix.writer() as writer:
+            writer.mergetype = NO_MERGE
+            for i in range(40):
+                tag = pick(i)
+                writer.add_document(id=f"{segment}-{i}", **({"tag": tag} if tag else {}))
+    with ix.writer() as writer:
+        writer.mergetype = NO_MERGE
+        writer.delete_by_term("id", "0-3")
+    with ix.searcher() as searcher:
+        columns = Columns(searcher)
+        assert len(columns.leaves) >= 3 and any(leaf.has_deletions() for leaf, _ in columns.leaves)
+        for value in {*values, "xx", "d", "x" * 7}:
+            tbytes = value.encode("utf-8")
+            from_postings = np.zeros(columns.size, dtype=bool)
+            from_postings[columns.postings("tag", tbytes)[0]] = True
+            from_column = columns._value_mask("tag", tbytes)
+            if not tbytes or len(tbytes) > 8:
+                assert from_column is None  # read from the postings
+            else:
+                assert from_column is not None and (from_column == from_postings).all(), value
+            assert (columns.term_mask("tag", tbytes) == from_postings).all(), value
