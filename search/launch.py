@@ -5,10 +5,9 @@ Starting Python, Click, Whoosh and numpy and opening an index costs about a quar
 on every call; a served call costs the start of a bare Python and one round trip. So this
 module imports nothing but the standard library's C socket module, and only when a server's
 socket exists; even the messages are framed by hand rather than with json (`encode_request`),
-whose import (and its ``re``) cost more than the rest of the client. Anything that goes wrong
-talking to the server (none running, a stale socket, a server that dies mid-reply) falls back
-to running the command in this process: the served commands only read, so running one twice
-is harmless.
+whose import cost ~2 ms of a ~35 ms call. Anything that goes wrong talking to the server (none
+running, a stale socket, a server that dies mid-reply) falls back to running the command in
+this process: the served commands only read, so running one twice is harmless.
 """
 
 from __future__ import annotations
