@@ -120,7 +120,7 @@ class _StandInLoader:
 
 
 class _StandInFinder:
-    """Gives `_STAND_INS`' modules a `_StandInLoader`; leaves ``sys.meta_path`` once both loaded."""
+    """Gives `_STAND_INS`' modules a `_StandInLoader`; leaves ``sys.meta_path`` once all are loaded."""
 
     @classmethod
     def find_spec(cls, fullname: str, path: object = None, target: object = None) -> object:
