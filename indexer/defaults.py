@@ -31,3 +31,8 @@ B = 0.6
 
 #: Seconds a search may take by default (``--timeout``); 0 or None means no limit.
 DEFAULT_TIMEOUT = 10.0
+
+#: A query with fewer hits than this gets a suggestion without being asked (``--suggest``
+#: asks always). Two hits or fewer is "few" whatever the archive's size: a user who typed
+#: one word wrong in a query of several often still gets one or two hits from a stray match.
+FEW_HITS = 3

@@ -6,12 +6,12 @@
 ...         print(hit.rank, hit.id, hit.document.title)
 
 The names are imported on first use, so that ``dateline search`` talking to a running
-``dateline serve`` (`search.launch`) starts without loading Whoosh.
+``dateline serve`` (`search.launch`) starts without loading Whoosh; even the helper that
+imports them (`indexer._lazy`) is imported then, the served command's start-up importing
+nothing of dateline's but this package and `search.launch`.
 """
 
 from __future__ import annotations
-
-from indexer._lazy import lazy_exports
 
 TYPE_CHECKING = False  # not `typing`'s: importing typing costs the served command's start
 if TYPE_CHECKING:
@@ -53,4 +53,13 @@ _HOMES = {
 __all__ = sorted(_HOMES)
 
 
-__getattr__, __dir__ = lazy_exports("search", _HOMES, globals())
+def __getattr__(name: str) -> object:
+    from indexer._lazy import lazy_exports
+
+    return lazy_exports("search", _HOMES, globals())[0](name)
+
+
+def __dir__() -> list[str]:
+    from indexer._lazy import lazy_exports
+
+    return lazy_exports("search", _HOMES, globals())[1]()  # type: ignore[no-any-return]

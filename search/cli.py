@@ -290,10 +290,13 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
     if explain and batch is not None:
         raise fail("--explain explains the hits of one QUERY, not a --batch run")
     from search.facets import parse_filters
-    from search.feedback import Feedback
 
     ranking = {"boosts": boosts, "k1": k1, "b": b}
-    expansion = Feedback() if feedback else None
+    expansion = None
+    if feedback:
+        from search.feedback import Feedback
+
+        expansion = Feedback()
     if batch is not None:
         if click.get_current_context().get_parameter_source("limit") is click.core.ParameterSource.DEFAULT_MAP:
             limit = None  # a config file's page size is for reading, not for runs to evaluate

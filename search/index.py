@@ -6,10 +6,11 @@ import os
 import threading
 import time
 from datetime import date
-from typing import Literal, Mapping, Sequence
+from typing import TYPE_CHECKING, Literal, Mapping, Sequence
 
 import numpy as np
 from indexer.analysis import STOP_WORDS
+from indexer.defaults import FEW_HITS
 from indexer.document import Document
 from indexer.records import from_stored
 from indexer.schema import DEFAULT_FIELDS
@@ -32,14 +33,14 @@ from .query import (
 from ._whoosh_fixes import FilteredBy, open_searcher
 from ._whoosh_fixes import search as whoosh_search
 from .config import SORTS
-from .explain import explain as explain_score
-from .feedback import Feedback, expand
 from .limits import DEFAULT_TIMEOUT, Deadline, bound, running
 from .ranking import B, K1, Bm25, combine_fields, weigh_repeats
 from .results import Hit, Results
-from .stats import Stats, compute_stats
-from .timeline import Timeline
-from .suggest import FEW_HITS
+
+if TYPE_CHECKING:  # what only feedback, --explain, stats and timelines use is imported by them
+    from .feedback import Feedback
+    from .stats import Stats
+    from .timeline import Timeline
 
 Sort = Literal["relevance", "date", "-date"]
 Match = Literal["all", "any"]
@@ -155,7 +156,7 @@ class Index:
         ``filters`` (``{"wire": ["PR Newswire"]}``) keep documents having one of a field's values,
         for every field given (`search.facets`). ``suggest`` fills
         `Results.suggestion` (did you mean): None when the query has few hits
-        (`search.suggest.FEW_HITS`), True always, False never. Raises `QueryError` for bad input
+        (`indexer.defaults.FEW_HITS`), True always, False never. Raises `QueryError` for bad input
         (`QueryTooLargeError` for a query over `search.limits`' bounds) and `SearchTimeoutError`
         when the search takes longer than ``timeout`` seconds (None or 0: no limit).
         """
@@ -182,6 +183,8 @@ class Index:
         with self._lock:
             searcher = self._current()
             if feedback is not None:
+                from .feedback import expand
+
                 q = bound(expand(searcher, q, feedback, self._field_list(fields), self._boosts))
             deadline.check()
             allowed = self._facets(searcher).allowed(wanted) if wanted else None
@@ -205,6 +208,8 @@ class Index:
                 counts = self._facets(searcher).count(facet_names, docs, facet_limit)
             if snippets:
                 snippet_maker.configure(results)
+            if explain:
+                from .explain import explain as explain_score
             first = (page - 1) * limit
             hits = []
             for i, hit in enumerate(results[first : first + limit]):
@@ -272,6 +277,8 @@ class Index:
         """`ranked` once the query is built, under the lock."""
         searcher = self._current()
         if feedback is not None:
+            from .feedback import expand
+
             q = bound(expand(searcher, q, feedback, self._field_list(fields), self._boosts))
         deadline.check()
         ids = searcher.reader().column_reader("id")
@@ -362,6 +369,8 @@ class Index:
 
     def stats(self) -> Stats:
         """Counts, date range, top issuers and wires, fields, and size on disk."""
+        from .stats import compute_stats
+
         with self._lock:
             return compute_stats(self._current().reader(), self.path, self._ix.schema)
 

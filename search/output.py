@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any, Callable
 from indexer.document import Document
 
 from .results import Hit, Results, Snippet
-from .stats import Stats
 
-if TYPE_CHECKING:  # the evaluation code is loaded only by `dateline eval`
+if TYPE_CHECKING:  # the evaluation code is loaded only by `dateline eval`, stats' by `dateline stats`
     from .evaluate import Evaluation
+    from .stats import Stats
 
 def to_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)

@@ -12,7 +12,6 @@ Linux, the server also checks each caller's user id.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
@@ -25,7 +24,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from indexer.errors import DatelineError
 
-from .launch import PROTOCOL, SERVED, private
+from .launch import DECLINED, SERVED, decode_request, encode_reply, encode_request, private
 
 __all__ = ["IndexPool", "Reply", "Request", "ServeError", "Server", "sources"]
 
@@ -45,20 +44,14 @@ class Request:
     stderr_tty: bool = False
 
     @classmethod
-    def from_json(cls, data: bytes) -> "Request | None":
-        """The request in ``data``, or None when it is malformed or of another protocol."""
-        try:
-            raw = json.loads(data)
-        except ValueError:
-            return None
-        if not isinstance(raw, dict) or raw.get("protocol") != PROTOCOL:
-            return None
-        argv, cwd, env = raw.get("argv"), raw.get("cwd"), raw.get("env")
-        if not (isinstance(argv, list) and all(isinstance(a, str) for a in argv) and isinstance(cwd, str)):
-            return None
-        if not (isinstance(env, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in env.items())):
-            return None
-        return cls(argv, cwd, env, bool(raw.get("stdout_tty")), bool(raw.get("stderr_tty")))
+    def decode(cls, data: bytes) -> "Request | None":
+        """The request in ``data`` (`search.launch.encode_request`), or None when it is
+        malformed or of another protocol."""
+        fields = decode_request(data)
+        return None if fields is None else cls(*fields)
+
+    def encode(self) -> bytes:
+        return encode_request(self.argv, self.cwd, self.env, self.stdout_tty, self.stderr_tty)
 
     @property
     def served(self) -> bool:
@@ -75,11 +68,8 @@ class Reply:
     stdout: str = ""
     stderr: str = ""
 
-    def to_json(self) -> bytes:
-        return json.dumps({"status": self.status, "stdout": self.stdout, "stderr": self.stderr}).encode("utf-8")
-
-
-_DECLINED = json.dumps({"declined": True}).encode("utf-8")
+    def encode(self) -> bytes:
+        return encode_reply(self.status, self.stdout, self.stderr)
 
 
 class IndexPool:
@@ -207,20 +197,20 @@ class Server:
             chunks = []
             while chunk := conn.recv(1 << 16):
                 chunks.append(chunk)
-            request = Request.from_json(b"".join(chunks))
+            request = Request.decode(b"".join(chunks))
             if _mtimes(self.watch) != self._sources:
-                conn.sendall(_DECLINED)
+                conn.sendall(DECLINED)
                 self.log("dateline's code changed; stopping (start it again to serve the new version)")
                 return False
             if request is None or not request.served:
-                conn.sendall(_DECLINED)
+                conn.sendall(DECLINED)
                 return True
             started = time.perf_counter()
             reply = self.run(request)
             if reply is None:
-                conn.sendall(_DECLINED)
+                conn.sendall(DECLINED)
                 return True
-            conn.sendall(reply.to_json())
+            conn.sendall(reply.encode())
             self.log(f"{' '.join(request.argv)!r} → {reply.status} in {(time.perf_counter() - started) * 1000:.0f} ms")
         except OSError:
             pass  # the caller went away; it runs the command itself

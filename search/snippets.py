@@ -40,21 +40,24 @@ def configure(results) -> None:  # type: ignore[no-untyped-def]
     results.formatter = _MarkFormatter()
 
 
+_MARKS = re.compile(f"([{_OPEN}{_CLOSE}])")
+
+
 def to_snippet(marked: str) -> Snippet:
     """Turn text with private-use marks into a `Snippet`, collapsing whitespace."""
     marked = re.sub(r"\s+", " ", marked).strip()
     text, spans, start = [], [], None
     length = 0
-    for char in marked:
-        if char == _OPEN:
+    for part in _MARKS.split(marked):  # runs of text, and each mark alone
+        if part == _OPEN:
             start = length
-        elif char == _CLOSE:
+        elif part == _CLOSE:
             if start is not None:
                 spans.append((start, length))
             start = None
-        else:
-            text.append(char)
-            length += 1
+        elif part:
+            text.append(part)
+            length += len(part)
     return Snippet("".join(text), tuple(spans))
 
 
@@ -86,15 +89,24 @@ def highlights(hit, fieldname: str, text: str, top: int) -> str:  # type: ignore
     fast = _fast(fieldname, field)
     if not isinstance(fast, FastTerms):
         return hit.highlights(fieldname, text=text, top=top)  # type: ignore[no-any-return]
-    if results.has_matched_terms():
-        terms = [t for t in results.matched_terms() if t[0] == fieldname]
-    else:
-        terms = list(results.query_terms(expand=True, fieldname=fieldname))
-    words = frozenset(t[1] for t in terms)
+    words = _terms(results, fieldname)
     highlighter = results.highlighter
     found = fragments(fast, text, words, highlighter.fragmenter)
     best = highlight.top_fragments(found, top, highlighter.scorer, highlighter.order, minscore=1)
     return highlighter.formatter.format(best)  # type: ignore[no-any-return]
+
+
+def _terms(results, fieldname: str) -> frozenset[bytes]:  # type: ignore[no-untyped-def]
+    """The terms of ``fieldname`` to mark in every hit of ``results``, found once for all of
+    them (finding them looks each of the query's terms up in every segment)."""
+    found = results.__dict__.setdefault("_dateline_terms", {})
+    if fieldname not in found:
+        if results.has_matched_terms():
+            terms = [t for t in results.matched_terms() if t[0] == fieldname]
+        else:
+            terms = list(results.query_terms(expand=True, fieldname=fieldname))
+        found[fieldname] = frozenset(t[1] for t in terms)
+    return found[fieldname]  # type: ignore[no-any-return]
 
 
 def snippet_for(hit) -> Snippet:  # type: ignore[no-untyped-def]

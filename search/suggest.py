@@ -22,15 +22,12 @@ from typing import Callable, Iterable, Sequence
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from indexer.analysis import STOP_WORDS, TOKEN_PATTERN, fold
+from indexer.defaults import FEW_HITS  # noqa: F401  (a query with fewer hits gets a suggestion unasked)
 from indexer.postings import FastTerms, fast_terms
 from indexer.schema import LANG_FIELDS, lang_field
 
 from .query import TEXT_FIELDS
 
-#: A query with fewer hits than this gets a suggestion without being asked (``--suggest``
-#: asks always). Two hits or fewer is "few" whatever the archive's size: a user who typed
-#: one word wrong in a query of several often still gets one or two hits from a stray match.
-FEW_HITS = 3
 #: A word the index knows is still replaced when a word one edit away is in this many times as
 #: many documents (a typo that made it into one release must not hide the right spelling).
 RARE_RATIO = 10

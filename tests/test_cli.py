@@ -177,6 +177,27 @@ def test_installed_command_end_to_end(tmp_path):
 
 
 @pytest.mark.slow
+def test_installed_command_exits_with_all_its_output(corpus_index, cli):
+    """A read-only command ends without the interpreter's teardown (`search.launch`): its
+    output is still all there, its status the command's; a reader gone early is no error."""
+    exe = installed_dateline()
+    env = {**os.environ, "DATELINE_INDEX": str(corpus_index), "DATELINE_NO_SERVE": "1"}
+    for args, status in [(("search", "energy OR solar OR wind", "--format", "json", "-n", "40"), 0),
+                         (("search", "xylophone"), 1), (("stats",), 0), (("show", "no-such-document.txt"), 2)]:  # fmt: skip
+        proc = subprocess.run([exe, *args], capture_output=True, text=True, env=env)
+        local = cli(*args, index=corpus_index)
+        assert proc.returncode == local.exit_code == status, proc.stderr
+        same = lambda text: re.sub(r'in \d+ ms|"elapsed_ms": [\d.]+', "TIME", text)  # noqa: E731
+        assert (same(proc.stdout), proc.stderr) == (same(local.stdout), local.stderr)
+    gone = subprocess.Popen([exe, "search", "energy OR solar OR wind", "-n", "40"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env)  # fmt: skip
+    assert gone.stdout is not None and gone.stderr is not None
+    gone.stdout.close()
+    assert gone.wait(timeout=60) == 0 and gone.stderr.read() == b""
+    gone.stderr.close()
+
+
+@pytest.mark.slow
 def test_python_dash_m_search(tmp_path):
     env = {**os.environ, "DATELINE_INDEX": str(tmp_path / "ix")}
     subprocess.run([sys.executable, "-m", "search", "index", str(CORPUS / SEED_NAME)], check=True, env=env,

@@ -131,3 +131,64 @@ def test_optimised_index_and_search_rank_as_plain_whoosh(tmp_path: Path, monkeyp
             slow_hits = slow_ix.search(query, limit=1000, snippets=False, **kwargs)
             assert fast_hits.total == slow_hits.total, query
             same_ranking([(h.id, h.score) for h in fast_hits.hits], [(h.id, h.score) for h in slow_hits.hits])
+
+
+def test_language_masks_from_the_column_are_the_postings(tmp_path: Path, corpus_copy: Path, random_index: Path) -> None:
+    """A filter on an ID field (the language) is read from its column: the same documents as
+    its term's postings, deleted ones included, in every segment; absent values match none."""
+    import numpy as np
+
+    from indexer import index_paths
+    from search.columnar import Columns
+
+    index_paths([corpus_copy], tmp_path / "ix", workers=2)
+    target = corpus_copy / "prnewswire-fama-2025-06-06.txt"
+    target.write_text(target.read_text("utf-8").replace("Mali", "Maruvia"), "utf-8")
+    index_paths([corpus_copy], tmp_path / "ix")
+    for path in (tmp_path / "ix", random_index):
+        with Index(path) as ix:
+            columns = Columns(ix._current())
+            assert any(leaf.has_deletions() for leaf, _ in columns.leaves) or path == random_index
+            for value in [*columns.reader.lexicon("lang"), b"fr", b"e", b"enx", b"\xff\xfe"]:
+                from_postings = np.zeros(columns.size, dtype=bool)
+                from_postings[columns.postings("lang", value)[0]] = True
+                from_column = columns._value_mask("lang", value)
+                assert from_column is not None and (from_column == from_postings).all(), value
+                assert (columns.term_mask("lang", value) == from_postings).all()
+            assert columns._value_mask("title_en", b"mali") is None  # analysed text: its postings
+
+
+def test_id_masks_from_any_column_are_the_postings() -> None:
+    """Values of every length (a segment of equal lengths is read as rows, any other byte by
+    byte), longer than 8 bytes, sharing prefixes, absent; several segments, deleted documents."""
+    import numpy as np
+    from whoosh.fields import ID, Schema
+    from whoosh.filedb.filestore import RamStorage
+    from whoosh.writing import NO_MERGE
+
+    from search.columnar import Columns
+
+    values = ["en", "de", "e", "enx", "", "x" * 8, "x" * 9, "äö", "en\x00", "ü"]
+    ix = RamStorage().create_index(Schema(id=ID(stored=True, unique=True), tag=ID(sortable=True)))
+    for segment, pick in enumerate([lambda i: values[i % len(values)], lambda i: "de", lambda i: values[(i * 7) % 4]]):
+        with ix.writer() as writer:
+            writer.mergetype = NO_MERGE
+            for i in range(40):
+                tag = pick(i)
+                writer.add_document(id=f"{segment}-{i}", **({"tag": tag} if tag else {}))
+    with ix.writer() as writer:
+        writer.mergetype = NO_MERGE
+        writer.delete_by_term("id", "0-3")
+    with ix.searcher() as searcher:
+        columns = Columns(searcher)
+        assert len(columns.leaves) >= 3 and any(leaf.has_deletions() for leaf, _ in columns.leaves)
+        for value in {*values, "xx", "d", "x" * 7}:
+            tbytes = value.encode("utf-8")
+            from_postings = np.zeros(columns.size, dtype=bool)
+            from_postings[columns.postings("tag", tbytes)[0]] = True
+            from_column = columns._value_mask("tag", tbytes)
+            if not tbytes or len(tbytes) > 8:
+                assert from_column is None  # read from the postings
+            else:
+                assert from_column is not None and (from_column == from_postings).all(), value
+            assert (columns.term_mask("tag", tbytes) == from_postings).all(), value

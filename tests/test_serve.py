@@ -99,6 +99,21 @@ def test_a_served_call_prints_what_a_local_call_prints(server: Served, corpus_in
     assert "Traceback" not in served.stderr
 
 
+def test_a_served_call_imports_almost_nothing(server: Served, corpus_index: Path) -> None:
+    """The caller's start-up is most of a served call: of dateline it imports the `search`
+    package and `search.launch`, and neither json nor Click, Whoosh or numpy."""
+    import sys
+
+    before = server.answered()
+    environ = {**os.environ, "DATELINE_SOCKET": str(server.socket), "DATELINE_INDEX": str(corpus_index)}
+    proc = subprocess.run([sys.executable, "-X", "importtime", server.exe, "search", "mali", "--format", "paths"],
+                          capture_output=True, text=True, env=environ)  # fmt: skip
+    assert proc.returncode == 0 and proc.stdout and server.answered() == before + 1
+    imported = {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
+    assert {name for name in imported if name.split(".")[0] in ("search", "indexer")} == {"search", "search.launch"}
+    assert not {name for name in imported if name.split(".")[0] in ("json", "click", "whoosh", "numpy")}
+
+
 @pytest.mark.parametrize("args", [("search", "mali", "--format", "paths"), ("stats",), ("show", "nothing.txt")])
 def test_relative_index_paths_are_the_callers(server: Served, corpus_index: Path, args: tuple[str, ...]) -> None:
     """The server runs each call in the caller's directory with the caller's environment, and
@@ -237,10 +252,30 @@ def test_a_server_whose_code_changed_declines_and_stops(tmp_path: Path, monkeypa
     "payload",
     [b"", b"not json", b"[]", b'{"protocol": 99, "argv": ["stats"], "cwd": "/", "env": {}}',
      b'{"protocol": 1, "argv": "stats", "cwd": "/", "env": {}}', b'{"protocol": 1, "argv": ["stats"], "cwd": 3, "env": {}}',
-     b'{"protocol": 1, "argv": ["stats"], "cwd": "/", "env": {"A": 1}}'],
+     b'{"protocol": 1, "argv": ["stats"], "cwd": "/", "env": {"A": 1}}',
+     b"dateline-request", b"dateline-request\0", b"dateline-request\x002\x000\x000\x00/", b"dateline-request\x001\x000\x000\x00/\x000",
+     b"dateline-request\x002\x00yes\x000\x00/\x000", b"dateline-request\x002\x000\x00\x00/\x000",
+     b"dateline-request\x002\x000\x000\x00/\x00two\x00stats", b"dateline-request\x002\x000\x000\x00/\x003\x00stats",
+     b"dateline-request\x002\x000\x000\x00/\x001\x00stats\x00NOEQUALS", b"dateline-request\x002\x000\x000\x00/\x001\x00stats\x00=x",
+     b"dateline-reply\x000\x000\x00", b"dateline-declined"],
 )  # fmt: skip
 def test_malformed_requests_are_declined(payload: bytes) -> None:
-    assert Request.from_json(payload) is None
+    assert Request.decode(payload) is None
+
+
+def test_requests_and_replies_carry_any_text_exactly() -> None:
+    """Arguments, directories and environments as the system gives them: empty, with ``=``,
+    newlines, tabs, quotes, non-ASCII, and bytes that are not UTF-8 (surrogate escapes)."""
+    argv = ["search", "", "a=b", "line\nbreak\ttab", '"quoted" \\ back', "Übernahme 東京", "caf\udce9.txt"]
+    env = {"A": "", "B": "x=y=z", "C": "multi\nline", "D_\udcff": "\udcfe", "LANG": "de_DE.UTF-8"}
+    request = Request(argv, "/tmp/caf\udce9", env, True, False)
+    assert Request.decode(request.encode()) == request
+    assert Request.decode(Request([], "/", {}).encode()) == Request([], "/", {})
+    for stdout, stderr in [("", ""), ("hits\n\0NUL\n", "dateline: x\n"), ("東京 \udce9\n", "\0")]:
+        assert launch.decode_reply(Reply(1, stdout, stderr).encode()) == {"status": 1, "stdout": stdout, "stderr": stderr}
+    for whole in (Reply(0, "abc", "").encode(), Reply(2, "", "dateline: bad\n").encode()):
+        assert launch.decode_reply(whole[:-1]) is None and launch.decode_reply(whole + b"x") is None  # cut short, or not ours
+    assert launch.decode_reply(launch.DECLINED) is None
 
 
 def test_serve_errors_are_dateline_errors() -> None:

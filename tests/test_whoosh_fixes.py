@@ -131,3 +131,31 @@ def test_a_kept_open_index_sees_each_commit_whole(corpus_copy, tmp_path, edit):
                     assert len(ids) == len(set(ids)) == got.total == want.total, query
                     assert ids == [h.id for h in want.hits]
                 assert len(kept) == len(fresh)
+
+
+@pytest.mark.parametrize("count", [0, 1, 7, 300, 40_000])  # above 32,768 Whoosh stores the offsets itself
+@pytest.mark.parametrize("widest", [3, 300, 70_000])  # lengths as bytes, shorts, ints
+def test_var_bytes_offsets_are_whooshs(count, widest):
+    """The offsets summed by numpy are the ones Whoosh's own loop derives, value for value."""
+    from array import array
+
+    from whoosh.columns import VarBytesColumn
+
+    values = [b"" if i % 5 == 0 else b"x" * (widest if i % 97 == 1 else i % 11) for i in range(count)]
+    storage, column = RamStorage(), VarBytesColumn()
+    out = storage.create_file("column")
+    writer = column.writer(out)
+    for docnum, value in enumerate(values):
+        if value:
+            writer.add(docnum, value)
+    writer.finish(count)
+    length = out.tell()
+    out.close()
+    reader = column.reader(storage.open_file("column"), 0, length, count)
+    expected, base = array("L"), 0
+    for size in reader._lengths:  # Whoosh's loop
+        expected.append(base)
+        base += size
+    assert reader._offsets.tolist() == expected.tolist() and len(reader._lengths) == count
+    assert reader.had_stored_offsets == (count > 32_768)
+    assert [reader[d] for d in range(count)] == values
