@@ -13,14 +13,16 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from .errors import DocumentError, RootsUnknownError, SourceNotFoundError
-from .indexing import IndexReport, Problem, _doc_id, _stamp, _under, index_paths, known_documents
+from .indexing import IndexReport, Problem, _doc_id, _stamp, _under, index_paths
+from .known import KnownSource, iter_known
 from .parse import MAX_FILE_BYTES, read_documents
 from .store import check_version, merge_roots, read_meta, read_roots
+from .text import printable_path
 from .verify import Damage, read_toc, verify_segments
-from .walk import walk
+from .walk import iter_files
 
 
 @dataclass(frozen=True)
@@ -101,9 +103,8 @@ def check_index(
         report.seconds = time.perf_counter() - started
         return report
     with FileIndex._reader(storage, toc.schema, toc.segments, toc.generation) as reader:
-        known = known_documents(reader)
         report.documents = reader.doc_count()
-    _compare(report, known, path, max_bytes)
+        _compare(report, iter_known(reader), path, max_bytes)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -125,49 +126,48 @@ def _roots(path: Path, generation: int, given: Iterable[str | os.PathLike[str]] 
     return recorded
 
 
-def _compare(report: CheckReport, known: Any, index_dir: Path, max_bytes: int) -> None:
-    """Fill in missing, stale, orphaned and failed, walking the roots as indexing does."""
-    seen: set[str] = set()
-    unlisted: list[Path] = []
-    candidates: list[tuple[Path, str]] = []
-    for root in report.roots:
-        if not os.path.exists(root):  # every document under it is orphaned
+def _compare(report: CheckReport, known: Iterator[KnownSource], index_dir: Path, max_bytes: int) -> None:
+    """Fill in missing, stale, orphaned and failed: the roots walked as indexing walks them,
+    merged with the index's sources (both in key order, as streams)."""
+    problems: list[tuple[str, str]] = []
+    gone: list[KnownSource] = []  # sources no file was found for: orphaned, unless not listable
+    files = iter_files([r for r in report.roots if os.path.exists(r)], exclude=index_dir, problems=problems)
+    old = next(known, None)
+    for key, root, source in files:
+        report.files += 1
+        while old is not None and old.source < key:
+            gone.append(old)
+            old = next(known, None)
+        if old is None or old.source != key:
+            _check_missing(report, root, source, max_bytes)
             continue
-        w = walk(root, exclude=index_dir)
-        for where, reason in w.problems:
-            report.failed.append(Problem(where, reason))
-            unlisted.append(Path(where))
-        for source in w.files:
-            if source in seen:
-                continue
-            seen.add(source)
-            if source not in known.ids_of:
-                candidates.append((w.root, source))
-                continue
-            try:
-                stamp = _stamp(source)
-            except OSError as exc:
-                report.failed.append(Problem(source, exc.strerror or str(exc)))
-                continue
-            if stamp != known.stamp_of[source]:
-                report.stale.extend(StaleDocument(i, source) for i in sorted(known.ids_of[source]))
-    report.files = len(seen)
-    for root, source in candidates:
+        match, old = old, next(known, None)
         try:
-            parsed = read_documents(source, doc_id=_doc_id(root, source), max_bytes=max_bytes)
-        except DocumentError as exc:
-            report.failed.append(Problem(source, exc.reason))
+            stamp = _stamp(source)
+        except OSError as exc:
+            report.failed.append(Problem(source, exc.strerror or str(exc)))
             continue
-        if parsed.documents:
-            report.missing.append(source)
-        else:
-            report.failed.extend(Problem(source, e) for e in parsed.errors or ["no documents"])
-    report.orphaned = sorted(
-        doc_id
-        for source, ids in known.ids_of.items()
-        if source not in seen and not _under(source, unlisted)
-        for doc_id in ids
-    )
+        if stamp != match.stamp:
+            report.stale.extend(StaleDocument(i, match.source) for i in sorted(match.ids))
+    while old is not None:
+        gone.append(old)
+        old = next(known, None)
+    report.failed[:0] = [Problem(where, reason) for where, reason in problems]
+    unlisted = [printable_path(where) for where, _ in problems]
+    report.orphaned = sorted(doc_id for k in gone if not _under(k.source, unlisted) for doc_id in k.ids)
+
+
+def _check_missing(report: CheckReport, root: str, source: str, max_bytes: int) -> None:
+    """A file with no document in the index: missing if it gives documents, else failed."""
+    try:
+        parsed = read_documents(source, doc_id=_doc_id(root, source), max_bytes=max_bytes)
+    except DocumentError as exc:
+        report.failed.append(Problem(source, exc.reason))
+        return
+    if parsed.documents:
+        report.missing.append(source)
+    else:
+        report.failed.extend(Problem(source, e) for e in parsed.errors or ["no documents"])
 
 
 def repair_index(

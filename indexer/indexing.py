@@ -13,15 +13,13 @@ import shutil
 import tempfile
 import time
 from array import array
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
 from .defaults import LOCK_TIMEOUT
-from .errors import DocumentError, IndexBuildError, IndexLockedError, IndexNotFoundError, SourceNotFoundError
-from .parse import MAX_FILE_BYTES, os_reason, read_documents
-from .records import to_fields
+from .errors import IndexBuildError, IndexLockedError, IndexNotFoundError, SourceNotFoundError
+from .parse import MAX_FILE_BYTES, os_reason
 from .build import POOL_BYTES, Task, build_segments, default_workers, write_failure
 from .known import iter_known
 from .spill import Spill
@@ -70,32 +68,6 @@ class IndexReport:
     @property
     def changed(self) -> bool:
         return bool(self.added or self.updated or self.removed)
-
-
-@dataclass
-class _Known:
-    """The index's live documents, by id and by source file."""
-
-    stamp_of: dict[str, str] = field(default_factory=dict)
-    #: Lists, not sets: most files hold one document, and a list of one is a quarter the size.
-    ids_of: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    ids: set[str] = field(default_factory=set)
-
-
-def known_documents(reader) -> _Known:  # type: ignore[no-untyped-def]
-    """The live documents of an open index reader: ids, and ids and stamp by source file."""
-    known = _Known()
-    if reader.doc_count() == 0:
-        return known
-    ids = reader.column_reader("id")
-    sources = reader.column_reader("source")
-    stamps = reader.column_reader("stamp")
-    for docnum in reader.all_doc_ids():
-        doc_id, source, stamp = ids[docnum], sources[docnum], stamps[docnum]
-        known.ids.add(doc_id)
-        known.ids_of[source].append(doc_id)
-        known.stamp_of[source] = stamp
-    return known
 
 
 def _stamp(path: str | os.PathLike[str]) -> str:

@@ -6,7 +6,6 @@ import errno
 import os
 import stat
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Mapping
 
 from .document import DOCUMENT_FIELDS, Document

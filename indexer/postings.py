@@ -9,7 +9,6 @@ Whoosh's own `Field.index`.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from pickle import dumps
 from typing import Any, Callable

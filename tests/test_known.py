@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from indexer import index_paths
-from indexer.indexing import known_documents
 from indexer.known import KnownSource, iter_known
 from indexer.store import open_index
 
@@ -19,10 +18,13 @@ def streamed(index: Path) -> list[KnownSource]:
 
 
 def held(index: Path) -> list[KnownSource]:
-    """The same, the simple way: every document in memory, sorted afterwards."""
+    """The same, the simple way: every document in memory, in document order, sorted afterwards."""
     with open_index(index).reader() as reader:
-        known = known_documents(reader)
-    return [KnownSource(s, known.stamp_of[s], tuple(known.ids_of[s])) for s in sorted(known.ids_of)]
+        ids, sources, stamps = (reader.column_reader(name) for name in ("id", "source", "stamp"))
+        by_source: dict[str, list[int]] = {}
+        for docnum in reader.all_doc_ids():
+            by_source.setdefault(sources[docnum], []).append(docnum)
+        return [KnownSource(s, stamps[d[0]], tuple(ids[n] for n in d)) for s, d in sorted(by_source.items())]
 
 
 def rewrite(path: Path, round_: int) -> None:
