@@ -152,6 +152,19 @@ def _read_postings(reader: Any, fieldname: str, tbytes: bytes, info: Any, length
     return ids, weight
 
 
+def _disagreeing(reader: Any, name: str, docnum: int, value: str, stored_file: str, base: str) -> "_Damaged":
+    """The damage when a document's stored ``name`` and its column differ: the stored fields'
+    when the column agrees with the index's terms for that field (two of three agree), else
+    the column's."""
+    try:
+        column_agrees = docnum in reader.postings(name, value).all_ids()
+    except Exception:  # noqa: BLE001  (no such term, or the terms are damaged too)
+        column_agrees = False
+    if column_agrees:
+        return _Damaged(stored_file, f"document {docnum}: the stored {name} differs from the {name} column and terms")
+    return _Damaged(f"{base}.{name}.col", f"document {docnum}: the {name} column differs from the stored {name}")
+
+
 def _check_documents(reader: Any, schema: Any, segment: Any, base: str) -> dict[str, list[int]]:
     """Every document's stored fields, its columns (id, source and stamp required; the date
     column agreeing with the stored date), and its field lengths, which are returned."""
@@ -178,10 +191,11 @@ def _check_documents(reader: Any, schema: Any, segment: Any, base: str) -> dict[
             stored = reader.stored_fields(docnum)
         except Exception as exc:  # noqa: BLE001
             raise _Damaged(stored_file, f"document {docnum}: {_reason(exc)}") from None
-        if not isinstance(stored, dict) or stored.get("id") != columns["id"][docnum]:
-            raise _Damaged(f"{base}.id.col", f"document {docnum}: the id column differs from the stored id")
-        if stored.get("source") != columns["source"][docnum]:
-            raise _Damaged(f"{base}.source.col", f"document {docnum}: the source column differs from the stored source")
+        if not isinstance(stored, dict):
+            raise _Damaged(stored_file, f"document {docnum}: its stored fields are not a document's")
+        for name in ("id", "source"):
+            if stored.get(name) != columns[name][docnum]:
+                raise _disagreeing(reader, name, docnum, columns[name][docnum], stored_file, base)
         if not columns["stamp"][docnum]:
             raise _Damaged(f"{base}.stamp.col", f"document {docnum}: no stamp")
         if date_field is None and stored.get("date") is not None:

@@ -157,10 +157,12 @@ def _read_offsets_and_lengths(self: Any) -> None:
     lenstart = lastbyte - struct.calcsize(lens_code) * doccount
     lengths = dbfile.get_array(lenstart, lens_code, doccount)
     if offsets is None:
-        summed = np.zeros(doccount, dtype=_OFFSET)
-        np.cumsum(np.asarray(lengths)[:-1], dtype=_OFFSET, out=summed[1:])
+        summed = np.zeros(doccount, dtype=np.int64)
+        np.cumsum(np.asarray(lengths, dtype=np.int64)[:-1], out=summed[1:])
+        if doccount and summed.min() < 0:  # a damaged file: Whoosh's loop fails here too
+            raise OverflowError("can't convert negative value to unsigned int")
         offsets = array("L")
-        offsets.frombytes(summed.tobytes())
+        offsets.frombytes(summed.astype(_OFFSET).tobytes())
     self._offsets = offsets
     self._lengths = lengths
 

@@ -159,3 +159,28 @@ def test_var_bytes_offsets_are_whooshs(count, widest):
     assert reader._offsets.tolist() == expected.tolist() and len(reader._lengths) == count
     assert reader.had_stored_offsets == (count > 32_768)
     assert [reader[d] for d in range(count)] == values
+
+
+@pytest.mark.parametrize("code", ["b", "h", "i"])
+def test_var_bytes_lengths_gone_negative_fail_as_in_whoosh(code):
+    """A damaged column (its last byte read as a signed type code, lengths that sum below zero)
+    must fail as Whoosh's loop fails, so `dateline check` blames the damaged file; summed by
+    numpy into unsigned offsets, it was read as garbage (a flaky test_check case found it)."""
+    import struct
+    from array import array
+
+    from whoosh.columns import VarBytesColumn
+
+    lengths = array(code, [3, -7, 2, 1])
+    data = b"abc" + lengths.tobytes() + code.encode()
+    storage = RamStorage()
+    with storage.create_file("column") as out:
+        out.write(data)
+    with pytest.raises(OverflowError):
+        VarBytesColumn().reader(storage.open_file("column"), 0, len(data), len(lengths))
+    base, whoosh = 0, array("L")
+    with pytest.raises(OverflowError):  # Whoosh's own loop, for comparison
+        for size in lengths:
+            whoosh.append(base)
+            base += size
+    assert struct.calcsize(code) * len(lengths) + 4 == len(data)
