@@ -17,7 +17,7 @@ from indexer.errors import DatelineError
 from indexer.schema import DEFAULT_BOOSTS, DEFAULT_FIELDS, LANG_FIELDS, LANG_KEYS, lang_field
 
 from .errors import QueryError
-from .limits import DeadlinePlugin, check_size, name
+from .limits import DeadlinePlugin, check_size, name, shorten
 
 #: Fields a query may name in ``field:term`` (the rest of the schema is bookkeeping).
 QUERY_FIELDS: tuple[str, ...] = TEXT_FIELDS + ("language", "date", "url", "id", "format")
@@ -96,7 +96,7 @@ def prepare_query(text: str) -> str:
     check_size(text)
     unknown = _unknown_fields(text)
     if unknown:
-        raise QueryError(f"{name(text)}: unknown field {unknown[0]!r}; fields: {', '.join(QUERY_FIELDS)}")
+        raise QueryError(f"{name(text)}: unknown field {shorten(unknown[0])!r}; fields: {', '.join(QUERY_FIELDS)}")
     return minus_to_not(text)
 
 
