@@ -17,7 +17,7 @@ from typing import Any, Iterable, Iterator
 
 from .errors import DocumentError, RootsUnknownError, SourceNotFoundError
 from .indexing import IndexReport, Problem, _doc_id, _stamp, _under, index_paths
-from .known import KnownSource, iter_known
+from .known import KnownSource, iter_known, pair_up
 from .parse import MAX_FILE_BYTES, read_documents
 from .store import check_version, merge_roots, read_meta, read_roots
 from .text import printable_path
@@ -132,16 +132,15 @@ def _compare(report: CheckReport, known: Iterator[KnownSource], index_dir: Path,
     problems: list[tuple[str, str]] = []
     gone: list[KnownSource] = []  # sources no file was found for: orphaned, unless not listable
     files = iter_files([r for r in report.roots if os.path.exists(r)], exclude=index_dir, problems=problems)
-    old = next(known, None)
-    for key, root, source in files:
+    for file, match in pair_up(files, known):
+        if file is None:
+            gone.append(match)  # type: ignore[arg-type]
+            continue
         report.files += 1
-        while old is not None and old.source < key:
-            gone.append(old)
-            old = next(known, None)
-        if old is None or old.source != key:
+        _key, root, source = file
+        if match is None:
             _check_missing(report, root, source, max_bytes)
             continue
-        match, old = old, next(known, None)
         try:
             stamp = _stamp(source)
         except OSError as exc:
@@ -149,9 +148,6 @@ def _compare(report: CheckReport, known: Iterator[KnownSource], index_dir: Path,
             continue
         if stamp != match.stamp:
             report.stale.extend(StaleDocument(i, match.source) for i in sorted(match.ids))
-    while old is not None:
-        gone.append(old)
-        old = next(known, None)
     report.failed[:0] = [Problem(where, reason) for where, reason in problems]
     unlisted = [printable_path(where) for where, _ in problems]
     report.orphaned = sorted(doc_id for k in gone if not _under(k.source, unlisted) for doc_id in k.ids)

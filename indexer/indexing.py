@@ -21,7 +21,7 @@ from .defaults import LOCK_TIMEOUT
 from .errors import IndexBuildError, IndexLockedError, IndexNotFoundError, SourceNotFoundError
 from .parse import MAX_FILE_BYTES, os_reason
 from .build import POOL_BYTES, Task, build_segments, default_workers, write_failure
-from .known import iter_known
+from .known import iter_known, pair_up
 from .spill import Spill
 from .text import printable_path
 from .store import build_lock, create_index, index_exists, merge_roots, open_index, read_roots, recover, swap_in, write_roots
@@ -216,16 +216,12 @@ def _scan(files, known, tasks, report, prune, root_keys) -> list[str]:  # type: 
     files in ``report``, write a `Task` for each new or changed one to ``tasks``, and return
     the sources whose file is gone (to remove, unless under a folder that could not be listed)."""
     removals: list[str] = []
-    known = iter(known)
-    old = next(known, None)
-    for key, root, path in files:
-        while old is not None and old.source < key:
-            if prune or _under(old.source, root_keys):
-                removals.append(old.source)
-            old = next(known, None)
-        match = None
-        if old is not None and old.source == key:
-            match, old = old, next(known, None)
+    for file, match in pair_up(files, known):
+        if file is None:
+            if prune or _under(match.source, root_keys):
+                removals.append(match.source)
+            continue
+        key, root, path = file
         try:
             stamp = _stamp(path)
         except OSError as exc:
@@ -240,10 +236,6 @@ def _scan(files, known, tasks, report, prune, root_keys) -> list[str]:  # type: 
             report.unchanged += len(match.ids)
             continue
         tasks.write(Task(path, _doc_id(root, path), stamp, match is not None).record())
-    while old is not None:
-        if prune or _under(old.source, root_keys):
-            removals.append(old.source)
-        old = next(known, None)
     return removals
 
 

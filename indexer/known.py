@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,3 +59,23 @@ def _run(reader: Any, sources: Any, lo: int, hi: int) -> Iterator[tuple[str, int
     for docnum in range(lo, hi):
         if not is_deleted(docnum):
             yield sources[docnum], docnum
+
+
+def pair_up(files: Iterable[tuple[str, str, str]], known: Iterable[KnownSource]) -> Iterator[tuple[tuple[str, str, str] | None, KnownSource | None]]:
+    """Merge the walk's ``(key, root, path)`` files with the index's sources, both in key order:
+    yield ``(file, source)`` for a file the index holds, ``(file, None)`` for one it does not,
+    ``(None, source)`` for a source no file was found for. Holds one of each at a time."""
+    known = iter(known)
+    old = next(known, None)
+    for file in files:
+        while old is not None and old.source < file[0]:
+            yield None, old
+            old = next(known, None)
+        if old is not None and old.source == file[0]:
+            yield file, old
+            old = next(known, None)
+        else:
+            yield file, None
+    while old is not None:
+        yield None, old
+        old = next(known, None)
