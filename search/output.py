@@ -7,6 +7,7 @@ import json
 from typing import TYPE_CHECKING, Any, Callable
 
 from indexer.document import Document
+from indexer.text import without_surrogates
 
 from .results import Hit, Results, Snippet
 
@@ -15,7 +16,14 @@ if TYPE_CHECKING:  # the evaluation code is loaded only by `dateline eval`, stat
     from .stats import Stats
 
 def to_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    """``value`` as JSON, non-ASCII text as itself; with a lone surrogate (a query typed as
+    ``\ud800``), which no UTF-8 output can carry, every non-ASCII character as an escape."""
+    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value)
+    return text
 
 
 def mark(snippet: Snippet, style: Callable[[str], str] | None) -> str:
@@ -89,11 +97,17 @@ def _safe_link(url: str | None) -> str | None:
     return url if url and url.lower().startswith(("https://", "http://")) else None
 
 
+def _escape(text: str) -> str:
+    """``text`` for HTML; a lone surrogate (a query typed as ``\ud800``), which no UTF-8 page
+    can carry, becomes U+FFFD."""
+    return html.escape(without_surrogates(text))
+
+
 def results_html(results: Results) -> str:
     """A standalone HTML page of the hits, matches in ``<mark>``. Every piece of document text
     is escaped (documents are untrusted: a release may hold ``<script>``), and only http(s)
     URLs become links."""
-    e = html.escape
+    e = _escape
     items = []
     for hit in results.hits:
         doc = hit.document
