@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+import weakref
 from datetime import date
 from typing import TYPE_CHECKING, Literal, Mapping, Sequence
 
@@ -77,7 +78,10 @@ class Index:
             raise QueryError(str(exc)) from None
         self._boosts = check_boosts(boosts or {})
         self._lock = threading.RLock()
-        self._searcher = open_searcher(self._ix, weighting=self._weighting)
+        self._open = _Open(open_searcher(self._ix, weighting=self._weighting))
+        # An Index dropped without close() still closes its files (no ResourceWarning); the
+        # finalizer holds the searcher's box, not the Index, so it cannot keep the Index alive.
+        self._finalizer = weakref.finalize(self, self._open.close)
         self._parsers: dict[tuple[str, ...], object] = {}  # (match, lang, *fields) → parser
         #: Score keyword queries with `search.columnar` (same results, much faster); False
         #: forces Whoosh's matchers, which tests and the benchmark compare against.
@@ -86,8 +90,9 @@ class Index:
 
     # -- lifecycle -------------------------------------------------------------------------------
     def close(self) -> None:
+        """Close the index's files; closing twice is harmless."""
         with self._lock:
-            self._searcher.close()
+            self._finalizer()
 
     def __enter__(self) -> "Index":
         return self
@@ -96,10 +101,11 @@ class Index:
         self.close()
 
     def _current(self):  # type: ignore[no-untyped-def]
-        if not self._searcher.up_to_date():
-            old, self._searcher = self._searcher, open_searcher(self._ix, weighting=self._weighting)
-            old.close()
-        return self._searcher
+        if self._open.searcher is None:
+            raise ValueError("this Index is closed")
+        if not self._open.searcher.up_to_date():
+            self._open.swap(open_searcher(self._ix, weighting=self._weighting))
+        return self._open.searcher
 
     def _parser(self, lang: str, fields: tuple[str, ...], match: str):  # type: ignore[no-untyped-def]
         key = (match, lang, *fields)
@@ -378,3 +384,23 @@ class Index:
 def _check_timeout(timeout: float | None) -> None:
     if timeout is not None and not timeout >= 0:
         raise QueryError(f"timeout must be 0 (no limit) or more seconds (got {timeout})")
+
+
+class _Open:
+    """The searcher an `Index` holds open, boxed so that its finalizer can close whichever one
+    is current without referring to the `Index` itself."""
+
+    __slots__ = ("searcher",)
+
+    def __init__(self, searcher: object) -> None:
+        self.searcher: object | None = searcher
+
+    def swap(self, searcher: object) -> None:
+        old, self.searcher = self.searcher, searcher
+        if old is not None:
+            old.close()  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        if self.searcher is not None:
+            self.searcher.close()  # type: ignore[attr-defined]
+            self.searcher = None

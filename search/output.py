@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # the evaluation code is loaded only by `dateline eval`, stat
 
 def to_json(value: Any) -> str:
     """``value`` as JSON, non-ASCII text as itself; with a lone surrogate (a query typed as
-    ``\ud800``), which no UTF-8 output can carry, every non-ASCII character as an escape."""
+    ``\\ud800``), which no UTF-8 output can carry, every non-ASCII character as an escape."""
     text = json.dumps(value, ensure_ascii=False)
     try:
         text.encode("utf-8")
@@ -98,7 +98,7 @@ def _safe_link(url: str | None) -> str | None:
 
 
 def _escape(text: str) -> str:
-    """``text`` for HTML; a lone surrogate (a query typed as ``\ud800``), which no UTF-8 page
+    """``text`` for HTML; a lone surrogate (a query typed as ``\\ud800``), which no UTF-8 page
     can carry, becomes U+FFFD."""
     return html.escape(without_surrogates(text))
 
