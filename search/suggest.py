@@ -219,5 +219,7 @@ def corrected(text: str, speller: Speller, fields: Sequence[str]) -> str | None:
         last, changed = word.end, True
     if not changed:
         return None
-    suggestion = "".join(out) + text[last:]
+    # One line however the query was typed (a pasted query may end in a newline): the
+    # suggestion is shown as "Did you mean: …" and is the same query with whitespace collapsed.
+    suggestion = " ".join(("".join(out) + text[last:]).split())
     return None if suggestion.lower() == text.lower() else suggestion

@@ -132,3 +132,12 @@ def test_cli_suggest_forces_it(cli, corpus_index):
     forced = cli("search", "title:windprak OR solar", "--suggest", index=corpus_index)
     assert forced.exit_code == 0
     assert forced.stderr.strip() == "Did you mean: title:windpark OR solar"
+
+
+@pytest.mark.parametrize("query", ["armd forcse\n", "armd\n\tforcse", "  armd   forcse  "])
+def test_the_suggestion_is_one_line_however_the_query_was_typed(cli, corpus_index, query):
+    """A pasted query ending in a newline gave "Did you mean: …" and an empty line (hypothesis
+    found it with 'AAA\\n')."""
+    result = cli("search", query, index=corpus_index)
+    assert result.exit_code == 1
+    assert result.stderr == "Did you mean: armed forces\n"
