@@ -384,3 +384,34 @@ def test_every_exported_name_resolves(package):
         assert name in dir(module)
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         module.nope
+
+
+def test_an_index_dropped_without_close_leaves_no_file_open(corpus_index):
+    """`Index(p).search(…)` with no ``with`` nor ``close()`` gave ~30 ResourceWarnings (every
+    column and postings file) at garbage collection; the finalizer closes them."""
+    import subprocess
+    import sys
+
+    code = (
+        "import gc, sys\n"
+        "from search import Index\n"
+        f"assert Index({str(corpus_index)!r}).search('Mali').total > 0\n"
+        "gc.collect()\n"
+        "print('searched', file=sys.stderr)\n"
+    )
+    proc = subprocess.run([sys.executable, "-W", "error", "-X", "dev", "-c", code],
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert proc.returncode == 0 and proc.stderr == "searched\n", proc.stderr[-2000:]
+
+
+def test_a_closed_index_closes_once_and_refuses_to_search(corpus_index):
+    ix = Index(corpus_index)
+    assert ix.search("Mali").total > 0
+    ix.close()
+    ix.close()
+    with pytest.raises(ValueError, match="closed"):
+        ix.search("Mali")
+    with Index(corpus_index) as other:
+        assert other.search("Mali").total > 0
+    with pytest.raises(ValueError, match="closed"):
+        other.search("Mali")
