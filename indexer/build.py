@@ -28,6 +28,7 @@ from .parse import read_documents
 from .postings import Analyzer
 from .records import to_fields
 from .spill import Spill
+from .storage import closes_on_error, open_storage
 
 #: Default memory bound of one worker's buffered postings before it writes a segment (bytes).
 POOL_BYTES = 160 * 1024 * 1024
@@ -131,51 +132,50 @@ def _build_run(
     report: Callable[[Task, FileResult], None],
 ) -> list[Any]:
     """Read ``tasks`` into new segments of the index at ``index_dir``; report each file's result."""
-    from whoosh import index as whoosh_index
-
     from .segments import FastSegmentWriter
 
-    ix = whoosh_index.open_dir(index_dir)
+    ix = open_storage(index_dir).open_index()
     analyzer = Analyzer(ix.schema)
     segments: list[Any] = []
     writer = None
     try:
-        for task in tasks:
-            try:
-                parsed = read_documents(task.path, doc_id=task.doc_id, field_map=field_map, max_bytes=max_bytes)
-            except DocumentError as exc:
-                report(task, FileResult(error=exc.reason))
-                continue
-            except MemoryError:  # the process is in trouble, not the document: the run fails
-                raise
-            except Exception as exc:  # a parser bug on a hostile file must not stop the others
-                report(task, FileResult(error=f"internal error reading it: {type(exc).__name__}: {exc}"))
-                continue
-            written: list[str] = []
-            errors = list(parsed.errors)
-            for doc in parsed.documents:
+        with closes_on_error(ix.storage):  # a failed write leaves no file open
+            for task in tasks:
                 try:
-                    analyzed = analyzer.analyze(to_fields(doc, stamp=task.stamp))
-                except MemoryError:
-                    raise
-                except Exception as exc:  # as above: one document's bug must not stop the others
-                    errors.append(f"document {doc.id!r}: internal error indexing it: {type(exc).__name__}: {exc}")
+                    parsed = read_documents(task.path, doc_id=task.doc_id, field_map=field_map, max_bytes=max_bytes)
+                except DocumentError as exc:
+                    report(task, FileResult(error=exc.reason))
                     continue
-                if writer is None:
-                    writer = FastSegmentWriter(ix, _lk=False)
-                writer.add_analyzed(analyzed)
-                written.append(doc.id)
-            ids = tuple(written)
-            if ids == (task.doc_id,) and not errors and not parsed.warnings:
-                report(task, ONE_DOCUMENT)
-            else:
-                report(task, FileResult(ids, None, tuple(errors), tuple(parsed.warnings)))
-            if writer is not None and writer.pool_bytes > pool_bytes:
+                except MemoryError:  # the process is in trouble, not the document: the run fails
+                    raise
+                except Exception as exc:  # a parser bug on a hostile file must not stop the others
+                    report(task, FileResult(error=f"internal error reading it: {type(exc).__name__}: {exc}"))
+                    continue
+                written: list[str] = []
+                errors = list(parsed.errors)
+                for doc in parsed.documents:
+                    try:
+                        analyzed = analyzer.analyze(to_fields(doc, stamp=task.stamp))
+                    except MemoryError:
+                        raise
+                    except Exception as exc:  # as above: one document's bug must not stop the others
+                        errors.append(f"document {doc.id!r}: internal error indexing it: {type(exc).__name__}: {exc}")
+                        continue
+                    if writer is None:
+                        writer = FastSegmentWriter(ix, _lk=False)
+                    writer.add_analyzed(analyzed)
+                    written.append(doc.id)
+                ids = tuple(written)
+                if ids == (task.doc_id,) and not errors and not parsed.warnings:
+                    report(task, ONE_DOCUMENT)
+                else:
+                    report(task, FileResult(ids, None, tuple(errors), tuple(parsed.warnings)))
+                if writer is not None and writer.pool_bytes > pool_bytes:
+                    segments.append(writer._finalize_segment())
+                    writer = None
+            if writer is not None:
                 segments.append(writer._finalize_segment())
                 writer = None
-        if writer is not None:
-            segments.append(writer._finalize_segment())
-            writer = None
     finally:
         if writer is not None:
             writer.abandon()  # closing it would write its column files, on a disk maybe full
@@ -260,7 +260,6 @@ def build_segments(
             try:
                 segments = _build_run(index_dir, map(Task.from_record, tasks), field_map, max_bytes, pool_bytes, record)
             except OSError as exc:
-                exc.__traceback__ = None  # its frames hold a file Whoosh left open: closed (and its space freed) now
                 raise IndexBuildError(f"writing the index at {name} failed: {write_failure(exc)}; nothing was committed") from None
         else:
             runs = _in_workers(index_dir, tasks, ranges, results, field_map, max_bytes, pool_bytes, on_file, name)

@@ -19,6 +19,7 @@ from .errors import DocumentError, RootsUnknownError, SourceNotFoundError
 from .indexing import IndexReport, Problem, _doc_id, _stamp, _under, index_paths
 from .known import KnownSource, iter_known, pair_up
 from .parse import MAX_FILE_BYTES, read_documents
+from .storage import open_storage
 from .store import check_version, merge_roots, read_meta, read_roots
 from .text import printable_path
 from .verify import Damage, read_toc, verify_segments
@@ -87,13 +88,20 @@ def check_index(
     """Compare the index at ``index_dir`` with the files under ``roots`` (default: the roots
     recorded with its last commit) and read all of it. Raises `IndexNotFoundError`,
     `IncompatibleIndexError`, or `RootsUnknownError` when no roots are given or recorded."""
-    from whoosh.filedb.filestore import FileStorage
-    from whoosh.index import TOC, FileIndex
-
     started = time.perf_counter()
     path = Path(index_dir)
     check_version(path)
-    storage = FileStorage(os.path.abspath(path))
+    storage = open_storage(os.path.abspath(path))
+    try:
+        return _check(storage, path, roots, max_bytes, started)
+    finally:
+        storage.close_files()  # what Whoosh opened on a damaged file and left open
+
+
+def _check(storage: Any, path: Path, roots: Iterable[str | os.PathLike[str]] | None, max_bytes: int,
+           started: float) -> CheckReport:  # fmt: skip
+    from whoosh.index import TOC, FileIndex
+
     generation = TOC._latest_generation(storage, "MAIN")
     toc, damage = read_toc(storage, generation)
     report = CheckReport(str(path), _roots(path, generation, roots, damaged=damage is not None))

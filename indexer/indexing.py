@@ -24,6 +24,7 @@ from .build import POOL_BYTES, Task, build_segments, default_workers, write_fail
 from .known import iter_known, pair_up
 from .spill import Spill
 from .text import printable_path
+from .storage import closes_on_error
 from .store import build_lock, create_index, index_exists, merge_roots, open_index, read_roots, recover, swap_in, write_roots
 from .walk import iter_files
 
@@ -185,24 +186,24 @@ def _run(ix, roots, index_dir, prune, field_map, on_file, on_start, lock_timeout
                 f"the index at {index_dir} is being written by another process (waited {lock_timeout:g} s)"
             ) from None
         try:
-            built = build_segments(folder, tasks, workers=workers, field_map=field_map, max_bytes=max_bytes,
-                                   pool_bytes=pool_bytes, on_file=on_file, name=index_dir)  # fmt: skip
-            try:
-                _apply(tasks, built, removals, writer, reader if had_docs else None, report, root_keys, unlisted)
-            finally:
-                built.close()
-            committed = writer.generation - 1
-            new_roots = _roots_after(folder, committed, roots, prune, had_docs)
-            if report.changed:
-                if new_roots is not None:
-                    write_roots(folder, writer.generation, new_roots, committed=committed)
-                _commit(writer, built.segments)
-            else:
-                if _roots_change(folder, committed, roots, prune, had_docs):  # the same documents, other roots
-                    write_roots(folder, committed, new_roots, committed=committed)  # type: ignore[arg-type]
-                writer.abandon()
+            with closes_on_error(ix.storage):  # what Whoosh left open when writing failed is closed first
+                built = build_segments(folder, tasks, workers=workers, field_map=field_map, max_bytes=max_bytes,
+                                       pool_bytes=pool_bytes, on_file=on_file, name=index_dir)  # fmt: skip
+                try:
+                    _apply(tasks, built, removals, writer, reader if had_docs else None, report, root_keys, unlisted)
+                finally:
+                    built.close()
+                committed = writer.generation - 1
+                new_roots = _roots_after(folder, committed, roots, prune, had_docs)
+                if report.changed:
+                    if new_roots is not None:
+                        write_roots(folder, writer.generation, new_roots, committed=committed)
+                    _commit(writer, built.segments)
+                else:
+                    if _roots_change(folder, committed, roots, prune, had_docs):  # the same documents, other roots
+                        write_roots(folder, committed, new_roots, committed=committed)  # type: ignore[arg-type]
+                    writer.abandon()
         except OSError as exc:  # writing failed (the disk is full …), mostly while committing
-            exc.__traceback__ = None  # its frames hold a file Whoosh left open: closed (and its space freed) now
             writer.abandon()
             raise _write_failed(index_dir, exc) from None
         except BaseException:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from .defaults import DEFAULT_INDEX_DIR, INDEX_ENV
 from .errors import IncompatibleIndexError, IndexNotFoundError
 from .schema import SCHEMA_VERSION, build_schema
+from .storage import open_storage
 
 if TYPE_CHECKING:
     from whoosh.index import FileIndex
@@ -134,10 +135,9 @@ def _open_dir(folder: str) -> "FileIndex":
     failed with FileNotFoundError. The schema of a dateline index never changes (a new schema
     is a new index, `SCHEMA_VERSION`), so it is read with the index, once.
     """
-    from whoosh.filedb.filestore import FileStorage
     from whoosh.index import TOC
 
-    storage = FileStorage(folder)
+    storage = open_storage(folder)
     ix = _stable_schema_index()(storage)
     ix._schema = TOC.read(storage, ix.indexname).schema
     return ix
@@ -163,7 +163,7 @@ def create_index(path: str | os.PathLike[str]) -> "FileIndex":
 
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
-    ix = whoosh_index.create_in(str(path), build_schema())
+    ix = whoosh_index.FileIndex.create(open_storage(str(path)), build_schema(), "MAIN")
     meta = {"schema_version": SCHEMA_VERSION, "format": "dateline"}
     (path / META_FILE).write_text(json.dumps(meta) + "\n", "utf-8")
     return ix

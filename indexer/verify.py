@@ -14,6 +14,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from .storage import closes_on_error
+
 #: Column files every non-empty segment has (every document has an id, a source and a stamp).
 _REQUIRED_COLUMNS = ("id", "source", "stamp")
 
@@ -46,7 +48,8 @@ def read_toc(storage: Any, generation: int, indexname: str = "MAIN") -> tuple[An
         return None, Damage(f"_{indexname}_*.toc", "missing")
     name = TOC._filename(indexname, generation)
     try:
-        return TOC.read(storage, indexname, generation), None
+        with closes_on_error(storage):  # TOC.read leaves the file open when it cannot decode it
+            return TOC.read(storage, indexname, generation), None
     except Exception as exc:  # noqa: BLE001 - any failure to decode the file is damage to report
         return None, Damage(name, _reason(exc))
 
@@ -64,7 +67,8 @@ def verify_segment(storage: Any, schema: Any, segment: Any) -> Damage | None:
     try:
         _require_files(storage, segment)
         try:
-            reader = SegmentReader(storage, schema, segment)
+            with closes_on_error(storage):  # a reader that fails half-way leaves files open
+                reader = SegmentReader(storage, schema, segment)
         except Exception as exc:  # noqa: BLE001
             raise _Damaged(_file_of(exc, base + ".trm"), _reason(exc)) from None
         try:

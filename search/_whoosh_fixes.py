@@ -9,6 +9,8 @@ from whoosh.matching.wrappers import RequireMatcher
 from whoosh.query import CompoundQuery, Query, Require, Term
 from whoosh.searching import Results, Searcher
 
+from indexer.storage import closes_on_error
+
 
 def _compound_hash(self: CompoundQuery) -> int:
     return hash((type(self).__name__, self.boost, tuple(self.subqueries)))
@@ -91,7 +93,13 @@ def open_searcher(ix: Any, **kwargs: Any) -> Searcher:
     import time
 
     for attempt in range(OPEN_TRIES):
-        reader = ix.reader()
+        try:
+            reader = _reader(ix)
+        except OSError:
+            if attempt == OPEN_TRIES - 1:
+                raise
+            time.sleep(0.05)
+            continue
         listed: dict[int, list[str]] = {}  # by storage: the folder is listed once, not per segment
         try:
             for leaf, _ in reader.leaf_readers():
@@ -104,6 +112,14 @@ def open_searcher(ix: Any, **kwargs: Any) -> Searcher:
             continue
         return Searcher(reader, fromindex=ix, **kwargs)
     raise AssertionError("unreachable")
+
+
+def _reader(ix: Any) -> Any:
+    """``ix.reader()`` without Whoosh's own retries, which leave the files of each failed try
+    open (a damaged or deleted segment file): a try that fails closes what it opened."""
+    with closes_on_error(ix.storage):
+        toc = ix._read_toc()
+        return ix._reader(ix.storage, toc.schema, toc.segments, toc.generation)
 
 
 def _open_columns(leaf: Any, listed: dict[int, list[str]]) -> None:

@@ -78,7 +78,8 @@ def test_searches_during_commits_see_whole_states_and_never_fail(tmp_path: Path)
                                        capture_output=True, text=True, env=env)  # fmt: skip
                 assert found.returncode == 0 and json.loads(found.stdout)["total"] == len(initial), found.stderr
                 cli_runs += 1
-    assert writer.returncode == 0, writer.stderr.read() if writer.stderr else ""
+    _, writer_errors = writer.communicate(timeout=60)  # reads and closes its pipe
+    assert writer.returncode == 0, writer_errors
     committed = [initial] + [json.loads((states / f"{v}.json").read_text("utf-8")) for v in range(1, ROUNDS + 1)]
     assert len({json.dumps(s, sort_keys=True) for s in committed}) == ROUNDS + 1  # every round changed something
     mixed = [i for i, state in enumerate(seen) if state not in committed]
@@ -125,6 +126,8 @@ def test_a_second_writer_waits_a_bounded_time_then_fails_clearly(tmp_path: Path)
         assert holder.stdin is not None
         holder.stdin.close()  # the holder exits, and its lock goes with it
         holder.wait(timeout=30)
+        assert holder.stdout is not None
+        holder.stdout.close()
     out, err = patient.communicate(timeout=120)
     assert patient.returncode == 0, err
     assert "1 updated" in out

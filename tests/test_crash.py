@@ -176,4 +176,6 @@ def test_only_build_folders_no_live_process_holds_are_removed(tmp_path: Path) ->
     finally:
         holder.kill()
         holder.wait()
+        assert holder.stdout is not None
+        holder.stdout.close()
     assert build_lock(live).acquire(blocking=False)  # the holder is gone: its folder is stale now
