@@ -21,6 +21,8 @@ if TYPE_CHECKING:
         IndexLockedError,
         IndexNotFoundError,
         SourceNotFoundError,
+        UnsafeIndexError,
+        UntrustedLocationError,
     )
     from .indexing import IndexReport, Problem, index_paths
     from .parse import ParsedFile, parse_file, read_documents
@@ -38,6 +40,8 @@ _HOMES = {
     "ParsedFile": "indexer.parse",
     "Problem": "indexer.indexing",
     "SourceNotFoundError": "indexer.errors",
+    "UnsafeIndexError": "indexer.errors",
+    "UntrustedLocationError": "indexer.errors",
     "index_paths": "indexer.indexing",
     "parse_file": "indexer.parse",
     "read_documents": "indexer.parse",

@@ -42,3 +42,12 @@ class SourceNotFoundError(DatelineError):
 
 class RootsUnknownError(DatelineError):
     """The index does not record the folders it was built from, and none were given."""
+
+
+class UnsafeIndexError(DatelineError):
+    """The index holds a pickle naming code rather than data (`indexer.pickles`); nothing of it runs."""
+
+
+class UntrustedLocationError(DatelineError):
+    """An index or config found implicitly (in the current folder) is owned by another user or
+    writable by others (`indexer.trust`), and its folder is not listed as safe."""

@@ -15,9 +15,13 @@ import weakref
 from collections.abc import Iterator
 from typing import Any
 
+from .pickles import install as install_safe_unpickling
+
 
 def open_storage(folder: str) -> Any:
-    """A `ClosingStorage` on ``folder`` (Whoosh is imported on first use)."""
+    """A `ClosingStorage` on ``folder`` (Whoosh is imported on first use, reading pickles only
+    as data: `indexer.pickles`)."""
+    install_safe_unpickling()
     return _closing_storage_class()(folder)
 
 

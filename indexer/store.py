@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .defaults import DEFAULT_INDEX_DIR, INDEX_ENV
-from .errors import IncompatibleIndexError, IndexNotFoundError
+from .errors import IncompatibleIndexError, IndexNotFoundError, UnsafeIndexError
 from .schema import SCHEMA_VERSION, build_schema
-from .storage import open_storage
+from .storage import closes_on_error, open_storage
+from .trust import check_trusted, safe_directories
 
 if TYPE_CHECKING:
     from whoosh.index import FileIndex
@@ -28,10 +29,14 @@ META_FILE = "dateline.json"
 
 
 def resolve_index_path(path: str | os.PathLike[str] | None = None) -> Path:
-    """``path`` if given, else ``$DATELINE_INDEX``, else ``.dateline`` in the current directory."""
+    """``path`` if given, else ``$DATELINE_INDEX``, else ``.dateline`` in the current directory,
+    which must be trusted (`indexer.trust`: raises `UntrustedLocationError`)."""
     if path is not None and os.fspath(path):
         return Path(path)
-    return Path(os.environ.get(INDEX_ENV) or DEFAULT_INDEX_DIR)
+    if os.environ.get(INDEX_ENV):
+        return Path(os.environ[INDEX_ENV])
+    check_trusted(DEFAULT_INDEX_DIR, "the index", f"--index PATH or ${INDEX_ENV}", safe_directories())
+    return Path(DEFAULT_INDEX_DIR)
 
 
 def index_exists(path: str | os.PathLike[str]) -> bool:
@@ -122,6 +127,10 @@ def open_index(path: str | os.PathLike[str]) -> "FileIndex":
         raise AssertionError("unreachable")
     except whoosh_index.EmptyIndexError:
         raise IndexNotFoundError(f"no dateline index at {path} (the directory holds no index files)") from None
+    except UnsafeIndexError as exc:
+        raise UnsafeIndexError(f"refused to open the index at {path}: {exc}") from None
+    except whoosh_index.IndexVersionError as exc:  # an old Whoosh TOC format, never written by dateline
+        raise IncompatibleIndexError(f"cannot read the index at {path} ({exc}); rebuild it") from None
     except (AttributeError, ImportError, EOFError, ValueError, TypeError) as exc:
         # The pickled schema names classes this version does not have.
         raise IncompatibleIndexError(f"cannot read the index at {path} ({exc}); rebuild it") from None
@@ -138,8 +147,9 @@ def _open_dir(folder: str) -> "FileIndex":
     from whoosh.index import TOC
 
     storage = open_storage(folder)
-    ix = _stable_schema_index()(storage)
-    ix._schema = TOC.read(storage, ix.indexname).schema
+    with closes_on_error(storage):  # reading a TOC that fails leaves its file open
+        ix = _stable_schema_index()(storage)
+        ix._schema = TOC.read(storage, ix.indexname).schema
     return ix
 
 

@@ -27,9 +27,20 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_NONE, EXIT_ERROR, EXIT_BUG = 0, 1, 2, 3
 
+def _trusted_index(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """The ``--index`` value; the built-in ``./.dateline``, found rather than named, only if
+    nobody else could have planted it (`indexer.trust`)."""
+    if ctx.get_parameter_source(param.name or "") is click.core.ParameterSource.DEFAULT:
+        from indexer.trust import check_trusted
+
+        safe = ctx.find_root().meta.get("dateline.safe_directories", [])
+        check_trusted(value, "the index", f"--index PATH or ${INDEX_ENV}", safe)
+    return value
+
+
 index_option = click.option(
     "--index", "index_dir", envvar=INDEX_ENV, default=DEFAULT_INDEX_DIR, show_default=True,
-    type=click.Path(file_okay=False), help=f"Index directory (also from ${INDEX_ENV}).",
+    type=click.Path(file_okay=False), help=f"Index directory (also from ${INDEX_ENV}).", callback=_trusted_index,
 )  # fmt: skip
 
 
@@ -94,7 +105,9 @@ def main(ctx: click.Context) -> None:
     from .config import load_config
 
     params = {name: {p.name for p in command.params if p.name} for name, command in main.commands.items()}
-    ctx.default_map = {**load_config().default_map(params), **(ctx.default_map or {})}
+    config = load_config()
+    ctx.meta["dateline.safe_directories"] = config.safe_directories()
+    ctx.default_map = {**config.default_map(params), **(ctx.default_map or {})}
 
 
 def _parse_map(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:

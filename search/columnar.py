@@ -17,7 +17,6 @@ equal the matchers' (``tests/test_columnar.py`` compares both paths).
 from __future__ import annotations
 
 import io
-import pickle
 import struct
 import zlib
 from dataclasses import dataclass
@@ -31,6 +30,8 @@ from whoosh.columns import VarBytesColumn
 from whoosh.fields import ID
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import _length_byte_cache
+
+from indexer import pickles
 
 from ._whoosh_fixes import FilteredBy
 from .limits import check as check_deadline
@@ -248,11 +249,11 @@ def _blocks(postfile: Any, position: int):  # type: ignore[no-untyped-def]
         size = _INT_STRUCT.unpack(get(position, 4))[0]
         stream = io.BytesIO(get(position + 4, abs(size)))
         position += 4 + abs(size)
-        count, _maxid, _maxweight, compression, _minlen, _maxlen = pickle.load(stream)
+        count, _maxid, _maxweight, compression, _minlen, _maxlen = pickles.load(stream)
         data = stream.read()
         if compression:
             data = zlib.decompress(data)
-        deltas, weights, values = pickle.loads(data)
+        deltas, weights, values = pickles.loads(data)
         ids = np.cumsum(np.asarray(deltas, dtype=np.int64))
         if weights is None:
             block_weights = np.ones(count, dtype=np.float32)

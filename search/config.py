@@ -15,6 +15,7 @@ from typing import Any, Callable, Collection, Mapping
 
 from indexer.defaults import B, DEFAULT_BOOSTS, DEFAULT_FIELDS, DEFAULT_INDEX_DIR, INDEX_ENV, K1, TEXT_FIELDS
 from indexer.language import LANGUAGES
+from indexer.trust import SAFE_KEY, check_trusted, safe_directories
 
 from .errors import ConfigError
 
@@ -79,6 +80,12 @@ def _path(value: Any) -> str:
     return value
 
 
+def _folders(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ValueError(f'must be a list of folders, such as ["/srv/news"] (or ["*"]), not {value!r}')
+    return tuple(value)
+
+
 def _boost(value: Any) -> float:
     weight = _number(0)(value)
     if not weight > 0:
@@ -100,6 +107,7 @@ KEYS: dict[str, tuple[Callable[[Any], Any], Any]] = {
     **{f"search.boost.{name}": (_boost, DEFAULT_BOOSTS.get(name, 1.0)) for name in TEXT_FIELDS},
     "show.format": (_choice(("text", "json")), "text"),
     "stats.format": (_choice(("text", "json")), "text"),
+    SAFE_KEY: (_folders, ()),
 }
 
 #: Config key (below its command's table) → the Click parameter it gives a default to.
@@ -132,6 +140,10 @@ class Config:
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.values.get(key, default)
+
+    def safe_directories(self, environ: Mapping[str, str] | None = None) -> list[str]:
+        """The folders whose implicit index or config is trusted whoever owns it (`indexer.trust`)."""
+        return safe_directories(environ, self.values.get(SAFE_KEY, ()))
 
     def boosts(self) -> dict[str, float]:
         """The boosts the files set (merged over all files), without the built-in ones."""
@@ -203,11 +215,18 @@ def config_files(environ: Mapping[str, str] | None = None, cwd: str | os.PathLik
 
 def load_config(environ: Mapping[str, str] | None = None, cwd: str | os.PathLike[str] | None = None) -> Config:
     """Read and check the config files (`config_files`); raises `ConfigError` naming the file and
-    the key (or the line, for a TOML syntax error)."""
+    the key (or the line, for a TOML syntax error), or `UntrustedLocationError` for a
+    ``dateline.toml`` that another user could have written (`indexer.trust`)."""
     config = Config()
+    project = Path(cwd or ".") / PROJECT_FILE
     for path in config_files(environ, cwd):
         shown = str(path)
-        for key, value in _read(path).items():
+        values = _read(path)
+        if path == project and not (environ or os.environ).get(CONFIG_ENV):
+            if SAFE_KEY in values:
+                raise ConfigError(f"{path}: {SAFE_KEY} may only be set in your own config file, not in a folder's")
+            check_trusted(path, "the config file", f"${CONFIG_ENV}={path}", config.safe_directories(environ))
+        for key, value in values.items():
             config.values[key] = _resolve(key, value, path, cwd)
             config.sources[key] = shown
         config.files.append(shown)

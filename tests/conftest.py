@@ -248,3 +248,57 @@ def corpus_documents() -> dict[str, object]:
 
     w = walk(CORPUS)
     return {doc.id: doc for path in w.files for doc in read_documents(path, doc_id=_doc_id(w.root, path)).documents}
+
+
+class _Runs:
+    """Pickles to a call of ``os.system(command)``: what a planted index would hold."""
+
+    def __init__(self, command: str) -> None:
+        self.command = command
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (os.system, (self.command,))
+
+
+def plant_code(index: Path, marker: Path, where: str = "schema", version: int | None = None) -> None:
+    """Rewrite the newest TOC of ``index`` so that unpickling its schema (``where="schema"``) or
+    its segment list (``"segments"``) would create ``marker``: a planted index, as an attacker
+    who can write the folder would leave it. ``version`` replaces the TOC's format version (an
+    old one sends Whoosh to its legacy loaders). Everything else in the TOC stays as it was."""
+    import io
+    import pickle
+    import struct
+
+    from whoosh.filedb.structfile import StructFile
+
+    toc = max(index.glob("_MAIN_*.toc"), key=lambda p: int(p.stem.split("_")[-1]))
+    raw = toc.read_bytes()
+    stream = StructFile(io.BytesIO(raw))
+    for _ in range(3):
+        stream.read_varint()  # int, long and float sizes
+    stream.read_int()  # -12345
+    version_at = stream.tell()
+    stream.read_int()  # version
+    for _ in range(3):
+        stream.read_varint()  # release
+    schema_at = stream.tell()
+    schema = stream.read_string()
+    after_schema = stream.tell()
+    stream.read_int()  # generation
+    stream.read_int()  # unused
+    segments_at = stream.tell()
+    payload = pickle.dumps(_Runs(f"touch {marker}"), 2)
+    out = StructFile(io.BytesIO())
+    if where == "schema":
+        out.write(raw[:schema_at])
+        out.write_string(payload)
+        out.write(raw[after_schema:])
+    else:
+        assert where == "segments"
+        out.write(raw[:segments_at])
+        out.write(payload)
+    assert schema  # the TOC was read as Whoosh writes it
+    planted = out.file.getvalue()
+    if version is not None:
+        planted = planted[:version_at] + struct.pack("!i", version) + planted[version_at + 4:]
+    toc.write_bytes(planted)

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import CORPUS, installed_dateline
 
+from indexer.trust import SAFE_KEY
 from search.cli import main
 from search.config import KEYS, Config, load_config, settings_text
 
@@ -249,6 +250,8 @@ def test_keys_match_the_command_line():
     option = lambda cmd, name: next(p for p in commands[cmd].params if p.name == name)  # noqa: E731
     for key, (check, default) in KEYS.items():
         parts = key.split(".")
+        if key == SAFE_KEY:  # no option: a setting of the user's own config only (tests/test_trust.py)
+            continue
         if parts[0] in ("index", "color"):
             param = option("search", {"index": "index_dir", "color": "color"}[parts[0]])
         elif parts[1] == "boost":
@@ -274,7 +277,7 @@ def test_keys_match_the_command_line():
     "text, message",
     [
         ("[search]\nlimt = 2\n", "unknown key 'search.limt'; known here: b, boost, fields, format, k1, lang, limit, sort"),
-        ("colour = 'never'\n", "unknown key 'colour'; known here: color, index, search, show, stats"),
+        ("colour = 'never'\n", "unknown key 'colour'; known here: color, index, safe_directories, search, show, stats"),
         ("[serch]\nlimit = 2\n", "unknown key 'serch'"),
         ("[search]\nlimit = 'ten'\n", "search.limit: must be a whole number of 1 or more (got 'ten')"),
         ("[search]\nlimit = 2.5\n", "search.limit: must be a whole number of 1 or more (got 2.5)"),
