@@ -598,13 +598,35 @@ def serve(socket_file: str | None, idle: int) -> None:
     from search.launch import socket_path
     from search.serve import IndexPool, Server, sources
 
+    path = os.path.abspath(socket_file or socket_path())
+    _detach()
+    stderr = sys.stderr  # a served call swaps sys.stderr for its own, in another thread
+
+    def log(line: str) -> None:
+        click.echo(f"dateline serve: {line}", file=stderr)
+
+    server = Server(path, _served_call, idle=idle, watch=sources(), log=log)
     _POOL = IndexPool()
     try:
-        log = lambda line: click.echo(f"dateline serve: {line}", err=True)  # noqa: E731
-        Server(socket_file or socket_path(), _served_call, idle=idle, watch=sources(), log=log).serve()
+        server.serve()
+        if not server.finish(timeout=0.5):  # a slow call: its caller, cut off, runs it itself
+            log("stopped during a call; its caller runs it itself")
+            stderr.flush()
+            os._exit(EXIT_OK)  # now: the call holds the indexes, and may not end soon
     finally:
         _POOL.close()
         _POOL = None
+
+
+def _detach() -> None:
+    """Make the server independent of where it was started: standard input is /dev/null (it
+    must never wait for a pipe it was started from, nor read a caller's data as its own) and
+    the working directory is / (each call runs in its caller's; the one it started in may go)."""
+    null = os.open(os.devnull, os.O_RDONLY)
+    if null != 0:
+        os.dup2(null, 0)
+        os.close(null)
+    os.chdir("/")
 
 
 class _Output(io.TextIOWrapper):

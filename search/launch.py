@@ -18,7 +18,8 @@ import sys
 SOCKET_ENV = "DATELINE_SOCKET"
 NO_SERVE_ENV = "DATELINE_NO_SERVE"
 SERVED = ("search", "similar", "show", "stats", "timeline")
-PROTOCOL = 2
+PROTOCOL = 3
+MAX_REQUEST = 4 << 20  # bytes: more than any argv and environment the system passes (ARG_MAX ~2 MiB)
 CONNECT_TIMEOUT = 1.0  # seconds
 REPLY_TIMEOUT = 30.0  # then run it here: the server is stuck, or busy with someone's slow query
 
@@ -58,6 +59,8 @@ def ask(argv: list[str]) -> dict | None:
         if sys.stdout.isatty() and "COLUMNS" not in env:
             env["COLUMNS"] = str(os.get_terminal_size(sys.stdout.fileno()).columns)
         request = encode_request(argv, os.getcwd(), env, sys.stdout.isatty(), sys.stderr.isatty())
+        if len(request) > MAX_REQUEST:
+            return None  # the server would decline it unread
         conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             conn.settimeout(CONNECT_TIMEOUT)
@@ -77,48 +80,88 @@ def ask(argv: list[str]) -> dict | None:
 
 # -- the messages -----------------------------------------------------------------------------
 #
-# A request is its fields joined by NUL bytes: a header, the protocol, whether stdout and
-# stderr are terminals, the working directory, the number of arguments, the arguments, then
-# the environment's KEY=VALUE entries. None of these can hold a NUL (the system passes them as
-# C strings), and each is UTF-8 with the bytes that are not (undecodable names and arguments)
-# carried through as surrogate escapes, as Python read them. A reply is a header, the exit
-# status and the lengths of stdout and stderr, then both, back to back.
+# A request is a head, then a body of its fields joined by NUL bytes. The head is the header,
+# the protocol and the body's length in bytes (each followed by a NUL), so a server can decline
+# another protocol or an oversized request from its first few bytes, without reading the rest.
+# The body's fields are whether stdout and stderr are terminals, the working directory, the
+# number of arguments, the arguments, then the environment's KEY=VALUE entries. None of these
+# can hold a NUL (the system passes them as C strings), and each is UTF-8 with the bytes that
+# are not (undecodable names and arguments) carried through as surrogate escapes, as Python
+# read them. A reply is a header, the exit status and the lengths of stdout and stderr, then
+# both, back to back.
 
 _ENCODING, _ERRORS = "utf-8", "surrogateescape"
 _REQUEST = b"dateline-request"
 _REPLY = b"dateline-reply"
+#: The longest head `request_head` needs to see: header, protocol and a length of MAX_REQUEST.
+HEAD_MAX = len(_REQUEST) + 16
 #: The server's answer to a call it will not run (another protocol, a writing command): the
 #: caller runs it itself.
 DECLINED = b"dateline-declined"
 
 
 def encode_request(argv: list[str], cwd: str, env: dict[str, str], stdout_tty: bool, stderr_tty: bool) -> bytes:
-    fields = [str(PROTOCOL), "1" if stdout_tty else "0", "1" if stderr_tty else "0", cwd, str(len(argv)), *argv,
+    fields = ["1" if stdout_tty else "0", "1" if stderr_tty else "0", cwd, str(len(argv)), *argv,
               *(f"{key}={value}" for key, value in env.items())]  # fmt: skip
     if any("\0" in field for field in fields):
         raise ValueError("a NUL character in an argument, the directory or the environment")
-    return _REQUEST + b"\0" + "\0".join(fields).encode(_ENCODING, _ERRORS)
+    body = "\0".join(fields).encode(_ENCODING, _ERRORS)
+    return b"%s\0%d\0%d\0%s" % (_REQUEST, PROTOCOL, len(body), body)
 
 
-def decode_request(data: bytes) -> tuple[list[str], str, dict[str, str], bool, bool] | None:
-    """(argv, cwd, env, stdout_tty, stderr_tty) of an `encode_request` message, or None when
-    ``data`` is not one of this protocol."""
-    head, sep, body = data.partition(b"\0")
-    if head != _REQUEST or not sep:
+def _count(text: str | bytes, most: int) -> int:
+    """``text`` as a count of at most ``most``; ValueError for anything else (``²``, 5,000 digits)."""
+    if not (text.isascii() and text.isdigit() and len(text) <= len(str(most))) or int(text) > most:
+        raise ValueError(f"not a count up to {most}: {text[:20]!r}")
+    return int(text)
+
+
+def request_head(data: bytes) -> tuple[int, int] | None:
+    """(the head's size, the body's size) once ``data`` starts with a whole request head, None
+    while it may still become one; ValueError when it cannot (another protocol, not a request,
+    a body over `MAX_REQUEST`)."""
+    parts = data.split(b"\0", 3)
+    if len(parts) < 4:
+        if len(data) >= HEAD_MAX or not (_REQUEST.startswith(parts[0]) if len(parts) == 1 else parts[0] == _REQUEST):
+            raise ValueError("not a dateline request")
         return None
-    fields = body.decode(_ENCODING, _ERRORS).split("\0")
-    if len(fields) < 5 or fields[0] != str(PROTOCOL) or fields[1] not in ("0", "1") or fields[2] not in ("0", "1"):
-        return None
-    if not fields[4].isdigit() or 5 + int(fields[4]) > len(fields):
-        return None
-    end = 5 + int(fields[4])
+    header, protocol, length, _ = parts
+    if header != _REQUEST:
+        raise ValueError("not a dateline request")
+    if protocol != str(PROTOCOL).encode():
+        raise ValueError(f"protocol {protocol[:20]!r}, not {PROTOCOL}")
+    size = _count(length, MAX_REQUEST)
+    return len(header) + len(protocol) + len(length) + 3, size
+
+
+def parse_request(data: bytes) -> tuple[list[str], str, dict[str, str], bool, bool]:
+    """(argv, cwd, env, stdout_tty, stderr_tty) of an `encode_request` message; ValueError,
+    saying why, when ``data`` is not one of this protocol."""
+    head = request_head(data[:HEAD_MAX])
+    if head is None:
+        raise ValueError("a request cut short in its head")
+    start, size = head
+    if len(data) - start != size:
+        raise ValueError(f"a body of {len(data) - start} bytes where the head says {size}")
+    fields = data[start:].decode(_ENCODING, _ERRORS).split("\0")
+    if len(fields) < 4 or fields[0] not in ("0", "1") or fields[1] not in ("0", "1"):
+        raise ValueError("malformed terminal flags")
+    end = 4 + _count(fields[3], len(fields) - 4)
     env = {}
     for entry in fields[end:]:
         key, sep, value = entry.partition("=")
         if not key or not sep:
-            return None
+            raise ValueError("an environment entry without a name or '='")
         env[key] = value
-    return fields[5:end], fields[3], env, fields[1] == "1", fields[2] == "1"
+    return fields[4:end], fields[2], env, fields[0] == "1", fields[1] == "1"
+
+
+def decode_request(data: bytes) -> tuple[list[str], str, dict[str, str], bool, bool] | None:
+    """`parse_request`, or None when ``data`` is not a request of this protocol."""
+    try:
+        return parse_request(data)
+    except ValueError:
+        return None
 
 
 def encode_reply(status: int, stdout: str, stderr: str) -> bytes:
