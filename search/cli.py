@@ -609,7 +609,7 @@ def serve(socket_file: str | None, idle: int) -> None:
     _POOL = IndexPool()
     try:
         server.serve()
-        if not server.finish(timeout=0.5):  # a slow call: its caller, cut off, runs it itself
+        if not server.finish(timeout=0.25):  # a slow call: its caller, cut off, runs it itself
             log("stopped during a call; its caller runs it itself")
             stderr.flush()
             os._exit(EXIT_OK)  # now: the call holds the indexes, and may not end soon
