@@ -109,10 +109,10 @@ def encode_request(argv: list[str], cwd: str, env: dict[str, str], stdout_tty: b
     return b"%s\0%d\0%d\0%s" % (_REQUEST, PROTOCOL, len(body), body)
 
 
-def _count(text: str | bytes, most: int) -> int:
+def _count(text: str | bytes, most: int, what: str) -> int:
     """``text`` as a count of at most ``most``; ValueError for anything else (``²``, 5,000 digits)."""
     if not (text.isascii() and text.isdigit() and len(text) <= len(str(most))) or int(text) > most:
-        raise ValueError(f"not a count up to {most}: {text[:20]!r}")
+        raise ValueError(f"{what} {text[:20]!r} is not a count up to {most}")
     return int(text)
 
 
@@ -130,7 +130,9 @@ def request_head(data: bytes) -> tuple[int, int] | None:
         raise ValueError("not a dateline request")
     if protocol != str(PROTOCOL).encode():
         raise ValueError(f"protocol {protocol[:20]!r}, not {PROTOCOL}")
-    size = _count(length, MAX_REQUEST)
+    if length.isascii() and length.isdigit() and MAX_REQUEST < int(length[:12]):
+        raise ValueError(f"a request of {int(length[:12])}{'…' if len(length) > 12 else ''} bytes, over {MAX_REQUEST}")
+    size = _count(length, MAX_REQUEST, "length")
     return len(header) + len(protocol) + len(length) + 3, size
 
 
@@ -146,7 +148,7 @@ def parse_request(data: bytes) -> tuple[list[str], str, dict[str, str], bool, bo
     fields = data[start:].decode(_ENCODING, _ERRORS).split("\0")
     if len(fields) < 4 or fields[0] not in ("0", "1") or fields[1] not in ("0", "1"):
         raise ValueError("malformed terminal flags")
-    end = 4 + _count(fields[3], len(fields) - 4)
+    end = 4 + _count(fields[3], len(fields) - 4, "argument count")
     env = {}
     for entry in fields[end:]:
         key, sep, value = entry.partition("=")

@@ -606,7 +606,7 @@ def test_a_request_over_max_request_is_declined_unread(tmp_path: Path, corpus_in
         grown = _status(served.proc.pid, "VmHWM") - before
         print(f"400 MB-declared frame: declined in {took * 1000:.0f} ms, peak RSS +{grown} kB")
         assert grown < 8 << 10 and served.proc.poll() is None
-        assert _log_lines(served, "not a count up to 4194304")
+        assert _log_lines(served, "declined a malformed request: a request of 419430400 bytes, over 4194304")
 
         def exactly(size: int) -> bytes:
             body = "\0".join(["0", "0", str(tmp_path), "2", "stats", f"--index={corpus_index}", "PAD="]).encode()
