@@ -7,7 +7,9 @@ command under those, one request at a time, and returns the exit status and both
 a served call prints exactly what a local one would. Only read-only commands are served.
 
 The socket lives in a directory only its user can write (checked by both sides) and, on
-Linux, the server also checks each caller's user id.
+Linux, the server also checks each caller's user id. Even so, nothing a caller sends can stop
+or stall it: requests are read by a thread per connection with a deadline and a size limit,
+and whatever it declines or fails at, the caller runs the command itself.
 """
 
 from __future__ import annotations
