@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, SEED_NAME, installed_dateline, on_terminal
+from conftest import CORPUS, SEED_NAME, installed_dateline, on_terminal, plant_code
 
 from search import launch
 from search.serve import Reply, Request, ServeError, Server
@@ -703,3 +703,31 @@ def test_a_server_whose_socket_goes_stops(tmp_path: Path, how: str) -> None:
         assert (served.socket.read_text() == "someone else's\n") if how == "replaced" else not served.socket.exists()
     finally:
         served.stop()
+
+
+def test_the_server_applies_the_same_trust_rules_to_every_call(server, corpus_index: Path, tmp_path: Path) -> None:
+    """A planted index runs nothing in the long-running server either (before, one such call
+    hooked it for every later caller), and a planted ./.dateline is refused in the caller's folder."""
+    import shutil
+
+    planted, marker = tmp_path / "planted", tmp_path / "ran"
+    shutil.copytree(corpus_index, planted)
+    plant_code(planted, marker, "segments")
+    before = server.answered()
+    refused = server.call("search", "mali", "--index", str(planted))
+    assert refused.returncode == 2 and "names posix.system, which is code" in refused.stderr
+    assert not marker.exists() and server.answered() == before + 1 and server.proc.poll() is None
+
+    shared = tmp_path / "shared"
+    shutil.copytree(corpus_index, shared / ".dateline")
+    for p in [shared, *shared.rglob("*")]:
+        p.chmod(0o777 if p.is_dir() else 0o666)
+    environ = {k: v for k, v in os.environ.items() if k not in ("DATELINE_INDEX", "DATELINE_CONFIG")}
+    environ["DATELINE_SOCKET"] = str(server.socket)
+    found = subprocess.run([server.exe, "search", "mali"], capture_output=True, text=True, env=environ, cwd=shared)
+    assert found.returncode == 2 and found.stdout == ""
+    assert found.stderr.startswith("dateline: not using the index .dateline found in the current folder: it is writable")
+    assert server.answered() == before + 2
+
+    ok = server.call("search", "mali", index=corpus_index)  # and the server goes on as before
+    assert ok.returncode == 0 and ok.stdout.startswith("1. ") and server.answered() == before + 3
