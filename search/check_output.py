@@ -27,10 +27,11 @@ def summary_line(report: CheckReport) -> str:
         return (f"{len(report.unreadable)} unreadable: the index at {report.index} is damaged, documents not "
                 f"compared (dateline check --repair rebuilds it from {roots}) in {report.seconds:.2f} s")  # fmt: skip
     counts = f"{report.documents} documents, {report.files} files under {roots}"
+    failed = f"{len(report.failed)} failed" + (f", {len(report.skipped)} skipped" if report.skipped else "")
     if report.ok:
-        return f"consistent: {counts}, {len(report.failed)} failed, in {report.seconds:.2f} s"
+        return f"consistent: {counts}, {failed}, in {report.seconds:.2f} s"
     return (f"{report.problems} problems: {len(report.missing)} missing, {len(report.stale)} stale, "
-            f"{len(report.orphaned)} orphaned ({counts}, {len(report.failed)} failed) in {report.seconds:.2f} s")  # fmt: skip
+            f"{len(report.orphaned)} orphaned ({counts}, {failed}) in {report.seconds:.2f} s")  # fmt: skip
 
 
 def repair_line(repair: RepairReport) -> str:
@@ -48,6 +49,7 @@ def check_dict(report: CheckReport) -> dict[str, Any]:
     data = asdict(report)
     data["consistent"] = report.ok
     data["failed"] = [{"path": p.path, "reason": p.reason} for p in report.failed]
+    data["skipped"] = [{"path": p.path, "reason": p.reason} for p in report.skipped]
     return data
 
 
@@ -57,7 +59,7 @@ def repair_dict(repair: RepairReport) -> dict[str, Any]:
         "before": check_dict(repair.before),
         "repair": None if run is None else {
             "rebuilt": repair.rebuilt, "added": run.added, "updated": run.updated, "removed": run.removed,
-            "unchanged": run.unchanged, "failed": len(run.failed), "seconds": run.seconds,
+            "unchanged": run.unchanged, "failed": len(run.failed), "skipped": len(run.skipped), "seconds": run.seconds,
         },
         "after": check_dict(repair.after),
     }  # fmt: skip
