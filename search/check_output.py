@@ -7,16 +7,17 @@ from typing import Any
 
 from indexer.check import CheckReport, RepairReport
 from indexer.indexing import IndexReport
+from indexer.text import escape_controls as e
 
 
 def problem_lines(report: CheckReport) -> list[str]:
     """One line per problem: ``missing: PATH``, ``stale: ID (PATH)``, ``orphaned: ID``,
-    ``unreadable: FILE: reason``."""
+    ``unreadable: FILE: reason``; paths and ids with control characters escaped."""
     return [
-        *(f"unreadable: {d.file}: {d.reason}" for d in report.unreadable),
-        *(f"missing: {path}" for path in report.missing),
-        *(f"stale: {s.id} ({s.source})" for s in report.stale),
-        *(f"orphaned: {doc_id}" for doc_id in report.orphaned),
+        *(f"unreadable: {e(d.file)}: {e(d.reason)}" for d in report.unreadable),
+        *(f"missing: {e(path)}" for path in report.missing),
+        *(f"stale: {e(s.id)} ({e(s.source)})" for s in report.stale),
+        *(f"orphaned: {e(doc_id)}" for doc_id in report.orphaned),
     ]
 
 
@@ -24,7 +25,7 @@ def summary_line(report: CheckReport) -> str:
     """What was compared, and the verdict."""
     roots = f"{len(report.roots)} root{'s' if len(report.roots) != 1 else ''}"
     if not report.compared:
-        return (f"{len(report.unreadable)} unreadable: the index at {report.index} is damaged, documents not "
+        return (f"{len(report.unreadable)} unreadable: the index at {e(report.index)} is damaged, documents not "
                 f"compared (dateline check --repair rebuilds it from {roots}) in {report.seconds:.2f} s")  # fmt: skip
     counts = f"{report.documents} documents, {report.files} files under {roots}"
     failed = f"{len(report.failed)} failed" + (f", {len(report.skipped)} skipped" if report.skipped else "")

@@ -47,7 +47,11 @@ def _index(index_dir: str, **options: Any) -> contextlib.AbstractContextManager[
 
 
 def fail(message: str, status: int = EXIT_ERROR) -> "click.exceptions.Exit":
-    click.echo(f"dateline: {message}", err=True)
+    """Print ``message`` as one line on stderr (the paths and ids in it escaped: a file name
+    must not drive the terminal) and return the exit to raise."""
+    from indexer.text import escape_controls
+
+    click.echo(f"dateline: {escape_controls(message)}", err=True)
     return click.exceptions.Exit(status)
 
 
@@ -188,6 +192,7 @@ def index(paths: tuple[str, ...], index_dir: str, prune: bool, rebuild: bool, fi
       dateline index feed.jsonl --map headline=title --map story=body
     """
     from indexer import index_paths
+    from indexer.text import escape_controls
 
     progress = _Progress()
     try:
@@ -196,17 +201,14 @@ def index(paths: tuple[str, ...], index_dir: str, prune: bool, rebuild: bool, fi
                              lock_timeout=wait, on_wait=_waiting, max_bytes=max_size, follow_links=follow_links)  # fmt: skip
     finally:
         progress.close()
-    for problem in report.warnings:
-        click.echo(f"dateline: warning: {problem}", err=True)
-    for problem in report.failed:
-        click.echo(f"dateline: failed: {problem}", err=True)
-    for problem in report.skipped:
-        click.echo(f"dateline: skipped: {problem}", err=True)
+    for kind, problems in (("warning", report.warnings), ("failed", report.failed), ("skipped", report.skipped)):
+        for problem in problems:
+            click.echo(f"dateline: {kind}: {escape_controls(str(problem))}", err=True)
     skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
     click.echo(
         f"{report.added} added, {report.updated} updated, {report.removed} removed, "
         f"{report.unchanged} unchanged, {len(report.failed)} failed{skipped} "
-        f"in {report.seconds:.2f} s ({report.docs_per_second:.0f} docs/s) → {index_dir}"
+        f"in {report.seconds:.2f} s ({report.docs_per_second:.0f} docs/s) → {escape_controls(index_dir)}"
     )
     if report.failed:
         raise click.exceptions.Exit(EXIT_NONE)
@@ -345,7 +347,9 @@ def _batch(index_dir: str, queries_path: str, run_out: str | None, limit: int, t
                 count = write_run(lines, out)
         except OSError as exc:
             raise fail(f"{run_out}: {exc.strerror or exc}") from None
-    click.echo(f"{len(queries)} queries, {count} run lines → {run_out}", err=True)
+    from indexer.text import escape_controls
+
+    click.echo(f"{len(queries)} queries, {count} run lines → {escape_controls(run_out)}", err=True)
 
 
 @main.command()
@@ -499,6 +503,7 @@ def check(paths: tuple[str, ...], index_dir: str, repair: bool, fmt: str, wait: 
       dateline check archive/2025 archive/2024 --format json
     """
     from indexer.check import check_index, repair_index
+    from indexer.text import escape_controls
 
     from .check_output import check_dict, problem_lines, repair_dict, repair_line, summary_line
     from .output import to_json
@@ -523,10 +528,9 @@ def check(paths: tuple[str, ...], index_dir: str, repair: bool, fmt: str, wait: 
             for line in problem_lines(report):
                 click.echo(line)
     if fmt == "text":
-        for problem in report.failed:
-            click.echo(f"dateline: failed: {problem}", err=True)
-        for problem in report.skipped:
-            click.echo(f"dateline: skipped: {problem}", err=True)
+        for kind, problems in (("failed", report.failed), ("skipped", report.skipped)):
+            for problem in problems:
+                click.echo(f"dateline: {kind}: {escape_controls(str(problem))}", err=True)
         click.echo(summary_line(report))
     if not report.ok:
         raise click.exceptions.Exit(EXIT_NONE)
