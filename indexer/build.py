@@ -18,11 +18,13 @@ import bisect
 import errno
 import multiprocessing
 import os
-import queue
+import signal
 import traceback
 from dataclasses import dataclass
+from multiprocessing.connection import wait
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
+from .channel import Receiver, pipe, send
 from .errors import DocumentError, IndexBuildError
 from .parse import read_documents
 from .postings import Analyzer
@@ -182,19 +184,19 @@ def _build_run(
     return segments
 
 
-def _worker(index_dir: str, tasks: Spill, start: int, end: int, run: int, field_map: Mapping[str, str] | None,
-            max_bytes: int, pool_bytes: int, messages: Any) -> None:  # fmt: skip
+def _worker(index_dir: str, tasks: Spill, start: int, end: int, field_map: Mapping[str, str] | None,
+            max_bytes: int, pool_bytes: int, fd: int) -> None:  # fmt: skip
     """A worker process: build the run of tasks in bytes ``start``–``end`` of ``tasks``, sending
-    file results as they come, then the segments."""
+    file results as they come, then the segments, through the pipe ``fd`` (`channel.send`)."""
     _die_with_parent()
     try:
         def report(task: Task, result: FileResult) -> None:
-            messages.put(("file", (run, task.path, result.record())))
+            send(fd, ("file", (task.path, result.record())))
 
         segments = _build_run(index_dir, map(Task.from_record, tasks.read(start, end)), field_map, max_bytes, pool_bytes, report)
-        messages.put(("done", (run, segments)))
+        send(fd, ("done", segments))
     except BaseException as exc:  # reported to the parent, which raises it as IndexBuildError
-        messages.put(("failed", (write_failure(exc), traceback.format_exc())))
+        send(fd, ("failed", (write_failure(exc), traceback.format_exc())))
 
 
 def write_failure(exc: BaseException) -> str:
@@ -209,7 +211,6 @@ def _die_with_parent() -> None:
     """Have the kernel kill this worker when the indexing process dies (Linux), so a killed
     run leaves no orphan still writing segment files into the index folder."""
     import ctypes
-    import signal
     import sys
 
     if not sys.platform.startswith("linux"):
@@ -273,40 +274,92 @@ def build_segments(
     return Built(segments, results)
 
 
+#: How long the parent waits for a message or a worker's end before it looks again (seconds).
+POLL_SECONDS = 1.0
+
+
+@dataclass
+class _Worker:
+    """A worker process, the parent's end of its pipe, and its segments once it sent them."""
+
+    process: Any
+    pipe: Receiver
+    segments: list[Any] | None = None
+
+
 def _in_workers(index_dir, tasks, ranges, results, field_map, max_bytes, pool_bytes, on_file, name) -> dict[int, list[Any]]:  # type: ignore[no-untyped-def]
-    """Each worker's segments, by the number of its run."""
+    """Each worker's segments, by the number of its run.
+
+    Each worker sends through a pipe of its own (`indexer.channel`); the parent waits on the
+    pipes and the workers' sentinels together, and never blocks on a read, so a worker that
+    dies, however it dies (SIGKILL, the OOM killer, in the middle of sending a result), ends
+    the run with `IndexBuildError` at once instead of leaving it waiting for ever.
+    """
     context = multiprocessing.get_context("fork")
-    messages = context.Queue()
-    procs = [
-        context.Process(target=_worker, daemon=True,
-                        args=(index_dir, tasks, start, end, run, field_map, max_bytes, pool_bytes, messages))  # fmt: skip
-        for run, (start, end) in enumerate(ranges)
-    ]
-    runs: dict[int, list[Any]] = {}
+    workers: list[_Worker] = []
     try:
-        for proc in procs:
-            proc.start()
-        while len(runs) < len(procs):
+        for start, end in ranges:
+            receiver, fd = pipe()
+            process = context.Process(target=_worker, daemon=True,
+                                      args=(index_dir, tasks, start, end, field_map, max_bytes, pool_bytes, fd))  # fmt: skip
             try:
-                kind, payload = messages.get(timeout=1.0)
-            except queue.Empty:
-                if any(p.exitcode not in (None, 0) for p in procs):
-                    dead = next(p for p in procs if p.exitcode not in (None, 0))
-                    raise IndexBuildError(f"an indexing worker died (exit status {dead.exitcode}); nothing was committed") from None
-                continue
-            if kind == "file":
-                run, path, record = payload
-                results[run].write(record)
-                if on_file:
-                    on_file(path)
-            elif kind == "done":
-                runs[payload[0]] = payload[1]
-            else:
-                raise IndexBuildError(f"writing the index at {name} failed: {payload[0]}; nothing was committed")
+                workers.append(_Worker(process, receiver))
+                process.start()
+            finally:
+                os.close(fd)  # the worker alone holds its end: its death ends the pipe
+        while any(w.segments is None for w in workers):
+            watched = {w.pipe.fileno(): w for w in workers if not w.pipe.closed}
+            ended = {w.process.sentinel: w for w in workers if w.segments is None}
+            for ready in wait([*watched, *ended], timeout=POLL_SECONDS):
+                worker = watched.get(ready)  # type: ignore[call-overload]
+                if worker is not None:
+                    messages = worker.pipe.read()
+                else:
+                    worker = ended[ready]  # type: ignore[index]
+                    messages = worker.pipe.drain()
+                for message in messages:
+                    _receive(worker, message, results[workers.index(worker)], on_file, name)
+                if worker.segments is None and (worker.pipe.closed or not worker.process.is_alive()):
+                    raise IndexBuildError(_died(worker, name))
     finally:
-        for proc in procs:
-            if proc.is_alive():
-                proc.terminate()
-            proc.join()
-        messages.close()
-    return runs
+        for worker in workers:
+            if worker.process.pid is not None:  # started
+                if worker.process.is_alive():
+                    worker.process.terminate()
+                worker.process.join(POLL_SECONDS)
+                if worker.process.is_alive():
+                    worker.process.kill()
+                    worker.process.join()
+            worker.pipe.close()
+    return {run: w.segments for run, w in enumerate(workers) if w.segments is not None}
+
+
+def _receive(worker: _Worker, message: Any, results: Spill, on_file: Callable[[str], None] | None, name: str) -> None:
+    """Take one message of ``worker``: a file's result, its segments, or why it failed."""
+    kind, payload = message
+    if kind == "file":
+        path, record = payload
+        results.write(record)
+        if on_file:
+            on_file(path)
+    elif kind == "done":
+        worker.segments = payload
+    else:
+        raise IndexBuildError(f"writing the index at {name} failed: {payload[0]}; nothing was committed")
+
+
+def _died(worker: _Worker, name: str) -> str:
+    """Why the run stops: which way the worker ended without sending its segments."""
+    worker.process.join(POLL_SECONDS)  # its pipe ended: it is exiting, or gone
+    code = worker.process.exitcode
+    if code is None:
+        how = "closed its pipe"
+    elif code < 0:
+        try:
+            how = f"was killed by {signal.Signals(-code).name}"
+        except ValueError:
+            how = f"was killed by signal {-code}"
+    else:
+        how = f"exited with status {code} before finishing"
+    cut = " in the middle of sending a result" if worker.pipe.partial else ""
+    return f"an indexing worker died (it {how}{cut}) while writing the index at {name}; nothing was committed"

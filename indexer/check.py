@@ -42,7 +42,8 @@ class CheckReport:
     ``stale``: documents whose file changed; ``orphaned``: ids of documents whose file is gone
     or no longer under any root; ``unreadable``: index files that cannot be read (when any is,
     the documents are not compared: ``compared`` is False); ``failed``: files that cannot be
-    read or parsed, and folders that cannot be listed: not in the index, rightly.
+    read or parsed, and folders that cannot be listed: not in the index, rightly; ``skipped``:
+    symbolic links out of the roots, not followed (as indexing does not follow them).
     """
 
     index: str
@@ -54,6 +55,7 @@ class CheckReport:
     orphaned: list[str] = field(default_factory=list)
     unreadable: list[Damage] = field(default_factory=list)
     failed: list[Problem] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
     compared: bool = True
     seconds: float = 0.0
 
@@ -84,22 +86,24 @@ def check_index(
     roots: Iterable[str | os.PathLike[str]] | None = None,
     *,
     max_bytes: int = MAX_FILE_BYTES,
+    follow_links: bool = False,
 ) -> CheckReport:
     """Compare the index at ``index_dir`` with the files under ``roots`` (default: the roots
-    recorded with its last commit) and read all of it. Raises `IndexNotFoundError`,
+    recorded with its last commit) and read all of it. Links out of the roots are not followed
+    unless ``follow_links``, as `index_paths` does. Raises `IndexNotFoundError`,
     `IncompatibleIndexError`, or `RootsUnknownError` when no roots are given or recorded."""
     started = time.perf_counter()
     path = Path(index_dir)
     check_version(path)
     storage = open_storage(os.path.abspath(path))
     try:
-        return _check(storage, path, roots, max_bytes, started)
+        return _check(storage, path, roots, max_bytes, follow_links, started)
     finally:
         storage.close_files()  # what Whoosh opened on a damaged file and left open
 
 
 def _check(storage: Any, path: Path, roots: Iterable[str | os.PathLike[str]] | None, max_bytes: int,
-           started: float) -> CheckReport:  # fmt: skip
+           follow_links: bool, started: float) -> CheckReport:  # fmt: skip
     from whoosh.index import TOC, FileIndex
 
     generation = TOC._latest_generation(storage, "MAIN")
@@ -112,7 +116,7 @@ def _check(storage: Any, path: Path, roots: Iterable[str | os.PathLike[str]] | N
         return report
     with FileIndex._reader(storage, toc.schema, toc.segments, toc.generation) as reader:
         report.documents = reader.doc_count()
-        _compare(report, iter_known(reader), path, max_bytes)
+        _compare(report, iter_known(reader), path, max_bytes, follow_links)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -134,12 +138,15 @@ def _roots(path: Path, generation: int, given: Iterable[str | os.PathLike[str]] 
     return recorded
 
 
-def _compare(report: CheckReport, known: Iterator[KnownSource], index_dir: Path, max_bytes: int) -> None:
+def _compare(report: CheckReport, known: Iterator[KnownSource], index_dir: Path, max_bytes: int,
+             follow_links: bool) -> None:  # fmt: skip
     """Fill in missing, stale, orphaned and failed: the roots walked as indexing walks them,
     merged with the index's sources (both in key order, as streams)."""
     problems: list[tuple[str, str]] = []
+    skipped: list[tuple[str, str]] = []
     gone: list[KnownSource] = []  # sources no file was found for: orphaned, unless not listable
-    files = iter_files([r for r in report.roots if os.path.exists(r)], exclude=index_dir, problems=problems)
+    files = iter_files([r for r in report.roots if os.path.exists(r)], exclude=index_dir, problems=problems,
+                       skipped=skipped, follow_links=follow_links)  # fmt: skip
     for file, match in pair_up(files, known):
         if file is None:
             gone.append(match)  # type: ignore[arg-type]
@@ -157,6 +164,7 @@ def _compare(report: CheckReport, known: Iterator[KnownSource], index_dir: Path,
         if stamp != match.stamp:
             report.stale.extend(StaleDocument(i, match.source) for i in sorted(match.ids))
     report.failed[:0] = [Problem(where, reason) for where, reason in problems]
+    report.skipped = [Problem(where, reason) for where, reason in sorted(skipped)]
     unlisted = [printable_path(where) for where, _ in problems]
     report.orphaned = sorted(doc_id for k in gone if not _under(k.source, unlisted) for doc_id in k.ids)
 
@@ -185,7 +193,8 @@ def repair_index(
     ``lock_timeout`` …). Raises what `check_index` and `index_paths` raise, and
     `SourceNotFoundError` when none of the roots exists (the repair would empty the index)."""
     given = list(roots) if roots is not None else None
-    before = check_index(index_dir, given)
+    follow_links = bool(index_options.get("follow_links", False))
+    before = check_index(index_dir, given, follow_links=follow_links)
     if before.ok:
         return RepairReport(before, before)
     existing = [r for r in before.roots if os.path.exists(r)]
@@ -193,5 +202,5 @@ def repair_index(
         raise SourceNotFoundError(f"none of the index's roots exists ({', '.join(before.roots)}); nothing to reindex from")
     rebuild = bool(before.unreadable)
     indexed = index_paths(existing, index_dir, prune=True, rebuild=rebuild, **index_options)
-    after = check_index(index_dir, given)
+    after = check_index(index_dir, given, follow_links=follow_links)
     return RepairReport(before, after, indexed, rebuild)

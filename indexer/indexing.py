@@ -55,6 +55,8 @@ class IndexReport:
     unchanged: int = 0
     failed: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    #: Symbolic links out of the paths given, not followed (without ``follow_links``), one each.
+    skipped: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -102,6 +104,7 @@ def index_paths(
     workers: int | None = None,
     pool_bytes: int = POOL_BYTES,
     on_wait: Callable[[float], None] | None = None,
+    follow_links: bool = False,
 ) -> IndexReport:
     """Bring the index at ``index_dir`` up to date with the files under ``paths``.
 
@@ -115,7 +118,9 @@ def index_paths(
     one per CPU) read and index the files; each writes a new segment whenever its buffered
     postings reach about ``pool_bytes``, which bounds memory. When another process is writing
     the index, ``on_wait(lock_timeout)`` is called and the run waits up to ``lock_timeout``
-    seconds for it, then raises `IndexLockedError`.
+    seconds for it, then raises `IndexLockedError`. A symbolic link whose target lies outside
+    all of ``paths`` is not followed (listed in `IndexReport.skipped`) unless ``follow_links``:
+    whoever may write into an archive must not pull other files into the index.
     """
     started = time.perf_counter()
     index_dir = Path(index_dir)
@@ -139,33 +144,36 @@ def index_paths(
                 new = create_index(build_dir)
             except OSError as exc:
                 raise _write_failed(index_dir, exc) from None
-            report = _run(new, roots, index_dir, prune, field_map, on_file,
-                          on_start, lock_timeout, max_bytes, workers or default_workers(), pool_bytes, on_wait)  # fmt: skip
+            report = _run(new, roots, index_dir, prune, field_map, on_file, on_start, lock_timeout, max_bytes,
+                          workers or default_workers(), pool_bytes, on_wait, follow_links)  # fmt: skip
             swap_in(build_dir, index_dir)
         finally:
             building.release()
             shutil.rmtree(build_dir, ignore_errors=True)
     else:
-        report = _run(open_index(index_dir), roots, index_dir, prune, field_map, on_file,
-                      on_start, lock_timeout, max_bytes, workers or default_workers(), pool_bytes, on_wait)  # fmt: skip
+        report = _run(open_index(index_dir), roots, index_dir, prune, field_map, on_file, on_start, lock_timeout,
+                      max_bytes, workers or default_workers(), pool_bytes, on_wait, follow_links)  # fmt: skip
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _run(ix, roots, index_dir, prune, field_map, on_file, on_start, lock_timeout, max_bytes, workers, pool_bytes, on_wait) -> IndexReport:  # type: ignore[no-untyped-def]
+def _run(ix, roots, index_dir, prune, field_map, on_file, on_start, lock_timeout, max_bytes, workers, pool_bytes, on_wait,  # type: ignore[no-untyped-def]
+         follow_links) -> IndexReport:  # fmt: skip
     from whoosh.index import LockError
 
     from .segments import FastSegmentWriter
 
     report = IndexReport()
     problems: list[tuple[str, str]] = []
+    skipped: list[tuple[str, str]] = []
     root_keys = [printable_path(str(r)) for r in roots]
     folder = ix.storage.folder
     with ix.reader() as reader, Spill() as tasks:
         had_docs = reader.doc_count() > 0
-        candidates = _scan(iter_files(roots, exclude=index_dir, problems=problems), iter_known(reader),
-                           tasks, report, prune, root_keys)  # fmt: skip
+        files = iter_files(roots, exclude=index_dir, problems=problems, skipped=skipped, follow_links=follow_links)
+        candidates = _scan(files, iter_known(reader), tasks, report, prune, root_keys)
         report.failed[:0] = [Problem(path, reason) for path, reason in problems]
+        report.skipped = [Problem(path, reason) for path, reason in sorted(skipped)]
         unlisted = [printable_path(path) for path, _ in problems]
         removals = [source for source in candidates if not _under(source, unlisted)]
         if on_start:

@@ -88,6 +88,30 @@ def printable_path(path: str) -> str:
     return path
 
 
+# What a name must not carry raw to a terminal or across lines: every C0 and C1 control
+# character (tab and newline too: a name prints on one line), DEL, and the Unicode characters
+# that break a line or reorder what follows (bidi embeddings, overrides and isolates).
+_NOT_IN_NAMES = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_NAMED_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _escape_control(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[char]
+    return f"\\x{ord(char):02x}" if ord(char) <= 0xFF else f"\\u{ord(char):04x}"
+
+
+def escape_controls(text: str) -> str:
+    """``text`` (a path, an id, a message naming them) safe to print: control characters
+    written as Python writes them (``\\x1b``, ``\\x9b``, ``\\n``), so a file named to drive a
+    terminal (an OSC title or clipboard sequence, a CSI) shows as a recognisable name and
+    does nothing; bytes that are not UTF-8 as `printable_path` writes them. Document text is
+    cleaned when read (`normalise`); names and ids are kept exact in the index and in JSON,
+    and pass through this where they are printed as text."""
+    return _NOT_IN_NAMES.sub(_escape_control, printable_path(text))
+
+
 def without_surrogates(text: str) -> str:
     """``text`` with lone surrogates (a JSON ``"\\ud800"`` escape gives them; no UTF-8 text can
     hold them, so Whoosh cannot store them) replaced by U+FFFD."""

@@ -7,16 +7,17 @@ from typing import Any
 
 from indexer.check import CheckReport, RepairReport
 from indexer.indexing import IndexReport
+from indexer.text import escape_controls as e
 
 
 def problem_lines(report: CheckReport) -> list[str]:
     """One line per problem: ``missing: PATH``, ``stale: ID (PATH)``, ``orphaned: ID``,
-    ``unreadable: FILE: reason``."""
+    ``unreadable: FILE: reason``; paths and ids with control characters escaped."""
     return [
-        *(f"unreadable: {d.file}: {d.reason}" for d in report.unreadable),
-        *(f"missing: {path}" for path in report.missing),
-        *(f"stale: {s.id} ({s.source})" for s in report.stale),
-        *(f"orphaned: {doc_id}" for doc_id in report.orphaned),
+        *(f"unreadable: {e(d.file)}: {e(d.reason)}" for d in report.unreadable),
+        *(f"missing: {e(path)}" for path in report.missing),
+        *(f"stale: {e(s.id)} ({e(s.source)})" for s in report.stale),
+        *(f"orphaned: {e(doc_id)}" for doc_id in report.orphaned),
     ]
 
 
@@ -24,13 +25,14 @@ def summary_line(report: CheckReport) -> str:
     """What was compared, and the verdict."""
     roots = f"{len(report.roots)} root{'s' if len(report.roots) != 1 else ''}"
     if not report.compared:
-        return (f"{len(report.unreadable)} unreadable: the index at {report.index} is damaged, documents not "
+        return (f"{len(report.unreadable)} unreadable: the index at {e(report.index)} is damaged, documents not "
                 f"compared (dateline check --repair rebuilds it from {roots}) in {report.seconds:.2f} s")  # fmt: skip
     counts = f"{report.documents} documents, {report.files} files under {roots}"
+    failed = f"{len(report.failed)} failed" + (f", {len(report.skipped)} skipped" if report.skipped else "")
     if report.ok:
-        return f"consistent: {counts}, {len(report.failed)} failed, in {report.seconds:.2f} s"
+        return f"consistent: {counts}, {failed}, in {report.seconds:.2f} s"
     return (f"{report.problems} problems: {len(report.missing)} missing, {len(report.stale)} stale, "
-            f"{len(report.orphaned)} orphaned ({counts}, {len(report.failed)} failed) in {report.seconds:.2f} s")  # fmt: skip
+            f"{len(report.orphaned)} orphaned ({counts}, {failed}) in {report.seconds:.2f} s")  # fmt: skip
 
 
 def repair_line(repair: RepairReport) -> str:
@@ -48,6 +50,7 @@ def check_dict(report: CheckReport) -> dict[str, Any]:
     data = asdict(report)
     data["consistent"] = report.ok
     data["failed"] = [{"path": p.path, "reason": p.reason} for p in report.failed]
+    data["skipped"] = [{"path": p.path, "reason": p.reason} for p in report.skipped]
     return data
 
 
@@ -57,7 +60,7 @@ def repair_dict(repair: RepairReport) -> dict[str, Any]:
         "before": check_dict(repair.before),
         "repair": None if run is None else {
             "rebuilt": repair.rebuilt, "added": run.added, "updated": run.updated, "removed": run.removed,
-            "unchanged": run.unchanged, "failed": len(run.failed), "seconds": run.seconds,
+            "unchanged": run.unchanged, "failed": len(run.failed), "skipped": len(run.skipped), "seconds": run.seconds,
         },
         "after": check_dict(repair.after),
     }  # fmt: skip

@@ -58,7 +58,11 @@ def _index(index_dir: str, **options: Any) -> contextlib.AbstractContextManager[
 
 
 def fail(message: str, status: int = EXIT_ERROR) -> "click.exceptions.Exit":
-    click.echo(f"dateline: {message}", err=True)
+    """Print ``message`` as one line on stderr (the paths and ids in it escaped: a file name
+    must not drive the terminal) and return the exit to raise."""
+    from indexer.text import escape_controls
+
+    click.echo(f"dateline: {escape_controls(message)}", err=True)
     return click.exceptions.Exit(status)
 
 
@@ -184,13 +188,16 @@ class _Progress:
               help="How long to wait for another process writing the same index, then fail (exit 2).")
 @click.option("--max-size", "max_size", default="20MB", show_default=True, callback=_parse_size, metavar="SIZE",
               help="Skip (and list as failed) files larger than SIZE: bytes, or with KB, MB or GB.")
+@click.option("--follow-links", is_flag=True,
+              help="Also follow symbolic links to files and folders outside the PATHS (default: listed as skipped).")
 def index(paths: tuple[str, ...], index_dir: str, prune: bool, rebuild: bool, field_map: dict[str, str],
-          workers: int | None, wait: float, max_size: int) -> None:  # fmt: skip
+          workers: int | None, wait: float, max_size: int, follow_links: bool) -> None:  # fmt: skip
     """Index the documents under PATHS (files or folders, recursively).
 
     Incremental: unchanged files are skipped, changed files re-read, and documents whose file
     is gone from under a PATH removed. Reads .txt, .md, .html and .jsonl; hidden files and
-    folders are skipped. Exit status 1 when some documents failed (listed on stderr).
+    folders are skipped, and so are symbolic links out of the PATHS (listed on stderr) unless
+    --follow-links. Exit status 1 when some documents failed (listed on stderr).
 
     \b
       dateline index corpus/
@@ -198,22 +205,23 @@ def index(paths: tuple[str, ...], index_dir: str, prune: bool, rebuild: bool, fi
       dateline index feed.jsonl --map headline=title --map story=body
     """
     from indexer import index_paths
+    from indexer.text import escape_controls
 
     progress = _Progress()
     try:
         report = index_paths(paths, index_dir, prune=prune, rebuild=rebuild, field_map=field_map,
                              on_start=progress.start, on_file=progress.step, workers=workers,
-                             lock_timeout=wait, on_wait=_waiting, max_bytes=max_size)  # fmt: skip
+                             lock_timeout=wait, on_wait=_waiting, max_bytes=max_size, follow_links=follow_links)  # fmt: skip
     finally:
         progress.close()
-    for problem in report.warnings:
-        click.echo(f"dateline: warning: {problem}", err=True)
-    for problem in report.failed:
-        click.echo(f"dateline: failed: {problem}", err=True)
+    for kind, problems in (("warning", report.warnings), ("failed", report.failed), ("skipped", report.skipped)):
+        for problem in problems:
+            click.echo(f"dateline: {kind}: {escape_controls(str(problem))}", err=True)
+    skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
     click.echo(
         f"{report.added} added, {report.updated} updated, {report.removed} removed, "
-        f"{report.unchanged} unchanged, {len(report.failed)} failed "
-        f"in {report.seconds:.2f} s ({report.docs_per_second:.0f} docs/s) → {index_dir}"
+        f"{report.unchanged} unchanged, {len(report.failed)} failed{skipped} "
+        f"in {report.seconds:.2f} s ({report.docs_per_second:.0f} docs/s) → {escape_controls(index_dir)}"
     )
     if report.failed:
         raise click.exceptions.Exit(EXIT_NONE)
@@ -352,7 +360,9 @@ def _batch(index_dir: str, queries_path: str, run_out: str | None, limit: int, t
                 count = write_run(lines, out)
         except OSError as exc:
             raise fail(f"{run_out}: {exc.strerror or exc}") from None
-    click.echo(f"{len(queries)} queries, {count} run lines → {run_out}", err=True)
+    from indexer.text import escape_controls
+
+    click.echo(f"{len(queries)} queries, {count} run lines → {escape_controls(run_out)}", err=True)
 
 
 @main.command()
@@ -490,7 +500,9 @@ def stats(index_dir: str, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--wait", type=click.FloatRange(min=0), default=LOCK_TIMEOUT, show_default=True, metavar="SECONDS",
               help="With --repair: how long to wait for another process writing the index.")
-def check(paths: tuple[str, ...], index_dir: str, repair: bool, fmt: str, wait: float) -> None:
+@click.option("--follow-links", is_flag=True,
+              help="Follow symbolic links out of the roots, as dateline index --follow-links does.")
+def check(paths: tuple[str, ...], index_dir: str, repair: bool, fmt: str, wait: float, follow_links: bool) -> None:
     """Compare the index with the files it was built from, and read all of it.
 
     Reports files with no document (missing), documents whose file changed (stale) or is gone or
@@ -504,13 +516,14 @@ def check(paths: tuple[str, ...], index_dir: str, repair: bool, fmt: str, wait: 
       dateline check archive/2025 archive/2024 --format json
     """
     from indexer.check import check_index, repair_index
+    from indexer.text import escape_controls
 
     from .check_output import check_dict, problem_lines, repair_dict, repair_line, summary_line
     from .output import to_json
 
     roots = list(paths) or None
     if repair:
-        fixed = repair_index(index_dir, roots, lock_timeout=wait, on_wait=_waiting)
+        fixed = repair_index(index_dir, roots, lock_timeout=wait, on_wait=_waiting, follow_links=follow_links)
         report = fixed.after
         if fmt == "json":
             click.echo(to_json(repair_dict(fixed)))
@@ -521,15 +534,16 @@ def check(paths: tuple[str, ...], index_dir: str, repair: bool, fmt: str, wait: 
             for line in problem_lines(report) if fixed.indexed else ():
                 click.echo(f"not repaired: {line}")
     else:
-        report = check_index(index_dir, roots)
+        report = check_index(index_dir, roots, follow_links=follow_links)
         if fmt == "json":
             click.echo(to_json(check_dict(report)))
         else:
             for line in problem_lines(report):
                 click.echo(line)
     if fmt == "text":
-        for problem in report.failed:
-            click.echo(f"dateline: failed: {problem}", err=True)
+        for kind, problems in (("failed", report.failed), ("skipped", report.skipped)):
+            for problem in problems:
+                click.echo(f"dateline: {kind}: {escape_controls(str(problem))}", err=True)
         click.echo(summary_line(report))
     if not report.ok:
         raise click.exceptions.Exit(EXIT_NONE)

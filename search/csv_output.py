@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
+from indexer.text import escape_controls
+
 from .results import Hit, Results
 
 #: The columns, in order; the first row of the output names them.
@@ -15,7 +17,7 @@ def _row(hit: Hit) -> list[str]:
     doc = hit.document
     return [
         str(hit.rank),
-        hit.id,
+        escape_controls(hit.id),  # a name: no terminal control in a table printed on one
         "" if hit.score is None else f"{hit.score:.6f}",
         doc.date.isoformat() if doc.date else "",
         doc.issuer or "",

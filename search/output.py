@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from typing import TYPE_CHECKING, Any, Callable
 
 from indexer.document import Document
-from indexer.text import without_surrogates
+from indexer.text import escape_controls, without_surrogates
 
 from .results import Hit, Results, Snippet
 
@@ -15,15 +16,22 @@ if TYPE_CHECKING:  # the evaluation code is loaded only by `dateline eval`, stat
     from .evaluate import Evaluation
     from .stats import Stats
 
+#: What JSON leaves raw but a terminal may obey or reorder text by: DEL, C1 controls (0x9b is
+#: CSI), line separators, bidi controls. They can only stand inside strings, so they are
+#: written as ``\\u`` escapes there and programs still read the exact string.
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 def to_json(value: Any) -> str:
-    """``value`` as JSON, non-ASCII text as itself; with a lone surrogate (a query typed as
-    ``\\ud800``), which no UTF-8 output can carry, every non-ASCII character as an escape."""
+    """``value`` as JSON, non-ASCII text as itself but characters a terminal obeys (JSON
+    escapes C0 controls itself; C1 and the others above here); with a lone surrogate (a query
+    typed as ``\\ud800``), which no UTF-8 output can carry, every non-ASCII character as an escape."""
     text = json.dumps(value, ensure_ascii=False)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
         return json.dumps(value)
-    return text
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def mark(snippet: Snippet, style: Callable[[str], str] | None) -> str:
@@ -46,7 +54,7 @@ def _hit_text(hit: Hit, style: Callable[[str], str] | None, width: int | None = 
     score = f"{hit.score:.3f}" if hit.score is not None else "-"
     head = "  ".join(x for x in (f"{hit.rank}.", score, doc.date.isoformat() if doc.date else "", doc.issuer or "") if x)
     lines = [wrap(head, width, "   ", first=""), wrap(doc.title or "(untitled)", width, "   ")]
-    where = " · ".join(x for x in (doc.place, doc.wire, hit.id) if x)
+    where = " · ".join(x for x in (doc.place, doc.wire, escape_controls(hit.id)) if x)
     lines.append(wrap(where, width, "   "))
     if hit.snippet is not None and hit.snippet.text:
         lines.append(wrap(hit.snippet.text, width, "   ", spans=hit.snippet.spans, style=style))
@@ -71,8 +79,8 @@ def results_output(results: Results, fmt: str, style: Callable[[str], str] | Non
         return to_json(results.to_dict())
     if fmt == "jsonl":
         return "\n".join(to_json(hit.to_dict()) for hit in results.hits)
-    if fmt == "paths":
-        return "\n".join(hit.id for hit in results.hits)
+    if fmt == "paths":  # one id a line, as text: escaped, as everywhere but JSON
+        return "\n".join(escape_controls(hit.id) for hit in results.hits)
     if fmt == "html":
         return results_html(results)
     if fmt == "csv":
@@ -114,7 +122,8 @@ def results_html(results: Results) -> str:
         title = e(doc.title or "(untitled)")
         if link := _safe_link(doc.url):
             title = f'<a href="{e(link)}">{title}</a>'
-        meta = " · ".join(e(x) for x in (doc.date.isoformat() if doc.date else "", doc.issuer, doc.place, doc.wire, hit.id) if x)
+        meta = " · ".join(e(x) for x in (doc.date.isoformat() if doc.date else "", doc.issuer, doc.place, doc.wire,
+                                          escape_controls(hit.id)) if x)  # fmt: skip
         score = f"{hit.score:.3f}" if hit.score is not None else "-"
         parts = [f'<li value="{hit.rank}"><h2>{title}</h2>', f'<p class="meta">{meta} <span class="score">{score}</span></p>']
         if hit.snippet is not None and hit.snippet.text:
@@ -129,8 +138,8 @@ def results_html(results: Results) -> str:
         [
             "<!DOCTYPE html>",
             '<html><head><meta charset="utf-8">',
-            f"<title>dateline: {e(results.query)}</title></head><body>",
-            f"<h1>{e(results.query)}</h1>",
+            f"<title>dateline: {e(escape_controls(results.query))}</title></head><body>",
+            f"<h1>{e(escape_controls(results.query))}</h1>",
             "<ol>",
             *items,
             "</ol>",
@@ -141,7 +150,12 @@ def results_html(results: Results) -> str:
 
 
 def document_text(doc: Document) -> str:
+    """The document's fields, one a line, then its body; its id and source (names of files)
+    with control characters escaped (the rest was cleaned when the document was read)."""
     fields = doc.to_dict()
+    for name in ("id", "source"):
+        if isinstance(fields.get(name), str):
+            fields[name] = escape_controls(fields[name])
     body = fields.pop("body", "")
     width = max(len(k) for k in fields)
     head = "\n".join(f"{k + ':':<{width + 1}} {v}".replace("\n", "\n" + " " * (width + 2)) for k, v in fields.items())
@@ -164,7 +178,7 @@ def stats_text(stats: Stats) -> str:
     span = f"{stats.first_date} … {stats.last_date}" if stats.first_date else "(no dates)"
     return "\n".join(
         [
-            f"index:      {stats.path} ({_human_size(stats.size_bytes)} on disk)",
+            f"index:      {escape_controls(str(stats.path))} ({_human_size(stats.size_bytes)} on disk)",
             f"documents:  {stats.documents}",
             f"dates:      {span}",
             "wires:",

@@ -32,7 +32,11 @@ class RunLine:
     tag: str
 
     def format(self) -> str:
-        return f"{self.qid} Q0 {self.docid} {self.rank} {self.score:.6f} {self.tag}"
+        """The line; a document id with control characters (a file name) has them escaped, so
+        the line stays one line and prints safely."""
+        from indexer.text import escape_controls
+
+        return f"{self.qid} Q0 {escape_controls(self.docid)} {self.rank} {self.score:.6f} {self.tag}"
 
 
 @dataclass(frozen=True)

@@ -293,13 +293,15 @@ def test_broken_symlink_is_reported_not_fatal(tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "a.txt").write_text("Alpha\n\nstory", "utf-8")
-    (docs / "gone.txt").symlink_to(tmp_path / "deleted-target.txt")
+    (docs / "gone.txt").symlink_to(docs / "deleted-target.txt")
+    (docs / "out.txt").symlink_to(tmp_path / "deleted-target.txt")  # out of the folder: not followed at all
     report = index_paths([docs], tmp_path / "ix")
     assert report.added == 1
-    target = tmp_path / "deleted-target.txt"
+    target = docs / "deleted-target.txt"
     assert [(Path(p.path).name, p.reason) for p in report.failed] == [
         ("gone.txt", f"a broken symbolic link to {target} (No such file or directory)")
     ]
+    assert [Path(p.path).name for p in report.skipped] == ["out.txt"]
 
 
 def test_never_writes_over_a_folder_that_is_not_an_index(corpus_copy, tmp_path):

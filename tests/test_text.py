@@ -35,3 +35,12 @@ def test_normalise(raw, clean):
 
 def test_squash_keeps_paragraphs():
     assert squash("  a   b \n\n\n\n c  ") == "a b\n\nc"
+
+
+def test_escape_controls_writes_what_a_terminal_obeys_as_escapes_and_keeps_the_rest():
+    from indexer.text import escape_controls
+
+    assert escape_controls("b\x1b]0;PWNED\x07\x1b[2J.txt") == "b\\x1b]0;PWNED\\x07\\x1b[2J.txt"
+    assert escape_controls("c\x1b]52;c;eA==\x07 \x9b31m \x7f") == "c\\x1b]52;c;eA==\\x07 \\x9b31m \\x7f"
+    assert escape_controls("one\nline\tand\r\u2028\u202e") == "one\\nline\\tand\\r\\u2028\\u202e"
+    assert escape_controls("caf\udce9/Überblick «x».txt") == "caf\\xe9/Überblick «x».txt"  # bytes as printable_path
