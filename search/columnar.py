@@ -16,7 +16,6 @@ equal the matchers' (``tests/test_columnar.py`` compares both paths).
 
 from __future__ import annotations
 
-import io
 import struct
 import zlib
 from dataclasses import dataclass
@@ -247,7 +246,7 @@ def _blocks(postfile: Any, position: int):  # type: ignore[no-untyped-def]
     position += 4
     while True:
         size = _INT_STRUCT.unpack(get(position, 4))[0]
-        stream = io.BytesIO(get(position + 4, abs(size)))
+        stream = pickles.Bytes(get(position + 4, abs(size)))
         position += 4 + abs(size)
         count, _maxid, _maxweight, compression, _minlen, _maxlen = pickles.load(stream)
         data = stream.read()

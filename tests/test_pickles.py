@@ -137,3 +137,13 @@ def test_the_unpickler_is_a_real_unpickler() -> None:
 
     value = {"a": [1, 2.5, "x", b"y", (None, True)], "s": {1, 2}, "f": frozenset({3})}
     assert IndexUnpickler(io.BytesIO(pickle.dumps(value, 2))).load() == value
+
+
+def test_a_pickle_read_from_a_stream_leaves_the_stream_after_it() -> None:
+    """The read-ahead (`pickles.Bytes.peek`) must not swallow what follows a pickle in a file,
+    as a posting block's header is followed by its data."""
+    from indexer.pickles import Bytes, load
+
+    stream = Bytes(pickle.dumps((3, 7, 1.5, False, 1, 2), 2) + b"rest of the block")
+    assert load(stream) == (3, 7, 1.5, False, 1, 2)
+    assert stream.read() == b"rest of the block"
