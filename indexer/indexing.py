@@ -131,6 +131,7 @@ def index_paths(
             raise SourceNotFoundError(f"{root}: no such file or folder")
     if index_dir.exists() and not index_dir.is_dir():
         raise PathInTheWayError(f"{index_dir} is a file, not an index folder; give another --index")
+    _refuse_foreign(index_dir)  # before the lock file is made: a refused run leaves nothing behind
     try:
         index_dir.parent.mkdir(parents=True, exist_ok=True)  # the writer lock goes beside the index
     except OSError as exc:  # a folder the user may not write: one line and exit 2, not a traceback
@@ -138,8 +139,7 @@ def index_paths(
     patience = Patience(index_dir, lock_timeout, on_wait)
     with writing(index_dir, patience):  # one writer at a time, rebuilding or not, until after the swap
         recover(index_dir)
-        if not index_exists(index_dir) and index_dir.exists() and any(index_dir.iterdir()):
-            raise IndexNotFoundError(f"{index_dir} exists and is not a dateline index; refusing to write there")
+        _refuse_foreign(index_dir)
         if rebuild or not index_exists(index_dir):
             report = _rebuild(index_dir, roots, prune, field_map, on_file, on_start, patience,
                               max_bytes, workers or default_workers(), pool_bytes, follow_links)  # fmt: skip
@@ -148,6 +148,12 @@ def index_paths(
                           on_start, patience, max_bytes, workers or default_workers(), pool_bytes, follow_links)  # fmt: skip
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _refuse_foreign(index_dir: Path) -> None:
+    """Raise when ``index_dir`` is a folder with files in it that is not a dateline index."""
+    if not index_exists(index_dir) and index_dir.is_dir() and any(index_dir.iterdir()):
+        raise IndexNotFoundError(f"{index_dir} exists and is not a dateline index; refusing to write there")
 
 
 def _rebuild(index_dir, roots, prune, field_map, on_file, on_start, patience, max_bytes, workers, pool_bytes,  # type: ignore[no-untyped-def]
