@@ -78,13 +78,12 @@ def test_a_folder_where_the_lock_file_goes_is_a_one_line_refusal(tmp_path: Path)
 def test_indexing_into_a_file_raises_a_typed_error(tmp_path: Path) -> None:
     """The library refuses a file given as the index (the command line's option check already
     does) with its own error, which the CLI prints as one line, not an OS error."""
-    from indexer import index_paths
-    from indexer.errors import PathInTheWayError
+    from indexer import DatelineError, index_paths
 
     docs = _stories(tmp_path / "docs", 1)
     (tmp_path / "news").write_text("not an index", "utf-8")
     for rebuild in (False, True):
-        with pytest.raises(PathInTheWayError, match="is a file, not an index folder"):
+        with pytest.raises(DatelineError, match="is a file, not an index folder"):
             index_paths([docs], tmp_path / "news", rebuild=rebuild)
     assert (tmp_path / "news").read_text("utf-8") == "not an index"
 
