@@ -34,10 +34,11 @@ WRITER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from indexer import index_paths, rename
+    from indexer import index_paths
 
     corpora, index, seconds = [Path(sys.argv[1]), Path(sys.argv[2])], Path(sys.argv[3]), float(sys.argv[4])
     if sys.argv[5] == "renames":
+        from indexer import rename
         rename._renameat2 = lambda: None  # no renameat2 here, as on macOS or an old glibc
     print("ready", flush=True)
     rebuilds, until = 0, time.monotonic() + seconds
