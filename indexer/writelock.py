@@ -80,16 +80,10 @@ def writing(index_dir: str | os.PathLike[str], patience: Patience) -> Iterator[N
     import fcntl
 
     path = lock_path(index_dir)
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
-    except IsADirectoryError:
-        raise PathInTheWayError(f"{path} is a folder, where dateline keeps the index's lock file; "
-                                f"move it away") from None  # fmt: skip
-    except OSError as exc:
-        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and not os.path.lexists(path):
-            yield
-            return
-        raise
+    fd = _open_lock_file(path)
+    if fd is None:
+        yield
+        return
     _HELD.add(fd)
     try:
         while True:
@@ -105,3 +99,19 @@ def writing(index_dir: str | os.PathLike[str], patience: Patience) -> Iterator[N
     finally:
         _HELD.discard(fd)
         os.close(fd)  # closing the only descriptor releases the lock
+
+
+def _open_lock_file(path: Path) -> int | None:
+    """A descriptor of the lock file (made if need be), or None where none exists and none
+    can be made."""
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    except IsADirectoryError:
+        raise PathInTheWayError(f"{path} is a folder, where dateline keeps the index's lock file; "
+                                f"move it away") from None  # fmt: skip
+    except OSError as exc:
+        if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise
+        if not os.path.lexists(path):
+            return None
+        return os.open(path, os.O_RDONLY | os.O_CLOEXEC)  # another user's file: flock needs no write
