@@ -99,3 +99,21 @@ def test_fresh_opens_during_rebuild_swaps_see_a_whole_index_and_never_fail(tmp_p
           f"{len(failures)} failures{': ' if failures else ''}{'; '.join(sorted(set(failures))[:5])}")  # fmt: skip
     assert totals == whole  # the opens saw both versions: they really overlapped the swaps
     assert not failures
+
+
+def test_a_kept_open_index_sees_the_rebuilt_index_once_it_is_swapped_in(tmp_path: Path) -> None:
+    """A rebuild's first commit has the number the old index's may have had: an `Index` kept
+    open (as `dateline serve` keeps one) must notice the new folder all the same."""
+    from indexer import index_paths
+    from search import Index
+
+    corpora = [tmp_path / name for name in FILES]
+    for root, count in zip(corpora, FILES.values()):
+        _write_corpus(root, count)
+    index = tmp_path / "news"
+    assert not index_paths([corpora[0]], index, workers=1).failed
+    with Index(index) as ix:
+        assert ix.search("common", limit=1).total == FILES["a"]
+        for version in (1, 0, 1):
+            assert not index_paths([corpora[version]], index, rebuild=True, prune=True, workers=1).failed
+            assert ix.search("common", limit=1).total == list(FILES.values())[version]
