@@ -32,6 +32,11 @@ class IndexLockedError(DatelineError):
     """Another process holds the index's write lock."""
 
 
+class PathInTheWayError(DatelineError):
+    """Something that is not dateline's (a file where an index folder goes, a folder where
+    its lock file goes) is where dateline must write; dateline never removes or replaces it."""
+
+
 class IndexBuildError(DatelineError):
     """Writing new segments failed (a worker died, the disk is full …); nothing was committed."""
 

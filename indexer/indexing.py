@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import os
 import shutil
-import tempfile
 import time
 from array import array
 from dataclasses import dataclass, field
@@ -18,15 +17,17 @@ from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
 from .defaults import LOCK_TIMEOUT
-from .errors import IndexBuildError, IndexLockedError, IndexNotFoundError, SourceNotFoundError
+from .errors import IndexBuildError, IndexNotFoundError, PathInTheWayError, SourceNotFoundError
 from .parse import MAX_FILE_BYTES, os_reason
 from .build import POOL_BYTES, Task, build_segments, default_workers, write_failure
 from .known import iter_known, pair_up
 from .spill import Spill
 from .text import printable_path
 from .storage import closes_on_error
-from .store import build_lock, create_index, index_exists, merge_roots, open_index, read_roots, recover, swap_in, write_roots
+from .store import create_index, index_exists, merge_roots, open_index, read_roots, write_roots
+from .swap import build_lock, made_by_dateline, new_build_folder, recover, swap_in
 from .walk import iter_files
+from .writelock import Patience, writing
 
 
 @dataclass(frozen=True)
@@ -128,36 +129,58 @@ def index_paths(
     for root in roots:
         if not root.exists():
             raise SourceNotFoundError(f"{root}: no such file or folder")
-    recover(index_dir)
-    if not index_exists(index_dir) and index_dir.exists() and any(index_dir.iterdir()):
-        raise IndexNotFoundError(f"{index_dir} exists and is not a dateline index; refusing to write there")
-    if rebuild or not index_exists(index_dir):
-        try:  # the new index is built beside where it goes, then renamed into place
-            index_dir.parent.mkdir(parents=True, exist_ok=True)
-            build_dir = Path(tempfile.mkdtemp(prefix=index_dir.name + ".new-", dir=index_dir.parent))
-        except OSError as exc:  # a folder the user may not write: one line and exit 2, not a traceback
-            raise _write_failed(index_dir, exc) from None
-        building = build_lock(build_dir)
-        building.acquire(blocking=False)
-        try:
-            try:
-                new = create_index(build_dir)
-            except OSError as exc:
-                raise _write_failed(index_dir, exc) from None
-            report = _run(new, roots, index_dir, prune, field_map, on_file, on_start, lock_timeout, max_bytes,
-                          workers or default_workers(), pool_bytes, on_wait, follow_links)  # fmt: skip
-            swap_in(build_dir, index_dir)
-        finally:
-            building.release()
-            shutil.rmtree(build_dir, ignore_errors=True)
-    else:
-        report = _run(open_index(index_dir), roots, index_dir, prune, field_map, on_file, on_start, lock_timeout,
-                      max_bytes, workers or default_workers(), pool_bytes, on_wait, follow_links)  # fmt: skip
+    if index_dir.exists() and not index_dir.is_dir():
+        raise PathInTheWayError(f"{index_dir} is a file, not an index folder; give another --index")
+    _refuse_foreign(index_dir)  # before the lock file is made: a refused run leaves nothing behind
+    try:
+        index_dir.parent.mkdir(parents=True, exist_ok=True)  # the writer lock goes beside the index
+    except OSError as exc:  # a folder the user may not write: one line and exit 2, not a traceback
+        raise _write_failed(index_dir, exc) from None
+    patience = Patience(index_dir, lock_timeout, on_wait)
+    with writing(index_dir, patience):  # one writer at a time, rebuilding or not, until after the swap
+        recover(index_dir)
+        _refuse_foreign(index_dir)
+        if rebuild or not index_exists(index_dir):
+            report = _rebuild(index_dir, roots, prune, field_map, on_file, on_start, patience,
+                              max_bytes, workers or default_workers(), pool_bytes, follow_links)  # fmt: skip
+        else:
+            report = _run(open_index(index_dir), roots, index_dir, prune, field_map, on_file,
+                          on_start, patience, max_bytes, workers or default_workers(), pool_bytes, follow_links)  # fmt: skip
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _run(ix, roots, index_dir, prune, field_map, on_file, on_start, lock_timeout, max_bytes, workers, pool_bytes, on_wait,  # type: ignore[no-untyped-def]
+def _refuse_foreign(index_dir: Path) -> None:
+    """Raise when ``index_dir`` is a folder with files in it that is not a dateline index."""
+    if not index_exists(index_dir) and index_dir.is_dir() and any(index_dir.iterdir()):
+        raise IndexNotFoundError(f"{index_dir} exists and is not a dateline index; refusing to write there")
+
+
+def _rebuild(index_dir, roots, prune, field_map, on_file, on_start, patience, max_bytes, workers, pool_bytes,  # type: ignore[no-untyped-def]
+             follow_links) -> IndexReport:  # fmt: skip
+    """Build a fresh index in a folder of dateline's beside ``index_dir``, then swap it in."""
+    try:  # the new index is built beside where it goes, then renamed into place
+        build_dir = new_build_folder(index_dir)
+    except OSError as exc:  # a folder the user may not write: one line and exit 2, not a traceback
+        raise _write_failed(index_dir, exc) from None
+    building = build_lock(build_dir)
+    building.acquire(blocking=False)
+    try:
+        try:
+            new = create_index(build_dir)
+        except OSError as exc:
+            raise _write_failed(index_dir, exc) from None
+        report = _run(new, roots, index_dir, prune, field_map, on_file, on_start, patience, max_bytes, workers, pool_bytes,
+                      follow_links)  # fmt: skip
+        swap_in(build_dir, index_dir)
+    finally:
+        building.release()
+        if made_by_dateline(build_dir):  # the build, or after the swap the old index
+            shutil.rmtree(build_dir, ignore_errors=True)
+    return report
+
+
+def _run(ix, roots, index_dir, prune, field_map, on_file, on_start, patience, max_bytes, workers, pool_bytes,  # type: ignore[no-untyped-def]
          follow_links) -> IndexReport:  # fmt: skip
     from whoosh.index import LockError
 
@@ -181,18 +204,15 @@ def _run(ix, roots, index_dir, prune, field_map, on_file, on_start, lock_timeout
         if not tasks.count and not removals and not _roots_change(folder, ix.latest_generation(), roots, prune, had_docs):
             return report
         try:
+            writer = FastSegmentWriter(ix, timeout=0)
+        except LockError:  # a writer of another program, or of an older dateline, inside the index
+            patience.waiting()
+            if not patience.left():
+                raise patience.refused() from None
             try:
-                writer = FastSegmentWriter(ix, timeout=0)
+                writer = FastSegmentWriter(ix, timeout=patience.left())
             except LockError:
-                if not lock_timeout:
-                    raise
-                if on_wait:
-                    on_wait(lock_timeout)
-                writer = FastSegmentWriter(ix, timeout=lock_timeout)
-        except LockError:
-            raise IndexLockedError(
-                f"the index at {index_dir} is being written by another process (waited {lock_timeout:g} s)"
-            ) from None
+                raise patience.refused() from None
         try:
             with closes_on_error(ix.storage):  # what Whoosh left open when writing failed is closed first
                 built = build_segments(folder, tasks, workers=workers, field_map=field_map, max_bytes=max_bytes,

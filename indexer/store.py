@@ -10,9 +10,7 @@ import contextlib
 import functools
 import json
 import os
-import shutil
 import time
-from glob import escape as glob_escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -105,35 +103,54 @@ def check_version(path: Path) -> None:
         )
 
 
-#: Tries to open an index whose newest commit keeps being replaced by a writer's next one.
+#: Tries to open an index whose newest commit keeps being replaced by a writer's next one, or
+#: that a rebuild is swapping out.
 OPEN_TRIES = 10
 
 
 def open_index(path: str | os.PathLike[str]) -> "FileIndex":
-    """Open an existing index, checking that its schema is the one this version writes."""
+    """Open an existing index, checking that its schema is the one this version writes.
+
+    Opening reads several files by path. A commit may replace the newest TOC between listing
+    and reading it, and a rebuild may swap the whole folder in between (or, where folders
+    cannot be exchanged in one step, leave no folder there for a moment): such a try fails and
+    the next one, a moment later, sees one whole index, old or new.
+    """
     from whoosh import index as whoosh_index
 
     path = Path(path)
-    check_version(path)
-    try:
-        for attempt in range(OPEN_TRIES):
-            try:
-                return _open_dir(os.path.abspath(path))  # its files stay found if the cwd changes
-            except FileNotFoundError:
-                # The newest TOC was listed, then replaced by a commit before it could be read.
-                if attempt == OPEN_TRIES - 1 or not index_exists(path):
-                    raise
+    for attempt in range(OPEN_TRIES):
+        try:
+            check_version(path)
+            return _open_dir(os.path.abspath(path))  # its files stay found if the cwd changes
+        except (FileNotFoundError, whoosh_index.EmptyIndexError, IndexNotFoundError, IncompatibleIndexError) as exc:
+            committing = isinstance(exc, FileNotFoundError) and index_exists(path)  # a TOC replaced
+            if attempt < OPEN_TRIES - 1 and (committing or _being_replaced(path)):
                 time.sleep(0.02)
-        raise AssertionError("unreachable")
-    except whoosh_index.EmptyIndexError:
-        raise IndexNotFoundError(f"no dateline index at {path} (the directory holds no index files)") from None
-    except UnsafeIndexError as exc:
-        raise UnsafeIndexError(f"refused to open the index at {path}: {exc}") from None
-    except whoosh_index.IndexVersionError as exc:  # an old Whoosh TOC format, never written by dateline
-        raise IncompatibleIndexError(f"cannot read the index at {path} ({exc}); rebuild it") from None
-    except (AttributeError, ImportError, EOFError, ValueError, TypeError) as exc:
-        # The pickled schema names classes this version does not have.
-        raise IncompatibleIndexError(f"cannot read the index at {path} ({exc}); rebuild it") from None
+                continue
+            if isinstance(exc, whoosh_index.EmptyIndexError):
+                raise IndexNotFoundError(f"no dateline index at {path} (the directory holds no index files)") from None
+            if isinstance(exc, FileNotFoundError) and not index_exists(path):
+                raise IndexNotFoundError(f"no dateline index at {path}") from None
+            raise
+        except UnsafeIndexError as exc:
+            raise UnsafeIndexError(f"refused to open the index at {path}: {exc}") from None
+        except whoosh_index.IndexVersionError as exc:  # an old Whoosh TOC format, never written by dateline
+            raise IncompatibleIndexError(f"cannot read the index at {path} ({exc}); rebuild it") from None
+        except (AttributeError, ImportError, EOFError, ValueError, TypeError) as exc:
+            # The pickled schema names classes this version does not have.
+            raise IncompatibleIndexError(f"cannot read the index at {path} ({exc}); rebuild it") from None
+    raise AssertionError("unreachable")
+
+
+def _being_replaced(path: Path) -> bool:
+    """Whether a rebuild's folders are beside ``path`` (one may be swapping the index)."""
+    folder = Path(os.path.abspath(path))
+    try:
+        names = os.listdir(folder.parent)
+    except OSError:
+        return False
+    return any(n.startswith((folder.name + ".new-", folder.name + ".old-")) for n in names)
 
 
 def _open_dir(folder: str) -> "FileIndex":
@@ -177,51 +194,6 @@ def create_index(path: str | os.PathLike[str]) -> "FileIndex":
     meta = {"schema_version": SCHEMA_VERSION, "format": "dateline"}
     (path / META_FILE).write_text(json.dumps(meta) + "\n", "utf-8")
     return ix
-
-
-BUILD_LOCK = "BUILDING"
-
-
-def recover(target: Path) -> None:
-    """Undo what a run killed in the middle of `swap_in` or of a rebuild left: the previous
-    index moved aside with nothing in its place is put back, and build folders no live
-    process holds are removed."""
-    old = target.with_name(target.name + ".old")
-    if not target.exists() and index_exists(old):
-        old.rename(target)
-    for build in target.parent.glob(glob_escape(target.name) + ".new-*"):
-        if build.is_dir() and not _locked(build):
-            shutil.rmtree(build, ignore_errors=True)
-
-
-def build_lock(folder: Path):  # type: ignore[no-untyped-def]
-    """The lock a rebuild holds on its build folder from creation to swap, so that `recover`
-    in another process never removes a live build."""
-    from whoosh.filedb.filestore import FileStorage
-
-    return FileStorage(str(folder)).lock(BUILD_LOCK)
-
-
-def _locked(folder: Path) -> bool:
-    """Whether a live process holds ``folder``'s `build_lock`."""
-    lock = build_lock(folder)
-    try:
-        if not lock.acquire(blocking=False):
-            return True
-        lock.release()
-        return False
-    except OSError:
-        return True
-
-
-def swap_in(new: Path, target: Path) -> None:
-    """Replace the index at ``target`` by the one built at ``new``; the old one is removed after."""
-    old = target.with_name(target.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    new.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def disk_size(path: str | os.PathLike[str]) -> int:

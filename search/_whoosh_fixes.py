@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from typing import Any
 
 from whoosh.collectors import ScoredCollector
@@ -92,11 +93,17 @@ def open_searcher(ix: Any, **kwargs: Any) -> Searcher:
     """
     import time
 
+    from whoosh.index import EmptyIndexError
+
+    from indexer.errors import IndexNotFoundError
+
     for attempt in range(OPEN_TRIES):
         try:
             reader = _reader(ix)
-        except OSError:
+        except (OSError, EmptyIndexError) as exc:  # no TOC: a rebuild is renaming the folder
             if attempt == OPEN_TRIES - 1:
+                if isinstance(exc, EmptyIndexError):
+                    raise IndexNotFoundError(f"no dateline index at {ix.storage.folder}") from None
                 raise
             time.sleep(0.05)
             continue
@@ -135,6 +142,9 @@ def _open_columns(leaf: Any, listed: dict[int, list[str]]) -> None:
         listed[id(storage)] = storage.list()
     files = listed[id(storage)]
     names = [n[len(prefix) : -len(suffix)] for n in files if n.startswith(prefix) and n.endswith(suffix)]
+    if "_stored" not in names and segment.doc_count_all():  # every segment with documents has it
+        name = segment.make_filename("._stored.col")
+        raise FileNotFoundError(errno.ENOENT, "the index folder was replaced while being opened", name)
     for fieldname in names:
         if fieldname not in perdoc._colfiles:
             perdoc._colfiles[fieldname] = perdoc._get_column_file(fieldname)

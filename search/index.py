@@ -70,6 +70,7 @@ class Index:
         b: float = B,
     ) -> None:
         self.path = resolve_index_path(path)
+        self._folder = _folder_id(self.path)  # before opening: a swap in between is seen next time
         self._ix = open_index(self.path)
         self._fields = check_fields(fields)
         try:
@@ -103,7 +104,13 @@ class Index:
     def _current(self):  # type: ignore[no-untyped-def]
         if self._open.searcher is None:
             raise ValueError("this Index is closed")
-        if not self._open.searcher.up_to_date():
+        folder = _folder_id(self.path)
+        if folder is not None and folder != self._folder:
+            # A rebuild swapped another folder in; its commit numbers start afresh, so they may
+            # equal the old index's and `up_to_date` would keep the old searcher for good.
+            self._ix, self._folder = open_index(self.path), folder
+            self._open.swap(open_searcher(self._ix, weighting=self._weighting))
+        elif not self._open.searcher.up_to_date():
             self._open.swap(open_searcher(self._ix, weighting=self._weighting))
         return self._open.searcher
 
@@ -384,6 +391,16 @@ class Index:
 def _check_timeout(timeout: float | None) -> None:
     if timeout is not None and not timeout >= 0:
         raise QueryError(f"timeout must be 0 (no limit) or more seconds (got {timeout})")
+
+
+def _folder_id(path: os.PathLike[str]) -> tuple[int, int] | None:
+    """The identity of the folder at ``path`` (a rebuild's swap changes it), or None when
+    there is none for the moment (a swap by two renames is half-way)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 class _Open:

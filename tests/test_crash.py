@@ -142,37 +142,48 @@ def test_killed_runs_leave_the_old_or_the_new_index_and_the_next_run_completes(t
 
 
 def test_a_run_killed_between_the_two_renames_of_a_swap_is_undone(tmp_path: Path, corpus_index: Path) -> None:
-    """The one moment with no index in place (the old one moved aside, the new one not yet in):
-    the next run puts the old one back before anything else."""
+    """The one moment with no index in place where folders cannot be exchanged in one step (the
+    old one moved aside, the new one not yet in): the next run puts the old one back before
+    anything else. Only a folder dateline moved aside is put back."""
     import shutil
 
     from indexer import index_paths
-    from indexer.store import recover
+    from indexer.swap import recover
+    from indexer.swap import mark
 
-    index = tmp_path / "index"
-    shutil.copytree(corpus_index, tmp_path / "index.old")
+    index, aside = tmp_path / "index", tmp_path / "index.old-0a1b2c3d"
+    shutil.copytree(corpus_index, tmp_path / "index.old")  # a user's copy, not dateline's
     recover(index)
-    assert _state(index) == _state(corpus_index)
+    assert not index.exists() and _state(tmp_path / "index.old") == _state(corpus_index)
+    shutil.copytree(corpus_index, aside)
+    mark(aside)  # as swap_in marks the old index before renaming it aside
+    recover(index)
+    assert _state(index) == _state(corpus_index) and not aside.exists()
     shutil.rmtree(index)
-    shutil.copytree(corpus_index, tmp_path / "index.old")
+    shutil.copytree(corpus_index, aside)
+    mark(aside)
     report = index_paths([Path(__file__).parent.parent / "corpus"], index)
     assert report.added == 0 and report.unchanged == len(_state(corpus_index) or {})
+    assert (tmp_path / "index.old").is_dir()
 
 
 def test_only_build_folders_no_live_process_holds_are_removed(tmp_path: Path) -> None:
-    from indexer.store import build_lock, recover
+    from indexer.swap import recover
+    from indexer.swap import build_lock, mark
 
     index = tmp_path / "index"
-    dead, live = tmp_path / "index.new-dead", tmp_path / "index.new-live"
-    dead.mkdir()
-    live.mkdir()
-    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from indexer.store import build_lock; "
+    dead, live, users = tmp_path / "index.new-dead", tmp_path / "index.new-live", tmp_path / "index.new-drafts"
+    for folder in (dead, live, users):
+        folder.mkdir()
+    mark(dead)
+    mark(live)
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from indexer.swap import build_lock; "
                                "from pathlib import Path; lock = build_lock(Path(sys.argv[1])); lock.acquire(); print('held', flush=True); "
                                "time.sleep(60)", str(live)], stdout=subprocess.PIPE, text=True)  # fmt: skip
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         recover(index)
-        assert not dead.exists() and live.exists()
+        assert not dead.exists() and live.exists() and users.exists()  # no marker: not dateline's
     finally:
         holder.kill()
         holder.wait()

@@ -229,7 +229,7 @@ def test_rebuild_starts_afresh_and_swaps_in(tmp_path):
     index_paths([docs], tmp_path / "ix")
     report = index_paths([docs], tmp_path / "ix", rebuild=True)
     assert (report.added, report.unchanged) == (1, 0)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "ix"]  # no temporary folders left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "ix", "ix.lock"]  # no temporary folders left
 
 
 def test_failed_rebuild_keeps_the_previous_index(tmp_path, monkeypatch):
@@ -248,7 +248,7 @@ def test_failed_rebuild_keeps_the_previous_index(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         index_paths([docs], tmp_path / "ix", rebuild=True)
     assert ids_in(tmp_path / "ix") == {"a.txt"}
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "ix"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "ix", "ix.lock"]
 
 
 def test_missing_path_is_an_error(tmp_path):
