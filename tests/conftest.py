@@ -302,3 +302,16 @@ def plant_code(index: Path, marker: Path, where: str = "schema", version: int | 
     if version is not None:
         planted = planted[:version_at] + struct.pack("!i", version) + planted[version_at + 4:]
     toc.write_bytes(planted)
+
+
+def story(word: str) -> str:
+    """A small plain-text document about ``word``: every one matches the query ``story``."""
+    return f"Title of {word}\n\nA story about {word} and more."
+
+
+def ids_in(index: Path) -> set[str]:
+    """The ids of every `story` document in ``index``."""
+    from search import Index
+
+    with Index(index) as ix:
+        return {hit.id for hit in ix.search("story", limit=1000).hits}

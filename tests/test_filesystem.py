@@ -13,18 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, installed_dateline
+from conftest import ROOT, ids_in, installed_dateline, story
 from indexer import index_paths
 from search import Index
-
-
-def story(word: str) -> str:
-    return f"Title of {word}\n\nA story about {word} and more."
-
-
-def ids_in(index: Path) -> set[str]:
-    with Index(index) as ix:
-        return {hit.id for hit in ix.search("story", limit=1000).hits}
 
 
 @pytest.fixture

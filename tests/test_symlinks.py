@@ -8,21 +8,13 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import ids_in, story
 
 from indexer import index_paths
 from indexer.check import check_index
 from search import Index
 
 REASON = "a symbolic link to {}, outside the paths given; not followed (--follow-links)"
-
-
-def story(word: str) -> str:
-    return f"Title of {word}\n\nA story about {word} and more."
-
-
-def ids_in(index: Path) -> set[str]:
-    with Index(index) as ix:
-        return {hit.id for hit in ix.search("story", limit=1000).hits}
 
 
 @pytest.fixture
