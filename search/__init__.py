@@ -16,7 +16,13 @@ from __future__ import annotations
 TYPE_CHECKING = False  # not `typing`'s: importing typing costs the served command's start
 if TYPE_CHECKING:
     from indexer.document import Document
-    from indexer.errors import DatelineError, IncompatibleIndexError, IndexNotFoundError
+    from indexer.errors import (
+        DatelineError,
+        IncompatibleIndexError,
+        IndexNotFoundError,
+        UnsafeIndexError,
+        UntrustedLocationError,
+    )
 
     from .errors import ConfigError, DocumentNotFoundError, QueryError, QueryTooLargeError, SearchTimeoutError
     from .explain import Explanation, FieldScore, TermScore
@@ -48,6 +54,8 @@ _HOMES = {
     "Stats": "search.stats",
     "TermScore": "search.explain",
     "Timeline": "search.timeline",
+    "UnsafeIndexError": "indexer.errors",
+    "UntrustedLocationError": "indexer.errors",
 }
 
 __all__ = sorted(_HOMES)
