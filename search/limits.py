@@ -21,6 +21,7 @@ from whoosh.collectors import WrappingCollector
 from whoosh.qparser.plugins import Plugin
 
 from indexer.defaults import DEFAULT_TIMEOUT
+from indexer.text import escape_controls
 
 from .errors import QueryTooLargeError, SearchTimeoutError
 
@@ -145,7 +146,7 @@ def _expansions(self: Any, ixreader: Any) -> Iterator[bytes]:
     check()
     for count, btext in enumerate(super(type(self), self)._btexts(ixreader), 1):
         if count > MAX_EXPANSIONS:
-            raise QueryTooLargeError(f"{_deadline_name()}: {shorten(str(self), 40)} matches more than {MAX_EXPANSIONS:,} words "
+            raise QueryTooLargeError(f"{_deadline_name()}: {escape_controls(shorten(str(self), 40))} matches more than {MAX_EXPANSIONS:,} words "
                                      f"in one field; make it more specific")  # fmt: skip
         if not count & 63:
             check()

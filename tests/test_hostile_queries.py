@@ -58,7 +58,8 @@ HUGE = " ".join(f"w{i}" for i in range(10_000))
 CASES = ['"unbalanced', "((", "))", "AND", "OR", "NOT", "*", "?", ":", "date:[0 TO 99999999]", "date:[1 TO 99999999999]",
          "date:2025-02-31", HUGE, "\x00", "a\x00b", "mali~99", "?*", "a" * 100_000, "NOT NOT mali", "title:", "-",
          '"forces mali"~99999999999999999999', "date:[a TO b]", "\ud800", "* " * 10_000, "*" * 999,
-         "a" * 400 + "date:2025"]  # an unknown field 400 characters long (hypothesis found it)  # fmt: skip
+         "a" * 400 + "date:2025",  # an unknown field 400 characters long (hypothesis found it)
+         "[\ndate:[2025-06-01 TO]"]  # a too-wide range whose message held the newline (hypothesis found it)  # fmt: skip
 
 
 def _library_outcome(ix, query: str) -> str:  # type: ignore[no-untyped-def]
