@@ -248,21 +248,24 @@ class Index:
         """Did you mean: ``query`` with its misspelt words replaced by words of the index, kept
         only when it finds more documents than ``query`` (``total`` hits, counted when None)
         with the same options; None otherwise (`search.suggest`)."""
-        from .suggest import Speller, corrected
-
-        field_list = self._field_list(fields)
-        with self._lock:
-            speller = Speller(self._current().reader(), self._ix.schema, check_lang(lang))
-            candidate = corrected(query, speller, field_list)
-        if candidate is None:
-            return None
+        from .suggest import MORE_HITS, Speller, corrected
 
         def count(text: str) -> int:
             return self.search(text, limit=1, since=since, until=until, fields=fields, lang=lang, match=match,
                                snippets=False, suggest=False).total  # fmt: skip
 
+        field_list = self._field_list(fields)
         try:
-            better = count(candidate) > (count(query) if total is None else total)
+            typed = count(query) if total is None else total
+        except QueryError:
+            return None
+        with self._lock:
+            speller = Speller(self._current().reader(), self._ix.schema, check_lang(lang))
+            candidate = corrected(query, speller, field_list, found=typed > 0)
+        if candidate is None:
+            return None
+        try:
+            better = count(candidate) >= max(typed + 1, MORE_HITS * typed if speller.replaced_known else 0)
         except QueryError:
             return None
         return candidate if better else None

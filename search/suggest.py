@@ -31,6 +31,11 @@ from .query import TEXT_FIELDS
 #: A word the index knows is still replaced when a word one edit away is in this many times as
 #: many documents (a typo that made it into one release must not hide the right spelling).
 RARE_RATIO = 10
+#: When the query as typed finds documents, a word the index knows is kept unless a word one edit
+#: away is in this many times as many documents, and the corrected query finds `MORE_HITS` times
+#: as many; a word typed with a capital (a name: ``Sahel``, ``ACME``) is then never replaced.
+FAR_MORE = 100
+MORE_HITS = 10
 #: How many documents holding a candidate stem are read to find the words it stems from.
 SAMPLE_DOCS = 5
 #: How many candidate terms per field are mapped back to words (each costs a few stored reads).
@@ -124,23 +129,30 @@ class Speller:
         self.schema = schema
         self.langs = tuple(langs)
         self._surfaces: dict[tuple[int, str], dict[str, Counter[str]]] = {}  # (docnum, field) → term → words
+        #: Whether a word the index holds was replaced in a query that finds documents: the
+        #: correction must then find `MORE_HITS` times as many.
+        self.replaced_known = False
 
     def indexed(self, field: str) -> list[str]:
         """The indexed fields behind a query field, those that hold any term."""
         names = [lang_field(field, lang) for lang in self.langs] if field in LANG_FIELDS else [field]
         return [n for n in names if n in self.schema and self.reader.field_length(n)]
 
-    def correct(self, word: QueryWord) -> str | None:
-        """The best replacement for ``word``, or None to keep it."""
+    def correct(self, word: QueryWord, found: bool = False) -> str | None:
+        """The best replacement for ``word``, or None to keep it. ``found``: the query as typed
+        finds documents, so a word the index holds is far more likely meant (`FAR_MORE`)."""
         limit = 1 if len(word.text) <= SHORT_WORD else 2
-        known = 0
-        candidates: dict[str, tuple[int, int]] = {}  # word (lower case) → (documents with its term, uses)
+        typed_terms: dict[str, tuple[Callable[[str], str | None], str]] = {}
         for field in {f for base in word.fields for f in self.indexed(base)}:
             analyse = _analysis(self.schema[field])
             typed = analyse(word.text)
-            if not typed:
-                continue
-            known = max(known, self.reader.doc_frequency(field, typed))
+            if typed:
+                typed_terms[field] = (analyse, typed)
+        known = max((self.reader.doc_frequency(f, t) for f, (_, t) in typed_terms.items()), default=0)
+        if known and found and word.text[:1].isupper():
+            return None  # a name the index holds, in a query that finds it: meant as typed
+        candidates: dict[str, tuple[int, int]] = {}  # word (lower case) → (documents with its term, uses)
+        for field, (analyse, typed) in typed_terms.items():
             for stem in self._near(field, typed, limit):
                 doc_freq = self.reader.doc_frequency(field, stem)
                 for surface, uses in self._surface_forms(field, stem, analyse).items():
@@ -153,8 +165,9 @@ class Speller:
         if not ranked:
             return None
         distance, doc_freq, best = ranked[0][0], -ranked[0][1], ranked[0][3]
-        if known and not (distance == 1 and doc_freq >= RARE_RATIO * known):
+        if known and not (distance == 1 and doc_freq >= (FAR_MORE if found else RARE_RATIO) * known):
             return None
+        self.replaced_known = self.replaced_known or bool(known and found)
         return _like(best, word.text)
 
     def _near(self, field: str, term: str, limit: int) -> Iterable[str]:
@@ -208,11 +221,12 @@ def _like(word: str, model: str) -> str:
     return word
 
 
-def corrected(text: str, speller: Speller, fields: Sequence[str]) -> str | None:
-    """``text`` with its misspelt words replaced, or None when no word changed."""
+def corrected(text: str, speller: Speller, fields: Sequence[str], found: bool = False) -> str | None:
+    """``text`` with its misspelt words replaced, or None when no word changed; ``found``: the
+    query as typed finds documents (`Speller.correct`)."""
     out, last, changed = [], 0, False
     for word in query_words(text, fields):
-        better = speller.correct(word)
+        better = speller.correct(word, found)
         if better is None or better == word.text:
             continue
         out += [text[last : word.start], better]

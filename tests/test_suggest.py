@@ -141,3 +141,46 @@ def test_the_suggestion_is_one_line_however_the_query_was_typed(cli, corpus_inde
     result = cli("search", query, index=corpus_index)
     assert result.exit_code == 1
     assert result.stderr == "Did you mean: armed forces\n"
+
+
+@pytest.fixture(scope="module")
+def names_index(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A company (Bravio) in 2 releases beside a common word one letter away (bravo, in 300), a typo
+    of a common word (goverment, in 1) beside it (government, in 150), and a rarer word (markte, in
+    5) beside a word 20 times as common (market, in 100)."""
+    from indexer import index_paths
+    from search import Index
+
+    docs = tmp_path_factory.mktemp("names") / "docs"
+    docs.mkdir()
+    texts = (["Bravio Mining reports results\n\nBravio mining output rose."] * 2
+             + ["Team bravo\n\nThe bravo team visited the mining site."] * 300
+             + ["Statement\n\nThe goverment said so."] + ["Statement\n\nThe government said so."] * 150
+             + ["Notes\n\nThe markte figures."] * 5 + ["Notes\n\nThe market figures."] * 100)  # fmt: skip
+    for n, text in enumerate(texts):
+        (docs / f"{n:04}.txt").write_text(text, "utf-8")
+    index = docs.parent / "ix"
+    assert not index_paths([docs], index).failed
+    with Index(index) as ix:
+        yield ix
+
+
+def test_a_name_the_index_holds_is_not_replaced_by_a_commoner_word(names_index):
+    """The issue's case: a real company's name in a query that finds its releases (fewer than
+    FEW_HITS, all right) must not be swapped for a common word one letter away."""
+    results = names_index.search("Bravio mining")
+    assert results.total == 2 < FEW_HITS
+    assert results.suggestion is None
+    assert names_index.suggest("Bravio mining") is None
+    assert names_index.search("Bravio", suggest=True).suggestion is None
+
+
+def test_a_known_word_is_kept_unless_a_neighbour_is_far_more_common(names_index):
+    assert names_index.search("markte", suggest=True).suggestion is None  # 'market' in 20x the documents: not enough
+    typo = names_index.search("goverment")  # in 1 document; 'government' in 150
+    assert typo.total == 1 and typo.suggestion == "government"
+
+
+def test_an_unknown_word_is_still_corrected(names_index):
+    assert names_index.search("Bravoi mining").suggestion == "Bravo mining"  # the commoner of two, as before
+    assert names_index.search("governmnet").suggestion == "government"
