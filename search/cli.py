@@ -17,7 +17,7 @@ import click
 
 from indexer.defaults import B, DEFAULT_INDEX_DIR, DEFAULT_TIMEOUT, INDEX_ENV, K1, LOCK_TIMEOUT
 from search.completion import SHELLS, complete_fields
-from search.config import BYS, COLORS, LANGS, SEARCH_FORMATS, SORTS
+from search.config import BYS, COLORS, LANGS, NO_SNIPPETS, SEARCH_FORMATS, SORTS
 from search.launch import SOCKET_ENV
 
 if TYPE_CHECKING:
@@ -330,7 +330,8 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
         results = ix.search(query, limit=limit or 10, page=page, since=since, until=until, sort=sort,  # type: ignore[arg-type]
                             fields=field_list, lang=lang, match="any" if any_word else "all",
                             feedback=expansion, explain=explain, timeout=timeout, facets=facets,
-                            filters=parse_filters(filters), suggest=suggest or None)  # fmt: skip
+                            filters=parse_filters(filters), suggest=suggest or None,
+                            snippets=fmt not in NO_SNIPPETS)  # fmt: skip
     from .layout import terminal_width
     from .output import results_output
 

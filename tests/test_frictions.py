@@ -1,0 +1,40 @@
+"""Small frictions of the command line (issue 18): work a listing need not do, ids given as
+paths, ``--limit 0``, and a query repaired without a word."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import CORPUS, SEED_NAME
+from search import snippets
+
+
+@pytest.fixture
+def snippet_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every snippet built from now on (by `search.snippets.highlights`, still called through)."""
+    calls: list[str] = []
+    real = snippets.highlights
+
+    def counted(hit, fieldname, text, top):  # type: ignore[no-untyped-def]
+        calls.append(hit["id"])
+        return real(hit, fieldname, text, top)
+
+    monkeypatch.setattr(snippets, "highlights", counted)
+    return calls
+
+
+def test_paths_listing_builds_no_snippet(cli, corpus_index, snippet_calls):
+    listed = cli("search", "mali OR energy", "--format", "paths", "-n", "50", index=corpus_index)
+    assert listed.exit_code == 0, listed.output
+    assert len(listed.stdout.split()) > 3
+    assert snippet_calls == []
+    shown = cli("search", "mali OR energy", "--format", "text", "-n", "5", "--color", "never", index=corpus_index)
+    assert shown.exit_code == 0, shown.output
+    assert len(snippet_calls) == 5
+    assert "[" in shown.stdout  # the snippets' matches, marked
+    for fmt in ("jsonl", "csv"):  # they print each hit's snippet, so they still build them
+        before = len(snippet_calls)
+        assert cli("search", "mali", "--format", fmt, "-n", "3", index=corpus_index).exit_code == 0
+        assert len(snippet_calls) > before
