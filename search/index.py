@@ -369,12 +369,29 @@ class Index:
         return similar(self, doc_id, limit)
 
     def get(self, doc_id: str) -> Document:
-        """The stored document with id ``doc_id``; raises `DocumentNotFoundError`."""
+        """The stored document with id ``doc_id`` (or whose file is at that path, `known_id`);
+        raises `DocumentNotFoundError`."""
         with self._lock:
-            stored = self._current().document(id=doc_id)
-        if stored is None:
-            raise DocumentNotFoundError(f"no document with id {doc_id!r} in {self.path}")
+            stored = self._current().document(id=self.known_id(doc_id))
         return from_stored(stored)
+
+    def known_id(self, doc_id: str) -> str:
+        """``doc_id`` if a document has it, else the id of the document whose file is at path
+        ``doc_id`` under one of the index's roots (`search.doc_ids`); raises
+        `DocumentNotFoundError`, saying what an id looks like."""
+        from indexer.store import read_roots
+
+        from .doc_ids import ID_HINT, ids_for_path
+
+        with self._lock:
+            searcher = self._current()
+            if searcher.document_number(id=doc_id) is not None:
+                return doc_id
+            roots = read_roots(self.path, self._ix.latest_generation()) or []
+            for candidate in ids_for_path(doc_id, roots):
+                if searcher.document_number(id=candidate) is not None:
+                    return candidate
+        raise DocumentNotFoundError(f"no document with id {doc_id!r} in {self.path} ({ID_HINT})")
 
     def __len__(self) -> int:
         with self._lock:

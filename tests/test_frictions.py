@@ -38,3 +38,25 @@ def test_paths_listing_builds_no_snippet(cli, corpus_index, snippet_calls):
         before = len(snippet_calls)
         assert cli("search", "mali", "--format", fmt, "-n", "3", index=corpus_index).exit_code == 0
         assert len(snippet_calls) > before
+
+
+def test_show_accepts_the_path_of_an_indexed_file(cli, corpus_index, monkeypatch):
+    by_id = cli("show", "plain/rotterdam-terminal-strike-ends.txt", "--format", "json", index=corpus_index)
+    assert by_id.exit_code == 0, by_id.output
+    by_path = cli("show", str(CORPUS / "plain" / "rotterdam-terminal-strike-ends.txt"), "--format", "json", index=corpus_index)
+    assert by_path.exit_code == 0, by_path.output
+    assert by_path.stdout == by_id.stdout
+    monkeypatch.chdir(CORPUS.parent)  # a path relative to the working directory
+    relative = cli("show", f"{CORPUS.name}/{SEED_NAME}", "--format", "json", index=corpus_index)
+    assert relative.exit_code == 0, relative.output
+    assert json.loads(relative.stdout)["id"] == SEED_NAME
+    same = cli("similar", str(CORPUS / SEED_NAME), "--format", "paths", index=corpus_index)
+    assert same.exit_code == 0 and SEED_NAME not in same.stdout.split()
+
+
+def test_show_of_an_unknown_id_says_what_an_id_looks_like(cli, corpus_index):
+    result = cli("show", "harbour-berth", index=corpus_index)
+    assert result.exit_code == 2 and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1
+    assert "relative to the folder it was indexed from, e.g. plain/harbour-berth.txt" in lines[0]
