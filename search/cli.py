@@ -240,7 +240,8 @@ def _style(color: str) -> Any:
 @main.command()
 @click.argument("query", required=False)
 @index_option
-@click.option("-n", "--limit", type=click.IntRange(min=1), help="Hits per page [default: 10; 1000 with --batch].")
+@click.option("-n", "--limit", type=click.IntRange(min=0),
+              help="Hits per page; 0: only the total and facets [default: 10; 1000 with --batch].")
 @click.option("--page", default=1, show_default=True, type=click.IntRange(min=1), help="Page of hits to show.")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
               help="Rank by relevance, or by date (oldest first) or -date (newest first).")
@@ -308,6 +309,8 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
     """
     if (query is None) == (batch is None):
         raise fail("give a QUERY or --batch QUERIES (not both)")
+    if limit == 0 and batch is not None:
+        raise fail("--limit 0 lists no hits; a --batch run needs 1 or more per query")
     if explain and batch is not None:
         raise fail("--explain explains the hits of one QUERY, not a --batch run")
     from search.facets import parse_filters
@@ -327,7 +330,7 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
     assert query is not None
     field_list = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
     with _index(index_dir, **ranking) as ix:
-        results = ix.search(query, limit=limit or 10, page=page, since=since, until=until, sort=sort,  # type: ignore[arg-type]
+        results = ix.search(query, limit=10 if limit is None else limit, page=page, since=since, until=until, sort=sort,  # type: ignore[arg-type]
                             fields=field_list, lang=lang, match="any" if any_word else "all",
                             feedback=expansion, explain=explain, timeout=timeout, facets=facets,
                             filters=parse_filters(filters), suggest=suggest or None,

@@ -173,8 +173,8 @@ class Index:
         (`QueryTooLargeError` for a query over `search.limits`' bounds) and `SearchTimeoutError`
         when the search takes longer than ``timeout`` seconds (None or 0: no limit).
         """
-        if limit < 1 or page < 1:
-            raise QueryError("limit and page must be 1 or more")
+        if limit < 0 or page < 1:
+            raise QueryError("limit must be 0 (no hits: the total and facets only) or more, page 1 or more")
         if sort not in SORTS:
             raise QueryError(f"unknown sort {sort!r}; choose from {', '.join(SORTS)}")
         _check_timeout(timeout)
@@ -205,14 +205,15 @@ class Index:
                 from whoosh.query import NullQuery
 
                 q = NullQuery  # Whoosh reads an empty filter set as no filter
-            fast = self._fast(searcher, q, page * limit, allowed) if sortedby is None and feedback is None else None
+            top_n = max(page * limit, 1)  # limit 0 lists no hit but still counts them; Whoosh needs 1
+            fast = self._fast(searcher, q, top_n, allowed) if sortedby is None and feedback is None else None
             if fast is not None:
                 from whoosh.searching import Results as WhooshResults
 
                 results, total = WhooshResults(searcher, q, fast[0]), fast[1]
             else:
                 keep = None if allowed is None else set(np.flatnonzero(allowed).tolist())
-                results = whoosh_search(searcher, q, limit=page * limit, sortedby=sortedby,
+                results = whoosh_search(searcher, q, limit=top_n, sortedby=sortedby,
                                         reverse=sort == "-date", terms=True, filter=keep)  # fmt: skip
                 total = len(results)
             counts = {}

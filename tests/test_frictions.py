@@ -60,3 +60,31 @@ def test_show_of_an_unknown_id_says_what_an_id_looks_like(cli, corpus_index):
     lines = result.stderr.splitlines()
     assert len(lines) == 1
     assert "relative to the folder it was indexed from, e.g. plain/harbour-berth.txt" in lines[0]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "jsonl", "paths", "html", "csv"])
+def test_limit_0_gives_the_total_and_facets_only(cli, corpus_index, fmt):
+    full = json.loads(cli("search", "mali OR energy", "--facet", "wire", "--format", "json", index=corpus_index).stdout)
+    result = cli("search", "mali OR energy", "-n", "0", "--facet", "wire", "--format", fmt, index=corpus_index)
+    assert result.exit_code == 0, result.output
+    if fmt == "json":
+        counted = json.loads(result.stdout)
+        assert counted["hits"] == [] and counted["limit"] == 0
+        assert counted["total"] == full["total"] > 0 and counted["facets"] == full["facets"]
+    elif fmt == "text":
+        assert result.stdout.splitlines()[-1].startswith(f"{full['total']} hits in ")
+        assert "none on page" not in result.stdout
+        assert f"{full['facets']['wire'][0]['count']}  {full['facets']['wire'][0]['value']}" in result.stdout
+    elif fmt == "csv":
+        assert result.stdout.strip().splitlines() == [result.stdout.splitlines()[0]]  # the header alone
+    else:
+        assert not any(hit["id"] in result.stdout for hit in full["hits"])
+    assert cli("search", "zzqxv", "-n", "0", "--format", fmt, index=corpus_index).exit_code == 1
+
+
+def test_limit_0_with_a_batch_is_refused(cli, corpus_index, tmp_path):
+    queries = tmp_path / "queries.tsv"
+    queries.write_text("q1\tmali\n", encoding="utf-8")
+    result = cli("search", "--batch", str(queries), "-n", "0", index=corpus_index)
+    assert result.exit_code == 2
+    assert result.stderr == "dateline: --limit 0 lists no hits; a --batch run needs 1 or more per query\n"
