@@ -291,6 +291,9 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
     With --batch, run a file of natural-language queries and write a TREC run: each query is
     read as plain words (punctuation and AND/OR/NOT are text), any of them may match.
 
+    An unclosed quote or bracket is closed at the end of the query, and a bracket that closes
+    nothing dropped; with text output, how the query was read is said on stderr.
+
     A query with fewer than 3 hits whose words look misspelt gets a suggestion from the
     index's own words ("Did you mean: armed forces" on stderr; "suggestion" in JSON).
 
@@ -338,6 +341,12 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
     from .layout import terminal_width
     from .output import results_output
 
+    if results.read_as is not None and fmt == "text":
+        from indexer.text import escape_controls
+        from search.limits import name
+
+        click.echo(f"dateline: {escape_controls(name(query))}: read as {escape_controls(repr(results.read_as))} "
+                   f"({' and '.join(results.repairs)})", err=True)  # fmt: skip
     text = results_output(results, fmt, _style(color), terminal_width(sys.stdout, os.environ))
     if text:
         click.echo(text, color=color == "always" or None)

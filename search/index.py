@@ -18,6 +18,7 @@ from indexer.schema import DEFAULT_FIELDS
 from indexer.store import open_index, resolve_index_path
 
 from . import snippets as snippet_maker
+from .balance import Balanced, balance
 from .errors import DocumentNotFoundError, QueryError
 from .facets import TOP, check_facets, check_filters, facet_columns, matching
 from .query import (
@@ -240,8 +241,10 @@ class Index:
         suggestion = None
         if suggest or (suggest is None and total < FEW_HITS):
             suggestion = self.suggest(query, total=total, since=since, until=until, fields=fields, lang=lang, match=match)
+        balanced = balance(query) if syntax else Balanced(query)
         return Results(query=query, total=total, page=page, limit=limit, elapsed_ms=elapsed, hits=hits,
-                       facets=counts, suggestion=suggestion)  # fmt: skip
+                       facets=counts, suggestion=suggestion, read_as=balanced.read_as,
+                       repairs=balanced.changes)  # fmt: skip
 
     def suggest(self, query: str, *, total: int | None = None, since: str | date | None = None,
                 until: str | date | None = None, fields: Sequence[str] | None = None, lang: str | None = None,

@@ -88,3 +88,32 @@ def test_limit_0_with_a_batch_is_refused(cli, corpus_index, tmp_path):
     result = cli("search", "--batch", str(queries), "-n", "0", index=corpus_index)
     assert result.exit_code == 2
     assert result.stderr == "dateline: --limit 0 lists no hits; a --batch run needs 1 or more per query\n"
+
+
+def test_an_unclosed_quote_is_closed_and_said_so_on_stderr(cli, corpus_index):
+    typed = cli("search", '"armed forces', "--format", "json", index=corpus_index)
+    phrase = cli("search", '"armed forces"', "--format", "json", index=corpus_index)
+    assert typed.exit_code == phrase.exit_code == 0
+    assert typed.stderr == ""  # programs' output: unchanged, nothing said
+    assert [h["id"] for h in json.loads(typed.stdout)["hits"]] == [h["id"] for h in json.loads(phrase.stdout)["hits"]]
+    shown = cli("search", '"armed forces', "--color", "never", index=corpus_index)
+    assert shown.exit_code == 0
+    assert shown.stderr == "dateline: query '\"armed forces': read as '\"armed forces\"' (closed the quote)\n"
+    assert shown.stdout.split("\n\n")[0] == cli("search", '"armed forces"', "--color", "never", index=corpus_index).stdout.split("\n\n")[0]
+
+
+def test_unbalanced_brackets_are_said_and_the_exit_status_kept(cli, corpus_index):
+    none = cli("search", "zzqxv (mali OR", index=corpus_index)
+    assert none.exit_code == 1
+    assert none.stderr.splitlines()[0] == "dateline: query 'zzqxv (mali OR': read as 'zzqxv (mali OR)' (closed the bracket)"
+    stray = cli("search", "mali)", index=corpus_index)
+    assert stray.exit_code == 0
+    assert stray.stderr == "dateline: query 'mali)': read as 'mali' (dropped a bracket that closes nothing)\n"
+    assert cli("search", "(mali)", index=corpus_index).stderr == ""
+
+
+def test_results_hold_the_reading_of_an_unbalanced_query(corpus_ix):
+    results = corpus_ix.search('"unbalanced (')
+    assert results.read_as == '"unbalanced ("' and results.repairs == ("closed the quote",)
+    assert corpus_ix.search('"armed forces"').read_as is None
+    assert corpus_ix.search('"armed forces', syntax=False).read_as is None
