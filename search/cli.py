@@ -17,7 +17,7 @@ import click
 
 from indexer.defaults import B, DEFAULT_INDEX_DIR, DEFAULT_TIMEOUT, INDEX_ENV, K1, LOCK_TIMEOUT
 from search.completion import SHELLS, complete_fields
-from search.config import BYS, COLORS, LANGS, SEARCH_FORMATS, SORTS
+from search.config import BYS, COLORS, LANGS, NO_SNIPPETS, SEARCH_FORMATS, SORTS
 from search.launch import SOCKET_ENV
 
 if TYPE_CHECKING:
@@ -240,7 +240,8 @@ def _style(color: str) -> Any:
 @main.command()
 @click.argument("query", required=False)
 @index_option
-@click.option("-n", "--limit", type=click.IntRange(min=1), help="Hits per page [default: 10; 1000 with --batch].")
+@click.option("-n", "--limit", type=click.IntRange(min=0),
+              help="Hits per page; 0: only the total and facets [default: 10; 1000 with --batch].")
 @click.option("--page", default=1, show_default=True, type=click.IntRange(min=1), help="Page of hits to show.")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
               help="Rank by relevance, or by date (oldest first) or -date (newest first).")
@@ -290,6 +291,9 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
     With --batch, run a file of natural-language queries and write a TREC run: each query is
     read as plain words (punctuation and AND/OR/NOT are text), any of them may match.
 
+    An unclosed quote or bracket is closed at the end of the query, and a bracket that closes
+    nothing dropped; with text output, how the query was read is said on stderr.
+
     A query with fewer than 3 hits whose words look misspelt gets a suggestion from the
     index's own words ("Did you mean: armed forces" on stderr; "suggestion" in JSON).
 
@@ -308,6 +312,8 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
     """
     if (query is None) == (batch is None):
         raise fail("give a QUERY or --batch QUERIES (not both)")
+    if limit == 0 and batch is not None:
+        raise fail("--limit 0 lists no hits; a --batch run needs 1 or more per query")
     if explain and batch is not None:
         raise fail("--explain explains the hits of one QUERY, not a --batch run")
     from search.facets import parse_filters
@@ -327,13 +333,20 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
     assert query is not None
     field_list = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
     with _index(index_dir, **ranking) as ix:
-        results = ix.search(query, limit=limit or 10, page=page, since=since, until=until, sort=sort,  # type: ignore[arg-type]
+        results = ix.search(query, limit=10 if limit is None else limit, page=page, since=since, until=until, sort=sort,  # type: ignore[arg-type]
                             fields=field_list, lang=lang, match="any" if any_word else "all",
                             feedback=expansion, explain=explain, timeout=timeout, facets=facets,
-                            filters=parse_filters(filters), suggest=suggest or None)  # fmt: skip
+                            filters=parse_filters(filters), suggest=suggest or None,
+                            snippets=fmt not in NO_SNIPPETS)  # fmt: skip
     from .layout import terminal_width
     from .output import results_output
 
+    if results.read_as is not None and fmt == "text":
+        from indexer.text import escape_controls
+        from search.limits import name
+
+        click.echo(f"dateline: {escape_controls(name(query))}: read as {escape_controls(repr(results.read_as))} "
+                   f"({' and '.join(results.repairs)})", err=True)  # fmt: skip
     text = results_output(results, fmt, _style(color), terminal_width(sys.stdout, os.environ))
     if text:
         click.echo(text, color=color == "always" or None)

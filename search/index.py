@@ -18,6 +18,7 @@ from indexer.schema import DEFAULT_FIELDS
 from indexer.store import open_index, resolve_index_path
 
 from . import snippets as snippet_maker
+from .balance import Balanced, balance
 from .errors import DocumentNotFoundError, QueryError
 from .facets import TOP, check_facets, check_filters, facet_columns, matching
 from .query import (
@@ -173,8 +174,8 @@ class Index:
         (`QueryTooLargeError` for a query over `search.limits`' bounds) and `SearchTimeoutError`
         when the search takes longer than ``timeout`` seconds (None or 0: no limit).
         """
-        if limit < 1 or page < 1:
-            raise QueryError("limit and page must be 1 or more")
+        if limit < 0 or page < 1:
+            raise QueryError("limit must be 0 (no hits: the total and facets only) or more, page 1 or more")
         if sort not in SORTS:
             raise QueryError(f"unknown sort {sort!r}; choose from {', '.join(SORTS)}")
         _check_timeout(timeout)
@@ -205,14 +206,15 @@ class Index:
                 from whoosh.query import NullQuery
 
                 q = NullQuery  # Whoosh reads an empty filter set as no filter
-            fast = self._fast(searcher, q, page * limit, allowed) if sortedby is None and feedback is None else None
+            top_n = max(page * limit, 1)  # limit 0 lists no hit but still counts them; Whoosh needs 1
+            fast = self._fast(searcher, q, top_n, allowed) if sortedby is None and feedback is None else None
             if fast is not None:
                 from whoosh.searching import Results as WhooshResults
 
                 results, total = WhooshResults(searcher, q, fast[0]), fast[1]
             else:
                 keep = None if allowed is None else set(np.flatnonzero(allowed).tolist())
-                results = whoosh_search(searcher, q, limit=page * limit, sortedby=sortedby,
+                results = whoosh_search(searcher, q, limit=top_n, sortedby=sortedby,
                                         reverse=sort == "-date", terms=True, filter=keep)  # fmt: skip
                 total = len(results)
             counts = {}
@@ -239,8 +241,10 @@ class Index:
         suggestion = None
         if suggest or (suggest is None and total < FEW_HITS):
             suggestion = self.suggest(query, total=total, since=since, until=until, fields=fields, lang=lang, match=match)
+        balanced = balance(query) if syntax else Balanced(query)
         return Results(query=query, total=total, page=page, limit=limit, elapsed_ms=elapsed, hits=hits,
-                       facets=counts, suggestion=suggestion)  # fmt: skip
+                       facets=counts, suggestion=suggestion, read_as=balanced.read_as,
+                       repairs=balanced.changes)  # fmt: skip
 
     def suggest(self, query: str, *, total: int | None = None, since: str | date | None = None,
                 until: str | date | None = None, fields: Sequence[str] | None = None, lang: str | None = None,
@@ -372,12 +376,29 @@ class Index:
         return similar(self, doc_id, limit)
 
     def get(self, doc_id: str) -> Document:
-        """The stored document with id ``doc_id``; raises `DocumentNotFoundError`."""
+        """The stored document with id ``doc_id`` (or whose file is at that path, `known_id`);
+        raises `DocumentNotFoundError`."""
         with self._lock:
-            stored = self._current().document(id=doc_id)
-        if stored is None:
-            raise DocumentNotFoundError(f"no document with id {doc_id!r} in {self.path}")
+            stored = self._current().document(id=self.known_id(doc_id))
         return from_stored(stored)
+
+    def known_id(self, doc_id: str) -> str:
+        """``doc_id`` if a document has it, else the id of the document whose file is at path
+        ``doc_id`` under one of the index's roots (`search.doc_ids`); raises
+        `DocumentNotFoundError`, saying what an id looks like."""
+        from indexer.store import read_roots
+
+        from .doc_ids import ID_HINT, ids_for_path
+
+        with self._lock:
+            searcher = self._current()
+            if searcher.document_number(id=doc_id) is not None:
+                return doc_id
+            roots = read_roots(self.path, self._ix.latest_generation()) or []
+            for candidate in ids_for_path(doc_id, roots):
+                if searcher.document_number(id=candidate) is not None:
+                    return candidate
+        raise DocumentNotFoundError(f"no document with id {doc_id!r} in {self.path} ({ID_HINT})")
 
     def __len__(self) -> int:
         with self._lock:

@@ -95,7 +95,7 @@ def _summary(results: Results) -> str:
     summary = f"{results.total} {noun} in {results.elapsed_ms:.0f} ms"
     if results.hits:
         summary += f", showing {results.hits[0].rank}–{results.hits[-1].rank}"
-    elif results.total:
+    elif results.total and results.limit:
         summary += f", none on page {results.page} of {results.pages}"
     return summary
 

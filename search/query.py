@@ -16,6 +16,7 @@ from indexer.defaults import TEXT_FIELDS
 from indexer.errors import DatelineError
 from indexer.schema import DEFAULT_BOOSTS, DEFAULT_FIELDS, LANG_FIELDS, LANG_KEYS, lang_field
 
+from .balance import balance
 from .errors import QueryError
 from .limits import DeadlinePlugin, check_size, name, shorten
 
@@ -90,14 +91,15 @@ def minus_to_not(text: str) -> str:
 
 
 def prepare_query(text: str) -> str:
-    """Check the query text once (empty, too large, unknown fields) and rewrite ``-word`` as ``NOT word``."""
+    """Check the query text once (empty, too large, unknown fields), close its open quote and
+    brackets (`search.balance`) and rewrite ``-word`` as ``NOT word``."""
     if not text.strip():
         raise QueryError("empty query")
     check_size(text)
     unknown = _unknown_fields(text)
     if unknown:
         raise QueryError(f"{name(text)}: unknown field {shorten(unknown[0])!r}; fields: {', '.join(QUERY_FIELDS)}")
-    return minus_to_not(text)
+    return minus_to_not(balance(text).text)
 
 
 _PLAIN_WORD = re.compile(TOKEN_PATTERN)

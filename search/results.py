@@ -79,6 +79,11 @@ class Results:
     facets: dict[str, list[FacetCount]] = field(default_factory=dict)
     #: Did you mean: the query with misspelt words corrected, when that finds more (`search.suggest`).
     suggestion: str | None = None
+    #: The query as searched when its quotes or brackets were unbalanced (`search.balance`):
+    #: ``'"armed forces'`` is read as ``'"armed forces"'``; None when read as typed.
+    read_as: str | None = None
+    #: What was changed to read it so (``("closed the quote",)``).
+    repairs: tuple[str, ...] = ()
 
     @property
     def pages(self) -> int:

@@ -67,7 +67,7 @@ def similar(ix: "Index", doc_id: str, limit: int = 10) -> Results:
     from whoosh.searching import Results as WhooshResults
 
     from ._whoosh_fixes import search as whoosh_search
-    from .errors import DocumentNotFoundError, QueryError
+    from .errors import QueryError
     from .ranking import FieldsTerm
 
     if limit < 1:
@@ -75,9 +75,8 @@ def similar(ix: "Index", doc_id: str, limit: int = 10) -> Results:
     started = time.perf_counter()
     with ix._lock:
         searcher = ix._current()
+        doc_id = ix.known_id(doc_id)  # an id, or the path of an indexed file
         docnum = searcher.document_number(id=doc_id)
-        if docnum is None:
-            raise DocumentNotFoundError(f"no document with id {doc_id!r} in {ix.path}")
         stored = searcher.stored_fields(docnum)
         lang = lang_key(stored.get("language"))
         terms = key_terms(searcher.reader(), ix._ix.schema, stored, lang)

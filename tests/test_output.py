@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, SEED_NAME
+from search.doc_ids import ID_HINT
 
 HOSTILE_TITLE = 'Acme <script>alert("title")</script> & Co'
 HOSTILE_BODY = (
@@ -127,12 +128,12 @@ def test_show_prints_the_stored_document_without_reading_its_file(cli, tmp_path:
     assert "Armed Forces" in json.loads(after.stdout)["title"]
 
 
-@pytest.mark.parametrize("doc_id", ["/etc/passwd", "../../../../etc/passwd", str(CORPUS / SEED_NAME), "corpus/../" + SEED_NAME])
+@pytest.mark.parametrize("doc_id", ["/etc/passwd", "../../../../etc/passwd", str(CORPUS / "no-such-file.txt"), "corpus/../" + SEED_NAME])
 def test_show_of_a_path_that_is_no_indexed_id_reads_nothing(cli, corpus_index: Path, doc_id: str) -> None:
     result = cli("show", doc_id, index=corpus_index)
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert result.stderr == f"dateline: no document with id {doc_id!r} in {corpus_index}\n"
+    assert result.stderr == f"dateline: no document with id {doc_id!r} in {corpus_index} ({ID_HINT})\n"
 
 
 # -- text layout: width, wrapping, match styles ------------------------------------------------

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS
+from search.doc_ids import ID_HINT
 from indexer.parse import read_documents
 
 PRN = """ date 2025-09-30 Anzeige
@@ -129,7 +130,7 @@ def _api_hits(index: Path, doc_id: str, limit: int):  # type: ignore[no-untyped-
 def test_cli_unknown_id_exits_2_with_one_line(cli, corpus_index):
     result = cli("similar", "no/such/file.txt", index=corpus_index)
     assert result.exit_code == 2
-    assert result.stderr.strip() == f"dateline: no document with id 'no/such/file.txt' in {corpus_index}"
+    assert result.stderr.strip() == f"dateline: no document with id 'no/such/file.txt' in {corpus_index} ({ID_HINT})"
 
 
 def test_cli_nothing_alike_exits_1(cli, jsonl_index):
