@@ -28,6 +28,11 @@ READERS = {
 #: Files larger than this are skipped with a message (a wire story is a few kilobytes); the
 #: limit bounds the memory one file can take (`dateline index --max-size`).
 MAX_FILE_BYTES = 20 * 1024 * 1024
+#: Largest ``--max-size`` accepted: a file is held whole in memory while it is parsed, so a
+#: limit beyond this bounds nothing (split such a feed); a larger value is refused, not clamped.
+MAX_SIZE_LIMIT = 4 * 1024**3
+#: Bytes read from a file at a time: the limit is never allocated up front.
+READ_CHUNK = 1024 * 1024
 
 _UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
 
@@ -35,16 +40,23 @@ _UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g"
 def parse_size(text: str) -> int:
     """Bytes in a size such as ``20MB``, ``512KB``, ``1.5M`` or ``1048576`` (units of 1024).
 
-    Raises `ValueError` for anything else, or a size below one byte.
+    Raises `ValueError` for anything else, a size below one byte, or one above `MAX_SIZE_LIMIT`
+    (computed exactly: a float would turn 400 digits into infinity).
     """
     import re
+    from fractions import Fraction
 
-    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*", text.lower())
-    if not m or m[2] not in _UNITS:
+    m = re.fullmatch(r"\s*(\d+)(\.\d+)?\s*([a-z]*)\s*", text.lower())
+    if not m or m[3] not in _UNITS:
         raise ValueError(f"{text!r} is not a size: use bytes or a number with KB, MB or GB, e.g. 20MB")
-    size = int(float(m[1]) * _UNITS[m[2]])
+    too_large = f"{text!r}: the size must be at most {format_size(MAX_SIZE_LIMIT)}"
+    if len(m[1].lstrip("0")) > 20:  # far above the limit; and too long for exact arithmetic to be cheap
+        raise ValueError(too_large)
+    size = int(Fraction(m[1] + (m[2] or "")[:21]) * _UNITS[m[3]])
     if size < 1:
         raise ValueError(f"{text!r}: the size must be at least one byte")
+    if size > MAX_SIZE_LIMIT:
+        raise ValueError(too_large)
     return size
 
 
@@ -61,6 +73,7 @@ def _read_bytes(name: str, max_bytes: int) -> bytes:
 
     Opened without blocking and checked on the open file, so a FIFO or device named like a
     document does not hang the run, and a file that grows after the walk is still bounded.
+    Read in chunks: memory follows the file's size, not the limit (``--max-size 4GB``).
     """
     try:
         fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
@@ -73,13 +86,19 @@ def _read_bytes(name: str, max_bytes: int) -> bytes:
         limit = f"larger than the {format_size(max_bytes)} limit (--max-size); skipped"
         if st.st_size > max_bytes:
             raise DocumentError(name, f"{limit}: {st.st_size} bytes")
+        chunks, total = [], 0
         try:
-            data = fh.read(max_bytes + 1)
+            while total <= max_bytes:
+                chunk = fh.read(min(READ_CHUNK, max_bytes + 1 - total))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                total += len(chunk)
         except OSError as exc:
             raise DocumentError(name, os_reason(name, exc)) from None
-        if len(data) > max_bytes:
+        if total > max_bytes:
             raise DocumentError(name, f"{limit}: it grew while being read")
-        return data
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def os_reason(name: str, exc: OSError) -> str:

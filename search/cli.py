@@ -187,7 +187,7 @@ class _Progress:
 @click.option("--wait", type=click.FloatRange(min=0), default=LOCK_TIMEOUT, show_default=True, metavar="SECONDS",
               help="How long to wait for another process writing the same index, then fail (exit 2).")
 @click.option("--max-size", "max_size", default="20MB", show_default=True, callback=_parse_size, metavar="SIZE",
-              help="Skip (and list as failed) files larger than SIZE: bytes, or with KB, MB or GB.")
+              help="Skip (and list as failed) files larger than SIZE: bytes, or with KB, MB or GB; at most 4 GB.")
 @click.option("--follow-links", is_flag=True,
               help="Also follow symbolic links to files and folders outside the PATHS (default: listed as skipped).")
 def index(paths: tuple[str, ...], index_dir: str, prune: bool, rebuild: bool, field_map: dict[str, str],

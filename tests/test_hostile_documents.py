@@ -391,6 +391,50 @@ def test_max_size_refuses_what_is_not_a_size(cli, tmp_path, option):
     assert not (tmp_path / "ix").exists()
 
 
+def test_a_jsonl_line_with_a_5000_digit_number_fails_alone(cli, tmp_path):
+    # Python refuses to turn more than 4300 digits into an int (a ValueError, not a JSON
+    # error): that line is reported, the lines around it are indexed.
+    feed = tmp_path / "feed.jsonl"
+    lines = [{"id": "before", "title": "Before", "body": plant(5)}, None, {"id": "after", "title": "After", "body": plant(5)}]
+    text = "\n".join(json.dumps(x) if x else '{"id": "huge", "title": "Huge", "n": ' + "7" * 5000 + "}" for x in lines)
+    feed.write_text(text + "\n", "utf-8")
+    result = cli("index", str(feed), index=tmp_path / "ix")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"dateline: failed: {feed}: line 2: a number with more than 4300 digits"]
+    found = cli("search", plant(5), "--format", "paths", index=tmp_path / "ix").output.split()
+    assert sorted(found) == ["after", "before"]
+
+
+@pytest.mark.parametrize("option", ["30GB", "18446744073709551616", "9" * 400, "4097MB"])
+def test_max_size_above_the_maximum_is_a_usage_error(cli, tmp_path, option):
+    (tmp_path / "a.txt").write_text("Title\n\nbody", "utf-8")
+    result = cli("index", str(tmp_path / "a.txt"), "--max-size", option, index=tmp_path / "ix")
+    assert result.exit_code == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error")]
+    assert errors == [f"Error: Invalid value for '--max-size': {option!r}: the size must be at most 4 GB"]
+    assert not (tmp_path / "ix").exists()
+
+
+def test_the_largest_max_size_is_not_allocated_up_front(tmp_path):
+    # With the address space bounded below the limit, a small file is still read: the limit
+    # bounds what is read, it is not a buffer allocated before reading.
+    import resource
+    import subprocess
+
+    from conftest import installed_dateline
+    (tmp_path / "a.txt").write_text(f"Title\n\n{plant(6)}", "utf-8")
+    room = 4 * 1024**3 - 256 * 1024**2  # the documented maximum, 4 GB, less 256 MB
+
+    def bounded() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (room, room))
+
+    proc = subprocess.run([installed_dateline(), "index", str(tmp_path / "a.txt"), "--max-size", "4GB",
+                           "--workers", "1", "--index", str(tmp_path / "ix")],
+                          capture_output=True, text=True, preexec_fn=bounded, timeout=120)  # fmt: skip
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert proc.stdout.startswith("1 added")
+
+
 def test_default_limit_is_20_mb(cli, tmp_path):
     from indexer.parse import MAX_FILE_BYTES, parse_size
 

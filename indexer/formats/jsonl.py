@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 from typing import Iterator, Mapping
 
@@ -37,6 +38,9 @@ def parse_jsonl(
             continue
         except RecursionError:
             yield LineError(number, "JSON nested too deeply")
+            continue
+        except ValueError:  # an integer longer than Python converts (sys.get_int_max_str_digits)
+            yield LineError(number, f"a number with more than {sys.get_int_max_str_digits()} digits")
             continue
         if not isinstance(record, dict):
             yield LineError(number, f"a JSON {type(record).__name__}, not an object")
