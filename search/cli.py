@@ -252,7 +252,9 @@ def _style(color: str) -> Any:
               help="Only documents in this language (xx: any other); default all.")
 @click.option("--format", "fmt", type=click.Choice(SEARCH_FORMATS), default="text",
               show_default=True,
-              help="text for people; json, jsonl or paths (one id a line) for programs; html, a page; csv, a table.")
+              help="text for people; json, jsonl, paths (one id a line) or paths0 (each id ended by NUL) for "
+                   "programs; html, a page; csv, a table.")
+@click.option("-0", "null", is_flag=True, help="Short for --format paths0 (as find -print0), for xargs -0 or show -0 -.")
 @click.option("--color", type=click.Choice(COLORS), default="auto", show_default=True,
               help="Colour matches (auto: on a terminal, unless NO_COLOR is set).")
 @click.option("--any", "any_word", is_flag=True, help="Rank documents that hold any of the words, not only all.")
@@ -285,7 +287,7 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
            since: str | None, until: str | None, lang: str | None, fmt: str, color: str, any_word: bool,
            batch: str | None, run_out: str | None, tag: str, all_words: bool, boosts: dict[str, float],
            k1: float, b: float, feedback: bool, explain: bool, timeout: float, facets: tuple[str, ...],
-           filters: tuple[str, ...], suggest: bool | None) -> None:  # fmt: skip
+           filters: tuple[str, ...], suggest: bool | None, null: bool) -> None:  # fmt: skip
     """Search the index with QUERY; all words must match unless joined with OR (or --any).
 
     With --batch, run a file of natural-language queries and write a TREC run: each query is
@@ -296,6 +298,9 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
 
     A query with fewer than 3 hits whose words look misspelt gets a suggestion from the
     index's own words ("Did you mean: armed forces" on stderr; "suggestion" in JSON).
+
+    A boost (word^N in QUERY, or --boost) must be at most 1000000; a larger one is refused
+    (exit 2). JSON output is strict JSON: never Infinity or NaN.
 
     Exit status 1 when nothing matches, 2 for a malformed or too large query, a file in the wrong
     format, or a search that takes longer than --timeout.
@@ -310,6 +315,11 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
       dateline search 'armd forcse'
       dateline search --batch queries.tsv --run run.txt
     """
+    if null:
+        if click.get_current_context().get_parameter_source("fmt") is click.core.ParameterSource.COMMANDLINE \
+                and fmt != "paths0":  # fmt: skip
+            raise fail(f"-0 is --format paths0; not with --format {fmt}")
+        fmt = "paths0"
     if (query is None) == (batch is None):
         raise fail("give a QUERY or --batch QUERIES (not both)")
     if limit == 0 and batch is not None:
@@ -339,7 +349,7 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
                             filters=parse_filters(filters), suggest=suggest or None,
                             snippets=fmt not in NO_SNIPPETS)  # fmt: skip
     from .layout import terminal_width
-    from .output import results_output
+    from .output import results_output, results_paths0
 
     if results.read_as is not None and fmt == "text":
         from indexer.text import escape_controls
@@ -347,6 +357,11 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
 
         click.echo(f"dateline: {escape_controls(name(query))}: read as {escape_controls(repr(results.read_as))} "
                    f"({' and '.join(results.repairs)})", err=True)  # fmt: skip
+    if fmt == "paths0":
+        _write_bytes(results_paths0(results))
+        if results.total == 0:
+            raise click.exceptions.Exit(EXIT_NONE)
+        return
     text = results_output(results, fmt, _style(color), terminal_width(sys.stdout, os.environ))
     if text:
         click.echo(text, color=color == "always" or None)
@@ -354,6 +369,22 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
         click.echo(f"Did you mean: {results.suggestion}", err=True)
     if results.total == 0:
         raise click.exceptions.Exit(EXIT_NONE)
+
+
+def _write_bytes(data: bytes) -> None:
+    """Write ``data`` to standard output as it is, after any text already written."""
+    sys.stdout.flush()
+    out = click.get_binary_stream("stdout")
+    out.write(data)
+    out.flush()
+
+
+def _read_ids(null: bool) -> list[str]:
+    """The ids on standard input: one a line, or each ended by NUL with ``null`` (as
+    ``--format paths0`` writes them); bytes that are not UTF-8 kept (as surrogates), empty
+    entries skipped. Only a newline ends a line: a carriage return can be part of an id."""
+    data = click.get_binary_stream("stdin").read().decode("utf-8", "surrogateescape")
+    return [doc_id for doc_id in data.split("\0" if null else "\n") if doc_id]
 
 
 def _batch(index_dir: str, queries_path: str, run_out: str | None, limit: int, tag: str, match: str,
@@ -442,21 +473,43 @@ def eval_command(qrels: str, run: str, per_query: bool, fmt: str) -> None:
 
 
 @main.command()
-@click.argument("doc_id", metavar="ID")
+@click.argument("doc_ids", metavar="ID...", nargs=-1, required=True)
 @index_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def show(doc_id: str, index_dir: str, fmt: str) -> None:
-    """Print one stored document, by the ID that search prints.
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for people; json, one document a line, for programs.")
+@click.option("-0", "--null", "null", is_flag=True, help="With -: the ids on standard input each end with NUL, not a newline.")
+def show(doc_ids: tuple[str, ...], index_dir: str, fmt: str, null: bool) -> None:
+    """Print stored documents, by the IDs that search prints; - reads IDs from standard input,
+    one a line (or NUL-ended with -0: what search --format paths0 writes, so no id can break
+    the pipe). Put -- before IDs that may start with a dash.
+
+    Exit status 2 when an ID is not in the index (the others are still printed).
 
     \b
       dateline show prnewswire-fama-2025-06-06.txt
-      dateline search mali --format paths | head -1 | xargs dateline show
+      dateline search mali --format paths0 | dateline show -0 -
+      dateline search mali -0 | xargs -0 dateline show --
     """
+    from search.errors import DocumentNotFoundError
+
     from .output import document_text, to_json
 
+    ids = [i for doc_id in doc_ids for i in (_read_ids(null) if doc_id == "-" else [doc_id])]
+    missing = shown = 0
     with _index(index_dir) as ix:
-        doc = ix.get(doc_id)
-    click.echo(to_json(doc.to_dict()) if fmt == "json" else document_text(doc))
+        for doc_id in ids:
+            try:
+                doc = ix.get(doc_id)
+            except DocumentNotFoundError as exc:
+                fail(str(exc))
+                missing += 1
+                continue
+            if fmt == "text" and shown:
+                click.echo()  # a blank line between documents
+            shown += 1
+            click.echo(to_json(doc.to_dict()) if fmt == "json" else document_text(doc))
+    if missing:
+        raise click.exceptions.Exit(EXIT_ERROR)
 
 
 @main.command()

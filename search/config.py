@@ -25,9 +25,9 @@ CONFIG_ENV = "DATELINE_CONFIG"
 PROJECT_FILE = "dateline.toml"
 
 COLORS: tuple[str, ...] = ("auto", "always", "never")
-SEARCH_FORMATS: tuple[str, ...] = ("text", "json", "jsonl", "paths", "html", "csv")
+SEARCH_FORMATS: tuple[str, ...] = ("text", "json", "jsonl", "paths", "paths0", "html", "csv")
 #: Formats that show no snippet, so a search for them builds none (most of a long listing's time).
-NO_SNIPPETS: frozenset[str] = frozenset({"paths"})
+NO_SNIPPETS: frozenset[str] = frozenset({"paths", "paths0"})
 SORTS: tuple[str, ...] = ("relevance", "date", "-date")
 #: ``--lang``: the languages with their own analysis, and ``xx`` for any other (`indexer.schema.LANG_KEYS`).
 LANGS: tuple[str, ...] = (*LANGUAGES, "xx")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
+import sys
 from typing import TYPE_CHECKING, Any, Callable
 
 from indexer.document import Document
-from indexer.text import escape_controls, without_surrogates
+from indexer.text import escape_controls, printable_path, without_surrogates
 
 from .results import Hit, Results, Snippet
 
@@ -22,15 +24,31 @@ if TYPE_CHECKING:  # the evaluation code is loaded only by `dateline eval`, stat
 _JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
+def finite(value: Any) -> Any:
+    """``value`` with every float made a number strict JSON allows: infinity as the largest
+    float (a score past overflow is still the highest), NaN as ``None`` (JSON's ``null``)."""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        return value if math.isfinite(value) else math.copysign(sys.float_info.max, value)
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite(v) for v in value]
+    return value
+
+
 def to_json(value: Any) -> str:
-    """``value`` as JSON, non-ASCII text as itself but characters a terminal obeys (JSON
-    escapes C0 controls itself; C1 and the others above here); with a lone surrogate (a query
-    typed as ``\\ud800``), which no UTF-8 output can carry, every non-ASCII character as an escape."""
-    text = json.dumps(value, ensure_ascii=False)
+    """``value`` as strict JSON (no ``Infinity`` or ``NaN``: see `finite`), non-ASCII text as
+    itself but characters a terminal obeys (JSON escapes C0 controls itself; C1 and the others
+    above here); with a lone surrogate (a query typed as ``\\ud800``), which no UTF-8 output can
+    carry, every non-ASCII character as an escape."""
+    value = finite(value)
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return json.dumps(value)
+        return json.dumps(value, allow_nan=False)
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
@@ -88,6 +106,21 @@ def results_output(results: Results, fmt: str, style: Callable[[str], str] | Non
 
         return results_csv(results)
     return results_text(results, style, width)
+
+
+def id_bytes(doc_id: str) -> bytes:
+    """``doc_id`` as the exact bytes a program reads back (`dateline show -0 -`): UTF-8, no
+    escaping, a non-UTF-8 byte Python carries as a surrogate written as that byte."""
+    try:
+        return doc_id.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no file name gives; ids in the index never hold one
+        return printable_path(doc_id).encode("utf-8")
+
+
+def results_paths0(results: Results) -> bytes:
+    """``--format paths0``: each hit's id, raw, ended by a NUL byte (as ``find -print0`` writes
+    names, for ``xargs -0`` and ``dateline show -0 -``): the one format no name can break."""
+    return b"".join(id_bytes(hit.id) + b"\0" for hit in results.hits)
 
 
 def _summary(results: Results) -> str:

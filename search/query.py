@@ -32,13 +32,22 @@ def check_fields(fields: Sequence[str]) -> tuple[str, ...]:
     return tuple(fields)
 
 
+#: Largest boost, in a query (``oil^5``) or ``--boost``: far above any useful weight, and small
+#: enough that scores stay finite numbers (``oil^1e308`` made them ``Infinity``, which strict
+#: JSON parsers reject). A larger one is refused (exit 2), not clamped: the user meant something else.
+MAX_BOOST = 1_000_000.0
+
+
 def check_boosts(boosts: Mapping[str, float]) -> dict[str, float]:
-    """Validate field boosts (``--boost title=2``): known text fields, weights above zero."""
+    """Validate field boosts (``--boost title=2``): known text fields, weights above zero and
+    at most `MAX_BOOST`."""
     for name, weight in boosts.items():
         if name not in TEXT_FIELDS:
             raise QueryError(f"cannot boost unknown field {name!r}; choose from {', '.join(TEXT_FIELDS)}")
         if not weight > 0:
             raise QueryError(f"boost for {name!r} must be above 0 (got {weight})")
+        if not weight <= MAX_BOOST:
+            raise QueryError(f"boost for {name!r} must be at most {MAX_BOOST:.0f} (got {weight:g})")
     return dict(boosts)
 
 
@@ -132,7 +141,16 @@ def parse_query(parser: MultifieldParser, prepared: str, text: str) -> wq.Query:
     if problems:
         raise QueryError(f"{name(text)}: {problems[0]}")
     _check_fuzzy(q, text)
+    _check_boost(q, text)
     return q
+
+
+def _check_boost(q: wq.Query, text: str) -> None:
+    boost = getattr(q, "boost", 1.0)
+    if not boost <= MAX_BOOST:
+        raise QueryError(f"{name(text)}: a boost (word^N) must be at most {MAX_BOOST:.0f} (got {boost:g})")
+    for child in q.children():
+        _check_boost(child, text)
 
 
 #: Most edits a fuzzy word may allow (``word~2``), as in Lucene: beyond two, a word matches

@@ -282,7 +282,7 @@ def test_keys_match_the_command_line():
         ("[search]\nlimit = 'ten'\n", "search.limit: must be a whole number of 1 or more (got 'ten')"),
         ("[search]\nlimit = 2.5\n", "search.limit: must be a whole number of 1 or more (got 2.5)"),
         ("[search]\nlimit = 0\n", "search.limit: must be a whole number of 1 or more (got 0)"),
-        ("[search]\nformat = 'xml'\n", "search.format: must be one of text, json, jsonl, paths, html, csv (got 'xml')"),
+        ("[search]\nformat = 'xml'\n", "search.format: must be one of text, json, jsonl, paths, paths0, html, csv (got 'xml')"),
         ("[show]\nformat = 'html'\n", "show.format: must be one of text, json (got 'html')"),
         ("[search]\nk1 = true\n", "search.k1: must be a number (got True)"),
         ("[search]\nb = 1.5\n", "search.b: must be 0–1 (got 1.5)"),
