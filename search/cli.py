@@ -374,16 +374,17 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
 def _write_bytes(data: bytes) -> None:
     """Write ``data`` to standard output as it is, after any text already written."""
     sys.stdout.flush()
-    out = click.get_binary_stream("stdout")
-    out.write(data)
-    out.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 def _read_ids(null: bool) -> list[str]:
     """The ids on standard input: one a line, or each ended by NUL with ``null`` (as
     ``--format paths0`` writes them); bytes that are not UTF-8 kept (as surrogates), empty
     entries skipped. Only a newline ends a line: a carriage return can be part of an id."""
-    data = click.get_binary_stream("stdin").read().decode("utf-8", "surrogateescape")
+    stream = sys.stdin  # a served call's is text without bytes underneath (served calls never read it)
+    raw = stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode("utf-8", "surrogateescape")
+    data = raw.decode("utf-8", "surrogateescape")
     return [doc_id for doc_id in data.split("\0" if null else "\n") if doc_id]
 
 
