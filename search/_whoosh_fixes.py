@@ -162,6 +162,28 @@ _plain_has_column = W3PerDocReader.has_column
 W3PerDocReader.has_column = _has_column  # type: ignore[method-assign]
 
 
+def _multi_column_reader(self: Any, fieldname: str, column: Any = None, reverse: bool = False, translate: bool = True) -> Any:
+    """`MultiReader.column_reader` with a reader for every segment, in place.
+
+    Whoosh's own skips the segments without the field's column file (none of whose documents
+    had a value, e.g. no issuer or wire) yet indexes the remaining readers by document number
+    alone: with no segment left, every read fails with an ``IndexError``; otherwise documents
+    of a skipped segment are read from its neighbour (wrong values, or past its end). A
+    segment's own `column_reader` already answers a missing column with a default-valued
+    reader of the segment's length, so every segment is kept.
+    """
+    readers = [r.column_reader(fieldname, column=column, reverse=reverse, translate=translate) for r in self.readers]
+    combined = MultiColumnReader(readers, list(self.doc_offsets))
+    combined._doccount = self.doc_count_all()  # Whoosh leaves it 0 when offsets are given
+    return combined
+
+
+from whoosh.columns import MultiColumnReader  # noqa: E402
+from whoosh.reading import MultiReader  # noqa: E402
+
+MultiReader.column_reader = _multi_column_reader  # type: ignore[method-assign]
+
+
 
 def _read_offsets_and_lengths(self: Any) -> None:
     """`VarBytesColumn.Reader._read_offsets_and_lengths`, line for line, but where a column
