@@ -10,6 +10,7 @@ from whoosh.matching.wrappers import RequireMatcher
 from whoosh.query import CompoundQuery, Query, Require, Term
 from whoosh.searching import Results, Searcher
 
+from indexer.openfiles import is_too_many_open_files
 from indexer.storage import closes_on_error
 
 
@@ -101,7 +102,7 @@ def open_searcher(ix: Any, **kwargs: Any) -> Searcher:
         try:
             reader = _reader(ix)
         except (OSError, EmptyIndexError) as exc:  # no TOC: a rebuild is renaming the folder
-            if attempt == OPEN_TRIES - 1:
+            if attempt == OPEN_TRIES - 1 or is_too_many_open_files(exc):  # no retry frees descriptors
                 if isinstance(exc, EmptyIndexError):
                     raise IndexNotFoundError(f"no dateline index at {ix.storage.folder}") from None
                 raise
@@ -111,9 +112,9 @@ def open_searcher(ix: Any, **kwargs: Any) -> Searcher:
         try:
             for leaf, _ in reader.leaf_readers():
                 _open_columns(leaf, listed)
-        except OSError:
+        except OSError as exc:
             reader.close()
-            if attempt == OPEN_TRIES - 1:
+            if attempt == OPEN_TRIES - 1 or is_too_many_open_files(exc):
                 raise
             time.sleep(0.05)
             continue
