@@ -182,6 +182,7 @@ def _multi_column_reader(self: Any, fieldname: str, column: Any = None, reverse:
 from whoosh.columns import MultiColumnReader  # noqa: E402
 from whoosh.reading import MultiReader  # noqa: E402
 
+_plain_multi_column_reader = MultiReader.column_reader
 MultiReader.column_reader = _multi_column_reader  # type: ignore[method-assign]
 
 
