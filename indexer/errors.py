@@ -56,3 +56,8 @@ class UnsafeIndexError(DatelineError):
 class UntrustedLocationError(DatelineError):
     """An index or config found implicitly (in the current folder) is owned by another user or
     writable by others (`indexer.trust`), and its folder is not listed as safe."""
+
+
+class TooManyOpenFilesError(DatelineError):
+    """The process may open no more files (``EMFILE``/``ENFILE``): an index of many segments
+    holds several files open per segment; the message names the index and the limit."""

@@ -18,6 +18,7 @@ from typing import Callable, Iterable, Mapping
 
 from .defaults import LOCK_TIMEOUT
 from .errors import IndexBuildError, IndexNotFoundError, PathInTheWayError, SourceNotFoundError
+from .openfiles import reports_too_many_open_files
 from .parse import MAX_FILE_BYTES, os_reason
 from .build import POOL_BYTES, Task, build_segments, default_workers, write_failure
 from .known import iter_known, pair_up
@@ -137,7 +138,8 @@ def index_paths(
     except OSError as exc:  # a folder the user may not write: one line and exit 2, not a traceback
         raise _write_failed(index_dir, exc) from None
     patience = Patience(index_dir, lock_timeout, on_wait)
-    with writing(index_dir, patience):  # one writer at a time, rebuilding or not, until after the swap
+    # One writer at a time, rebuilding or not, until after the swap; a low `ulimit -n` is told as such.
+    with reports_too_many_open_files(index_dir, "update"), writing(index_dir, patience):
         recover(index_dir)
         _refuse_foreign(index_dir)
         if rebuild or not index_exists(index_dir):

@@ -10,6 +10,7 @@ from whoosh.matching.wrappers import RequireMatcher
 from whoosh.query import CompoundQuery, Query, Require, Term
 from whoosh.searching import Results, Searcher
 
+from indexer.openfiles import is_too_many_open_files
 from indexer.storage import closes_on_error
 
 
@@ -101,7 +102,7 @@ def open_searcher(ix: Any, **kwargs: Any) -> Searcher:
         try:
             reader = _reader(ix)
         except (OSError, EmptyIndexError) as exc:  # no TOC: a rebuild is renaming the folder
-            if attempt == OPEN_TRIES - 1:
+            if attempt == OPEN_TRIES - 1 or is_too_many_open_files(exc):  # no retry frees descriptors
                 if isinstance(exc, EmptyIndexError):
                     raise IndexNotFoundError(f"no dateline index at {ix.storage.folder}") from None
                 raise
@@ -111,9 +112,9 @@ def open_searcher(ix: Any, **kwargs: Any) -> Searcher:
         try:
             for leaf, _ in reader.leaf_readers():
                 _open_columns(leaf, listed)
-        except OSError:
+        except OSError as exc:
             reader.close()
-            if attempt == OPEN_TRIES - 1:
+            if attempt == OPEN_TRIES - 1 or is_too_many_open_files(exc):
                 raise
             time.sleep(0.05)
             continue
@@ -160,6 +161,29 @@ from whoosh.codec.whoosh3 import W3PerDocReader  # noqa: E402
 
 _plain_has_column = W3PerDocReader.has_column
 W3PerDocReader.has_column = _has_column  # type: ignore[method-assign]
+
+
+def _multi_column_reader(self: Any, fieldname: str, column: Any = None, reverse: bool = False, translate: bool = True) -> Any:
+    """`MultiReader.column_reader` with a reader for every segment, in place.
+
+    Whoosh's own skips the segments without the field's column file (none of whose documents
+    had a value, e.g. no issuer or wire) yet indexes the remaining readers by document number
+    alone: with no segment left, every read fails with an ``IndexError``; otherwise documents
+    of a skipped segment are read from its neighbour (wrong values, or past its end). A
+    segment's own `column_reader` already answers a missing column with a default-valued
+    reader of the segment's length, so every segment is kept.
+    """
+    readers = [r.column_reader(fieldname, column=column, reverse=reverse, translate=translate) for r in self.readers]
+    combined = MultiColumnReader(readers, list(self.doc_offsets))
+    combined._doccount = self.doc_count_all()  # Whoosh leaves it 0 when offsets are given
+    return combined
+
+
+from whoosh.columns import MultiColumnReader  # noqa: E402
+from whoosh.reading import MultiReader  # noqa: E402
+
+_plain_multi_column_reader = MultiReader.column_reader
+MultiReader.column_reader = _multi_column_reader  # type: ignore[method-assign]
 
 
 

@@ -15,6 +15,7 @@ from indexer.defaults import FEW_HITS
 from indexer.document import Document
 from indexer.records import from_stored
 from indexer.schema import DEFAULT_FIELDS
+from indexer.openfiles import reports_too_many_open_files
 from indexer.store import open_index, resolve_index_path
 
 from . import snippets as snippet_maker
@@ -72,7 +73,8 @@ class Index:
     ) -> None:
         self.path = resolve_index_path(path)
         self._folder = _folder_id(self.path)  # before opening: a swap in between is seen next time
-        self._ix = open_index(self.path)
+        with reports_too_many_open_files(self.path):
+            self._ix = open_index(self.path)
         self._fields = check_fields(fields)
         try:
             self._weighting = Bm25(k1=k1, b=b)
@@ -80,7 +82,8 @@ class Index:
             raise QueryError(str(exc)) from None
         self._boosts = check_boosts(boosts or {})
         self._lock = threading.RLock()
-        self._open = _Open(open_searcher(self._ix, weighting=self._weighting))
+        with reports_too_many_open_files(self.path):
+            self._open = _Open(open_searcher(self._ix, weighting=self._weighting))
         # An Index dropped without close() still closes its files (no ResourceWarning); the
         # finalizer holds the searcher's box, not the Index, so it cannot keep the Index alive.
         self._finalizer = weakref.finalize(self, self._open.close)
@@ -106,13 +109,14 @@ class Index:
         if self._open.searcher is None:
             raise ValueError("this Index is closed")
         folder = _folder_id(self.path)
-        if folder is not None and folder != self._folder:
-            # A rebuild swapped another folder in; its commit numbers start afresh, so they may
-            # equal the old index's and `up_to_date` would keep the old searcher for good.
-            self._ix, self._folder = open_index(self.path), folder
-            self._open.swap(open_searcher(self._ix, weighting=self._weighting))
-        elif not self._open.searcher.up_to_date():
-            self._open.swap(open_searcher(self._ix, weighting=self._weighting))
+        with reports_too_many_open_files(self.path):
+            if folder is not None and folder != self._folder:
+                # A rebuild swapped another folder in; its commit numbers start afresh, so they may
+                # equal the old index's and `up_to_date` would keep the old searcher for good.
+                self._ix, self._folder = open_index(self.path), folder
+                self._open.swap(open_searcher(self._ix, weighting=self._weighting))
+            elif not self._open.searcher.up_to_date():
+                self._open.swap(open_searcher(self._ix, weighting=self._weighting))
         return self._open.searcher
 
     def _parser(self, lang: str, fields: tuple[str, ...], match: str):  # type: ignore[no-untyped-def]

@@ -10,6 +10,8 @@ from typing import Any
 
 from indexer.store import disk_size
 
+from . import _whoosh_fixes  # noqa: F401  (multi-segment column reads: `_multi_column_reader`)
+
 TOP = 10
 
 

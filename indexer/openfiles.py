@@ -1,0 +1,52 @@
+"""Turning "too many open files" while opening an index into a typed, one-line error.
+
+A searcher keeps every column file of every segment open (`search._whoosh_fixes.open_searcher`),
+so an index of many segments can exceed a low ``ulimit -n``; the raw ``OSError`` (errno 24)
+would otherwise end as an internal error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+from collections.abc import Iterator
+
+from .errors import TooManyOpenFilesError
+
+#: The errnos of a process (EMFILE) or system (ENFILE) out of file descriptors.
+TOO_MANY = frozenset({errno.EMFILE, errno.ENFILE})
+
+
+def is_too_many_open_files(exc: BaseException) -> bool:
+    """Whether ``exc`` is an ``OSError`` saying no more files can be opened."""
+    return isinstance(exc, OSError) and exc.errno in TOO_MANY
+
+
+def too_many_open_files_message(index_dir: str | os.PathLike[str], action: str = "open") -> str:
+    """One line naming the index and the open-file limit, and how to raise it."""
+    from .text import printable_path
+
+    limit = ""
+    try:
+        import resource
+
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        if soft != resource.RLIM_INFINITY:
+            limit = f" (limit {soft})"
+    except (ImportError, OSError, ValueError):  # not Unix
+        pass
+    return (f"cannot {action} the index at {printable_path(os.fspath(index_dir))}: too many files are open{limit}; "
+            "raise the limit (ulimit -n) and try again")
+
+
+@contextlib.contextmanager
+def reports_too_many_open_files(index_dir: str | os.PathLike[str], action: str = "open") -> Iterator[None]:
+    """Run the block; an ``OSError`` for too many open files becomes `TooManyOpenFilesError`
+    (``action``, e.g. "update", is what the message says could not be done)."""
+    try:
+        yield
+    except OSError as exc:
+        if is_too_many_open_files(exc):
+            raise TooManyOpenFilesError(too_many_open_files_message(index_dir, action)) from None
+        raise
