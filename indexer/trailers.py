@@ -70,7 +70,7 @@ ABOUT_LINE = re.compile(rf"^{_MD}{_ABOUT}")
 #: German "Über …" opens many sentences, so it counts only as a short heading line.
 _UEBER_SENTENCE = re.compile(r"^(?:Über|Ueber)\s+.{60,}")
 #: "… in Germany.About Copart:" — a heading glued to the sentence before it.
-ABOUT_GLUED = re.compile(rf"(?<=[a-z0-9.!?\"”)\]])About\s+(?=[A-Z])")
+ABOUT_GLUED = re.compile(r"(?<=[a-z0-9.!?\"”)\]])About\s+(?=[A-Z])")
 
 _FLS_HEADINGS = (
     r"(?:Special |Important )?(?:Note|Notice|Information|Statement)s? (?:Regarding|Concerning|About|on) Forward[- ]Looking Statements?",

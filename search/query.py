@@ -41,13 +41,13 @@ MAX_BOOST = 1_000_000.0
 def check_boosts(boosts: Mapping[str, float]) -> dict[str, float]:
     """Validate field boosts (``--boost title=2``): known text fields, weights above zero and
     at most `MAX_BOOST`."""
-    for name, weight in boosts.items():
-        if name not in TEXT_FIELDS:
-            raise QueryError(f"cannot boost unknown field {name!r}; choose from {', '.join(TEXT_FIELDS)}")
+    for field, weight in boosts.items():
+        if field not in TEXT_FIELDS:
+            raise QueryError(f"cannot boost unknown field {field!r}; choose from {', '.join(TEXT_FIELDS)}")
         if not weight > 0:
-            raise QueryError(f"boost for {name!r} must be above 0 (got {weight})")
+            raise QueryError(f"boost for {field!r} must be above 0 (got {weight})")
         if not weight <= MAX_BOOST:
-            raise QueryError(f"boost for {name!r} must be at most {MAX_BOOST:.0f} (got {weight:g})")
+            raise QueryError(f"boost for {field!r} must be at most {MAX_BOOST:.0f} (got {weight:g})")
     return dict(boosts)
 
 
