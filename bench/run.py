@@ -11,8 +11,9 @@ dateline's full build, a no-op re-run, and a re-run after touching 1% of the fil
 queries of bench/queries.py for dateline, naive Whoosh and FTS5; `dateline search` end to end
 (process start, imports and all), alone and handed to a `dateline serve`; `rg -il` over the
 files for the same words. Sizes on disk
-against the raw corpus. Ratios are against baselines measured in the same run, so they carry
-over between machines; absolute times do not.
+against the raw corpus. The costs issue 18 bounds (match-all with a filter and facets, a
+5,000-hit paths listing, a suggestion) from bench/costs.py. Ratios are against baselines
+measured in the same run, so they carry over between machines; absolute times do not.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from costs import costs, ratios as cost_ratios, report as cost_report  # noqa: E402
 from queries import QUERIES, Query  # noqa: E402
 
 RUNS = 5
@@ -310,12 +312,16 @@ def main() -> None:
     for kind in search["dateline"]:
         ratios[f"{kind} p50 naive whoosh / dateline"] = search["naive whoosh"][kind]["p50"] / search["dateline"][kind]["p50"]
 
+    bounded = costs(ix, dateline())
+    cost_report(bounded)
+    ratios.update(cost_ratios(bounded))
+
     print("\nratios")
     for name, value in ratios.items():
         print(f"  {name:42} {value:8.3f}")
     result.update(indexing={k: {"seconds": s, "peak_rss_bytes": m.rss, "peak_pss_bytes": m.pss, "peak_process_rss_bytes": m.process}
                             for k, (s, m) in index.items()},
-                  search_ms=search, end_to_end=end_to_end, ratios=ratios)  # fmt: skip
+                  search_ms=search, end_to_end=end_to_end, costs=bounded, ratios=ratios)  # fmt: skip
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n", "utf-8")
     if not args.work:
