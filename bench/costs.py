@@ -22,14 +22,14 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from queries import KEYWORDS  # noqa: E402
+from queries import KEYWORDS
 
 RUNS = 5
 #: One-word queries of bench/queries.py that the suggester is asked about, misspelt by one swap.
@@ -59,7 +59,6 @@ def median_ms(run: Callable[[], object], runs: int = RUNS) -> float:
 
 def _read_columns(path: Path) -> Callable[[], int]:
     """Read the wire key and date of every live document, as the match-all's floor."""
-    from indexer.storage import open_storage  # noqa: F401  (every index is opened through it)
     from whoosh import index as whoosh_index
 
     ix = whoosh_index.open_dir(str(path))
