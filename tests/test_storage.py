@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import array
 import os
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def test_files_read_hold_no_descriptor_and_outlive_their_deletion(tmp_path: Path
     with storage.create_file("data") as out:
         out.write_int(7)
         out.write(b"first line\nsecond")
-        out.write_array(__import__("array").array("i", [1, 2, 3]))
+        out.write_array(array.array("i", [1, 2, 3]))
     storage.create_file("empty").close()
     before = len(os.listdir("/proc/self/fd"))
     data, empty = storage.open_file("data"), storage.open_file("empty")
