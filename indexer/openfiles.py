@@ -1,8 +1,8 @@
 """Turning "too many open files" while opening an index into a typed, one-line error.
 
-A searcher keeps every column file of every segment open (`search._whoosh_fixes.open_searcher`),
-so an index of many segments can exceed a low ``ulimit -n``; the raw ``OSError`` (errno 24)
-would otherwise end as an internal error.
+An open index holds no descriptor per segment (its files are memory-mapped: `indexer.mapped`),
+but opening one still opens its files one at a time, so a process at its ``ulimit -n`` fails
+there; the raw ``OSError`` (errno 24) would otherwise end as an internal error.
 """
 
 from __future__ import annotations

@@ -5,12 +5,18 @@ segment's column files, a reader's postings): when the disk fills or a file is d
 stays open until garbage collection, holding the space of a deleted file and raising
 ``ResourceWarning``. This storage remembers what it opened, so the code that handles the failure
 can close it at once.
+
+It also reads by memory map: each file opened for reading is mapped and its descriptor closed
+at once (a mapping stays valid after its descriptor is closed, and after the file is deleted),
+so an open index holds no descriptors however many segments it has (issue 18.3), where a
+searcher would otherwise keep some 30 files open per segment.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import weakref
 from collections.abc import Iterator
 from typing import Any
@@ -55,12 +61,37 @@ def close_quietly(f: Any) -> None:
     f.is_closed = True
 
 
+def open_mapped(path: str, name: str | None = None, **kwargs: Any) -> Any:
+    """A Whoosh ``StructFile`` reading the file at ``path`` without holding a descriptor: the
+    file is mapped (`indexer.mapped`) and its descriptor closed before returning; an empty
+    file, which cannot be mapped, is read from an empty buffer. Where the system cannot map
+    it, the open file itself is read. ``kwargs`` go to the ``StructFile`` (``onclose``)."""
+    from whoosh.filedb.structfile import BufferFile, StructFile
+
+    from .mapped import map_file, struct_file_class
+
+    fileobj = open(path, "rb")  # noqa: SIM115 - closed below, or owned by the StructFile
+    try:
+        size = os.fstat(fileobj.fileno()).st_size
+        mapped = map_file(fileobj.fileno(), size, path) if size else None
+    except BaseException:
+        fileobj.close()
+        raise
+    if mapped is None and size:
+        return StructFile(fileobj, name=name, **kwargs)
+    fileobj.close()
+    if mapped is None:
+        return BufferFile(b"", name=name, **kwargs)
+    return struct_file_class()(mapped, name=name, **kwargs)
+
+
 @functools.cache
 def _closing_storage_class() -> type:
     from whoosh.filedb.filestore import FileStorage
 
     class ClosingStorage(FileStorage):
-        """``FileStorage`` that keeps a weak set of the files it opened and has not seen closed."""
+        """``FileStorage`` that reads files by memory map (`open_mapped`) and keeps a weak set
+        of the files it opened and has not seen closed."""
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
@@ -72,7 +103,7 @@ def _closing_storage_class() -> type:
             return f
 
         def open_file(self, name: str, *args: Any, **kwargs: Any) -> Any:
-            f = super().open_file(name, *args, **kwargs)
+            f = open_mapped(self._fpath(name), name, *args, **kwargs)
             self._files.add(f)
             return f
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from .defaults import DEFAULT_INDEX_DIR, INDEX_ENV
 from .errors import IncompatibleIndexError, IndexNotFoundError, UnsafeIndexError
+from .openfiles import is_too_many_open_files
 from .schema import SCHEMA_VERSION, build_schema
 from .storage import closes_on_error, open_storage
 from .trust import check_trusted, safe_directories
@@ -43,10 +44,16 @@ def index_exists(path: str | os.PathLike[str]) -> bool:
 
 
 def read_meta(path: str | os.PathLike[str]) -> dict:
-    """The index's own metadata (schema version); ``{}`` when unreadable."""
+    """The index's own metadata (schema version); ``{}`` when unreadable. A process out of
+    file descriptors raises (errno 24): that is no missing metadata, and "rebuild it" would be
+    the wrong advice."""
     try:
         return json.loads((Path(path) / META_FILE).read_text("utf-8"))
-    except (OSError, ValueError):
+    except OSError as exc:
+        if is_too_many_open_files(exc):
+            raise
+        return {}
+    except ValueError:
         return {}
 
 
