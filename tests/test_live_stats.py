@@ -37,8 +37,15 @@ def _explained(cli, index: Path, query: str) -> dict[str, tuple[float, list[floa
     return out
 
 
-@pytest.fixture
-def updated_and_fresh(corpus_copy: Path, tmp_path: Path) -> tuple[Path, Path]:
+@pytest.fixture(params=["skipped", "read-whole"])
+def updated_and_fresh(request, corpus_copy: Path, tmp_path: Path, monkeypatch) -> tuple[Path, Path]:
+    """A touched-and-updated index and a fresh build of the same files; ``read-whole`` makes
+    `search.live` count deleted postings by reading whole posting lists, as it does for
+    segments with many deletions, instead of skipping to each deletion."""
+    if request.param == "read-whole":
+        from search import live
+
+        monkeypatch.setattr(live, "_FEW_DELETIONS", 0)
     updated, fresh = tmp_path / "updated", tmp_path / "fresh"
     index_paths([corpus_copy], updated)
     touched = _touch_some(corpus_copy)
