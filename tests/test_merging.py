@@ -51,3 +51,24 @@ def test_small_updates_keep_the_big_segment_and_a_full_touch_purges_deletions(co
     assert all(deleted <= count * MAX_DELETED_SHARE for _, count, deleted in segments), segments
     assert sum(count - deleted for _, count, deleted in segments) == sum(count for _, count, _ in _segments(fresh))
     assert _size(updated) < 1.3 * _size(fresh), (_size(updated), _size(fresh))
+
+
+def test_a_segment_over_the_deleted_share_is_rewritten_with_its_live_documents(corpus_copy, tmp_path, cli):
+    """Half the files touched: the big segment, half deleted, is rewritten without its deleted
+    documents; every document is still found, as in a fresh build."""
+    files = sorted(p for p in corpus_copy.rglob("*") if p.is_file())
+    updated, fresh = tmp_path / "updated", tmp_path / "fresh"
+    index_paths([corpus_copy], updated, workers=1)
+    (big, _, _), = _segments(updated)
+    _touch(files[::2], 1)
+    index_paths([corpus_copy], updated, workers=1)
+    index_paths([corpus_copy], fresh, workers=1)
+    segments = _segments(updated)
+    assert big not in {segid for segid, _, _ in segments}
+    assert all(deleted <= count * MAX_DELETED_SHARE for _, count, deleted in segments), segments
+    found = {}
+    for index in (updated, fresh):
+        result = cli("search", "*", "--format", "paths", "-n", "1000", index=index)
+        assert result.exit_code == 0, result.output
+        found[index] = sorted(result.output.split())
+    assert found[updated] == found[fresh] and len(found[fresh]) >= len(files)
