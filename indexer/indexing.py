@@ -22,6 +22,7 @@ from .openfiles import reports_too_many_open_files
 from .parse import MAX_FILE_BYTES, os_reason
 from .build import POOL_BYTES, Task, build_segments, default_workers, write_failure
 from .known import iter_known, pair_up
+from .merging import merge
 from .spill import Spill
 from .text import printable_path
 from .storage import closes_on_error
@@ -299,13 +300,15 @@ def _write_failed(index_dir: Path, exc: OSError) -> IndexBuildError:
 
 
 def _commit(writer, segments) -> None:  # type: ignore[no-untyped-def]
-    """Commit the writer's deletions and merges together with the newly built segments."""
-    final = writer._merge_segments(None, None, None)
+    """Commit the writer's deletions and merges (`merging`'s policy) together with the newly
+    built segments."""
+    built = [s for s in segments if s.doc_count()]
+    final = merge(writer, writer.segments, new=len(built))
     if writer._added:
         final.append(writer._finalize_segment())
     else:
         writer._close_segment()
-    writer._commit_toc(final + [s for s in segments if s.doc_count()])
+    writer._commit_toc(final + built)
     writer._finish()
 
 

@@ -34,6 +34,7 @@ from indexer import pickles
 
 from ._whoosh_fixes import FilteredBy
 from .limits import check as check_deadline
+from .live import for_searcher
 from .ranking import Bm25, FieldsTerm, _docs, _language, lucene_idf
 
 _BYTE_TO_LENGTH = np.asarray(_length_byte_cache, dtype=np.float64)
@@ -85,22 +86,21 @@ class Columns:
         """`Bm25.avg_length`, cached: the field's mean length over the documents that can hold it."""
         if fieldname not in self._avg_lengths:
             docs = self.docs(_language(fieldname))
-            self._avg_lengths[fieldname] = self.searcher.field_length(fieldname) / docs or 1.0
+            self._avg_lengths[fieldname] = for_searcher(self.searcher).field_length(fieldname) / docs or 1.0
         return self._avg_lengths[fieldname]
 
     def postings(self, fieldname: str, tbytes: bytes, values: list[bytes] | None = None) -> tuple[np.ndarray, np.ndarray, int]:
         """Document numbers and weights of a term's postings in every segment (deleted
-        included), and its document frequency as Whoosh counts it (deleted included); the
-        encoded values (positions) are appended to ``values`` if given."""
+        included), and its live document frequency (deleted documents left out, as
+        `search.live` counts it); the encoded values (positions) are appended to ``values``
+        if given."""
         ids, weights = [], []
-        doc_freq = 0
         for leaf, offset in self.leaves:
             terms = leaf._terms
             try:
                 info = terms.term_info(fieldname, tbytes)
             except TermNotFound:
                 continue
-            doc_freq += info.doc_frequency()
             if info.is_inlined():
                 block_ids, block_weights, block_values = info.inlined_postings()
                 blocks = [(np.asarray(block_ids, dtype=np.int64), np.asarray(block_weights, dtype=np.float32), block_values)]
@@ -114,8 +114,9 @@ class Columns:
                 if values is not None:
                     values.extend(block_values)
         if not ids:
-            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64), doc_freq
-        return np.concatenate(ids), np.concatenate(weights).astype(np.float64), doc_freq
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64), 0
+        all_ids = np.concatenate(ids)
+        return all_ids, np.concatenate(weights).astype(np.float64), int(np.count_nonzero(self.live[all_ids]))
 
     def term_mask(self, fieldname: str, tbytes: bytes) -> np.ndarray:
         """Which documents hold a term (a filter such as ``lang:en``), cached."""

@@ -11,7 +11,9 @@ Robertson & Zaragoza, and Lucene's ``CombinedFieldQuery``). Words the query repe
 long question that repeats a word does not drown its other words.
 
 Statistics are per language: an English word's IDF and an English field's average length
-count English documents only, so German documents in the same index do not dilute them.
+count English documents only, so German documents in the same index do not dilute them. They
+count live documents only (`search.live`): deleted ones, kept by Whoosh until their segment is
+merged, do not change a score.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from whoosh.util import make_binary_tree
 from indexer.defaults import B, K1
 from indexer.schema import LANG_FIELDS, LANG_KEYS
 
+from .live import for_searcher
+
 
 
 def _language(fieldname: str) -> str | None:
@@ -37,9 +41,9 @@ def _language(fieldname: str) -> str | None:
 
 
 def _docs(searcher, lang: str | None) -> int:  # type: ignore[no-untyped-def]
-    """How many documents are in ``lang``, or in the index for None: the base of IDF and of
-    average field length."""
-    return max(1, searcher.doc_frequency("lang", lang) if lang else searcher.doc_count())
+    """How many live documents are in ``lang``, or in the index for None: the base of IDF and
+    of average field length."""
+    return max(1, for_searcher(searcher).doc_frequency("lang", lang) if lang else searcher.doc_count())
 
 
 def _field_docs(searcher, fieldname: str) -> int:  # type: ignore[no-untyped-def]
@@ -91,11 +95,11 @@ class Bm25(WeightingModel):
 
     def idf(self, searcher, fieldname, text):  # type: ignore[no-untyped-def]
         parent = searcher.get_parent()
-        return lucene_idf(parent.doc_frequency(fieldname, text), _field_docs(parent, fieldname))
+        return lucene_idf(for_searcher(parent).doc_frequency(fieldname, text), _field_docs(parent, fieldname))
 
     def avg_length(self, searcher, fieldname: str) -> float:  # type: ignore[no-untyped-def]
         parent = searcher.get_parent()
-        return parent.field_length(fieldname) / _field_docs(parent, fieldname) or 1.0
+        return for_searcher(parent).field_length(fieldname) / _field_docs(parent, fieldname) or 1.0
 
     def scorer(self, searcher, fieldname, text, qf=1):  # type: ignore[no-untyped-def]
         if not searcher.schema[fieldname].scorable:
@@ -211,7 +215,7 @@ class FieldsTerm(wq.CompoundQuery):
                 text = searcher.schema[term.fieldname].to_bytes(term.text)
             except ValueError:
                 continue
-            doc_freq = min(docs, max(doc_freq, parent.doc_frequency(term.fieldname, text)))
+            doc_freq = min(docs, max(doc_freq, for_searcher(parent).doc_frequency(term.fieldname, text)))
             fields.append((term.fieldname, text, term.boost))
         # Lucene's CombinedFieldQuery also takes the largest field frequency for the word's.
         return lucene_idf(doc_freq, docs), fields
