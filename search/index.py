@@ -28,7 +28,9 @@ from .query import (
     check_lang,
     date_filter,
     drop_stop_words,
+    is_match_all,
     make_parser,
+    match_all,
     parse_query,
     plain_query,
     prepare_query,
@@ -132,8 +134,11 @@ class Index:
         prepared = prepare_query(text) if syntax else plain_query(text)
         parts = []
         for key in check_lang(lang):
-            q = parse_query(self._parser(key, fields, match), prepared, text)
-            q = combine_fields(weigh_repeats(drop_stop_words(q, prepared, STOP_WORDS[key]))).normalize()
+            if is_match_all(prepared):
+                q = match_all()
+            else:
+                q = parse_query(self._parser(key, fields, match), prepared, text)
+                q = combine_fields(weigh_repeats(drop_stop_words(q, prepared, STOP_WORDS[key]))).normalize()
             parts.append(FilteredBy(q, Term("lang", key)))
         return bound(parts[0] if len(parts) == 1 else Or(parts))
 
@@ -211,7 +216,12 @@ class Index:
 
                 q = NullQuery  # Whoosh reads an empty filter set as no filter
             top_n = max(page * limit, 1)  # limit 0 lists no hit but still counts them; Whoosh needs 1
-            fast = self._fast(searcher, q, top_n, allowed) if sortedby is None and feedback is None else None
+            if feedback is not None:
+                fast = None
+            elif sortedby is None:
+                fast = self._fast(searcher, q, top_n, allowed)
+            else:
+                fast = self._fast_by_date(searcher, q, top_n, allowed, reverse=sort == "-date")
             if fast is not None:
                 from whoosh.searching import Results as WhooshResults
 
@@ -326,6 +336,22 @@ class Index:
         live = columns.live if allowed is None else columns.live & allowed
         return (*top(scored, live, limit), scored.ids[live[scored.ids]])
 
+    def _fast_by_date(self, searcher, q, limit: int, allowed=None, *, reverse: bool = False):  # type: ignore[no-untyped-def]
+        """`_fast` for a search sorted by date: the matches of `search.columnar` in date order
+        (`columnar.by_date`), or None where the query needs Whoosh's matchers."""
+        if not self.columnar:
+            return None
+        from .columnar import Evaluator, Unsupported, by_date
+
+        columns = self._columns_of(searcher)
+        try:
+            ids = Evaluator(columns, self._weighting).run(q).ids
+        except Unsupported:
+            return None
+        live = columns.live if allowed is None else columns.live & allowed
+        docs = ids[live[ids]]
+        return by_date(columns, docs, limit, reverse), len(docs), docs
+
     def _columns_of(self, searcher):  # type: ignore[no-untyped-def]
         """`search.columnar.Columns` of ``searcher``, kept until the searcher is refreshed."""
         from .columnar import Columns
@@ -339,21 +365,27 @@ class Index:
 
     def timeline(self, query: str, *, by: str = "month", since: str | date | None = None,
                  until: str | date | None = None, fields: Sequence[str] | None = None, lang: str | None = None,
-                 match: Match = "all", filters: Mapping[str, Sequence[str] | str] | None = None) -> Timeline:  # fmt: skip
+                 match: Match = "all", filters: Mapping[str, Sequence[str] | str] | None = None,
+                 timeout: float | None = DEFAULT_TIMEOUT) -> Timeline:  # fmt: skip
         """Counts of the documents matching ``query`` per ``day``, ``week`` (ISO) or ``month``,
         every period from the first to the last (or ``since`` … ``until``) listed, empty ones
-        as 0; documents without a date are counted apart (`search.timeline`). Raises `QueryError`."""
+        as 0; documents without a date are counted apart (`search.timeline`). Raises `QueryError`,
+        and `SearchTimeoutError` past ``timeout`` seconds (None or 0: no limit), as `search` does."""
         from .timeline import bound_days, check_by, count_periods
 
         check_by(by)
         wanted = check_filters(filters)
-        q = self._build(query, fields=fields, lang=lang, match=match, syntax=True, since=since, until=until)
-        first, last = bound_days(date_filter(self._ix.schema, since, until))
-        with self._lock:
-            searcher = self._current()
-            view = self._facets(searcher)
-            docs = matching(view.columns, self._weighting, q, view.allowed(wanted) if wanted else None)
-            days = view.day_numbers()[docs]
+        _check_timeout(timeout)
+        with running(Deadline(query, timeout)) as deadline:
+            q = self._build(query, fields=fields, lang=lang, match=match, syntax=True, since=since, until=until)
+            first, last = bound_days(date_filter(self._ix.schema, since, until))
+            with self._lock:
+                searcher = self._current()
+                deadline.check()
+                view = self._facets(searcher)
+                docs = matching(view.columns, self._weighting, q, view.allowed(wanted) if wanted else None)
+                deadline.check()
+                days = view.day_numbers()[docs]
         return count_periods(query, by, days, first, last)
 
     def _build(self, query: str, *, fields: Sequence[str] | None, lang: str | None, match: str, syntax: bool,
