@@ -524,11 +524,14 @@ def show(doc_ids: tuple[str, ...], index_dir: str, fmt: str, null: bool) -> None
               help="How many similar documents to list.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "paths"]), default="text", show_default=True,
               help="text for people; json or paths (one id a line) for programs.")
-def similar(doc_id: str, index_dir: str, limit: int, fmt: str) -> None:
+@click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS",
+              help="Stop a search that takes longer (exit status 2); 0: no limit.")
+def similar(doc_id: str, index_dir: str, limit: int, fmt: str, timeout: float) -> None:
     """List the documents most like document ID (as search prints it): more like this, by
     the key terms of its title and body; finds the same story from other wires.
 
-    Exit status 1 when no other document shares its key terms, 2 for an unknown ID.
+    Exit status 1 when no other document shares its key terms, 2 for an unknown ID or a search
+    that takes longer than --timeout.
 
     \b
       dateline similar en/businesswire-corvane-phase2-results-2025-03-12.txt
@@ -538,7 +541,7 @@ def similar(doc_id: str, index_dir: str, limit: int, fmt: str) -> None:
     from .output import results_output
 
     with _index(index_dir) as ix:
-        results = ix.similar(doc_id, limit=limit)
+        results = ix.similar(doc_id, limit=limit, timeout=timeout)
     text = results_output(results, fmt, _style("auto"))
     if text:
         click.echo(text)

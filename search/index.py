@@ -254,7 +254,8 @@ class Index:
         elapsed = (time.perf_counter() - started) * 1000
         suggestion = None
         if suggest or (suggest is None and total < FEW_HITS):
-            suggestion = self.suggest(query, total=total, since=since, until=until, fields=fields, lang=lang, match=match)
+            suggestion = self._suggest(query, deadline, total=total, since=since, until=until, fields=fields,
+                                       lang=lang, match=match)  # fmt: skip
         balanced = balance(query) if syntax else Balanced(query)
         return Results(query=query, total=total, page=page, limit=limit, elapsed_ms=elapsed, hits=hits,
                        facets=counts, suggestion=suggestion, read_as=balanced.read_as,
@@ -262,15 +263,26 @@ class Index:
 
     def suggest(self, query: str, *, total: int | None = None, since: str | date | None = None,
                 until: str | date | None = None, fields: Sequence[str] | None = None, lang: str | None = None,
-                match: Match = "all") -> str | None:  # fmt: skip
+                match: Match = "all", timeout: float | None = DEFAULT_TIMEOUT) -> str | None:  # fmt: skip
         """Did you mean: ``query`` with its misspelt words replaced by words of the index, kept
         only when it finds more documents than ``query`` (``total`` hits, counted when None)
-        with the same options; None otherwise (`search.suggest`)."""
+        with the same options; None otherwise (`search.suggest`). Raises `SearchTimeoutError`
+        past ``timeout`` seconds (None or 0: no limit)."""
+        _check_timeout(timeout)
+        with running(Deadline(query, timeout)) as deadline:
+            return self._suggest(query, deadline, total=total, since=since, until=until, fields=fields, lang=lang,
+                                 match=match)  # fmt: skip
+
+    def _suggest(self, query: str, deadline: Deadline, *, total: int | None, since: str | date | None,
+                 until: str | date | None, fields: Sequence[str] | None, lang: str | None,
+                 match: Match) -> str | None:  # fmt: skip
+        """`suggest` within ``deadline``: a search's own, so that its suggestion is inside its time limit."""
         from .suggest import MORE_HITS, Speller, corrected
 
         def count(text: str) -> int:
-            return self.search(text, limit=1, since=since, until=until, fields=fields, lang=lang, match=match,
-                               snippets=False, suggest=False).total  # fmt: skip
+            return self._search(text, deadline, limit=1, page=1, since=since, until=until, sort="relevance",
+                                fields=fields, lang=lang, match=match, syntax=True, snippets=False, feedback=None,
+                                explain=False, facets=(), filters=None, facet_limit=None, suggest=False).total  # fmt: skip
 
         field_list = self._field_list(fields)
         try:
@@ -403,13 +415,17 @@ class Index:
     def _field_list(self, fields: Sequence[str] | None) -> tuple[str, ...]:
         return tuple(check_fields(fields)) if fields else tuple(self._fields)
 
-    def similar(self, doc_id: str, limit: int = 10) -> Results:
+    def similar(self, doc_id: str, limit: int = 10, *, timeout: float | None = DEFAULT_TIMEOUT) -> Results:
         """The ``limit`` documents most like ``doc_id`` (itself excluded), best first: more like
         this, by the key terms of its title and body (`search.similar`); `Results.query` is the
-        id. Raises `DocumentNotFoundError`."""
+        id. Raises `DocumentNotFoundError`, and `SearchTimeoutError` past ``timeout`` seconds
+        (None or 0: no limit), as `search` does."""
         from .similar import similar
 
-        return similar(self, doc_id, limit)
+        _check_timeout(timeout)
+        with running(Deadline(doc_id, timeout)) as deadline:
+            deadline.check()
+            return similar(self, doc_id, limit)
 
     def get(self, doc_id: str) -> Document:
         """The stored document with id ``doc_id`` (or whose file is at that path, `known_id`);
