@@ -423,13 +423,16 @@ def _batch(index_dir: str, queries_path: str, run_out: str | None, limit: int, t
               help="Only documents whose FIELD is VALUE (repeatable), as in search.")
 @click.option("--format", "fmt", type=click.Choice(["auto", "text", "json"]), default="auto", show_default=True,
               help="text: a bar chart; json for programs; auto: the chart on a terminal, else JSON.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS",
+              help="Stop a count that takes longer (exit status 2); 0: no limit.")
 def timeline(query: str, index_dir: str, by: str, since: str | None, until: str | None, lang: str | None,
-             filters: tuple[str, ...], fmt: str) -> None:  # fmt: skip
+             filters: tuple[str, ...], fmt: str, timeout: float) -> None:  # fmt: skip
     """Count the documents matching QUERY per day, week or month: a bar chart on a terminal,
     JSON otherwise (--format chooses).
 
     Every period from the first hit to the last (or --since to --until) is shown, empty ones
-    as 0; documents without a date are counted apart. Exit status 1 when nothing matches.
+    as 0; documents without a date are counted apart; '*' counts every document. Exit status 1
+    when nothing matches, 2 for a malformed query or a count that takes longer than --timeout.
 
     \b
       dateline timeline energy
@@ -442,7 +445,8 @@ def timeline(query: str, index_dir: str, by: str, since: str | None, until: str 
     from .output import to_json
 
     with _index(index_dir) as ix:
-        result = ix.timeline(query, by=by, since=since, until=until, lang=lang, filters=parse_filters(filters))
+        result = ix.timeline(query, by=by, since=since, until=until, lang=lang, filters=parse_filters(filters),
+                             timeout=timeout)
     if fmt == "auto":
         fmt = "text" if sys.stdout.isatty() else "json"
     click.echo(to_json(result.to_dict()) if fmt == "json" else timeline_text(result))
@@ -520,11 +524,14 @@ def show(doc_ids: tuple[str, ...], index_dir: str, fmt: str, null: bool) -> None
               help="How many similar documents to list.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "paths"]), default="text", show_default=True,
               help="text for people; json or paths (one id a line) for programs.")
-def similar(doc_id: str, index_dir: str, limit: int, fmt: str) -> None:
+@click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS",
+              help="Stop a search that takes longer (exit status 2); 0: no limit.")
+def similar(doc_id: str, index_dir: str, limit: int, fmt: str, timeout: float) -> None:
     """List the documents most like document ID (as search prints it): more like this, by
     the key terms of its title and body; finds the same story from other wires.
 
-    Exit status 1 when no other document shares its key terms, 2 for an unknown ID.
+    Exit status 1 when no other document shares its key terms, 2 for an unknown ID or a search
+    that takes longer than --timeout.
 
     \b
       dateline similar en/businesswire-corvane-phase2-results-2025-03-12.txt
@@ -534,7 +541,7 @@ def similar(doc_id: str, index_dir: str, limit: int, fmt: str) -> None:
     from .output import results_output
 
     with _index(index_dir) as ix:
-        results = ix.similar(doc_id, limit=limit)
+        results = ix.similar(doc_id, limit=limit, timeout=timeout)
     text = results_output(results, fmt, _style("auto"))
     if text:
         click.echo(text)

@@ -9,9 +9,10 @@ straight from the segment files into arrays, and the same BM25/BM25F arithmetic 
 a union, each adding its parts' scores in the matchers' order. Hit counts come free.
 
 Only the shapes keyword search produces are handled: words (`FieldsTerm`, `Term`), `And`,
-`Or`, the language filter, date ranges and phrases. Anything else (wildcards, NOT, fuzzy
-terms, sorting by date) raises `Unsupported` and the caller uses Whoosh's matchers. Scores
-equal the matchers' (``tests/test_columnar.py`` compares both paths).
+`Or`, the language filter, date ranges, phrases and match-all (``*``, ``field:*``: `Every`).
+Anything else (wildcards, NOT, fuzzy terms) raises `Unsupported` and the caller uses Whoosh's
+matchers. Scores equal the matchers' (``tests/test_columnar.py`` compares both paths);
+`by_date` orders matches as Whoosh's sorting collector does.
 """
 
 from __future__ import annotations
@@ -214,6 +215,24 @@ class Columns:
             self._lengths[fieldname] = out
         return self._lengths[fieldname]
 
+    def present(self, fieldname: str) -> np.ndarray | None:
+        """Which documents have at least one word in ``fieldname``: a length above 0 in its
+        lengths column (Whoosh writes one only for a field with words), read as one block per
+        segment instead of every word's postings; None for a field without lengths."""
+        if not self.searcher.schema[fieldname].scorable:
+            return None
+        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+        out = np.zeros(self.size, dtype=bool)
+        for leaf, offset in self.leaves:
+            column = leaf._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            if column is None:  # no document of the segment has the field
+                continue
+            count = min(column._count, leaf.doc_count_all())
+            raw = np.frombuffer(column._dbfile.get(column._basepos, count), dtype=np.uint8)
+            out[offset : offset + count] = raw > 0
+        return out
+
     def numbers(self, fieldname: str) -> tuple[np.ndarray, int]:
         """A sortable numeric field's column, and the value that stands for "none"."""
         if fieldname not in self._numbers:
@@ -303,6 +322,8 @@ class Evaluator:
             return self._range(q)
         if type(q) is wq.Phrase:
             return self._phrase(q)
+        if isinstance(q, wq.Every):  # also `search.limits.bound`'s subclass of it
+            return self._every(q)
         raise Unsupported(type(q).__name__)
 
     def _tbytes(self, fieldname: str, text: Any) -> bytes | None:
@@ -471,6 +492,40 @@ class Evaluator:
         keep = self.columns.term_mask(condition.fieldname, tbytes)[scored.ids]
         return Scored(scored.ids[keep], scored.scores[keep])
 
+    def _every(self, q: wq.Every) -> Scored:
+        """``*`` (every document) or ``field:*`` (documents with a word in the field), each scored
+        its boost as Whoosh's `Every` matcher does; from the lengths or value columns, never the
+        postings of every word."""
+        columns, fieldname = self.columns, q.fieldname
+        if fieldname in (None, "", "*"):
+            ids = np.arange(columns.size, dtype=np.int64)
+        elif fieldname not in self.searcher.schema:
+            return self._nothing
+        else:
+            mask = columns.present(fieldname)
+            if mask is None:
+                mask = self._has_value(fieldname)
+            ids = np.flatnonzero(mask)
+        return Scored(ids, np.full(len(ids), float(q.boost)))
+
+    def _has_value(self, fieldname: str) -> np.ndarray:
+        """Documents with a term in an unscored field (an ID, a date): from its column when it
+        has one, else the union of its words' postings."""
+        columns = self.columns
+        column = self.searcher.schema[fieldname].column_type
+        if getattr(column, "_typecode", None) == "Q":
+            values, missing = columns.numbers(fieldname)
+            return values != missing
+        keys = columns._value_keys(fieldname)
+        if keys is not None:
+            return keys[0] > 0
+        mask = np.zeros(columns.size, dtype=bool)
+        for count, tbytes in enumerate(columns.reader.lexicon(fieldname)):
+            if not count & 63:
+                check_deadline()
+            mask[columns.postings(fieldname, tbytes)[0]] = True
+        return mask
+
     def _range(self, q: wq.NumericRange) -> Scored:
         """A range on a 64-bit numeric column (dates): bounds inclusive, as the parser makes them."""
         column = self.searcher.schema[q.fieldname].column_type
@@ -492,6 +547,17 @@ def _tree_sum(parts: list[np.ndarray]) -> np.ndarray:
         return parts[0]
     half = len(parts) // 2
     return _tree_sum(parts[:half]) + _tree_sum(parts[half:])
+
+
+def by_date(columns: Columns, docs: np.ndarray, limit: int, reverse: bool = False) -> list[tuple[float, int]]:
+    """The first ``limit`` of ``docs`` (sorted document numbers) by their ``date`` column value,
+    ties by document number, all reversed with ``reverse``: Whoosh's sorting collector's order
+    (it sorts (value, number) pairs; a document without a date has the column's default)."""
+    values = columns.numbers("date")[0][docs]
+    order = np.lexsort((docs, values))
+    if reverse:
+        order = order[::-1]
+    return [(0.0, int(d)) for d in docs[order[:limit]]]
 
 
 def top(scored: Scored, live: np.ndarray, limit: int) -> tuple[list[tuple[float, int]], int]:

@@ -28,7 +28,9 @@ from .query import (
     check_lang,
     date_filter,
     drop_stop_words,
+    is_match_all,
     make_parser,
+    match_all,
     parse_query,
     plain_query,
     prepare_query,
@@ -132,8 +134,11 @@ class Index:
         prepared = prepare_query(text) if syntax else plain_query(text)
         parts = []
         for key in check_lang(lang):
-            q = parse_query(self._parser(key, fields, match), prepared, text)
-            q = combine_fields(weigh_repeats(drop_stop_words(q, prepared, STOP_WORDS[key]))).normalize()
+            if is_match_all(prepared):
+                q = match_all()
+            else:
+                q = parse_query(self._parser(key, fields, match), prepared, text)
+                q = combine_fields(weigh_repeats(drop_stop_words(q, prepared, STOP_WORDS[key]))).normalize()
             parts.append(FilteredBy(q, Term("lang", key)))
         return bound(parts[0] if len(parts) == 1 else Or(parts))
 
@@ -211,7 +216,12 @@ class Index:
 
                 q = NullQuery  # Whoosh reads an empty filter set as no filter
             top_n = max(page * limit, 1)  # limit 0 lists no hit but still counts them; Whoosh needs 1
-            fast = self._fast(searcher, q, top_n, allowed) if sortedby is None and feedback is None else None
+            if feedback is not None:
+                fast = None
+            elif sortedby is None:
+                fast = self._fast(searcher, q, top_n, allowed)
+            else:
+                fast = self._fast_by_date(searcher, q, top_n, allowed, reverse=sort == "-date")
             if fast is not None:
                 from whoosh.searching import Results as WhooshResults
 
@@ -244,7 +254,8 @@ class Index:
         elapsed = (time.perf_counter() - started) * 1000
         suggestion = None
         if suggest or (suggest is None and total < FEW_HITS):
-            suggestion = self.suggest(query, total=total, since=since, until=until, fields=fields, lang=lang, match=match)
+            suggestion = self._suggest(query, deadline, total=total, since=since, until=until, fields=fields,
+                                       lang=lang, match=match)  # fmt: skip
         balanced = balance(query) if syntax else Balanced(query)
         return Results(query=query, total=total, page=page, limit=limit, elapsed_ms=elapsed, hits=hits,
                        facets=counts, suggestion=suggestion, read_as=balanced.read_as,
@@ -252,15 +263,26 @@ class Index:
 
     def suggest(self, query: str, *, total: int | None = None, since: str | date | None = None,
                 until: str | date | None = None, fields: Sequence[str] | None = None, lang: str | None = None,
-                match: Match = "all") -> str | None:  # fmt: skip
+                match: Match = "all", timeout: float | None = DEFAULT_TIMEOUT) -> str | None:  # fmt: skip
         """Did you mean: ``query`` with its misspelt words replaced by words of the index, kept
         only when it finds more documents than ``query`` (``total`` hits, counted when None)
-        with the same options; None otherwise (`search.suggest`)."""
+        with the same options; None otherwise (`search.suggest`). Raises `SearchTimeoutError`
+        past ``timeout`` seconds (None or 0: no limit)."""
+        _check_timeout(timeout)
+        with running(Deadline(query, timeout)) as deadline:
+            return self._suggest(query, deadline, total=total, since=since, until=until, fields=fields, lang=lang,
+                                 match=match)  # fmt: skip
+
+    def _suggest(self, query: str, deadline: Deadline, *, total: int | None, since: str | date | None,
+                 until: str | date | None, fields: Sequence[str] | None, lang: str | None,
+                 match: Match) -> str | None:  # fmt: skip
+        """`suggest` within ``deadline``: a search's own, so that its suggestion is inside its time limit."""
         from .suggest import MORE_HITS, Speller, corrected
 
         def count(text: str) -> int:
-            return self.search(text, limit=1, since=since, until=until, fields=fields, lang=lang, match=match,
-                               snippets=False, suggest=False).total  # fmt: skip
+            return self._search(text, deadline, limit=1, page=1, since=since, until=until, sort="relevance",
+                                fields=fields, lang=lang, match=match, syntax=True, snippets=False, feedback=None,
+                                explain=False, facets=(), filters=None, facet_limit=None, suggest=False).total  # fmt: skip
 
         field_list = self._field_list(fields)
         try:
@@ -326,6 +348,22 @@ class Index:
         live = columns.live if allowed is None else columns.live & allowed
         return (*top(scored, live, limit), scored.ids[live[scored.ids]])
 
+    def _fast_by_date(self, searcher, q, limit: int, allowed=None, *, reverse: bool = False):  # type: ignore[no-untyped-def]
+        """`_fast` for a search sorted by date: the matches of `search.columnar` in date order
+        (`columnar.by_date`), or None where the query needs Whoosh's matchers."""
+        if not self.columnar:
+            return None
+        from .columnar import Evaluator, Unsupported, by_date
+
+        columns = self._columns_of(searcher)
+        try:
+            ids = Evaluator(columns, self._weighting).run(q).ids
+        except Unsupported:
+            return None
+        live = columns.live if allowed is None else columns.live & allowed
+        docs = ids[live[ids]]
+        return by_date(columns, docs, limit, reverse), len(docs), docs
+
     def _columns_of(self, searcher):  # type: ignore[no-untyped-def]
         """`search.columnar.Columns` of ``searcher``, kept until the searcher is refreshed."""
         from .columnar import Columns
@@ -339,21 +377,27 @@ class Index:
 
     def timeline(self, query: str, *, by: str = "month", since: str | date | None = None,
                  until: str | date | None = None, fields: Sequence[str] | None = None, lang: str | None = None,
-                 match: Match = "all", filters: Mapping[str, Sequence[str] | str] | None = None) -> Timeline:  # fmt: skip
+                 match: Match = "all", filters: Mapping[str, Sequence[str] | str] | None = None,
+                 timeout: float | None = DEFAULT_TIMEOUT) -> Timeline:  # fmt: skip
         """Counts of the documents matching ``query`` per ``day``, ``week`` (ISO) or ``month``,
         every period from the first to the last (or ``since`` … ``until``) listed, empty ones
-        as 0; documents without a date are counted apart (`search.timeline`). Raises `QueryError`."""
+        as 0; documents without a date are counted apart (`search.timeline`). Raises `QueryError`,
+        and `SearchTimeoutError` past ``timeout`` seconds (None or 0: no limit), as `search` does."""
         from .timeline import bound_days, check_by, count_periods
 
         check_by(by)
         wanted = check_filters(filters)
-        q = self._build(query, fields=fields, lang=lang, match=match, syntax=True, since=since, until=until)
-        first, last = bound_days(date_filter(self._ix.schema, since, until))
-        with self._lock:
-            searcher = self._current()
-            view = self._facets(searcher)
-            docs = matching(view.columns, self._weighting, q, view.allowed(wanted) if wanted else None)
-            days = view.day_numbers()[docs]
+        _check_timeout(timeout)
+        with running(Deadline(query, timeout)) as deadline:
+            q = self._build(query, fields=fields, lang=lang, match=match, syntax=True, since=since, until=until)
+            first, last = bound_days(date_filter(self._ix.schema, since, until))
+            with self._lock:
+                searcher = self._current()
+                deadline.check()
+                view = self._facets(searcher)
+                docs = matching(view.columns, self._weighting, q, view.allowed(wanted) if wanted else None)
+                deadline.check()
+                days = view.day_numbers()[docs]
         return count_periods(query, by, days, first, last)
 
     def _build(self, query: str, *, fields: Sequence[str] | None, lang: str | None, match: str, syntax: bool,
@@ -371,13 +415,17 @@ class Index:
     def _field_list(self, fields: Sequence[str] | None) -> tuple[str, ...]:
         return tuple(check_fields(fields)) if fields else tuple(self._fields)
 
-    def similar(self, doc_id: str, limit: int = 10) -> Results:
+    def similar(self, doc_id: str, limit: int = 10, *, timeout: float | None = DEFAULT_TIMEOUT) -> Results:
         """The ``limit`` documents most like ``doc_id`` (itself excluded), best first: more like
         this, by the key terms of its title and body (`search.similar`); `Results.query` is the
-        id. Raises `DocumentNotFoundError`."""
+        id. Raises `DocumentNotFoundError`, and `SearchTimeoutError` past ``timeout`` seconds
+        (None or 0: no limit), as `search` does."""
         from .similar import similar
 
-        return similar(self, doc_id, limit)
+        _check_timeout(timeout)
+        with running(Deadline(doc_id, timeout)) as deadline:
+            deadline.check()
+            return similar(self, doc_id, limit)
 
     def get(self, doc_id: str) -> Document:
         """The stored document with id ``doc_id`` (or whose file is at that path, `known_id`);

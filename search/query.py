@@ -125,6 +125,19 @@ def plain_query(text: str) -> str:
     return " ".join(f"'{w}'" for w in words)
 
 
+def is_match_all(prepared: str) -> bool:
+    """Whether the query (from `prepare_query`) is ``*`` alone: every document, as Lucene reads it."""
+    return prepared.strip() == "*"
+
+
+def match_all() -> wq.Query:
+    """The query for ``*`` alone: every live document, each with the same score (1), whatever
+    fields it has. Whoosh's parser makes ``*`` an `Every` per searched field, which read every
+    word's postings and scored a document by the fields it has; `search.columnar` answers this
+    one from no column at all."""
+    return wq.Every()
+
+
 def parse_query(parser: MultifieldParser, prepared: str, text: str) -> wq.Query:
     """Parse ``prepared`` (from `prepare_query`); errors name the user's ``text``.
 
