@@ -16,6 +16,8 @@ as little-endian uint32, so a lookup decodes only the words sharing the typed wo
 from __future__ import annotations
 
 import json
+import mmap
+import os
 import sys
 from array import array
 from collections import Counter
@@ -69,8 +71,10 @@ def encode(groups: Iterable[tuple[Sequence[str], Mapping[str, int]]]) -> bytes:
 class SegmentVocab:
     """One segment's vocabulary file, read once; `words` decodes one first letter on demand."""
 
-    def __init__(self, data: bytes) -> None:
-        end = data.index(b"\n")
+    def __init__(self, data: bytes | mmap.mmap) -> None:
+        end = data.find(b"\n")
+        if end < 0:
+            raise ValueError("no vocabulary header")
         header = json.loads(data[:end])
         if header.get("version") != VERSION:
             raise ValueError(f"unknown vocabulary version {header.get('version')!r}")
@@ -121,6 +125,10 @@ def read_vocab(storage: Any, segment: Any) -> SegmentVocab | None:
     try:
         if not storage.file_exists(name):
             return None
+        folder = getattr(storage, "folder", None)
+        if folder is not None:  # mapped: a lookup reads one first letter's pages, not the file
+            with open(os.path.join(folder, name), "rb") as f:
+                return SegmentVocab(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
         f = storage.open_file(name)
         try:
             data = f.read()
