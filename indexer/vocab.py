@@ -80,7 +80,10 @@ class SegmentVocab:
             raise ValueError(f"unknown vocabulary version {header.get('version')!r}")
         self._data = memoryview(data)[end + 1 :]
         self._fields: dict[str, dict[str, list[int]]] = {}
+        size = len(self._data)
         for group in header["groups"]:
+            if any(start + n_bytes + 4 * n > size for start, n_bytes, n in group["letters"].values()):
+                raise ValueError("vocabulary file cut short")
             for field in group["fields"]:
                 self._fields[field] = group["letters"]
         self._decoded: dict[tuple[int, str], tuple[list[str], array]] = {}

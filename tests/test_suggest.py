@@ -295,3 +295,18 @@ def test_an_index_without_vocabularies_gets_the_same_suggestions(corpus_index, t
     with Index(index) as ix:
         for query, expected in CASES:
             assert ix.suggest(query) == expected
+
+
+def test_a_damaged_vocabulary_falls_back_to_the_index(corpus_index, tmp_path):
+    """A vocabulary cut short (a disk error, a bad copy) is ignored, not an internal error."""
+    import shutil
+
+    from search import Index
+
+    index = tmp_path / "ix"
+    shutil.copytree(corpus_index, index)
+    for vocab in index.glob("*.vocab"):
+        data = vocab.read_bytes()
+        vocab.write_bytes(data[: data.index(b"\n") + 100])
+    with Index(index) as ix:
+        assert ix.suggest("armd forcse") == "armed forces"
