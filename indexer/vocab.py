@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import mmap
 import os
+import re
 import sys
 from array import array
 from collections import Counter
@@ -31,9 +32,12 @@ VERSION = 1
 MIN_LENGTH = 3
 
 
+_NEVER = re.compile(r"[\d.,]")
+
+
 def keep(word: str) -> bool:
     """Whether a (lower-case) word can ever be suggested: no digits, dots or commas, 3+ letters."""
-    return len(word) >= MIN_LENGTH and not any(c.isdigit() or c in ".," for c in word)
+    return len(word) >= MIN_LENGTH and not _NEVER.search(word)
 
 
 def bucket(word: str) -> str:
