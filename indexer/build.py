@@ -137,7 +137,7 @@ def _build_run(
     from .segments import FastSegmentWriter
 
     ix = open_storage(index_dir).open_index()
-    analyzer = Analyzer(ix.schema)
+    analyzer = Analyzer(ix.schema, count_words=True)
     segments: list[Any] = []
     writer = None
     try:
@@ -173,15 +173,25 @@ def _build_run(
                 else:
                     report(task, FileResult(ids, None, tuple(errors), tuple(parsed.warnings)))
                 if writer is not None and writer.pool_bytes > pool_bytes:
-                    segments.append(writer._finalize_segment())
+                    segments.append(_finish(writer, ix.storage, analyzer))
                     writer = None
             if writer is not None:
-                segments.append(writer._finalize_segment())
+                segments.append(_finish(writer, ix.storage, analyzer))
                 writer = None
     finally:
         if writer is not None:
             writer.abandon()  # closing it would write its column files, on a disk maybe full
     return segments
+
+
+def _finish(writer: Any, storage: Any, analyzer: Analyzer) -> Any:
+    """Write the writer's segment and its vocabulary (the words of the documents analysed since
+    the last segment, `indexer.vocab`); the segment."""
+    from .vocab import write_vocab
+
+    segment = writer._finalize_segment()
+    write_vocab(storage, segment, analyzer.take_words())
+    return segment
 
 
 def _worker(index_dir: str, tasks: Spill, start: int, end: int, field_map: Mapping[str, str] | None,

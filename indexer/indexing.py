@@ -305,11 +305,25 @@ def _commit(writer, segments) -> None:  # type: ignore[no-untyped-def]
     built = [s for s in segments if s.doc_count()]
     final = merge(writer, writer.segments, new=len(built))
     if writer._added:
-        final.append(writer._finalize_segment())
+        merged = writer._finalize_segment()
+        _merge_vocab(writer, final, merged)
+        final.append(merged)
     else:
         writer._close_segment()
     writer._commit_toc(final + built)
     writer._finish()
+
+
+def _merge_vocab(writer, kept, merged) -> None:  # type: ignore[no-untyped-def]
+    """Give the segment Whoosh merged old segments into the sum of their vocabularies
+    (`indexer.vocab`), when each had one; otherwise it has none, and suggestions read the index."""
+    from .vocab import merged_counts, read_vocab, write_vocab
+
+    kept_ids = {s.segment_id() for s in kept}
+    gone = [s for s in writer.segments if s.segment_id() not in kept_ids]
+    vocabs = [read_vocab(writer.storage, s) for s in gone]
+    if gone and all(v is not None for v in vocabs):
+        write_vocab(writer.storage, merged, merged_counts(vocabs))  # type: ignore[arg-type]
 
 
 def _apply(tasks, built, removals, writer, old, report, root_keys, unlisted) -> None:  # type: ignore[no-untyped-def]

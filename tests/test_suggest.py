@@ -184,3 +184,136 @@ def test_a_known_word_is_kept_unless_a_neighbour_is_far_more_common(names_index)
 def test_an_unknown_word_is_still_corrected(names_index):
     assert names_index.search("Bravoi mining").suggestion == "Bravo mining"  # the commoner of two, as before
     assert names_index.search("governmnet").suggestion == "government"
+
+
+# -- the segments' vocabularies (indexer/vocab.py): suggestions without reading stored documents --
+
+
+def _write(folder, texts: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    folder.mkdir(exist_ok=True)
+    for name, text in texts.items():
+        (folder / name).write_text(text, "utf-8")
+
+
+def _vocab_text(index) -> str:  # type: ignore[no-untyped-def]
+    """The words of all the index's vocabulary files (they are UTF-8 words between binary counts)."""
+    return "\n".join(p.read_bytes().decode("utf-8", "replace") for p in sorted(index.glob("*.vocab")))
+
+
+def _segment_ids(index) -> set[str]:  # type: ignore[no-untyped-def]
+    from whoosh.index import open_dir
+
+    ix = open_dir(str(index))
+    try:
+        return {s.segment_id() for s in ix._segments()}
+    finally:
+        ix.close()
+
+
+def test_every_segment_has_a_vocabulary_and_keeps_it_through_merges(tmp_path):
+    """Each committed segment has ``<segment id>.vocab``, also the one an update merges old
+    segments into (whatever the merge policy), and no vocabulary outlives its segment."""
+    from indexer import index_paths
+
+    docs, index = tmp_path / "docs", tmp_path / "ix"
+    _write(docs, {f"{n:03}.txt": f"Report {n}\n\nThe quokka population grew." for n in range(20)})
+    assert not index_paths([docs], index).failed
+    merged = False
+    for run in range(8):  # each run adds a segment and replaces documents of the first one,
+        before = _segment_ids(index)  # until the merge policy rewrites or merges old segments
+        _write(docs, {f"{2 * run:03}.txt": "Report\n\nThe quokka population shrank.",
+                      f"{2 * run + 1:03}.txt": "Report\n\nThe quokka population shrank.",
+                      f"new{run}.txt": f"Update\n\nA wombat{'x' * run}ian sighting."})  # fmt: skip
+        assert not index_paths([docs], index).failed
+        after = _segment_ids(index)
+        assert {p.stem for p in index.glob("*.vocab")} == after
+        merged = not before <= after
+        if merged:
+            break
+    assert merged
+    words = _vocab_text(index)
+    assert "quokka" in words and "wombatian" in words and f"wombat{'x' * run}ian" in words
+
+
+def test_the_most_used_word_of_a_stem_is_suggested_however_the_documents_are_ordered(tmp_path):
+    """Reading five documents holding a stem missed the word most of its documents use: "force"
+    in the first five, "forces" in the hundred after them; "forcse" is one edit from both."""
+    from indexer import index_paths
+    from search import Index
+
+    docs, index = tmp_path / "docs", tmp_path / "ix"
+    _write(docs, {f"a{n:03}.txt": "Memo\n\nThe armed force moved north of the river." for n in range(5)})
+    _write(docs, {f"b{n:03}.txt": "Memo\n\nThe armed forces moved north of the river." for n in range(100)})
+    assert not index_paths([docs], index).failed
+    with Index(index) as ix:
+        assert ix.search("forcse").total == 0
+        assert ix.suggest("forcse") == "forces"
+
+
+def test_a_word_only_in_deleted_documents_is_never_suggested(tmp_path):
+    """"granita" (in 5 documents) beats "granite" (in 1) for "granitr" until those 5 are rewritten
+    without it: their old segment, its term list and its vocabulary still hold the word until a
+    merge, but a word no live document holds must not be offered (nor hide "granite")."""
+    from indexer import index_paths
+    from search import Index
+
+    docs, index = tmp_path / "docs", tmp_path / "ix"
+    _write(docs, {f"{n:03}.txt": f"Report {n}\n\nThe harbour opened today." for n in range(40)})
+    _write(docs, {f"odd{n}.txt": "Minerals\n\nA granita find in the hills." for n in range(5)})
+    _write(docs, {"quarry.txt": "Minerals\n\nA granite quarry in the hills."})
+    assert not index_paths([docs], index).failed
+    with Index(index) as ix:
+        assert ix.suggest("granitr") == "granita"
+    _write(docs, {f"odd{n}.txt": "Minerals\n\nA marble find in the hills." for n in range(5)})
+    assert not index_paths([docs], index).failed
+    assert "granita" in _vocab_text(index)  # the deleted documents' segment is still there
+    with Index(index) as ix:
+        assert ix.search("granita").total == 0
+        assert ix.suggest("granitr") == "granite"
+
+
+def test_a_new_documents_word_is_suggested_after_an_update(tmp_path):
+    from indexer import index_paths
+    from search import Index
+
+    docs, index = tmp_path / "docs", tmp_path / "ix"
+    _write(docs, {f"{n:03}.txt": f"Report {n}\n\nThe harbour opened today." for n in range(40)})
+    assert not index_paths([docs], index).failed
+    before = set(index.glob("*.vocab"))
+    with Index(index) as ix:
+        assert ix.suggest("pelicnas") is None
+        _write(docs, {"new.txt": "Birds\n\nPelicans nested on the pier."})
+        assert not index_paths([docs], index).failed
+        assert set(index.glob("*.vocab")) - before  # the new segment has its own
+        assert ix.suggest("pelicnas") == "pelicans"  # the open Index sees the commit
+
+
+def test_an_index_without_vocabularies_gets_the_same_suggestions(corpus_index, tmp_path):
+    """An index written before segments had vocabularies falls back to the term lists and
+    stored documents; the answers are the same."""
+    import shutil
+
+    from search import Index
+
+    index = tmp_path / "ix"
+    shutil.copytree(corpus_index, index)
+    for vocab in index.glob("*.vocab"):
+        vocab.unlink()
+    with Index(index) as ix:
+        for query, expected in CASES:
+            assert ix.suggest(query) == expected
+
+
+def test_a_damaged_vocabulary_falls_back_to_the_index(corpus_index, tmp_path):
+    """A vocabulary cut short (a disk error, a bad copy) is ignored, not an internal error."""
+    import shutil
+
+    from search import Index
+
+    index = tmp_path / "ix"
+    shutil.copytree(corpus_index, index)
+    for vocab in index.glob("*.vocab"):
+        data = vocab.read_bytes()
+        vocab.write_bytes(data[: data.index(b"\n") + 100])
+    with Index(index) as ix:
+        assert ix.suggest("armd forcse") == "armed forces"
