@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from queries import KEYWORDS
+from queries import KEYWORDS  # noqa: E402
+from suggestions import suggestion_cost  # noqa: E402
 
 RUNS = 5
 #: One-word queries of bench/queries.py, the baseline of the match-all row.
