@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from queries import KEYWORDS  # noqa: E402
-from suggestions import suggestion_cost  # noqa: E402
+from suggestions import median_ms, suggestion_cost  # noqa: E402
 
 RUNS = 5
 #: One-word queries of bench/queries.py, the baseline of the match-all row.
@@ -39,17 +39,6 @@ WORDS = [w for w in KEYWORDS if " " not in w and len(w) >= 5]
 COMMON = ["said", "company", "year", "million", "new", "percent", "market", "share", "shares", "sales",
           "government", "business", "financial", "information", "week", "first", "also"]  # fmt: skip
 LISTING = 5000
-
-
-def median_ms(run: Callable[[], object], runs: int = RUNS) -> float:
-    """The median wall time of ``run()`` in milliseconds, after one warm-up call."""
-    run()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        run()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def _read_columns(path: Path) -> Callable[[], int]:

@@ -49,7 +49,8 @@ def misspelt_words(ix, count: int = QUERIES) -> list[tuple[str, str]]:  # type: 
     return [(w, _misspell(w, i % 4)) for i, w in enumerate(chosen)]
 
 
-def _median_ms(call, runs: int = RUNS) -> float:  # type: ignore[no-untyped-def]
+def median_ms(call, runs: int = RUNS) -> float:  # type: ignore[no-untyped-def]
+    """The median wall time of ``call()`` in milliseconds, after one warm-up call."""
     call()
     times = []
     for _ in range(runs):
@@ -71,8 +72,8 @@ def suggestion_cost(index: Path) -> dict[str, float]:
         first = time.perf_counter()
         ix.suggest(pairs[0][1])  # the first suggestion reads what later ones reuse: reported apart
         first_ms = (time.perf_counter() - first) * 1000
-        suggest_ms = [_median_ms(lambda q=typo: ix.suggest(q)) for _, typo in pairs]
-        search_ms = [_median_ms(lambda q=right: ix.search(q, limit=10, suggest=False)) for right, _ in pairs]
+        suggest_ms = [median_ms(lambda q=typo: ix.suggest(q)) for _, typo in pairs]
+        search_ms = [median_ms(lambda q=right: ix.search(q, limit=10, suggest=False)) for right, _ in pairs]
         right = sum(ix.suggest(typo) == word for word, typo in pairs)
     suggestion, search = statistics.median(suggest_ms), statistics.median(search_ms)
     return {
