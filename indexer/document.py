@@ -22,9 +22,12 @@ class Document:
     date: date | None = None
     #: Publication time, timezone-aware.
     published: datetime | None = None
-    #: The wire dateline's place as written, e.g. ``BAMAKO, Mali``; ``city``/``country`` split it.
+    #: The wire dateline's place as written, e.g. ``BAMAKO, Mali``; ``city``/``region``/``country``
+    #: split it (`indexer.places`): ``VIENNA, Va.`` → ``VIENNA``, ``Virginia``, ``United States``.
     place: str | None = None
     city: str | None = None
+    #: The US state or Canadian province of the dateline's (first) place.
+    region: str | None = None
     country: str | None = None
     wire: str | None = None
     #: The dateline prefix as written, e.g. ``BAMAKO, Mali, June 6, 2025 /PRNewswire/ --``.

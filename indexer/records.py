@@ -9,13 +9,13 @@ from .dates import parse_datetime
 from .document import Document
 from .schema import LANG_FIELDS, lang_field, lang_key
 
-_TEXT_FIELDS = ("title", "headline", "issuer", "label", "place", "city", "country", "wire",
+_TEXT_FIELDS = ("title", "headline", "issuer", "label", "place", "city", "region", "country", "wire",
                 "dateline", "url", "language", "description", "about", "disclaimer", "contact", "copyright",
                 "format")  # fmt: skip
 
 
 #: Name fields also kept whole, untokenised, in ``NAME_key`` columns (`search.facets`).
-_KEY_FIELDS = ("issuer", "wire", "place", "country", "label")
+_KEY_FIELDS = ("issuer", "wire", "place", "region", "country", "label")
 
 
 def index_date(doc: Document) -> datetime | None:

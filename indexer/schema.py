@@ -80,6 +80,7 @@ def build_schema() -> Schema:
         contact=names(),
         place=names(),
         city=names(),
+        region=names(),
         country=names(),
         wire=names(),
         label=names(),
@@ -90,6 +91,7 @@ def build_schema() -> Schema:
         issuer_key=ID(sortable=True),
         wire_key=ID(sortable=True),
         place_key=ID(sortable=True),
+        region_key=ID(sortable=True),
         country_key=ID(sortable=True),
         label_key=ID(sortable=True),
         # Time: `date` is searchable and sortable; `published` keeps the exact time and zone.

@@ -32,7 +32,8 @@ def apply_story(doc: Document, text: str, *, find_title: bool = False) -> Docume
         doc.dateline = doc.dateline or dateline.text
         doc.wire = doc.wire or dateline.wire
         if doc.place is None:
-            doc.place, doc.city, doc.country = dateline.place, dateline.city, dateline.country
+            doc.place, doc.city = dateline.place, dateline.city
+            doc.region, doc.country = dateline.region, dateline.country
         doc.date = doc.date or dateline.date
     doc.wire = doc.wire or find_credit(text)
     if doc.issuer and doc.headline is None and doc.title and doc.title.startswith(f"{doc.issuer}: "):

@@ -277,7 +277,7 @@ def _style(color: str) -> Any:
 @click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS",
               help="Stop a search that takes longer (exit status 2); 0: no limit. With --batch: per query.")  # fmt: skip
 @click.option("--facet", "facets", multiple=True, metavar="FIELD",
-              help="Count the matches per value of FIELD (repeatable): issuer, wire, place, country, "
+              help="Count the matches per value of FIELD (repeatable): issuer, wire, place, region, country, "
                    "language, year, month, label.")  # fmt: skip
 @click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE",
               help="Only documents whose FIELD is VALUE (repeatable; OR within a field, AND across fields).")

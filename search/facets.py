@@ -18,9 +18,9 @@ from .errors import QueryError
 from .results import FacetCount
 
 #: The facet fields, in the order they are listed in help and errors.
-FACETS: tuple[str, ...] = ("issuer", "wire", "place", "country", "language", "year", "month", "label")
+FACETS: tuple[str, ...] = ("issuer", "wire", "place", "region", "country", "language", "year", "month", "label")
 #: Where each facet's exact values are read from: a column of whole values, or an ID field's terms.
-_KEY_COLUMNS = {"issuer": "issuer_key", "wire": "wire_key", "place": "place_key",
+_KEY_COLUMNS = {"issuer": "issuer_key", "wire": "wire_key", "place": "place_key", "region": "region_key",
                 "country": "country_key", "label": "label_key"}  # fmt: skip
 #: Values listed per facet unless asked otherwise (Elasticsearch's default ``size``).
 TOP = 10

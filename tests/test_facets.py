@@ -139,7 +139,7 @@ def test_text_prints_a_block_per_facet_after_the_hits(cli, corpus_index):
 
 
 @pytest.mark.parametrize("args, message", [
-    (("--facet", "colour"), "dateline: unknown facet field 'colour'; choose from issuer, wire, place, country, language, year, month, label"),
+    (("--facet", "colour"), "dateline: unknown facet field 'colour'; choose from issuer, wire, place, region, country, language, year, month, label"),
     (("--filter", "colour=red"), "dateline: unknown filter field 'colour'"),
     (("--filter", "wire"), "dateline: filter 'wire': use FIELD=VALUE"),
 ])  # fmt: skip

@@ -26,42 +26,42 @@ SAMPLES_EXPECTED = json.loads((Path(__file__).parent / "wire_samples.json").read
 FIELDS = tuple(f.name for f in dataclasses.fields(Document) if f.name not in ("id", "source", "warnings"))
 
 CASES = [
-    # text, wire, place, city, country, date, body starts with
-    ("BAMAKO, Mali, June 6, 2025 /PRNewswire/ -- The General", "PR Newswire", "BAMAKO, Mali", "BAMAKO", "Mali", date(2025, 6, 6), "The General"),
-    ("NEW YORK, Jan. 9, 2025 /PRNewswire-FirstCall/ -- Acme", "PR Newswire", "NEW YORK", "NEW YORK", None, date(2025, 1, 9), "Acme"),
-    ("SEATTLE, June 2, 2025 /PRNewswire/ — Keystone", "PR Newswire", "SEATTLE", "SEATTLE", None, date(2025, 6, 2), "Keystone"),
-    ("RIGA, Latvia, June 3, 2025 (GLOBE NEWSWIRE) -- Amberline", "GlobeNewswire", "RIGA, Latvia", "RIGA", "Latvia", date(2025, 6, 3), "Amberline"),
-    ("LONDON, Feb.  05, 2020  (GLOBE NEWSWIRE) -- Willis", "GlobeNewswire", "LONDON", "LONDON", None, date(2020, 2, 5), "Willis"),
-    ("SAN FRANCISCO--(BUSINESS WIRE)--Okta, Inc.", "Business Wire", "SAN FRANCISCO", "SAN FRANCISCO", None, None, "Okta"),
-    ("VIENNA, Va.–(BUSINESS WIRE)–Exovera", "Business Wire", "VIENNA, Va.", "VIENNA", "Va.", None, "Exovera"),
-    ("HOUSTON, TX / ACCESSWIRE / January 14, 2025 / Redmark", "ACCESSWIRE", "HOUSTON, TX", "HOUSTON", "TX", date(2025, 1, 14), "Redmark"),
-    ("doing business therePIETERMARITZBURG, SOUTH AFRICA / ACCESSWIRE / April 15, 2019 / Snupit", "ACCESSWIRE", "PIETERMARITZBURG, SOUTH AFRICA", "PIETERMARITZBURG", "SOUTH AFRICA", date(2019, 4, 15), "Snupit"),
-    ("Toronto, Ontario--(Newsfile Corp. - July 27, 2020) - Generic", "Newsfile", "Toronto, Ontario", "Toronto", "Ontario", date(2020, 7, 27), "Generic"),
-    ("FRANKFURT (dpa-AFX) - Die Deutsche", "dpa-AFX", "FRANKFURT", "FRANKFURT", None, None, "Die Deutsche"),
-    ("Berlin/Frankfurt (dpa) - Immer mehr", "dpa", "Berlin/Frankfurt", "Berlin/Frankfurt", None, None, "Immer mehr"),
-    ("Hamburg (ots) - Die Polizei", "news aktuell", "Hamburg", "Hamburg", None, None, "Die Polizei"),
-    ("  Frankfurt (ots)  Seit vergangenem Freitag", "news aktuell", "Frankfurt", "Frankfurt", None, None, "Seit"),
-    ("Rems-Murr-Kreis: (ots)\n Schorndorf: Von", "news aktuell", "Rems-Murr-Kreis", "Rems-Murr-Kreis", None, None, "\n Schorndorf"),
-    ("LIMA (Reuters) - Peru's", "Reuters", "LIMA", "LIMA", None, None, "Peru's"),
-    ("WASHINGTON, June 6 (Reuters) - The", "Reuters", "WASHINGTON", "WASHINGTON", None, None, "The"),
-    ("NEW YORK (LPC/IFR) - U.S. regulators", "Reuters", "NEW YORK", "NEW YORK", None, None, "U.S."),
-    ("KABUL, Afghanistan        (AP) -- The father", "AP", "KABUL, Afghanistan", "KABUL", "Afghanistan", None, "The father"),
-    ("München, 6. Juni 2025 – Die Firma", None, "München", "München", None, date(2025, 6, 6), "Die Firma"),
-    ("Dublin, California, March 5, 2020 – Ross", None, "Dublin, California", "Dublin", "California", date(2020, 3, 5), "Ross"),
-    ("Stuttgart – Die Mercedes-Benz Group", None, "Stuttgart", "Stuttgart", None, None, "Die Mercedes"),
-    ("Title line\nMar 5, 2020 8:30AM EST\n\nLONDON, Feb. 25, 2020 /PRNewswire/ -- As part", "PR Newswire", "LONDON", "LONDON", None, date(2020, 2, 25), "As part"),
-    ("The company said on Monday that", None, None, None, None, None, None),
-    ("By Bernie Woodall (Reuters) - A man", None, None, None, None, None, None),
+    # text, wire, place, city, region, country, date, body starts with
+    ("BAMAKO, Mali, June 6, 2025 /PRNewswire/ -- The General", "PR Newswire", "BAMAKO, Mali", "BAMAKO", None, "Mali", date(2025, 6, 6), "The General"),
+    ("NEW YORK, Jan. 9, 2025 /PRNewswire-FirstCall/ -- Acme", "PR Newswire", "NEW YORK", "NEW YORK", None, None, date(2025, 1, 9), "Acme"),
+    ("SEATTLE, June 2, 2025 /PRNewswire/ — Keystone", "PR Newswire", "SEATTLE", "SEATTLE", None, None, date(2025, 6, 2), "Keystone"),
+    ("RIGA, Latvia, June 3, 2025 (GLOBE NEWSWIRE) -- Amberline", "GlobeNewswire", "RIGA, Latvia", "RIGA", None, "Latvia", date(2025, 6, 3), "Amberline"),
+    ("LONDON, Feb.  05, 2020  (GLOBE NEWSWIRE) -- Willis", "GlobeNewswire", "LONDON", "LONDON", None, None, date(2020, 2, 5), "Willis"),
+    ("SAN FRANCISCO--(BUSINESS WIRE)--Okta, Inc.", "Business Wire", "SAN FRANCISCO", "SAN FRANCISCO", None, None, None, "Okta"),
+    ("VIENNA, Va.–(BUSINESS WIRE)–Exovera", "Business Wire", "VIENNA, Va.", "VIENNA", "Virginia", "United States", None, "Exovera"),
+    ("HOUSTON, TX / ACCESSWIRE / January 14, 2025 / Redmark", "ACCESSWIRE", "HOUSTON, TX", "HOUSTON", "Texas", "United States", date(2025, 1, 14), "Redmark"),
+    ("doing business therePIETERMARITZBURG, SOUTH AFRICA / ACCESSWIRE / April 15, 2019 / Snupit", "ACCESSWIRE", "PIETERMARITZBURG, SOUTH AFRICA", "PIETERMARITZBURG", None, "South Africa", date(2019, 4, 15), "Snupit"),
+    ("Toronto, Ontario--(Newsfile Corp. - July 27, 2020) - Generic", "Newsfile", "Toronto, Ontario", "Toronto", "Ontario", "Canada", date(2020, 7, 27), "Generic"),
+    ("FRANKFURT (dpa-AFX) - Die Deutsche", "dpa-AFX", "FRANKFURT", "FRANKFURT", None, None, None, "Die Deutsche"),
+    ("Berlin/Frankfurt (dpa) - Immer mehr", "dpa", "Berlin/Frankfurt", "Berlin/Frankfurt", None, None, None, "Immer mehr"),
+    ("Hamburg (ots) - Die Polizei", "news aktuell", "Hamburg", "Hamburg", None, None, None, "Die Polizei"),
+    ("  Frankfurt (ots)  Seit vergangenem Freitag", "news aktuell", "Frankfurt", "Frankfurt", None, None, None, "Seit"),
+    ("Rems-Murr-Kreis: (ots)\n Schorndorf: Von", "news aktuell", "Rems-Murr-Kreis", "Rems-Murr-Kreis", None, None, None, "\n Schorndorf"),
+    ("LIMA (Reuters) - Peru's", "Reuters", "LIMA", "LIMA", None, None, None, "Peru's"),
+    ("WASHINGTON, June 6 (Reuters) - The", "Reuters", "WASHINGTON", "WASHINGTON", None, None, None, "The"),
+    ("NEW YORK (LPC/IFR) - U.S. regulators", "Reuters", "NEW YORK", "NEW YORK", None, None, None, "U.S."),
+    ("KABUL, Afghanistan        (AP) -- The father", "AP", "KABUL, Afghanistan", "KABUL", None, "Afghanistan", None, "The father"),
+    ("München, 6. Juni 2025 – Die Firma", None, "München", "München", None, None, date(2025, 6, 6), "Die Firma"),
+    ("Dublin, California, March 5, 2020 – Ross", None, "Dublin, California", "Dublin", "California", "United States", date(2020, 3, 5), "Ross"),
+    ("Stuttgart – Die Mercedes-Benz Group", None, "Stuttgart", "Stuttgart", None, None, None, "Die Mercedes"),
+    ("Title line\nMar 5, 2020 8:30AM EST\n\nLONDON, Feb. 25, 2020 /PRNewswire/ -- As part", "PR Newswire", "LONDON", "LONDON", None, None, date(2020, 2, 25), "As part"),
+    ("The company said on Monday that", None, None, None, None, None, None, None),
+    ("By Bernie Woodall (Reuters) - A man", None, None, None, None, None, None, None),
 ]
 
 
-@pytest.mark.parametrize("text, wire, place, city, country, when, rest", CASES)
-def test_dateline(text, wire, place, city, country, when, rest):
+@pytest.mark.parametrize("text, wire, place, city, region, country, when, rest", CASES)
+def test_dateline(text, wire, place, city, region, country, when, rest):
     found = find_dateline(text)
     if place is None:
         assert found is None
         return
-    assert (found.wire, found.place, found.city, found.country, found.date) == (wire, place, city, country, when)
+    assert (found.wire, found.place, found.city, found.region, found.country, found.date) == (wire, place, city, region, country, when)
     assert text[found.end :].startswith(rest)
 
 

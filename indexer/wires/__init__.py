@@ -11,8 +11,9 @@ import re
 
 from ..dates import parse_date
 from ..document import Document
+from ..places import split_place
 from . import accesswire, ap, businesswire, dpa, eqs, generic, globenewswire, newsfile, ots, prnewswire, reuters
-from ._family import Dateline, Family, split_place
+from ._family import Dateline, Family
 
 #: Every family, most specific first: a tie between datelines at one place goes to the earlier.
 FAMILIES: tuple[Family, ...] = (
@@ -70,12 +71,13 @@ def _dateline(family: Family, m: re.Match[str]) -> Dateline:
     if glue and " " in raw[: glue.start()]:
         raw, start = raw[glue.start() :], start + glue.start()
     place = re.sub(r"\s+", " ", raw).strip().rstrip(",:").strip()
-    city, country = split_place(place)
+    city, region, country = split_place(place)
     when = m.groupdict().get("date")
     return Dateline(
         wire=family.name or None,
         place=place,
         city=city,
+        region=region,
         country=country,
         date=parse_date(re.sub(r"\s+", " ", when)) if when and re.search(r"\d{4}", when) else None,
         text=" ".join(m.group(0).split()).strip("* "),

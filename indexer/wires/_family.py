@@ -87,16 +87,10 @@ class Dateline:
     wire: str | None
     place: str
     city: str
+    #: The US state or Canadian province (`indexer.places`), ``None`` when the dateline names none.
+    region: str | None
     country: str | None
     date: date | None
     text: str
     start: int
     end: int
-
-
-def split_place(place: str) -> tuple[str, str | None]:
-    """``BAMAKO, Mali`` → (``BAMAKO``, ``Mali``); a place without a comma has no country."""
-    parts = [p.strip() for p in place.split(",") if p.strip()]
-    if len(parts) < 2:
-        return place.strip(), None
-    return parts[0], parts[-1]
