@@ -10,7 +10,7 @@ from .document import Document
 from .schema import LANG_FIELDS, lang_field, lang_key
 
 _TEXT_FIELDS = ("title", "headline", "issuer", "label", "place", "city", "country", "wire",
-                "dateline", "url", "language", "description", "about", "disclaimer", "contact", "copyright",
+                "dateline", "url", "author", "language", "description", "about", "disclaimer", "contact", "copyright",
                 "format")  # fmt: skip
 
 
@@ -45,6 +45,8 @@ def to_fields(doc: Document, *, stamp: str | None = None) -> dict[str, Any]:
     for name in _KEY_FIELDS:  # exact values, as columns for facets and filters
         if value := getattr(doc, name):
             fields[f"{name}_key"] = value
+    if doc.keywords:
+        fields["keywords"] = ",".join(doc.keywords)
     if doc.language:
         fields["language"] = doc.language.lower()
     if (when := index_date(doc)) is not None:
@@ -60,6 +62,8 @@ def from_stored(stored: Mapping[str, Any]) -> Document:
     for name in _TEXT_FIELDS:
         if name in stored:
             setattr(doc, name, stored[name])
+    if stored.get("keywords"):
+        doc.keywords = [k.strip() for k in stored["keywords"].split(",") if k.strip()]
     if isinstance(stored.get("published"), str):
         published = parse_datetime(stored["published"])
         doc.published = published if isinstance(published, datetime) else None
