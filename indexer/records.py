@@ -19,9 +19,12 @@ _KEY_FIELDS = ("issuer", "wire", "place", "country", "label")
 
 
 def index_date(doc: Document) -> datetime | None:
-    """The value of the sortable ``date`` field: the local publication time, else the calendar day."""
-    if doc.published is not None and (doc.date is None or doc.published.date() == doc.date):
-        return doc.published.replace(tzinfo=None)
+    """The value of the sortable ``date`` field: the calendar day at the local time of day of
+    ``published`` (so a sort by date orders a day's documents by time, even where the dateline's
+    day differs from the portal's stamp), else the day at midnight."""
+    if doc.published is not None:
+        local = doc.published.replace(tzinfo=None)
+        return local if doc.date is None else datetime.combine(doc.date, local.time())
     if doc.date is not None:
         return datetime(doc.date.year, doc.date.month, doc.date.day)
     return None
