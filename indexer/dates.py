@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timezone
+from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -87,6 +88,40 @@ def parse_datetime(text: str) -> datetime | date | None:
     if len(text) <= 10:
         return value.date()
     return value if value.tzinfo else value.replace(tzinfo=BERLIN)
+
+
+#: RFC 2822 as feeds and Jekyll sites write it: ``Wed, 03 Apr 2024 14:00:00 +0200``; group ``rest``
+#: holds the time and zone, read by `email.utils` when well formed.
+_RFC2822 = re.compile(r"^(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})(?P<rest>\s.*)?$")
+
+
+def parse_feed_datetime(text: str, *, naive: timezone | ZoneInfo = timezone.utc) -> tuple[datetime | date | None, str | None]:
+    """Read a front matter or feed date: ISO 8601, RFC 2822, or any date `parse_datetime` knows.
+
+    Returns ``(value, warning)``: a `datetime` when a time of day is given (a naive time is taken
+    in ``naive``, UTC by default, as Hugo reads front matter), a `date` when only a day is, and
+    ``None`` when the text is no date. An RFC 2822 stamp whose time is broken (``13 00 00``)
+    keeps its date, with a warning saying the time was not read.
+    """
+    text = text.strip()
+    if m := _RFC2822.match(text):
+        day = _safe_date(int(m[3]), month_number(m[2]), int(m[1]))
+        if day is None:
+            return None, None
+        if not (m["rest"] or "").strip():
+            return day, None
+        try:
+            value = parsedate_to_datetime(text)
+            return (value if value.tzinfo else value.replace(tzinfo=naive)), None
+        except (TypeError, ValueError):
+            return day, f"time of day not read in {text!r}; date kept"
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return parse_date(text) or parse_portal_timestamp(text), None
+    if len(text) <= 10:
+        return value.date(), None
+    return (value if value.tzinfo else value.replace(tzinfo=naive)), None
 
 
 _ZONES = {

@@ -20,7 +20,7 @@ DEFAULT_BOOSTS: dict[str, float] = {"title": 3.0, "issuer": 2.0, "place": 1.5, "
 #: Text fields that bare query words may search (``--fields``) and that may be boosted.
 TEXT_FIELDS: tuple[str, ...] = (
     "title", "body", "issuer", "place", "city", "region", "country", "wire", "label", "description", "about",
-    "disclaimer", "contact",
+    "disclaimer", "contact", "author",
 )  # fmt: skip
 
 #: The default BM25 parameters (``--k1``, ``--b``). See README "How ranking works" for how they

@@ -33,6 +33,10 @@ class Document:
     #: The dateline prefix as written, e.g. ``BAMAKO, Mali, June 6, 2025 /PRNewswire/ --``.
     dateline: str | None = None
     url: str | None = None
+    #: Who wrote it, as the source names them (front matter ``author``/``byline``).
+    author: str | None = None
+    #: Tags, categories and keywords the source gives (front matter, JSONL), in order, no repeats.
+    keywords: list[str] | None = None
     language: str | None = None
     description: str | None = None
     contact: str | None = None

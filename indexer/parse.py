@@ -164,8 +164,10 @@ def read_documents(
                 raise DocumentError(name, "no JSON lines")
         else:
             doc = Document(id=doc_id)
-            parser = {"text": parse_text, "markdown": parse_markdown, "html": parse_html}[kind]
-            parser(text, doc)
+            if kind == "markdown":
+                parse_markdown(text, doc, field_map)
+            else:
+                {"text": parse_text, "html": parse_html}[kind](text, doc)
             if not (doc.body or doc.title):
                 raise DocumentError(name, "no text")
             result.documents.append(doc)
@@ -192,6 +194,8 @@ def _strip_controls(doc: Document) -> None:
         value = getattr(doc, name)
         if isinstance(value, str):
             setattr(doc, name, strip_controls(value))
+        elif isinstance(value, list):
+            setattr(doc, name, [strip_controls(v) for v in value])
 
 
 def parse_file(path: str | os.PathLike[str], *, doc_id: str | None = None) -> Document:

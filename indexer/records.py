@@ -10,7 +10,7 @@ from .document import Document
 from .schema import LANG_FIELDS, lang_field, lang_key
 
 _TEXT_FIELDS = ("title", "headline", "issuer", "label", "place", "city", "region", "country", "wire",
-                "dateline", "url", "language", "description", "about", "disclaimer", "contact", "copyright",
+                "dateline", "url", "author", "language", "description", "about", "disclaimer", "contact", "copyright",
                 "format")  # fmt: skip
 
 
@@ -19,9 +19,12 @@ _KEY_FIELDS = ("issuer", "wire", "place", "region", "country", "label")
 
 
 def index_date(doc: Document) -> datetime | None:
-    """The value of the sortable ``date`` field: the local publication time, else the calendar day."""
-    if doc.published is not None and (doc.date is None or doc.published.date() == doc.date):
-        return doc.published.replace(tzinfo=None)
+    """The value of the sortable ``date`` field: the calendar day at the local time of day of
+    ``published`` (so a sort by date orders a day's documents by time, even where the dateline's
+    day differs from the portal's stamp), else the day at midnight."""
+    if doc.published is not None:
+        local = doc.published.replace(tzinfo=None)
+        return local if doc.date is None else datetime.combine(doc.date, local.time())
     if doc.date is not None:
         return datetime(doc.date.year, doc.date.month, doc.date.day)
     return None
@@ -45,6 +48,8 @@ def to_fields(doc: Document, *, stamp: str | None = None) -> dict[str, Any]:
     for name in _KEY_FIELDS:  # exact values, as columns for facets and filters
         if value := getattr(doc, name):
             fields[f"{name}_key"] = value
+    if doc.keywords:
+        fields["keywords"] = ",".join(doc.keywords)
     if doc.language:
         fields["language"] = doc.language.lower()
     if (when := index_date(doc)) is not None:
@@ -60,6 +65,8 @@ def from_stored(stored: Mapping[str, Any]) -> Document:
     for name in _TEXT_FIELDS:
         if name in stored:
             setattr(doc, name, stored[name])
+    if stored.get("keywords"):
+        doc.keywords = [k.strip() for k in stored["keywords"].split(",") if k.strip()]
     if isinstance(stored.get("published"), str):
         published = parse_datetime(stored["published"])
         doc.published = published if isinstance(published, datetime) else None

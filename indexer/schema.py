@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from .analysis import ANALYZERS, neutral_analyzer
 from .defaults import DEFAULT_BOOSTS, DEFAULT_FIELDS
@@ -84,6 +84,9 @@ def build_schema() -> Schema:
         country=names(),
         wire=names(),
         label=names(),
+        author=names(),
+        # Tags, categories and keywords: each one whole term, lower-cased; stored comma-joined.
+        keywords=KEYWORD(stored=True, commas=True, lowercase=True),
         language=ID(stored=True),
         # Which language's fields a document's text went to (en, de, xx); always set.
         lang=ID(sortable=True),

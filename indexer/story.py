@@ -19,7 +19,7 @@ def apply_story(doc: Document, text: str, *, find_title: bool = False) -> Docume
 
     ``find_title`` takes the title from the text's first lines (plain text, where nothing else
     gives one). Fields the source already set (header, front matter, JSON keys) win over what
-    the text says.
+    the text says, except ``date``: a wire dateline's date wins over the portal's stamp.
     """
     text, link = cut_chrome(text)
     text = header_hooks(text, doc)
@@ -34,7 +34,9 @@ def apply_story(doc: Document, text: str, *, find_title: bool = False) -> Docume
         if doc.place is None:
             doc.place, doc.city = dateline.place, dateline.city
             doc.region, doc.country = dateline.region, dateline.country
-        doc.date = doc.date or dateline.date
+        # The dateline is the release's own claim: it gives `date` even when the portal's stamp
+        # (header line, front matter) says another day; the portal's time stays in `published`.
+        doc.date = dateline.date or doc.date
     doc.wire = doc.wire or find_credit(text)
     if doc.issuer and doc.headline is None and doc.title and doc.title.startswith(f"{doc.issuer}: "):
         doc.headline, doc.title = doc.title, doc.title[len(doc.issuer) + 2 :]

@@ -18,7 +18,10 @@ from .errors import QueryError
 from .results import FacetCount
 
 #: The facet fields, in the order they are listed in help and errors.
-FACETS: tuple[str, ...] = ("issuer", "wire", "place", "region", "country", "language", "year", "month", "label")
+FACETS: tuple[str, ...] = ("issuer", "wire", "place", "region", "country", "language", "year", "month", "label",
+                           "keywords")  # fmt: skip
+#: Facets a document may have several values of, read from the terms of a field of that name.
+_MULTI = ("keywords",)
 #: Where each facet's exact values are read from: a column of whole values, or an ID field's terms.
 _KEY_COLUMNS = {"issuer": "issuer_key", "wire": "wire_key", "place": "place_key", "region": "region_key",
                 "country": "country_key", "label": "label_key"}  # fmt: skip
@@ -84,6 +87,15 @@ class FacetColumns:
         self.searcher = columns.searcher
         self.size: int = columns.size
         self._codes: dict[str, tuple[np.ndarray, list[str]]] = {}
+        self._multi: dict[str, list[tuple[str, np.ndarray]]] = {}
+
+    def postings(self, name: str) -> list[tuple[str, np.ndarray]]:
+        """Each value of the multi-valued facet ``name`` with the numbers of its documents."""
+        if name not in self._multi:
+            reader = self.columns.reader
+            self._multi[name] = [(tbytes.decode("utf-8"), self.columns.postings(name, tbytes)[0])
+                                 for tbytes in reader.lexicon(name)]  # fmt: skip
+        return self._multi[name]
 
     def codes(self, name: str) -> tuple[np.ndarray, list[str]]:
         """(code per document, the value of each code) of facet ``name``."""
@@ -160,8 +172,15 @@ class FacetColumns:
         (case and accents aside, `_name_key`), not when it is only a word of it."""
         keep = np.ones(self.size, dtype=bool)
         for name, wanted in filters.items():
-            codes, values = self.codes(name)
             keys = {_match_key(name, w) for w in wanted}
+            if name in _MULTI:
+                some = np.zeros(self.size, dtype=bool)
+                for value, ids in self.postings(name):
+                    if _match_key(name, value) in keys:
+                        some[ids] = True
+                keep &= some
+                continue
+            codes, values = self.codes(name)
             chosen = [i for i, value in enumerate(values) if _match_key(name, value) in keys]
             keep &= np.isin(codes, np.asarray(chosen, dtype=np.int32))
         return keep
@@ -171,6 +190,13 @@ class FacetColumns:
         value; documents without a value are not counted."""
         out: dict[str, list[FacetCount]] = {}
         for name in names:
+            if name in _MULTI:  # a document counts once under each of its values
+                chosen = np.zeros(self.size, dtype=bool)
+                chosen[docs] = True
+                found_pairs = ((value, int(chosen[ids].sum())) for value, ids in self.postings(name))
+                pairs = sorted(((v, n) for v, n in found_pairs if n), key=lambda vn: (-vn[1], vn[0]))
+                out[name] = [FacetCount(v, n) for v, n in (pairs if top is None else pairs[:top])]
+                continue
             codes, values = self.codes(name)
             found = codes[docs]
             counts = np.bincount(found[found >= 0], minlength=len(values))

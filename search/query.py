@@ -21,7 +21,7 @@ from .errors import QueryError
 from .limits import DeadlinePlugin, check_size, name, shorten
 
 #: Fields a query may name in ``field:term`` (the rest of the schema is bookkeeping).
-QUERY_FIELDS: tuple[str, ...] = TEXT_FIELDS + ("language", "date", "url", "id", "format")
+QUERY_FIELDS: tuple[str, ...] = TEXT_FIELDS + ("language", "keywords", "date", "url", "id", "format")
 
 
 def check_fields(fields: Sequence[str]) -> tuple[str, ...]:

@@ -287,7 +287,7 @@ def test_keys_match_the_command_line():
         ("[search]\nk1 = true\n", "search.k1: must be a number (got True)"),
         ("[search]\nb = 1.5\n", "search.b: must be 0–1 (got 1.5)"),
         ("[search]\nfields = ['title', 'bdy']\n", "search.fields: unknown field bdy; choose from title, body"),
-        ("[search.boost]\nheadline = 2\n", "unknown key 'search.boost.headline'; known here: about, body"),
+        ("[search.boost]\nheadline = 2\n", "unknown key 'search.boost.headline'; known here: about, author, body"),
         ("[search.boost]\ntitle = 0\n", "search.boost.title: must be above 0 (got 0)"),
         ("search = 3\n", "search: must be a table ([search])"),
         ("index = 3\n", "index: must be a directory path (got 3)"),

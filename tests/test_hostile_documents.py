@@ -336,7 +336,7 @@ CLI_CASES = [
     ("types.jsonl", b'{"id": "b", "language": 7}\n', "line 1: 'language' must be a language code such as \"en\", not int"),
     ("cut.jsonl", b'{"id": "c", "bo', "line 1: not valid JSON (Unterminated string starting at, column 13)"),
     ("nested.jsonl", b"[" * 100_000 + b"]" * 100_000 + b"\n", "line 1: JSON nested too deeply"),
-    ("front.md", b"---\ntitle: Fine\ndate: 2025-02-31\n---\nbody\n", "front matter could not be read (day is out of range for month)"),
+    ("front.md", b"---\ntitle: Fine\n  bad: indent\n---\nbody\n", "front matter is not valid YAML (mapping values are not allowed here)"),
 ]  # fmt: skip
 
 

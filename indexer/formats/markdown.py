@@ -1,16 +1,15 @@
-"""Markdown documents, with optional YAML front matter between ``---`` lines."""
+"""Markdown documents, with optional front matter (YAML, TOML or JSON: `.frontmatter`)."""
 
 from __future__ import annotations
 
 import re
-
-import yaml
+from typing import Mapping
 
 from ..document import Document
 from ..story import apply_story
+from .frontmatter import split_front_matter
 from .mapping import apply_record
 
-_FRONT = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _HEADING = re.compile(r"^#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
 _SETEXT = re.compile(r"^(?:=+|-+)\s*$")
 # Inline Markdown reduced to its text, so that a bold dateline is still recognised.
@@ -23,25 +22,17 @@ _INLINE = (
 )
 
 
-def parse_markdown(text: str, doc: Document) -> Document:
-    """Fill ``doc`` from Markdown: front matter keys first, then the first heading as title."""
+def parse_markdown(text: str, doc: Document, field_map: Mapping[str, str] | None = None) -> Document:
+    """Fill ``doc`` from Markdown: front matter keys first (YAML, TOML or JSON; ``field_map`` as
+    for JSONL), then the first heading as title."""
     doc.format = "markdown"
-    front = _FRONT.match(text)
-    if front:
-        try:
-            meta = yaml.safe_load(front["yaml"]) or {}
-        except yaml.YAMLError as exc:
-            raise ValueError(f"front matter is not valid YAML ({_first_line(exc)})") from None
-        except (ValueError, RecursionError) as exc:  # a date like 2025-02-31; nesting deeper than Python's stack
-            raise ValueError(f"front matter could not be read ({_first_line(exc)})") from None
-        if not isinstance(meta, dict):
-            raise ValueError("front matter is not a mapping of keys to values")
+    meta, text = split_front_matter(text)
+    if meta is not None:
         doc_id = doc.id
-        unused = apply_record(doc, meta)
+        unused = apply_record(doc, meta, field_map, lenient=True)
         doc.id = doc_id  # a file's id is its path; front matter cannot rename it
         if unused:
             doc.warnings.append("front matter keys not used: " + ", ".join(map(str, unused)))
-        text = text[front.end() :]
     lines = text.strip().split("\n")
     if lines and (m := _HEADING.match(lines[0])):
         doc.title = doc.title or plain_text(m["text"])
@@ -58,6 +49,3 @@ def plain_text(markdown: str) -> str:
         markdown = pattern.sub(repl, markdown)
     return markdown
 
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().split("\n")[0]
