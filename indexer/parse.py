@@ -15,7 +15,7 @@ from .formats.jsonl import LineError, parse_jsonl
 from .formats.markdown import parse_markdown
 from .formats.text import parse_text
 from .language import detect_language, file_language
-from .text import DecodeError, decode, normalise, printable_path, strip_controls
+from .text import DecodeError, decode, decode_entities, normalise, printable_path, strip_controls
 
 #: Extensions the folder walk picks up, and the reader each one gets.
 READERS = {
@@ -175,7 +175,7 @@ def read_documents(
         raise DocumentError(name, str(exc)) from None
     undetected = []
     for doc in result.documents:
-        _strip_controls(doc)
+        _clean_fields(doc)
         doc.source = printable_path(os.path.abspath(name))
         if doc.language is None:
             doc.language = detect_language(f"{doc.title or ''}\n{doc.body}")
@@ -188,14 +188,19 @@ def read_documents(
     return result
 
 
-def _strip_controls(doc: Document) -> None:
-    """Remove the control characters that escapes in JSON, YAML or HTML decoded into fields."""
+def _clean_fields(doc: Document) -> None:
+    """Decode the HTML entities of every text field but the id, once (an HTML file's parser
+    decoded its own already), then remove the control characters that escapes in JSON, YAML
+    or HTML decoded into fields."""
+    entities = doc.format != "html"
     for name in DOCUMENT_FIELDS:
         value = getattr(doc, name)
         if isinstance(value, str):
+            if entities and name != "id":
+                value = decode_entities(value)
             setattr(doc, name, strip_controls(value))
         elif isinstance(value, list):
-            setattr(doc, name, [strip_controls(v) for v in value])
+            setattr(doc, name, [strip_controls(decode_entities(v) if entities else v) for v in value])
 
 
 def parse_file(path: str | os.PathLike[str], *, doc_id: str | None = None) -> Document:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -65,6 +66,21 @@ def strip_controls(text: str) -> str:
     """``text`` with control characters (but tab, newline) as spaces: for field values decoded
     after `normalise` ran (JSON ``\\u001b``, YAML ``"\\e"``, HTML ``&#27;``)."""
     return _CONTROL.sub(" ", text)
+
+
+# An entity with its semicolon: named (``&amp;``), decimal (``&#39;``) or hex (``&#x27;``). Legacy
+# names without one (``&copy``, ``&reg``) are not entities in text: ``?a=1&region=us`` stays.
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def decode_entities(text: str) -> str:
+    """``text`` with its HTML entities (``&#39;``, ``&amp;``, ``&quot;``, ``&nbsp;``) decoded once,
+    so ``&amp;amp;`` gives ``&amp;``; what they decode to is cleaned as `normalise` cleans text
+    (``&nbsp;`` a plain space, ``&#27;`` a space). Scraped titles and bodies carry them in every format."""
+    if "&" not in text:
+        return text
+    decoded = _ENTITY.sub(lambda m: html.unescape(m.group()), text)
+    return text if decoded == text else normalise(decoded)
 
 
 def squash(text: str) -> str:
