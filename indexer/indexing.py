@@ -22,6 +22,7 @@ from .openfiles import reports_too_many_open_files
 from .parse import MAX_FILE_BYTES, os_reason
 from .build import POOL_BYTES, Task, build_segments, default_workers, write_failure
 from .known import iter_known, pair_up
+from .kinds import Kind, kind_of
 from .merging import merge
 from .spill import Spill
 from .text import printable_path
@@ -46,6 +47,11 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"
+
+    @property
+    def kind(self) -> Kind:
+        """What sort of problem this is (`indexer.kinds`): problems of one kind are counted together."""
+        return kind_of(self.reason)
 
 
 @dataclass

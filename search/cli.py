@@ -21,6 +21,7 @@ from search.config import BYS, COLORS, LANGS, NO_SNIPPETS, SEARCH_FORMATS, SORTS
 from search.launch import SOCKET_ENV
 
 if TYPE_CHECKING:
+    from indexer.indexing import Problem
     from search import Index
     from search.feedback import Feedback
     from search.serve import IndexPool, Reply, Request
@@ -190,14 +191,17 @@ class _Progress:
               help="Skip (and list as failed) files larger than SIZE: bytes, or with KB, MB or GB; at most 4 GB.")
 @click.option("--follow-links", is_flag=True,
               help="Also follow symbolic links to files and folders outside the PATHS (default: listed as skipped).")
+@click.option("--verbose", "-v", is_flag=True,
+              help="List every warning (default: the first 3 of each kind, then a count of the files).")
 def index(paths: tuple[str, ...], index_dir: str, prune: bool, rebuild: bool, field_map: dict[str, str],
-          workers: int | None, wait: float, max_size: int, follow_links: bool) -> None:  # fmt: skip
+          workers: int | None, wait: float, max_size: int, follow_links: bool, verbose: bool) -> None:  # fmt: skip
     """Index the documents under PATHS (files or folders, recursively).
 
     Incremental: unchanged files are skipped, changed files re-read, and documents whose file
     is gone from under a PATH removed. Reads .txt, .md, .html and .jsonl; hidden files and
     folders are skipped, and so are symbolic links out of the PATHS (listed on stderr) unless
-    --follow-links. Exit status 1 when some documents failed (listed on stderr).
+    --follow-links. Exit status 1 when some documents failed (listed on stderr, then counted
+    by reason). Warnings of one kind are shown for 3 files, then counted (all with --verbose).
 
     \b
       dateline index corpus/
@@ -207,6 +211,8 @@ def index(paths: tuple[str, ...], index_dir: str, prune: bool, rebuild: bool, fi
     from indexer import index_paths
     from indexer.text import escape_controls
 
+    from .problem_output import warning_lines
+
     progress = _Progress()
     try:
         report = index_paths(paths, index_dir, prune=prune, rebuild=rebuild, field_map=field_map,
@@ -214,9 +220,11 @@ def index(paths: tuple[str, ...], index_dir: str, prune: bool, rebuild: bool, fi
                              lock_timeout=wait, on_wait=_waiting, max_bytes=max_size, follow_links=follow_links)  # fmt: skip
     finally:
         progress.close()
-    for kind, problems in (("warning", report.warnings), ("failed", report.failed), ("skipped", report.skipped)):
-        for problem in problems:
-            click.echo(f"dateline: {kind}: {escape_controls(str(problem))}", err=True)
+    for line in warning_lines(report.warnings, verbose=verbose):
+        click.echo(line, err=True)
+    _echo_failed(report.failed)
+    for problem in report.skipped:
+        click.echo(f"dateline: skipped: {escape_controls(str(problem))}", err=True)
     skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
     click.echo(
         f"{report.added} added, {report.updated} updated, {report.removed} removed, "
@@ -225,6 +233,19 @@ def index(paths: tuple[str, ...], index_dir: str, prune: bool, rebuild: bool, fi
     )
     if report.failed:
         raise click.exceptions.Exit(EXIT_NONE)
+
+
+def _echo_failed(failed: list[Problem]) -> None:
+    """Every failure on its own line, as the user must act on each, then a count by reason."""
+    from indexer.text import escape_controls
+
+    from .problem_output import failure_summary
+
+    for problem in failed:
+        click.echo(f"dateline: failed: {escape_controls(str(problem))}", err=True)
+    summary = failure_summary(failed)
+    if summary:
+        click.echo(summary, err=True)
 
 
 def _waiting(seconds: float) -> None:
@@ -615,9 +636,9 @@ def check(paths: tuple[str, ...], index_dir: str, repair: bool, fmt: str, wait: 
             for line in problem_lines(report):
                 click.echo(line)
     if fmt == "text":
-        for kind, problems in (("failed", report.failed), ("skipped", report.skipped)):
-            for problem in problems:
-                click.echo(f"dateline: {kind}: {escape_controls(str(problem))}", err=True)
+        _echo_failed(report.failed)
+        for problem in report.skipped:
+            click.echo(f"dateline: skipped: {escape_controls(str(problem))}", err=True)
         click.echo(summary_line(report))
     if not report.ok:
         raise click.exceptions.Exit(EXIT_NONE)

@@ -257,6 +257,7 @@ def test_unreadable_files_and_folders_are_reported_and_the_rest_indexed(open_tmp
     assert sorted(result.stderr.splitlines()) == [
         f"dateline: failed: {docs / 'closed'}: Permission denied",
         f"dateline: failed: {docs / 'locked.txt'}: Permission denied",
+        "dateline: failed: 2 files: Permission denied (2)",  # each is listed, then counted by reason
     ]
     assert result.stdout.startswith("2 added, 0 updated, 0 removed, 0 unchanged, 2 failed")
     found = subprocess.run([*dateline, "search", "story", "--format", "paths", "--index", str(index)],
