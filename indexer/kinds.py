@@ -27,6 +27,8 @@ KINDS: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
     (key, re.compile(pattern, re.DOTALL), label)
     for key, pattern, label in (
         ("front-matter-keys-unused", r"front matter keys not used: (?P<details>.*)", "front matter keys not used"),
+        ("front-matter-time-not-read", r"front matter key '(?P<details>[^']*)': time of day not read in .*; date kept",
+         "front matter time of day not read (date kept)"),
         ("jsonl-keys-unused", r"line \d+: keys not used: (?P<details>.*)", "keys not used"),
         ("not-utf8-cp1252", r"not valid UTF-8 \(byte \d+\); read as cp1252", "not valid UTF-8; read as cp1252"),
         ("not-utf8-latin1", r"not valid UTF-8 \(byte \d+\); read as Latin-1", "not valid UTF-8; read as Latin-1"),

@@ -7,7 +7,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from conftest import installed_dateline
+from conftest import installed_dateline, shared_path
 from indexer.indexing import Problem
 
 
@@ -19,7 +19,7 @@ def _hugo_archive(folder: Path, count: int) -> list[Path]:
     for i in range(count):
         file = folder / f"{i:03}.md"
         extra = "draft: false\n" if i % 2 else ""
-        file.write_text(f"---\ntitle: Story {i}\nsummary: S {i}\nweight: {i}\n{extra}---\nText of story {i}.\n",
+        file.write_text(f"---\ntitle: Story {i}\nslug: s{i}\nweight: {i}\n{extra}---\nText of story {i}.\n",
                         encoding="utf-8")  # fmt: skip
         files.append(file)
     return files
@@ -38,8 +38,8 @@ def _bad_files(folder: Path) -> dict[str, Path]:
 def test_kinds_of_warnings_and_failures() -> None:
     from indexer.kinds import Kind, kind_of
 
-    unused = Problem("a.md", "front matter keys not used: summary, weight")
-    assert unused.kind == Kind("front-matter-keys-unused", "front matter keys not used", ("summary", "weight"))
+    unused = Problem("a.md", "front matter keys not used: slug, weight")
+    assert unused.kind == Kind("front-matter-keys-unused", "front matter keys not used", ("slug", "weight"))
     assert kind_of("line 7: keys not used: lede").details == ("lede",)
     assert kind_of("not valid UTF-8 (byte 3); read as Latin-1") == Kind("not-utf8-latin1", "not valid UTF-8; read as Latin-1")
     assert kind_of("not valid UTF-8 (byte 99); read as cp1252").key == "not-utf8-cp1252"
@@ -49,6 +49,30 @@ def test_kinds_of_warnings_and_failures() -> None:
     assert kind_of("larger than the 1 KB limit (--max-size); skipped: 2048 bytes").label == "larger than the 1 KB limit; skipped"
     assert kind_of("document id 'x' is already used by /a/b.txt") == kind_of("document id 'y' is already used earlier in this file")
     assert kind_of("Permission denied").label == "Permission denied"
+    broken = "front matter key 'date': time of day not read in 'Wed, 03 Apr 2024 13 00 00 +0200'; date kept"
+    assert kind_of(broken) == Kind("front-matter-time-not-read", "front matter time of day not read (date kept)", ("date",))
+    assert kind_of("front matter key skipped: 'date' is not a date: 'soon'").label == "front matter key skipped: 'date' is not a date"
+
+
+#: Real Jekyll posts (../shared trends-de-jekyll) whose RFC 2822 date has a broken time (``13 00 00``)
+#: and whose front matter has a key dateline does not use (``layout``): two warnings each.
+JEKYLL = ["2024-04-03-luke-mockridge.md", "2024-04-03-maite-kelly.md", "2024-04-03-nato.md",
+          "2024-04-03-notker-wolf.md", "2024-04-03-taiwan.md"]  # fmt: skip
+
+
+def test_real_jekyll_posts_warn_three_times_per_kind_then_count(cli, tmp_path: Path) -> None:
+    posts = [shared_path("data", "archives", "trends-de-jekyll", "_posts", name) for name in JEKYLL]
+    result = cli("index", *map(str, posts), index=tmp_path / "ix")
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 8, lines
+    assert [line.split(": ", 3)[2] for line in lines[:3]] == list(map(str, posts[:3]))
+    assert all(line.endswith("; date kept") and "time of day not read in 'Wed, 03 Apr 2024 " in line for line in lines[:3])
+    assert lines[3] == ("dateline: warning: 5 files: front matter time of day not read (date kept): date (5); "
+                        "first 3 above, all with --verbose")  # fmt: skip
+    assert lines[4:7] == [f"dateline: warning: {p}: front matter keys not used: layout" for p in posts[:3]]
+    assert lines[7] == "dateline: warning: 5 files: front matter keys not used: layout (5); first 3 above, all with --verbose"
+    assert result.stdout.startswith("5 added, 0 updated, 0 removed, 0 unchanged, 0 failed")
 
 
 def test_repeated_warnings_are_counted_not_repeated(cli, tmp_path: Path) -> None:
@@ -56,9 +80,9 @@ def test_repeated_warnings_are_counted_not_repeated(cli, tmp_path: Path) -> None
     result = cli("index", str(tmp_path / "site"), index=tmp_path / "ix")
     assert result.exit_code == 0, result.output
     lines = result.stderr.splitlines()
-    assert lines[:3] == [f"dateline: warning: {f}: front matter keys not used: summary, weight" + (", draft" if i % 2 else "")
+    assert lines[:3] == [f"dateline: warning: {f}: front matter keys not used: slug, weight" + (", draft" if i % 2 else "")
                          for i, f in enumerate(files[:3])]  # fmt: skip
-    assert lines[3:] == ["dateline: warning: 8 files: front matter keys not used: summary (8), weight (8), draft (4); "
+    assert lines[3:] == ["dateline: warning: 8 files: front matter keys not used: slug (8), weight (8), draft (4); "
                          "first 3 above, all with --verbose"]  # fmt: skip
     assert result.stdout.startswith("8 added, 0 updated, 0 removed, 0 unchanged, 0 failed")
 
@@ -69,7 +93,7 @@ def test_verbose_lists_every_warning(cli, tmp_path: Path) -> None:
         result = cli("index", str(tmp_path / "site"), flag, "--rebuild", index=tmp_path / "ix")
         assert result.exit_code == 0, result.output
         assert sorted(result.stderr.splitlines()) == sorted(
-            f"dateline: warning: {f}: front matter keys not used: summary, weight" + (", draft" if i % 2 else "")
+            f"dateline: warning: {f}: front matter keys not used: slug, weight" + (", draft" if i % 2 else "")
             for i, f in enumerate(files)
         )
 
@@ -110,7 +134,7 @@ def test_installed_dateline_stays_quiet_on_many_files(tmp_path: Path) -> None:
     assert result.returncode == 1, result.stderr
     lines = result.stderr.splitlines()
     assert len(lines) == 3 + 1 + 5 + 1, lines
-    assert lines[3] == ("dateline: warning: 60 files: front matter keys not used: summary (60), weight (60), "
+    assert lines[3] == ("dateline: warning: 60 files: front matter keys not used: slug (60), weight (60), "
                         "draft (30); first 3 above, all with --verbose")  # fmt: skip
     assert lines[-1].startswith("dateline: failed: 4 files: ")
     assert json.loads(subprocess.run([installed_dateline(), "stats", "--format", "json", "--index", str(tmp_path / "ix")],
