@@ -73,7 +73,8 @@ def test_markdown_front_matter_and_heading_decoded(tmp_path: Path) -> None:
     # Reconstruction: a scraped Markdown page whose front matter and heading carry entities.
     file = tmp_path / "page.md"
     file.write_text(
-        "---\ndescription: \"Smith &amp; Wesson&#39;s year\"\ncontact: Jane O&#39;Brien\n"
+        "---\ndescription: \"Smith &amp; Wesson&#39;s year\"\ncontact: Jane O&#39;Brien\nauthor: Pat O&#39;Hara\n"
+        "tags: [\"M&amp;A\", \"R&amp;D\"]\n"
         "url: https://example.com/?a=1&amp;b=2\n---\n# Smith &amp; Wesson&#39;s results\n\n"
         "Revenue&nbsp;rose &quot;sharply&quot;.\n",
         encoding="utf-8",
@@ -82,6 +83,8 @@ def test_markdown_front_matter_and_heading_decoded(tmp_path: Path) -> None:
     assert doc.title == "Smith & Wesson's results"
     assert doc.description == "Smith & Wesson's year"
     assert doc.contact == "Jane O'Brien"
+    assert doc.author == "Pat O'Hara"
+    assert doc.keywords == ["M&A", "R&D"]
     assert doc.url == "https://example.com/?a=1&b=2"
     assert doc.body == 'Revenue rose "sharply".'
     _no_entities(doc)
