@@ -57,7 +57,8 @@ CONTACT_HEADING = re.compile(
     rf"Rückfragen bitte an){_END}$",
     re.IGNORECASE,
 )
-_CONTACT_INLINE = re.compile(r"^(?:Media|Press|Investor|Investor Relations) Contacts?:\s*(?=\S)")
+#: A contact heading with the contact on its line (CNW writes "For further information: Lena Okafor, …").
+_CONTACT_INLINE = re.compile(r"^(?:(?:Media|Press|Investor|Investor Relations) Contacts?|For further information):\s*(?=\S)")
 #: "… under an exclusive license.Alkermes Contacts: For Investors: …" — glued to the story.
 CONTACT_GLUED = re.compile(
     r"(?:(?<=[a-z.!?\"”)])|(?<=[.!?\"”)] ))(?:(?:[A-Z][\w&.-]+ )?(?:Media |Investor |Press )?Contacts?|"
