@@ -229,7 +229,7 @@ def _release_summary(body: str) -> tuple[str, str | None]:
 #: or at its end (a sub-heading like "What Analysts Say", "Valuation", "Fourth Quarter Results").
 _HEADING_LIKE = re.compile(r"^(?!.*(?:https?://|www\.|@))[A-Z][^.!?;,\n]{1,70}[^.!?;,:\s]$")
 #: A table row: Markdown pipes, tab-separated columns, or a separator row.
-_TABLE_LINE = re.compile(r"^\s*\|.*\|\s*$|[^\t\n]*\t[^\t\n]*\t|^\s*[-|:+ ]{6,}\s*$")
+_TABLE_LINE = re.compile(r"\s*\|.*\|\s*$|[^\t]*\t[^\t]*\t|\s*[-|:+ ]{6,}\s*$")
 #: "About 60% of …", "About 3,000 employees …", "About $2 billion …": a quantity, not a heading.
 _ABOUT_QUANTITY = re.compile(r"^[$€£]?\d[\d,.]*\s*(?:%|[a-z])")
 #: Words that open an about section's first sentence: "About Empire Access Founded in 1896 …".
@@ -318,7 +318,7 @@ def _section_end(body: str, text_at: int, limit: int, kind: str) -> int:
         line_end = len(body) if line_end < 0 else line_end
         line = body[line_start:line_end].strip()
         if line and line_start < limit:
-            if _TABLE_LINE.search(body[line_start:line_end]):
+            if ("|" in line or "\t" in line or line[0] in "-:+") and _TABLE_LINE.match(body[line_start:line_end]):
                 return line_start
             if kind == "contact" and _PROSE.match(line) and not previous:
                 return line_start
