@@ -57,7 +57,8 @@ CONTACT_HEADING = re.compile(
     rf"Rückfragen bitte an){_END}$",
     re.IGNORECASE,
 )
-_CONTACT_INLINE = re.compile(r"^(?:Media|Press|Investor|Investor Relations) Contacts?:\s*(?=\S)")
+#: A contact heading with the contact on its line (CNW writes "For further information: Lena Okafor, …").
+_CONTACT_INLINE = re.compile(r"^(?:(?:Media|Press|Investor|Investor Relations) Contacts?|For further information):\s*(?=\S)")
 #: "… under an exclusive license.Alkermes Contacts: For Investors: …" — glued to the story.
 CONTACT_GLUED = re.compile(
     r"(?:(?<=[a-z.!?\"”)])|(?<=[.!?\"”)] ))(?:(?:[A-Z][\w&.-]+ )?(?:Media |Investor |Press )?Contacts?|"
@@ -67,6 +68,7 @@ CONTACT_GLUED = re.compile(
 _ABOUT = r"(?:About|Über|Ueber)\s+(?:the |die |den |das |der )?(?=[A-Z0-9ÄÖÜ])"
 #: "About Acme" opening a line (a heading, or a heading and its text run together).
 ABOUT_LINE = re.compile(rf"^{_MD}{_ABOUT}")
+_ABOUT_LOWER = re.compile(rf"^{_MD}About\s+(?=[a-z]+[A-Z])")
 #: German "Über …" opens many sentences, so it counts only as a short heading line.
 _UEBER_SENTENCE = re.compile(r"^(?:Über|Ueber)\s+.{60,}")
 #: "… in Germany.About Copart:" — a heading glued to the sentence before it.
@@ -77,7 +79,8 @@ _FLS_HEADINGS = (
     r"Forward[- ]Looking (?:Statements?|Information)(?: and [\w -]{3,40})?",
     r"Cautionary (?:Note|Notice|Statement|Language)s?(?: (?:Regarding|Concerning|About|on) [\w -]{3,60})?",
     r"Safe Harbou?r(?: Statement)?(?: [\w -]{3,60})?",
-    r"Disclaimer|Legal Notice|Important Notice",
+    r"Disclaimer|Disclosures?|Legal Notice|Important Notice",
+    r"Additional Information and Where to Find It|No Offer or Solicitation|Participants in (?:the )?Solicitation",
     r"Zukunftsgerichtete Aussagen|Zukunftsbezogene Aussagen|Vorbehalt bei Zukunftsaussagen",
     r"Haftungsausschluss|Rechtlicher Hinweis|Wichtiger Hinweis",
 )
@@ -132,6 +135,32 @@ def cut_chrome(text: str) -> tuple[str, str | None]:
     return text[: m.start()].rstrip(), link["url"] if link else None
 
 
+#: A line that is only Markdown links or images, perhaps after a short label ("Pickup - [x](…)").
+_LINK_LINE = re.compile(r"^\s*(?:[\w .]{0,20}[-:–]\s*)?(?:!?\[[^\]\n]*\]\([^)\s]*\)\s*)+$")
+
+
+def cut_link_lines(markdown: str) -> tuple[str, str | None]:
+    """Cut the link lines a scraper or archive appended after a Markdown release
+    (``[sitename](https://…)``, ``[Original/Source Press Release](…)``, a QR-code image, ``---``),
+    so that the release's own trailer (``SOURCE Acme``, ``View original content: …``) is its end again.
+
+    Returns the text and the original release's URL where a cut line links to it. Nothing is
+    cut when the text has nothing but links.
+    """
+    lines = markdown.rstrip().split("\n")
+    link, cut = None, len(lines)
+    while cut > 0:
+        line = lines[cut - 1]
+        if line.strip() and not NOISE.match(line) and not _LINK_LINE.match(line):
+            break
+        if m := _SOURCE_LINK.search(line):
+            link = m["url"]
+        cut -= 1
+    if cut == 0 or cut == len(lines) or not any(_LINK_LINE.match(line) for line in lines[cut:]):
+        return markdown, None
+    return "\n".join(lines[:cut]), link
+
+
 def split_trailers(story: str, doc: Document) -> Trailers:
     """Move the copyright line, source URL, wire footers and the trailer sections out of ``story``.
 
@@ -143,7 +172,7 @@ def split_trailers(story: str, doc: Document) -> Trailers:
     lines = _pop_footers(trailer_hooks("\n".join(lines), doc).split("\n"), found)
     body = "\n".join(line for line in lines if not NOISE.match(line))
     body, found.summary = _release_summary(body)
-    found.body = _split_sections(body, found)
+    found.body = _split_sections(body, found, doc.issuer)
     lines = _pop_footers(found.body.split("\n"), found)
     found.body = "\n".join(lines).strip()
     return found
@@ -196,7 +225,54 @@ def _release_summary(body: str) -> tuple[str, str | None]:
     return body[: m.start()] + body[m.end() :], " ".join(m["text"].split())
 
 
-def _section_starts(body: str) -> list[tuple[int, int, str]]:
+#: A line that reads as a heading: short, starting with a capital, no sentence punctuation in it
+#: or at its end (a sub-heading like "What Analysts Say", "Valuation", "Fourth Quarter Results").
+_HEADING_LIKE = re.compile(r"^(?!.*(?:https?://|www\.|@))[A-Z][^.!?;,\n]{1,70}[^.!?;,:\s]$")
+#: A table row: Markdown pipes, tab-separated columns, or a separator row.
+_TABLE_LINE = re.compile(r"\s*\|.*\|\s*$|[^\t]*\t[^\t]*\t|\s*[-|:+ ]{6,}\s*$")
+#: "About 60% of …", "About 3,000 employees …", "About $2 billion …": a quantity, not a heading.
+_ABOUT_QUANTITY = re.compile(r"^[$€£]?\d[\d,.]*\s*(?:%|[a-z])")
+#: Words that open an about section's first sentence: "About Empire Access Founded in 1896 …".
+_OPENERS = r"(?:The|A|An|Founded|Since|Established|Located|Headquartered|Launched|Based|Through|Published|With|At|For|In|Our|We|As)"
+#: An "About …" heading run on into its text: a colon after the name ("About Vivo: Real-Time …"),
+#: the name said again ("About Brafton Brafton is …", "About Keystone.aiKeystone.ai is"), or a
+#: capitalised name followed, spaced or glued, by a sentence opener ("About Girl Scouts The …",
+#: "About NVARThe Northern …").
+_ABOUT_RUN_ON = re.compile(
+    r"^[^:.!?\n]{2,80}:\s"
+    r"|^(?P<name>[A-Z0-9][\w.&'’-]+)(?:\s*\S+){0,6}?\s*(?P=name)"
+    rf"|^(?:[A-Z0-9][\w.&'’®,()-]*\s+|(?:of|and|for|the|&)\s+){{1,8}}{_OPENERS}\s"
+    rf"|^(?:[A-Z0-9][\w.&'’®,()-]*\s+|(?:of|and|for|the|&)\s+){{0,7}}[A-Z0-9][\w.&'’®,()-]*?[a-zA-Z0-9®)](?={_OPENERS}\s)"
+)
+#: A paragraph of plain prose: long, ending as a sentence ends, with no e-mail address in it.
+_PROSE = re.compile(r"^(?!.*@)(?=.{200,}$).*[.!?\"”)]$")
+#: Lines a heading must not exceed to stand alone.
+_HEADING_WORDS = 10
+
+
+def _about_heading(text: str, issuer: str | None) -> bool:
+    """Whether ``text`` (a line, or the rest of one after a glued "About") opens an about section.
+
+    It does when the heading stands alone (a short line of its own, not "About 60%"), runs on
+    into its text in a heading's way, or names the release's issuer.
+    """
+    m = ABOUT_LINE.match(text)
+    if not m:  # "About aiOla", "About eBay": a name that starts in lower case, on a line of its own
+        m = _ABOUT_LOWER.match(text)
+        return bool(m) and len(text) <= 80 and len(text[m.end() :].split()) <= _HEADING_WORDS
+    if _UEBER_SENTENCE.match(text):
+        return False
+    rest = text[m.end() :].strip().strip("*_").strip()
+    if _ABOUT_QUANTITY.match(rest):
+        return False
+    if len(text) <= 80 and len(rest.split()) <= _HEADING_WORDS:
+        return True
+    if issuer and len(issuer) > 2 and rest.startswith(issuer.split(",")[0].strip()):
+        return True
+    return bool(_ABOUT_RUN_ON.match(rest))
+
+
+def _section_starts(body: str, issuer: str | None = None) -> list[tuple[int, int, str]]:
     """Each section start as (offset, offset of its text, kind), in order."""
     starts: list[tuple[int, int, str]] = []
     offset = 0
@@ -207,7 +283,7 @@ def _section_starts(body: str) -> list[tuple[int, int, str]]:
             starts.append((lead, offset + len(line), "contact"))
         elif m := _CONTACT_INLINE.match(stripped):
             starts.append((lead, lead + m.end(), "contact"))
-        elif ABOUT_LINE.match(stripped) and not _UEBER_SENTENCE.match(stripped):
+        elif _about_heading(stripped, issuer):
             starts.append((lead, lead, "about"))
         elif DISCLAIMER_HEADING.match(stripped):
             starts.append((lead, lead, "disclaimer"))
@@ -216,32 +292,79 @@ def _section_starts(body: str) -> list[tuple[int, int, str]]:
         offset += len(line) + 1
     # Glued headings; each pattern is tried only when its key word is there at all.
     if "About" in body:
-        starts.extend((m.start(), m.start(), "about") for m in ABOUT_GLUED.finditer(body))
+        starts.extend(
+            (m.start(), m.start(), "about")
+            for m in ABOUT_GLUED.finditer(body)
+            if _about_heading(body[m.start() : body.find("\n", m.start()) % (len(body) + 1)], issuer)
+        )
     if "orward" in body or "Safe Harbor" in body:
         starts.extend((m.start(), m.start(), "disclaimer") for m in DISCLAIMER_GLUED.finditer(body))
     if "ontact:" in body:
         starts.extend((m.start(), m.end(), "contact") for m in CONTACT_GLUED.finditer(body))
-    return sorted(s for s in starts if s[0] >= MIN_STORY_CHARS)
+    return sorted(set(s for s in starts if s[0] >= MIN_STORY_CHARS))
 
 
-def _split_sections(body: str, found: Trailers) -> str:
-    """Cut ``body`` at its section starts; each section runs to the next one."""
-    starts = _section_starts(body)
+def _section_end(body: str, text_at: int, limit: int, kind: str) -> int:
+    """Where a section whose text starts at ``text_at`` ends, at ``limit`` (the next section) or before.
+
+    It ends before a table, before a heading of another kind (for about and disclaimer sections,
+    after their first line of text), and, for a contact block, before a paragraph of plain prose.
+    """
+    at = body.find("\n", text_at)
+    seen_text, previous = False, ""
+    while 0 <= at < limit:
+        line_start = at + 1
+        line_end = body.find("\n", line_start)
+        line_end = len(body) if line_end < 0 else line_end
+        line = body[line_start:line_end].strip()
+        if line and line_start < limit:
+            if ("|" in line or "\t" in line or line[0] in "-:+") and _TABLE_LINE.match(body[line_start:line_end]):
+                return line_start
+            if kind == "contact" and _PROSE.match(line) and not previous:
+                return line_start
+            # A heading stands after a blank line or a finished sentence, not inside a wrapped paragraph.
+            heading = _HEADING_LIKE.match(line) and len(line.split()) <= _HEADING_WORDS
+            if kind != "contact" and seen_text and heading and (not previous or previous[-1] in ".!?:\"”)"):
+                return line_start
+            seen_text = True
+        previous = line
+        at = line_end if line_end < len(body) else -1
+    return limit
+
+
+def _split_sections(body: str, found: Trailers, issuer: str | None = None) -> str:
+    """Cut ``body``'s sections out; each runs to the next one or to where it plainly ends.
+
+    What lies in no section (a table after a disclaimer, article text after a sub-heading)
+    stays in the body, in order: no text is dropped.
+    """
+    starts = _section_starts(body, issuer)
     if not starts:
         return body
     # A disclaimer heading followed by its "This press release contains…" sentence is one section.
-    starts = [s for i, s in enumerate(starts) if i == 0 or s[2] != starts[i - 1][2] or s[2] == "contact"]
+    starts = [
+        s
+        for i, s in enumerate(starts)
+        if i == 0 or s[2] != "disclaimer" or starts[i - 1][2] != "disclaimer" or _clean(body[starts[i - 1][0] : s[0]]).count("\n")
+    ]
     parts: dict[str, list[str]] = {"contact": [], "about": [], "disclaimer": []}
+    kept = [body[: starts[0][0]].rstrip()]
     for (start, text_at, kind), following in zip(starts, [*starts[1:], (len(body), 0, "")]):
-        text = _clean(body[text_at : following[0]])
+        text_at = min(text_at, following[0])
+        end = _section_end(body, text_at, following[0], kind)
+        heading = _clean(body[start:text_at])
+        text = _clean(body[text_at:end])
         if text and text not in parts[kind]:
             parts[kind].append(text)
+        elif not text and heading and kind == "contact":
+            kept.append(heading)  # a contact heading with nothing under it is the story's own line
+        kept.append(body[end : following[0]].strip())
     if found.contact:
         parts["contact"].append(found.contact)
     found.contact = "\n\n".join(parts["contact"]) or None
     found.about = "\n\n".join(parts["about"]) or None
     found.disclaimer = "\n\n".join(parts["disclaimer"]) or None
-    return body[: starts[0][0]].rstrip()
+    return "\n\n".join(k for k in kept if k)
 
 
 def _clean(text: str) -> str:

@@ -134,3 +134,27 @@ def test_wire_of_every_real_release(name):
     want = OTHER_WIRES.get(name, FOLDER_WIRES[name.split("/")[0]])
     assert doc.wire == want
     assert doc.title and doc.body and doc.language in ("en", "de")
+
+
+#: Real citybiz releases (../shared/data/archives/newsworthy-citybiz) whose datelines carry a wire's
+#: new name or a republisher's rewrite: path, wire, place, city, region, country, date, body starts with.
+#: Reconstructed releases of the other 2024–2025 names and variants are in tests/fixtures/wires
+#: (einpresswire.txt, prweb.txt, cnw.txt): no real sample of them is in ../shared.
+CITYBIZ_DATELINES = [
+    ("2025/0911/altigen-technologies-selects-brafton-as-marketing-agency.md", "ACCESSWIRE",
+     "NEWARK, CALIFORNIA", "NEWARK", "California", "United States", "2025-09-11", "Altigen Technologies, a leading provider"),
+    ("2025/0911/dolphin-named-to-the-pr-net-100.md", "ACCESSWIRE",
+     "MIAMI, FL", "MIAMI", "Florida", "United States", "2025-09-11", "Dolphin, a leading entertainment marketing"),
+    ("2025/0603/cyrusone-appoints-krupal-raval-as-chief-strategy-officer.md", "Business Wire",
+     "DALLAS", "DALLAS", None, None, None, "CyrusOne, a leading global data center"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("path, wire, place, city, region, country, when, starts", CITYBIZ_DATELINES)
+def test_citybiz_dateline(path, wire, place, city, region, country, when, starts):
+    """ACCESS Newswire (ACCESSWIRE's name since 2024) and a padded ``–( BUSINESS WIRE )–``."""
+    doc = parse_file(shared_path("data", "archives", "newsworthy-citybiz", "citybiz", *path.split("/")))
+    assert (doc.wire, doc.place, doc.city, doc.region, doc.country) == (wire, place, city, region, country)
+    assert (doc.date.isoformat() if doc.date else None) == when  # Business Wire's dateline has no date
+    assert doc.body.startswith(starts)
+    assert "Newswire" not in doc.body[:200] and "BUSINESS WIRE" not in doc.body

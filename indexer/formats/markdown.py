@@ -7,6 +7,7 @@ from typing import Mapping
 
 from ..document import Document
 from ..story import apply_story
+from ..trailers import cut_link_lines
 from .frontmatter import split_front_matter
 from .mapping import apply_record
 
@@ -33,6 +34,7 @@ def parse_markdown(text: str, doc: Document, field_map: Mapping[str, str] | None
         doc.id = doc_id  # a file's id is its path; front matter cannot rename it
         if unused:
             doc.warnings.append("front matter keys not used: " + ", ".join(map(str, unused)))
+    text, link = cut_link_lines(text)
     lines = text.strip().split("\n")
     if lines and (m := _HEADING.match(lines[0])):
         doc.title = doc.title or plain_text(m["text"])
@@ -40,7 +42,9 @@ def parse_markdown(text: str, doc: Document, field_map: Mapping[str, str] | None
     elif len(lines) > 1 and _SETEXT.match(lines[1]) and lines[0].strip():
         doc.title = doc.title or lines[0].strip()
         lines = lines[2:]
-    return apply_story(doc, plain_text("\n".join(lines)).strip())
+    apply_story(doc, plain_text("\n".join(lines)).strip())
+    doc.url = doc.url or link  # the release's own source line, if any, comes first
+    return doc
 
 
 def plain_text(markdown: str) -> str:

@@ -12,16 +12,19 @@ import re
 from ..dates import parse_date
 from ..document import Document
 from ..places import split_place
-from . import accesswire, ap, businesswire, dpa, eqs, generic, globenewswire, newsfile, ots, prnewswire, reuters
+from . import (accesswire, ap, businesswire, dpa, einpresswire, eqs, generic, globenewswire, newsfile, ots, prnewswire,
+               prweb, reuters)
 from ._family import Dateline, Family
 
 #: Every family, most specific first: a tie between datelines at one place goes to the earlier.
 FAMILIES: tuple[Family, ...] = (
+    prweb.FAMILY,  # before PR Newswire, whose dateline shape also matches /PRNewswire-PRWeb/
     prnewswire.FAMILY,
     globenewswire.FAMILY,
     businesswire.FAMILY,
     accesswire.FAMILY,
     newsfile.FAMILY,
+    einpresswire.FAMILY,
     eqs.FAMILY,
     dpa.DPA_AFX,
     dpa.DPA,

@@ -1,12 +1,16 @@
-"""Business Wire: ``SAN FRANCISCO--(BUSINESS WIRE)--``, no date in the dateline."""
+"""Business Wire: ``SAN FRANCISCO--(BUSINESS WIRE)--``, no date in the dateline.
+
+Republishers rewrite the dashes (``VIENNA, Va.–(BUSINESS WIRE)–``) and pad the parentheses
+(``DALLAS–( BUSINESS WIRE )–``).
+"""
 
 from ._family import DASH, LINE_START, PLACE, Family, rx
 
 FAMILY = Family(
     name="Business Wire",
     needles=("BUSINESS WIRE",),
-    datelines=(rx(rf"{LINE_START}{PLACE}\s*{DASH}\s*\(BUSINESS WIRE\)\s*{DASH}\s*"),),
-    credits=(rx(r"\(BUSINESS WIRE\)"),),
+    datelines=(rx(rf"{LINE_START}{PLACE}\s*{DASH}\s*\(\s*BUSINESS WIRE\s*\)\s*{DASH}\s*"),),
+    credits=(rx(r"\(\s*BUSINESS WIRE\s*\)"),),
     footers=(
         rx(r"^View source version on businesswire\.com:\s*(?P<url>https?://\S+)\s*$"),
         rx(r"^Source:\s*(?P<source>\S.*?)\s*$"),

@@ -1,18 +1,23 @@
-"""PR Newswire (Cision): ``CITY, Country, June 6, 2025 /PRNewswire/ --``."""
+"""PR Newswire (Cision): ``CITY, Country, June 6, 2025 /PRNewswire/ --``.
+
+Cision's Canadian service (CNW, Canada Newswire) writes ``TORONTO, Jan. 15, 2025 /CNW/ -`` (``/CNW
+Telbec/`` in Quebec) with the same footers; it is the one wire value ``PR Newswire``.
+"""
 
 from ..dates import EN_DATE
 from ._family import DASH, LINE_START, PLACE, Family, glued, rx
 
 _URL = r"(?P<url>https?://\S+)"
+_SERVICE = r"(?:PRNewswire(?:-[A-Za-z]+)?|CNW(?: Telbec)?)"
 
 FAMILY = Family(
     name="PR Newswire",
-    needles=("PRNewswire",),
+    needles=("PRNewswire", "/CNW"),
     datelines=(
-        rx(rf"{LINE_START}{PLACE},\s+(?P<date>{EN_DATE})\s*/\s*PRNewswire(?:-[A-Za-z]+)?\s*/\s*(?:\*\*)?\s*{DASH}\s*"),
+        rx(rf"{LINE_START}{PLACE},\s+(?P<date>{EN_DATE})\s*/\s*{_SERVICE}\s*/\s*(?:\*\*)?\s*{DASH}\s*"),
     ),
     # The credit also closes some releases: "/PRNewswire -- March 5, 2020/".
-    credits=(rx(r"/\s*PRNewswire(?:-[A-Za-z]+)?\b"),),
+    credits=(rx(r"/\s*PRNewswire(?:-[A-Za-z]+)?\b|/CNW(?: Telbec)?/"),),
     footers=(
         rx(rf"^(?:Cision )?View original content(?: to download multimedia)?:\s*{_URL}\s*$"),
         rx(r"^SOURCE\s+(?P<source>\S.*?)\s*$"),
