@@ -15,9 +15,28 @@ from whoosh.analysis.acore import Token
 
 from .language import LANGUAGES
 
-#: Words joined by ``.`` or ``,`` stay one token (``5.2``, ``1,000``, ``u.s``, ``prnewswire.co.uk``);
-#: hyphens and apostrophes split (``covid-19`` → ``covid`` ``19``, searched as a phrase).
-TOKEN_PATTERN = r"\w+(?:[.,]\w+)*"
+_LOWER = "a-zß-öø-ÿ"
+_UPPER = "A-ZÀ-ÖØ-Þ"
+#: A plain word: one letter of either case, then lower-case letters (``investors``, ``Inc``).
+_PLAIN = rf"[{_UPPER}{_LOWER}][{_LOWER}]++"
+#: Capitalised words that end a domain name more often than they start a sentence
+#: (``Truth.Fi``, ``Claims.Law``, ``Leben.Live``, ``Ippen.Media``: real names in the archives).
+_DOMAIN_ENDS = "Com|Net|Org|Io|Ai|Fi|Co|De|Law|Live|Media|News|Money|App|Tv"
+#: After a plain word's ``.``: a capitalised word that starts a sentence, not a domain's next part.
+_SENTENCE_START = rf"(?=[{_UPPER}][{_LOWER}])(?!(?:{_DOMAIN_ENDS})\b)(?!\w+\.\w)"
+#: One part of a token and the ``.`` or ``,`` that joins it to the next: after a plain word a
+#: ``.`` does not join when a sentence starts right after it (scraped text glues sentences).
+#: The guard and possessive quantifiers keep the common case (a word and a space) to one scan.
+_JOINED_PART = rf"(?=\w++[.,]\w)(?:{_PLAIN}(?:,|\.(?!{_SENTENCE_START}))|(?!{_PLAIN}\W)\w++[.,])"
+#: Words joined by ``.`` or ``,`` stay one token (``5.2``, ``1,000``, ``u.s``, ``e.g``,
+#: ``prnewswire.co.uk``, ``Amazon.com``, ``www.RossoCRE.com``); hyphens and apostrophes split
+#: (``covid-19`` → ``covid`` ``19``, searched as a phrase). A sentence glued to the last with
+#: no space splits into its words: ``investors.Amid`` → ``investors`` ``Amid``, since a plain
+#: word of two or more letters, ``.`` and a capitalised word (``[A-Z][a-z]``) is a sentence
+#: boundary; all-capital or one-letter parts (``U.S``, ``z.B``), digits and lower-case or
+#: CamelCase names (``inDrive.Money``) stay joined. Only non-capturing groups: the fast path
+#: (`indexer.postings.fast_terms`) needs a pattern without groups.
+TOKEN_PATTERN = rf"(?:{_JOINED_PART})*\w+"
 
 
 

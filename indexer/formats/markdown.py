@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Mapping
+from typing import Callable, Mapping
 
 from ..document import Document
 from ..story import apply_story
@@ -13,10 +13,27 @@ from .mapping import apply_record
 
 _HEADING = re.compile(r"^#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
 _SETEXT = re.compile(r"^(?:=+|-+)\s*$")
+
+
+def _kept(group: int) -> Callable[[re.Match[str]], str]:
+    """A replacement keeping a span's text, and a space where a capitalised word follows it
+    directly: scrapers glue ``[Jane Doe](url)Founder`` and ``**Darigold**Headquartered``,
+    which are two words (``Jane Doe Founder``), not ``DoeFounder``."""
+
+    def keep(m: re.Match[str]) -> str:
+        text, after = m[group], m.string[m.end() : m.end() + 1]
+        before = m.string[m.start() - 1 : m.start()] if m.start() else ""
+        if after.isupper() and (text[-1:] or before).strip():
+            return text + " "
+        return text
+
+    return keep
+
+
 # Inline Markdown reduced to its text, so that a bold dateline is still recognised.
-_INLINE = (
-    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links and images
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strong
+_INLINE: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), _kept(1)),  # links and images
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), _kept(2)),  # strong
     (re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])"), r"\2"),  # emphasis
     (re.compile(r"`([^`]*)`"), r"\1"),  # code
     (re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?)", re.MULTILINE), ""),  # headings, quotes
