@@ -26,6 +26,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from .channel import Receiver, pipe, send
 from .errors import DocumentError, IndexBuildError
+from .furniture import read_furniture, source_of, split_furniture
 from .parse import read_documents
 from .postings import Analyzer
 from .records import to_fields
@@ -138,6 +139,7 @@ def _build_run(
 
     ix = open_storage(index_dir).open_index()
     analyzer = Analyzer(ix.schema, count_words=True)
+    furniture = read_furniture(index_dir)  # recorded by the run before building (`indexer.furniture`)
     segments: list[Any] = []
     writer = None
     try:
@@ -155,7 +157,9 @@ def _build_run(
                     continue
                 written: list[str] = []
                 errors = list(parsed.errors)
+                lines = furniture.get(source_of(task.doc_id), frozenset())
                 for doc in parsed.documents:
+                    doc.body, doc.furniture = split_furniture(doc.body, lines)
                     try:
                         analyzed = analyzer.analyze(to_fields(doc, stamp=task.stamp))
                     except MemoryError:

@@ -45,6 +45,8 @@ class Document:
     disclaimer: str | None = None
     copyright: str | None = None
     body: str = ""
+    #: Lines the document's source repeats in many documents, moved out of ``body`` (`indexer.furniture`).
+    furniture: str | None = None
     #: Where the document was read from, and in which format (``seed``, ``text``, ``markdown`` …).
     source: str | None = None
     format: str | None = None
@@ -67,5 +69,5 @@ class Document:
 
 #: Names of the fields a source (JSONL key, front matter key) may set directly.
 DOCUMENT_FIELDS: tuple[str, ...] = tuple(
-    f.name for f in dataclasses.fields(Document) if f.name not in ("warnings", "source", "format")
+    f.name for f in dataclasses.fields(Document) if f.name not in ("warnings", "source", "format", "furniture")
 )

@@ -7,6 +7,7 @@ leaves the previous index as it was.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shutil
@@ -18,14 +19,15 @@ from typing import Callable, Iterable, Mapping
 
 from .defaults import LOCK_TIMEOUT
 from .errors import IndexBuildError, IndexNotFoundError, PathInTheWayError, SourceNotFoundError
+from .furniture import LineCounts, file_lines, read_counts, source_of, write_counts
 from .openfiles import reports_too_many_open_files
-from .parse import MAX_FILE_BYTES, os_reason
+from .parse import MAX_FILE_BYTES, os_reason, reader_for
 from .build import POOL_BYTES, Task, build_segments, default_workers, write_failure
 from .known import iter_known, pair_up
 from .kinds import Kind, kind_of
 from .merging import merge
 from .spill import Spill
-from .text import printable_path
+from .text import DecodeError, decode, printable_path
 from .storage import closes_on_error
 from .store import create_index, index_exists, merge_roots, open_index, read_roots, write_roots
 from .swap import build_lock, made_by_dateline, new_build_folder, recover, swap_in
@@ -224,6 +226,10 @@ def _run(ix, roots, index_dir, prune, field_map, on_file, on_start, patience, ma
                 raise patience.refused() from None
         try:
             with closes_on_error(ix.storage):  # what Whoosh left open when writing failed is closed first
+                committed = ix.latest_generation()
+                counts = read_counts(folder, committed) if had_docs else LineCounts()
+                _count_lines(tasks, counts, max_bytes)
+                write_counts(folder, writer.generation, counts, committed=committed)
                 built = build_segments(folder, tasks, workers=workers, field_map=field_map, max_bytes=max_bytes,
                                        pool_bytes=pool_bytes, on_file=on_file, name=index_dir)  # fmt: skip
                 try:
@@ -247,6 +253,18 @@ def _run(ix, roots, index_dir, prune, field_map, on_file, on_start, patience, ma
             writer.abandon()  # removes the new segments; Whoosh's cancel would write more of them
             raise
     return report
+
+
+def _count_lines(tasks, counts: LineCounts, max_bytes: int) -> None:  # type: ignore[no-untyped-def]
+    """Add the lines of the files to read to ``counts``, by source (`indexer.furniture`), before
+    they are indexed. The files are read as text, not parsed (parsing twice would cost about a
+    third of the run); a file that cannot be read is skipped: the build reports it."""
+    for task in map(Task.from_record, tasks):
+        if reader_for(task.path) in ("markdown", "text"):
+            with contextlib.suppress(OSError, DecodeError):
+                if os.path.getsize(task.path) <= max_bytes:
+                    with open(task.path, "rb") as f:
+                        counts.add(source_of(task.doc_id), file_lines(decode(f.read())[0]))
 
 
 def _scan(files, known, tasks, report, prune, root_keys) -> list[str]:  # type: ignore[no-untyped-def]

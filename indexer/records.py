@@ -11,7 +11,7 @@ from .schema import LANG_FIELDS, lang_field, lang_key
 
 _TEXT_FIELDS = ("title", "headline", "issuer", "label", "place", "city", "region", "country", "wire",
                 "dateline", "url", "author", "language", "description", "about", "disclaimer", "contact", "copyright",
-                "format")  # fmt: skip
+                "format", "furniture")  # fmt: skip
 
 
 #: Name fields also kept whole, untokenised, in ``NAME_key`` columns (`search.facets`).

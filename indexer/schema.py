@@ -103,6 +103,8 @@ def build_schema() -> Schema:
         dateline=STORED(),
         url=ID(stored=True),
         copyright=STORED(),
+        # Portal furniture moved out of the body (`indexer.furniture`): kept, never searched.
+        furniture=STORED(),
     )
     for name in LANG_FIELDS:
         for lang in LANG_KEYS:
