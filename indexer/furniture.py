@@ -34,11 +34,14 @@ def source_of(file_id: str) -> str:
 
 
 def file_lines(text: str) -> str:
-    """A file's text as its body's lines would read: normalised, inline Markdown removed."""
+    """A file's short lines as its body would read them: normalised, inline Markdown removed.
+    Lines too long to be furniture are dropped first (a link's URL may make a short line long),
+    which saves most of the Markdown work."""
     from .formats.markdown import plain_text
     from .text import normalise
 
-    return plain_text(normalise(text))
+    lines = [line for line in normalise(text).split("\n") if len(line) <= MAX_LINE + 8 or "](" in line]
+    return plain_text("\n".join(lines))
 
 
 def line_key(line: str) -> str | None:
