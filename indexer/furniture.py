@@ -4,12 +4,14 @@
 The rule: a body line of at most `MAX_LINE` characters (compared with its spaces collapsed and
 its case folded) is furniture when it occurs in at least `MIN_DOCS` documents and at least
 `MIN_SHARE` of the documents of its source, a source being the top folder under the indexed
-root (`source_of`); the lines are counted in the files' text (Markdown and plain text; HTML and
-JSONL files are not counted, so nothing of theirs is furniture). Furniture lines move from ``body`` to the stored, unsearched ``furniture``
-field, so no text is lost. The counts are made at index time over the files a run reads, added
-to those of earlier runs, and kept with the index (`FURNITURE_FILE`, one entry per commit like
-the roots record) so that later runs apply the same rule; documents already indexed keep the
-furniture of their own run until they change or the index is rebuilt.
+root (`source_of`). The lines are counted in the files' text (Markdown and plain text; HTML and
+JSONL files are not counted, so nothing of theirs is furniture). Furniture lines move from
+``body`` to the stored, unsearched ``furniture`` field, so no text is lost; a body made only of
+such lines is left whole (that is a document repeated, not a page's furniture, and it must stay
+searchable). The counts are made at index time over the files a run reads, added to those of
+earlier runs, and kept with the index (`FURNITURE_FILE`, one entry per commit like the roots
+record) so that later runs apply the same rule; documents already indexed keep the furniture
+of their own run until they change or the index is rebuilt.
 """
 
 from __future__ import annotations
@@ -91,7 +93,7 @@ def split_furniture(body: str, lines: frozenset[str]) -> tuple[str, str | None]:
     removed: list[str] = []
     for line in body.split("\n"):
         (removed if line_key(line) in lines else kept).append(line)
-    if not removed:
+    if not removed or not any(line.strip() for line in kept):  # all repeated: a repeated document
         return body, None
     return _close_gaps("\n".join(kept)), "\n".join(line.strip() for line in removed)
 
