@@ -14,7 +14,7 @@ from .analysis import ANALYZERS, neutral_analyzer
 from .defaults import DEFAULT_BOOSTS, DEFAULT_FIELDS
 from .language import LANGUAGES
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: Text fields analysed by the document's language: ``title`` is indexed as ``title_en``,
 #: ``title_de`` or ``title_xx``, and stored once under its own name.

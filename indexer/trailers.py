@@ -71,6 +71,12 @@ ABOUT_LINE = re.compile(rf"^{_MD}{_ABOUT}")
 _ABOUT_LOWER = re.compile(rf"^{_MD}About\s+(?=[a-z]+[A-Z])")
 #: German "Über …" opens many sentences, so it counts only as a short heading line.
 _UEBER_SENTENCE = re.compile(r"^(?:Über|Ueber)\s+.{60,}")
+#: A German about heading names a company ("Über die Elbtal Pumpen AG", "Über die Netfonds
+#: Gruppe", "Über uns"); news sub-headings ("Über Falten und Schmerzen", "Über 20 Jahre
+#: später") name none, and a number after "Über" is a quantity ("more than 20").
+_UEBER_COMPANY = re.compile(
+    r"\b(?:uns|GmbH|AG|SE|KG|KGaA|mbH|eG|e\.V\.|Gruppe|Group|Holding|Konzern|Unternehmen|Inc|Ltd|N\.V\.|S\.A\.)(?!\w)"
+)
 #: "… in Germany.About Copart:" — a heading glued to the sentence before it.
 ABOUT_GLUED = re.compile(r"(?<=[a-z0-9.!?\"”)\]])About\s+(?=[A-Z])")
 
@@ -264,6 +270,10 @@ def _about_heading(text: str, issuer: str | None) -> bool:
         return False
     rest = text[m.end() :].strip().strip("*_").strip()
     if _ABOUT_QUANTITY.match(rest):
+        return False
+    if text.lstrip("*_# ").startswith(("Über", "Ueber")) and not (
+        _UEBER_COMPANY.search(rest) or (issuer and rest.startswith(issuer.split(",")[0].strip()))
+    ):
         return False
     if len(text) <= 80 and len(rest.split()) <= _HEADING_WORDS:
         return True

@@ -116,3 +116,15 @@ def test_for_more_information_before_article_text_keeps_the_text(tmp_path):
     doc = parse_file(story)
     assert doc.contact is None
     assert doc.body.endswith(f"For more information:\n\n{prose}")
+
+
+def test_german_news_sub_headings_are_no_about_sections():
+    """Real German news posts: "Über Falten und Schmerzen" and "Über 20 Jahre später: …" are
+    sub-headings of the article (no company named; a number is "more than"), and what follows
+    them is article text. A German release's "Über die Netfonds Gruppe" stays an about section."""
+    for name, words in (("2024-06-02-kubitschek.md", "Über Falten und Schmerzen"),
+                        ("2024-06-29-mittelstadt.md", "Über 20 Jahre später")):  # fmt: skip
+        doc = parse_file(shared_path("data", "archives", "trends-de-jekyll", "_posts", name))
+        assert doc.about is None and words in doc.body
+    release = parse_file(shared_path("data", "wires", "eqs", "netfonds-aktienrueckkauf-24-zwischenmeldung-de.txt"))
+    assert release.about is not None and release.about.startswith("Über die Netfonds Gruppe")

@@ -1,0 +1,139 @@
+"""Real scraped archives (../shared/data/archives): every file indexed, and no article text lost.
+
+The oracle is plain Python over the raw files, written apart from the parsers: a document's
+*article text* is what a reader would call the article (the headline and the paragraphs under it),
+up to the first section heading (``About Acme`` on a line of its own or run into its text,
+``Forward-Looking Statements``, ``Contact``) or the portal's own footer, and without the
+scraper's link lines. Every document
+whose article text holds a word or phrase must be found by a bare-word search for it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import shared_path
+
+#: A line that starts a release's closing section, as a stand-alone heading (Markdown marks removed).
+_SECTION = re.compile(
+    r"(about (?!\d)(?!(?:a|an|this|its|how|why|what|half|one|two|three|\$)\b)[\w&.,'’ -]{2,60}"
+    r"|(?:legal notice regarding )?forward[- ]looking statements?|safe harbor statement|cautionary (?:note|statement).*"
+    r"|(?:media|press|investor|company)? ?contacts?|for more information|disclaimer|source:? .*)[:.]?",
+    re.IGNORECASE,
+)
+#: The portal's footer: citybiz's "The post … appeared first", a German site's "you may also like".
+_FOOTER = re.compile(r"The post .* appeared first on citybiz\.|^\s*Das könnte Sie auch interessieren\s*$")
+_LINK_LINE = re.compile(r"!?\[[^\]]*\]\([^)]*\)\s*$")
+_TAG = re.compile(r"</?[A-Za-z][^>]*>")  # HTML tags a scraper left (``<details>``)
+_LINKS_BEFORE = re.compile(r"^\s*(?:!?\[[^\]]*\]\([^)]*\)\s*)+")  # image links a heading's line opens with
+
+ARCHIVES = {
+    "newsworthy-citybiz": ["federal reserve", "price target", "S&P 500", "rate cuts", "interest rates", "net income", "artificial intelligence",
+                           "private equity", "supply chain", "chief executive", "real estate"],
+    "trends-de-jekyll": ["Bundesregierung", "Europameisterschaft", "Klimaschutz", "Polizei", "Bundesliga"],
+}  # fmt: skip
+
+
+#: A paragraph that opens with a company's about section run into its text, as releases print
+#: them: ``About Greysteel: Greysteel is …``, ``About MobileXHeadquartered in …``, ``About 365 Data
+#: Centers 365 Data Centers is …``, ``About the IDBThe Inter-American …``; never ``About 60% of …``
+#: or ``About half of …``.
+_RUN_ON_ABOUT = re.compile(
+    r"About (?:the )?(?:Author\b|[A-Z]|\d+ ?[A-Z])|(?:Media|Press|Investor) Contacts?:"
+    r"|For (?:more|further) information,? please contact|Certain statements .*forward-looking"
+)
+#: An about heading glued to the end of a sentence: ``… visit www.inc.com/inc5000.About CloudMellowCloudMellow is``.
+_GLUED_ABOUT = re.compile(r"(?<=[a-z0-9]\.)About [A-Z]")
+
+
+def _heading(line: str) -> bool:
+    bare = _LINKS_BEFORE.sub("", line).strip().strip("*#_ ").strip()
+    return (0 < len(bare) <= 70 and _SECTION.fullmatch(bare) is not None) or _RUN_ON_ABOUT.match(bare) is not None
+
+
+def article_text(path: Path) -> str:
+    """The article a reader sees in ``path``: front matter, link and image lines, the portal's
+    footer and everything from the first closing section heading on left out."""
+    text = path.read_text("utf-8")
+    if text.startswith("---\n"):
+        text = text.split("\n---\n", 1)[1] if "\n---\n" in text else ""
+    kept: list[str] = []
+    for line in text.split("\n"):
+        if _FOOTER.search(line) or _heading(line):
+            break
+        if glued := _GLUED_ABOUT.search(line):
+            kept.append(line[: glued.start()])
+            break
+        if not _LINK_LINE.match(line.strip()):
+            kept.append(line)
+    return " ".join(" ".join(kept).split())
+
+
+def holds(text: str, phrase: str) -> bool:
+    return re.search(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", text, re.IGNORECASE) is not None
+
+
+@pytest.fixture(scope="module", params=sorted(ARCHIVES))
+def archive(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """(name, folder, index, report) for one real archive, indexed whole."""
+    from indexer import index_paths
+
+    folder = shared_path("data", "archives", request.param)
+    index = tmp_path_factory.mktemp("archive") / "ix"
+    report = index_paths([folder], index)
+    return request.param, folder, index, report
+
+
+@pytest.mark.slow
+def test_every_file_of_a_real_archive_is_indexed(archive) -> None:  # type: ignore[no-untyped-def]
+    name, folder, index, report = archive
+    files = list(folder.rglob("*.md"))
+    assert [f"{p.path}: {p.reason}" for p in report.failed][:5] == []
+    assert report.documents == len(files)
+
+
+@pytest.mark.slow
+def test_bare_words_find_every_document_whose_article_text_holds_them(archive) -> None:  # type: ignore[no-untyped-def]
+    from search import Index
+
+    name, folder, index, _ = archive
+    texts = {p: article_text(p) for p in folder.rglob("*.md") if p.name != "SOURCE.md"}
+    missed: dict[str, list[str]] = {}
+    with Index(index) as ix:
+        for phrase in ARCHIVES[name]:
+            expected = {p for p, text in texts.items() if holds(text, phrase)}
+            assert expected, f"{phrase!r} is in no article of {name}: choose another word"
+            query = f'"{phrase}"' if " " in phrase else phrase
+            found = ix.search(query, limit=len(texts), snippets=False, timeout=0)
+            sources = {Path(h.document.source or "").resolve() for h in found.hits}
+            lost = sorted(str(p.relative_to(folder)) for p in expected if p.resolve() not in sources)
+            if lost:
+                missed[phrase] = lost
+    assert missed == {}, {k: (len(v), v[:3]) for k, v in missed.items()}
+
+
+def last_words(text: str, count: int = 3) -> list[str]:
+    """The last ``count`` words of four or more letters (not parts of links, numbers or domains):
+    the article's end, which a section taken for a heading too early would carry away from the body."""
+    words = (token.strip(".,;:!?()[]\"“”‘’'*_") for token in _TAG.sub(" ", text).split())
+    return [w for w in words if len(w) >= 4 and w.isalpha()][-count:]
+
+
+@pytest.mark.slow
+def test_every_articles_last_words_find_it(archive) -> None:  # type: ignore[no-untyped-def]
+    from search import Index
+
+    name, folder, index, _ = archive
+    lost: list[str] = []
+    with Index(index) as ix:
+        for path in sorted(folder.rglob("*.md")):
+            words = last_words(article_text(path)) if path.name != "SOURCE.md" else []
+            if not words:
+                continue
+            found = ix.search(" ".join(words), limit=1000, snippets=False, syntax=False, timeout=0)
+            if path.resolve() not in {Path(h.document.source or "").resolve() for h in found.hits}:
+                lost.append(f"{path.relative_to(folder)}: {' '.join(words)}")
+    assert lost == [], f"{len(lost)} articles not found by their last words, e.g. {lost[:5]}"
