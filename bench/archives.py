@@ -69,10 +69,9 @@ def measure(files: list[Path]) -> dict[str, object]:
             continue
         for error in parsed.errors:
             failed[kind_of(error)] += 1
-        warnings.update(kind_of(w) for w in parsed.warnings)
+        warnings.update(kind_of(w) for w in parsed.warnings)  # the file's and its documents' (read_documents gathers them)
         for doc in parsed.documents:
             docs += 1
-            warnings.update(kind_of(w) for w in doc.warnings)
             for name in FIELDS:
                 if name in DOCUMENT_FIELDS and getattr(doc, name, None) not in (None, "", [], ()):
                     filled[name] += 1

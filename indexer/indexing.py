@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
 from .defaults import LOCK_TIMEOUT
-from .errors import IndexBuildError, IndexNotFoundError, PathInTheWayError, SourceNotFoundError
+from .errors import DocumentError, IndexBuildError, IndexNotFoundError, PathInTheWayError, SourceNotFoundError
 from .furniture import LineCounts, file_lines, read_counts, source_of, write_counts
 from .openfiles import reports_too_many_open_files
-from .parse import MAX_FILE_BYTES, os_reason, reader_for
+from .parse import MAX_FILE_BYTES, os_reason, read_bytes, reader_for
 from .build import POOL_BYTES, Task, build_segments, default_workers, write_failure
 from .known import iter_known, pair_up
 from .kinds import Kind, kind_of
@@ -258,13 +258,13 @@ def _run(ix, roots, index_dir, prune, field_map, on_file, on_start, patience, ma
 def _count_lines(tasks, counts: LineCounts, max_bytes: int) -> None:  # type: ignore[no-untyped-def]
     """Add the lines of the files to read to ``counts``, by source (`indexer.furniture`), before
     they are indexed. The files are read as text, not parsed (parsing twice would cost about a
-    third of the run); a file that cannot be read is skipped: the build reports it."""
+    third of the run); a file that cannot be read is skipped: the build reports it. Files are read
+    as the build reads them (`indexer.parse.read_bytes`), so a FIFO named like a document never
+    blocks the run."""
     for task in map(Task.from_record, tasks):
         if reader_for(task.path) in ("markdown", "text"):
-            with contextlib.suppress(OSError, DecodeError):
-                if os.path.getsize(task.path) <= max_bytes:
-                    with open(task.path, "rb") as f:
-                        counts.add(source_of(task.doc_id), file_lines(decode(f.read())[0]))
+            with contextlib.suppress(DocumentError, DecodeError):
+                counts.add(source_of(task.doc_id), file_lines(decode(read_bytes(task.path, max_bytes))[0]))
 
 
 def _scan(files, known, tasks, report, prune, root_keys) -> list[str]:  # type: ignore[no-untyped-def]

@@ -68,7 +68,7 @@ def format_size(size: int) -> str:
     return f"{size} bytes"
 
 
-def _read_bytes(name: str, max_bytes: int) -> bytes:
+def read_bytes(name: str, max_bytes: int) -> bytes:
     """The bytes of the regular file ``name``, never more than ``max_bytes``.
 
     Opened without blocking and checked on the open file, so a FIFO or device named like a
@@ -145,7 +145,7 @@ def read_documents(
     """
     name = os.fspath(path)
     doc_id = doc_id or printable_path(name)
-    data = _read_bytes(name, max_bytes)
+    data = read_bytes(name, max_bytes)
     try:
         raw, warning = decode(data)
     except DecodeError as exc:
