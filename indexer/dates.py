@@ -168,3 +168,17 @@ def parse_stamp_line(line: str) -> tuple[date | None, datetime | None] | None:
     if zone not in _ZONES or hour > 23 or int(m["m"]) > 59:
         return day, None
     return day, datetime(day.year, day.month, day.day, hour, int(m["m"]), tzinfo=ZoneInfo(_ZONES[zone]))
+
+
+#: A dated file name, as a Jekyll post's ``2024-04-08-name.md``.
+_NAME_DATE = re.compile(r"^((?:19|20)\d{2})-(\d{2})-(\d{2})(?:-|\.\w+$)")
+#: Dated folders right above the file, as archives lay them out: ``2025/0603``, ``2025/06/03``.
+_FOLDER_DATE = re.compile(r"(?:^|/)((?:19|20)\d{2})/(\d{2})/?(\d{2})$")
+
+
+def date_in_path(path: str) -> date | None:
+    """The date the file's name, or the folders right above it, spell; None when they spell
+    none (a date further up the path names a whole collection, not the document)."""
+    folder, _, name = path.replace("\\", "/").rpartition("/")
+    m = _NAME_DATE.match(name) or _FOLDER_DATE.search(folder)
+    return _safe_date(int(m[1]), int(m[2]), int(m[3])) if m else None

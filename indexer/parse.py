@@ -8,6 +8,7 @@ import stat
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from .dates import date_in_path
 from .document import DOCUMENT_FIELDS, Document
 from .errors import DocumentError
 from .formats.html import parse_html
@@ -174,9 +175,11 @@ def read_documents(
     except (ValueError, RecursionError) as exc:
         raise DocumentError(name, str(exc)) from None
     undetected = []
+    in_path = date_in_path(os.path.abspath(name))
     for doc in result.documents:
         _clean_fields(doc)
         doc.source = printable_path(os.path.abspath(name))
+        doc.date = doc.date or in_path  # the document's own date first; the path's only where it gives none
         if doc.language is None:
             doc.language = detect_language(f"{doc.title or ''}\n{doc.body}")
             if doc.language is None:

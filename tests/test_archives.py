@@ -153,3 +153,41 @@ def test_every_articles_last_words_find_it(archive) -> None:  # type: ignore[no-
             if path.resolve() not in {Path(h.document.source or "").resolve() for h in found.hits}:
                 lost.append(f"{path.relative_to(folder)}: {' '.join(words)}")
     assert lost == [], f"{len(lost)} articles not found by their last words, e.g. {lost[:5]}"
+
+
+def test_citybiz_releases_are_dated_by_their_folders_where_they_give_no_date() -> None:
+    """newsworthy-citybiz keeps each release in ``citybiz/2025/MMDD/``, the only date most of them
+    have (no front matter; Business Wire's datelines carry none). A release's own dateline wins."""
+    from indexer.parse import parse_file
+
+    folder = shared_path("data", "archives", "newsworthy-citybiz", "citybiz")
+    undated, differ = [], 0
+    for path in sorted(folder.rglob("*.md")):
+        doc = parse_file(path)
+        day = path.parent.name
+        in_path = f"{path.parent.parent.name}-{day[:2]}-{day[2:]}"
+        if doc.date is None:
+            undated.append(path.name)
+        elif doc.date.isoformat() != in_path:
+            differ += 1
+            assert doc.dateline, f"{path.name}: dated {doc.date}, not by its folder {in_path}, and has no dateline"
+    assert undated == []
+    assert differ < 50  # a wire dateline a day or two before the archive's folder, not more
+
+
+def test_a_scraped_posts_source_link_is_its_url_and_its_headline_is_not_repeated() -> None:
+    """trends-de-jekyll posts open with ``[Headline](article URL)``: the page they were taken from."""
+    from indexer.parse import parse_file
+
+    folder = shared_path("data", "archives", "trends-de-jekyll", "_posts")
+    missing = []
+    for path in sorted(folder.glob("*.md"))[::10]:
+        text = path.read_text("utf-8").split("\n---\n", 1)[1].lstrip("\n")
+        link = re.match(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)\n", text)
+        doc = parse_file(path)
+        if link is None:
+            continue
+        if doc.url != link[2]:
+            missing.append(path.name)
+        assert not doc.body.startswith(link[1] + "\n"), path.name  # the link line, or its image, as text
+    assert missing == []

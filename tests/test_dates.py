@@ -40,3 +40,23 @@ def test_parse_datetime_iso_and_naive():
     assert parse_datetime("2025-06-12T09:30:00Z").utcoffset().total_seconds() == 0
     assert parse_datetime("2025-06-12") == date(2025, 6, 12)
     assert parse_datetime("2025-06-12 09:30").tzinfo is BERLIN
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/archive/citybiz/2025/0603/amg-appoints.md", date(2025, 6, 3)),  # newsworthy-citybiz's layout
+        ("/site/_posts/2024-04-08-lilly.md", date(2024, 4, 8)),  # a Jekyll post
+        ("/news/2025/06/03/story.txt", date(2025, 6, 3)),
+        ("rel/2025/0603/x.md", date(2025, 6, 3)),
+        ("/news/2024-04-08.md", date(2024, 4, 8)),
+        ("/bench/globenewswire/2020/01/000481.txt", None),  # a month and a number, no day
+        ("/backups/2024-01-15-archive/a/b/story.md", None),  # a date far up names a collection
+        ("/news/2025/1234/story.md", None),  # no such day
+        ("/news/x-2024-04-08.md", None),
+    ],
+)
+def test_date_in_path(path: str, expected: date | None) -> None:
+    from indexer.dates import date_in_path
+
+    assert date_in_path(path) == expected

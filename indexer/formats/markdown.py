@@ -32,12 +32,17 @@ def _kept(group: int) -> Callable[[re.Match[str]], str]:
 
 # Inline Markdown reduced to its text, so that a bold dateline is still recognised.
 _INLINE: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
-    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), _kept(1)),  # links and images
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images: their alt text is a caption or the headline again, not text
+    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), _kept(1)),  # links keep their text
     (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), _kept(2)),  # strong
     (re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])"), r"\2"),  # emphasis
     (re.compile(r"`([^`]*)`"), r"\1"),  # code
     (re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?)", re.MULTILINE), ""),  # headings, quotes
 )
+
+
+#: A scraped article's first line: a link to the page it was taken from (``[Headline](https://…)``).
+_SOURCE_LINE = re.compile(r"^\[(?P<text>[^\]\n]+)\]\((?P<url>https?://[^)\s]+)\)$")
 
 
 def parse_markdown(text: str, doc: Document, field_map: Mapping[str, str] | None = None) -> Document:
@@ -59,8 +64,14 @@ def parse_markdown(text: str, doc: Document, field_map: Mapping[str, str] | None
     elif len(lines) > 1 and _SETEXT.match(lines[1]) and lines[0].strip():
         doc.title = doc.title or lines[0].strip()
         lines = lines[2:]
+    start = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    source = _SOURCE_LINE.match(lines[start].strip()) if start < len(lines) else None
+    if source and doc.title and source["text"].strip() in doc.title:
+        lines = lines[start + 1 :]  # the headline again, as the link to the article's page
     apply_story(doc, plain_text("\n".join(lines)).strip())
-    doc.url = doc.url or link  # the release's own source line, if any, comes first
+    # The release's own source line, if any, comes first; then an archive's source link below the
+    # release; then the link a scraped article opens with.
+    doc.url = doc.url or link or (source["url"] if source else None)
     return doc
 
 
