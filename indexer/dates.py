@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timezone
-from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -110,6 +109,8 @@ def parse_feed_datetime(text: str, *, naive: timezone | ZoneInfo = timezone.utc)
             return None, None
         if not (m["rest"] or "").strip():
             return day, None
+        from email.utils import parsedate_to_datetime  # here: a search must not load the email package
+
         try:
             value = parsedate_to_datetime(text)
             return (value if value.tzinfo else value.replace(tzinfo=naive)), None

@@ -110,9 +110,9 @@ def check_version(path: Path) -> None:
         )
 
 
-#: Tries to open an index whose newest commit keeps being replaced by a writer's next one, or
-#: that a rebuild is swapping out.
-OPEN_TRIES = 10
+#: How long opening keeps trying while a commit or a rebuild replaces files under it (each
+#: try that loses the race fails at once; the next, 20 ms later, sees one whole index).
+OPEN_SECONDS = 2.0
 
 
 def open_index(path: str | os.PathLike[str]) -> "FileIndex":
@@ -126,13 +126,15 @@ def open_index(path: str | os.PathLike[str]) -> "FileIndex":
     from whoosh import index as whoosh_index
 
     path = Path(path)
-    for attempt in range(OPEN_TRIES):
+    give_up = time.monotonic() + OPEN_SECONDS
+    while True:
+        last = time.monotonic() >= give_up
         try:
             check_version(path)
             return _open_dir(os.path.abspath(path))  # its files stay found if the cwd changes
         except (FileNotFoundError, whoosh_index.EmptyIndexError, IndexNotFoundError, IncompatibleIndexError) as exc:
             committing = isinstance(exc, FileNotFoundError) and index_exists(path)  # a TOC replaced
-            if attempt < OPEN_TRIES - 1 and (committing or _being_replaced(path)):
+            if not last and (committing or _being_replaced(path)):
                 time.sleep(0.02)
                 continue
             if isinstance(exc, whoosh_index.EmptyIndexError):
@@ -147,7 +149,6 @@ def open_index(path: str | os.PathLike[str]) -> "FileIndex":
         except (AttributeError, ImportError, EOFError, ValueError, TypeError) as exc:
             # The pickled schema names classes this version does not have.
             raise IncompatibleIndexError(f"cannot read the index at {path} ({exc}); rebuild it") from None
-    raise AssertionError("unreachable")
 
 
 def _being_replaced(path: Path) -> bool:

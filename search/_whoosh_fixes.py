@@ -76,8 +76,9 @@ def search(searcher: Searcher, q: Query, **kwargs: Any) -> Results:
     return collector.results()
 
 
-#: Tries to open a searcher while writers commit (each try sees a newer commit).
-OPEN_TRIES = 10
+#: How long opening a searcher keeps trying while commits or rebuilds replace the files under it
+#: (each try that loses the race fails at once and the next, 50 ms later, sees a newer state).
+OPEN_SECONDS = 2.0
 
 
 def open_searcher(ix: Any, **kwargs: Any) -> Searcher:
@@ -98,11 +99,13 @@ def open_searcher(ix: Any, **kwargs: Any) -> Searcher:
 
     from indexer.errors import IndexNotFoundError
 
-    for attempt in range(OPEN_TRIES):
+    give_up = time.monotonic() + OPEN_SECONDS
+    while True:
+        last = time.monotonic() >= give_up
         try:
             reader = _reader(ix)
         except (OSError, EmptyIndexError) as exc:  # no TOC: a rebuild is renaming the folder
-            if attempt == OPEN_TRIES - 1 or is_too_many_open_files(exc):  # no retry frees descriptors
+            if last or is_too_many_open_files(exc):  # no retry frees descriptors
                 if isinstance(exc, EmptyIndexError):
                     raise IndexNotFoundError(f"no dateline index at {ix.storage.folder}") from None
                 raise
@@ -114,12 +117,11 @@ def open_searcher(ix: Any, **kwargs: Any) -> Searcher:
                 _open_columns(leaf, listed)
         except OSError as exc:
             reader.close()
-            if attempt == OPEN_TRIES - 1 or is_too_many_open_files(exc):
+            if last or is_too_many_open_files(exc):
                 raise
             time.sleep(0.05)
             continue
         return Searcher(reader, fromindex=ix, **kwargs)
-    raise AssertionError("unreachable")
 
 
 def _reader(ix: Any) -> Any:
