@@ -16,12 +16,13 @@ of their own run until they change or the index is rebuilt.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 from collections import Counter
 from pathlib import Path
 from typing import Any
+
+from .atomic import replace_text
 
 MAX_LINE = 80
 MIN_DOCS = 20
@@ -136,14 +137,4 @@ def write_counts(folder: str | os.PathLike[str], generation: int, counts: LineCo
     folder = Path(folder)
     data = {k: v for k, v in _read(folder).items() if k == str(committed)}
     data[str(generation)] = counts.to_json()
-    temp = folder / f"{FURNITURE_FILE}.tmp-{os.getpid()}"
-    try:
-        with open(temp, "w", encoding="utf-8") as out:
-            out.write(json.dumps(data, ensure_ascii=False) + "\n")
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, folder / FURNITURE_FILE)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
+    replace_text(folder / FURNITURE_FILE, json.dumps(data, ensure_ascii=False) + "\n")

@@ -6,7 +6,6 @@ one from an untrusted source.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
 import os
@@ -14,6 +13,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .atomic import replace_text
 from .defaults import DEFAULT_INDEX_DIR, INDEX_ENV
 from .errors import IncompatibleIndexError, IndexNotFoundError, UnsafeIndexError
 from .openfiles import is_too_many_open_files
@@ -76,17 +76,7 @@ def write_roots(path: str | os.PathLike[str], generation: int, roots: list[str],
     meta = read_meta(path)
     kept = {k: v for k, v in meta.get("roots", {}).items() if k == str(committed)}
     meta["roots"] = {**kept, str(generation): list(roots)}
-    temp = path / f"{META_FILE}.tmp-{os.getpid()}"
-    try:
-        with open(temp, "w", encoding="utf-8") as out:
-            out.write(json.dumps(meta) + "\n")
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path / META_FILE)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
+    replace_text(path / META_FILE, json.dumps(meta) + "\n")
 
 
 def merge_roots(old: list[str], new: list[str]) -> list[str]:
