@@ -3,8 +3,8 @@
 Whoosh keeps a replaced or removed document in its segment, marked deleted, until the segment
 is rewritten, and its default policy (``MERGE_SMALL``) only ever merges small segments: an
 archive whose files were all touched and re-indexed kept every old copy (twice the size of a
-fresh build) and the number of segments grew with each run, each holding ~30 files open while
-searching. At each commit:
+fresh build) and the number of segments grew with each run, each some 30 files to open and
+read while searching. At each commit:
 
 * a segment whose deleted share is above `MAX_DELETED_SHARE` (a quarter, within the 20–33%
   Lucene's ``TieredMergePolicy`` tolerates) is rewritten without its deleted documents, into
