@@ -29,16 +29,14 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import ID
 from whoosh.reading import TermNotFound
-from whoosh.util.numeric import _length_byte_cache
 
 from indexer import pickles
 
 from ._whoosh_fixes import FilteredBy
 from .limits import check as check_deadline
-from .live import for_searcher
+from .live import BYTE_TO_LENGTH, for_searcher
 from .ranking import Bm25, FieldsTerm, _docs, _language, lucene_idf
 
-_BYTE_TO_LENGTH = np.asarray(_length_byte_cache, dtype=np.float64)
 _INT_STRUCT = struct.Struct("!i")
 
 
@@ -192,7 +190,7 @@ class Columns:
     def lengths(self, fieldname: str, ids: np.ndarray) -> np.ndarray:
         """The length of ``fieldname`` in each document of ``ids`` as Whoosh's scorers see it
         (byte-quantised)."""
-        return _BYTE_TO_LENGTH[self._length_bytes(fieldname)[ids]]
+        return BYTE_TO_LENGTH[self._length_bytes(fieldname)[ids]]
 
     def _length_bytes(self, fieldname: str) -> np.ndarray:
         """Each document's length byte of ``fieldname``, read once: kept as bytes rather than

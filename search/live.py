@@ -21,7 +21,8 @@ from typing import Any
 import numpy as np
 from whoosh.util.numeric import _length_byte_cache
 
-_BYTE_TO_LENGTH = np.asarray(_length_byte_cache, dtype=np.float64)
+#: A field length as Whoosh stores it (one byte) to the length it stands for.
+BYTE_TO_LENGTH = np.asarray(_length_byte_cache, dtype=np.float64)
 #: Up to this many deletions in a segment, a term's postings are skipped to each; above, read whole.
 _FEW_DELETIONS = 64
 
@@ -94,7 +95,7 @@ class LiveStats:
         count = min(column._count, leaf.doc_count_all())
         raw = np.frombuffer(column._dbfile.get(column._basepos, count), dtype=np.uint8)
         dead = np.asarray(self._deleted_docs(i, leaf), dtype=np.int64)
-        return max(0.0, total - float(_BYTE_TO_LENGTH[raw[dead[dead < count]]].sum()))
+        return max(0.0, total - float(BYTE_TO_LENGTH[raw[dead[dead < count]]].sum()))
 
 
 def _deleted_postings(leaf: Any, fieldname: str, tbytes: bytes, deleted: list[int]) -> int:
