@@ -25,10 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT))
 
-from indexer.document import DOCUMENT_FIELDS  # noqa: E402
-from indexer.errors import DocumentError  # noqa: E402
-from indexer.parse import read_documents  # noqa: E402
-from indexer.walk import walk  # noqa: E402
+from indexer.core.document import DOCUMENT_FIELDS  # noqa: E402
+from indexer.core.errors import DocumentError  # noqa: E402
+from indexer.parse.files import read_documents  # noqa: E402
+from indexer.write.walk import walk  # noqa: E402
 
 #: Fields reported, in this order; those a Document lacks are left out.
 FIELDS = ("title", "date", "published", "issuer", "wire", "place", "city", "region", "country", "url",

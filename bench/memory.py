@@ -19,7 +19,7 @@ from pathlib import Path
 
 from run import dateline, measure
 
-from indexer.walk import walk
+from indexer.write.walk import walk
 
 
 def main() -> None:

@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from peers import PEERS  # noqa: E402
 from testsets import COLLECTIONS, DATA, Collection  # noqa: E402
 
-from search.evaluate import evaluate_lines  # noqa: E402
-from search.trec import Judgment, RunLine, read_run  # noqa: E402
+from search.eval.evaluate import evaluate_lines  # noqa: E402
+from search.eval.trec import Judgment, RunLine, read_run  # noqa: E402
 
 SHOWN = (("nDCG@10", "nDCG@10"), ("AP", "MAP"), ("R@100", "R@100"))
 

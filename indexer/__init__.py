@@ -2,18 +2,18 @@
 
 >>> from indexer import parse_file, index_paths
 
-The names are imported on first use, so that light modules (`indexer.defaults`,
-`indexer.errors`) load without Whoosh: the command line's start-up and shell completion need them.
+The names are imported on first use, so that light modules (`indexer.core.defaults`,
+`indexer.core.errors`) load without Whoosh: the command line's start-up and shell completion need them.
 """
 
 from __future__ import annotations
 
-from indexer._lazy import lazy_exports
+from indexer.core.lazy import lazy_exports
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from .document import Document
-    from .errors import (
+    from indexer.core.document import Document
+    from indexer.core.errors import (
         DatelineError,
         DocumentError,
         IncompatibleIndexError,
@@ -24,28 +24,28 @@ if TYPE_CHECKING:
         UnsafeIndexError,
         UntrustedLocationError,
     )
-    from .indexing import IndexReport, Problem, index_paths
-    from .parse import ParsedFile, parse_file, read_documents
-    from .store import resolve_index_path
+    from indexer.write.indexing import IndexReport, Problem, index_paths
+    from indexer.parse.files import ParsedFile, parse_file, read_documents
+    from indexer.core.store import resolve_index_path
 
 _HOMES = {
-    "DatelineError": "indexer.errors",
-    "Document": "indexer.document",
-    "DocumentError": "indexer.errors",
-    "IncompatibleIndexError": "indexer.errors",
-    "IndexBuildError": "indexer.errors",
-    "IndexLockedError": "indexer.errors",
-    "IndexNotFoundError": "indexer.errors",
-    "IndexReport": "indexer.indexing",
-    "ParsedFile": "indexer.parse",
-    "Problem": "indexer.indexing",
-    "SourceNotFoundError": "indexer.errors",
-    "UnsafeIndexError": "indexer.errors",
-    "UntrustedLocationError": "indexer.errors",
-    "index_paths": "indexer.indexing",
-    "parse_file": "indexer.parse",
-    "read_documents": "indexer.parse",
-    "resolve_index_path": "indexer.store",
+    "DatelineError": "indexer.core.errors",
+    "Document": "indexer.core.document",
+    "DocumentError": "indexer.core.errors",
+    "IncompatibleIndexError": "indexer.core.errors",
+    "IndexBuildError": "indexer.core.errors",
+    "IndexLockedError": "indexer.core.errors",
+    "IndexNotFoundError": "indexer.core.errors",
+    "IndexReport": "indexer.write.indexing",
+    "ParsedFile": "indexer.parse.files",
+    "Problem": "indexer.write.indexing",
+    "SourceNotFoundError": "indexer.core.errors",
+    "UnsafeIndexError": "indexer.core.errors",
+    "UntrustedLocationError": "indexer.core.errors",
+    "index_paths": "indexer.write.indexing",
+    "parse_file": "indexer.parse.files",
+    "read_documents": "indexer.parse.files",
+    "resolve_index_path": "indexer.core.store",
 }
 
 __all__ = sorted(_HOMES)

@@ -6,17 +6,17 @@
 ...         print(hit.rank, hit.id, hit.document.title)
 
 The names are imported on first use, so that ``dateline search`` talking to a running
-``dateline serve`` (`search.launch`) starts without loading Whoosh; even the helper that
-imports them (`indexer._lazy`) is imported then, the served command's start-up importing
-nothing of dateline's but this package and `search.launch`.
+``dateline serve`` (`search.cli.launch`) starts without loading Whoosh; even the helper that
+imports them (`indexer.core.lazy`) is imported then, the served command's start-up importing
+nothing of dateline's but this package and `search.cli.launch`.
 """
 
 from __future__ import annotations
 
 TYPE_CHECKING = False  # not `typing`'s: importing typing costs the served command's start
 if TYPE_CHECKING:
-    from indexer.document import Document
-    from indexer.errors import (
+    from indexer.core.document import Document
+    from indexer.core.errors import (
         DatelineError,
         IncompatibleIndexError,
         IndexNotFoundError,
@@ -24,27 +24,27 @@ if TYPE_CHECKING:
         UntrustedLocationError,
     )
 
-    from .errors import ConfigError, DocumentNotFoundError, QueryError, QueryTooLargeError, SearchTimeoutError
-    from .explain import Explanation, FieldScore, TermScore
-    from .feedback import Feedback
-    from .index import Index
-    from .results import FacetCount, Hit, Results, Snippet
-    from .stats import Stats
-    from .timeline import PeriodCount, Timeline
+    from search.errors import ConfigError, DocumentNotFoundError, QueryError, QueryTooLargeError, SearchTimeoutError
+    from search.explain import Explanation, FieldScore, TermScore
+    from search.feedback import Feedback
+    from search.index import Index
+    from search.results import FacetCount, Hit, Results, Snippet
+    from search.stats import Stats
+    from search.timeline import PeriodCount, Timeline
 
 _HOMES = {
     "ConfigError": "search.errors",
-    "DatelineError": "indexer.errors",
-    "Document": "indexer.document",
+    "DatelineError": "indexer.core.errors",
+    "Document": "indexer.core.document",
     "DocumentNotFoundError": "search.errors",
     "Explanation": "search.explain",
     "FacetCount": "search.results",
     "Feedback": "search.feedback",
     "FieldScore": "search.explain",
     "Hit": "search.results",
-    "IncompatibleIndexError": "indexer.errors",
+    "IncompatibleIndexError": "indexer.core.errors",
     "Index": "search.index",
-    "IndexNotFoundError": "indexer.errors",
+    "IndexNotFoundError": "indexer.core.errors",
     "PeriodCount": "search.timeline",
     "QueryError": "search.errors",
     "QueryTooLargeError": "search.errors",
@@ -54,20 +54,20 @@ _HOMES = {
     "Stats": "search.stats",
     "TermScore": "search.explain",
     "Timeline": "search.timeline",
-    "UnsafeIndexError": "indexer.errors",
-    "UntrustedLocationError": "indexer.errors",
+    "UnsafeIndexError": "indexer.core.errors",
+    "UntrustedLocationError": "indexer.core.errors",
 }
 
 __all__ = sorted(_HOMES)
 
 
 def __getattr__(name: str) -> object:
-    from indexer._lazy import lazy_exports
+    from indexer.core.lazy import lazy_exports
 
     return lazy_exports("search", _HOMES, globals())[0](name)
 
 
 def __dir__() -> list[str]:
-    from indexer._lazy import lazy_exports
+    from indexer.core.lazy import lazy_exports
 
     return lazy_exports("search", _HOMES, globals())[1]()  # type: ignore[no-any-return]

@@ -1,5 +1,5 @@
 """``python -m search`` runs the ``dateline`` command."""
 
-from .cli import main
+from search.cli.commands import main
 
 main(prog_name="dateline")

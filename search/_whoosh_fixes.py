@@ -10,8 +10,8 @@ from whoosh.matching.wrappers import RequireMatcher
 from whoosh.query import CompoundQuery, Query, Require, Term
 from whoosh.searching import Results, Searcher
 
-from indexer.openfiles import is_too_many_open_files
-from indexer.storage import closes_on_error
+from indexer.core.openfiles import is_too_many_open_files
+from indexer.engine.storage import closes_on_error
 
 
 def _compound_hash(self: CompoundQuery) -> int:
@@ -64,7 +64,7 @@ def search(searcher: Searcher, q: Query, **kwargs: Any) -> Results:
     result only when limit=None"). Block-quality skipping, the larger saving, stays on. The
     running search's deadline (`search.limits`) is checked as documents are collected.
     """
-    from .limits import with_deadline
+    from search.limits import with_deadline
 
     collector = searcher.collector(**kwargs)
     inner: Any = collector
@@ -97,7 +97,7 @@ def open_searcher(ix: Any, **kwargs: Any) -> Searcher:
 
     from whoosh.index import EmptyIndexError
 
-    from indexer.errors import IndexNotFoundError
+    from indexer.core.errors import IndexNotFoundError
 
     give_up = time.monotonic() + OPEN_SECONDS
     while True:

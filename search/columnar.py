@@ -11,7 +11,7 @@ a union, each adding its parts' scores in the matchers' order. Hit counts come f
 Only the shapes keyword search produces are handled: words (`FieldsTerm`, `Term`), `And`,
 `Or`, the language filter, date ranges, phrases and match-all (``*``, ``field:*``: `Every`).
 Anything else (wildcards, NOT, fuzzy terms) raises `Unsupported` and the caller uses Whoosh's
-matchers. Scores equal the matchers' (``tests/test_columnar.py`` compares both paths);
+matchers. Scores equal the matchers' (``tests/search/test_columnar.py`` compares both paths);
 `by_date` orders matches as Whoosh's sorting collector does.
 """
 
@@ -30,12 +30,12 @@ from whoosh.columns import VarBytesColumn
 from whoosh.fields import ID
 from whoosh.reading import TermNotFound
 
-from indexer import pickles
+from indexer.engine import pickles
 
-from ._whoosh_fixes import FilteredBy
-from .limits import check as check_deadline
-from .live import BYTE_TO_LENGTH, for_searcher
-from .ranking import Bm25, FieldsTerm, _docs, _language, lucene_idf
+from search._whoosh_fixes import FilteredBy
+from search.limits import check as check_deadline
+from search.live import BYTE_TO_LENGTH, for_searcher
+from search.ranking import Bm25, FieldsTerm, _docs, _language, lucene_idf
 
 _INT_STRUCT = struct.Struct("!i")
 

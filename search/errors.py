@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from indexer.errors import DatelineError
+from indexer.core.errors import DatelineError
 
 
 class QueryError(DatelineError):

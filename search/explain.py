@@ -17,10 +17,10 @@ from typing import Any
 
 from whoosh import query as wq
 
-from indexer.schema import LANG_FIELDS, LANG_KEYS
+from indexer.core.schema import LANG_FIELDS, LANG_KEYS
 
-from ._whoosh_fixes import FilteredBy
-from .ranking import Bm25, FieldsTerm, _language, bm25, field_share, saturate
+from search._whoosh_fixes import FilteredBy
+from search.ranking import Bm25, FieldsTerm, _language, bm25, field_share, saturate
 
 
 def _field_name(fieldname: str) -> str:

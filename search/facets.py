@@ -14,8 +14,8 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .errors import QueryError
-from .results import FacetCount
+from search.errors import QueryError
+from search.results import FacetCount
 
 #: The facet fields, in the order they are listed in help and errors.
 FACETS: tuple[str, ...] = ("issuer", "wire", "place", "region", "country", "language", "year", "month", "label",
@@ -65,7 +65,7 @@ def parse_filters(items: Iterable[str]) -> dict[str, list[str]]:
 def _name_key(value: str) -> tuple[str, ...]:
     """A name as the index compares it: the words of the names analyzer (lower-cased, accents
     folded), so ``Müller AG``, ``müller ag`` and ``MULLER  AG`` are one value."""
-    from indexer.analysis import neutral_analyzer
+    from indexer.core.analysis import neutral_analyzer
 
     return tuple(token.text for token in neutral_analyzer()(value))
 
@@ -217,7 +217,7 @@ def facet_columns(columns: Any) -> FacetColumns:
 def matching(columns: Any, model: Any, q: Any, allowed: np.ndarray | None = None) -> np.ndarray:
     """The sorted numbers of the live documents matching ``q`` (and ``allowed``, if given):
     from `search.columnar` where it handles the query, else from Whoosh's matchers."""
-    from .columnar import Evaluator, Unsupported
+    from search.columnar import Evaluator, Unsupported
 
     try:
         ids = Evaluator(columns, model).run(q).ids

@@ -20,12 +20,12 @@ from typing import Mapping, Sequence
 
 from whoosh import query as wq
 
-from indexer.analysis import STOP_WORDS, fold
-from indexer.schema import DEFAULT_BOOSTS, LANG_FIELDS, lang_field
+from indexer.core.analysis import STOP_WORDS, fold
+from indexer.core.schema import DEFAULT_BOOSTS, LANG_FIELDS, lang_field
 
-from ._whoosh_fixes import FilteredBy
-from ._whoosh_fixes import search as whoosh_search
-from .ranking import FieldsTerm
+from search._whoosh_fixes import FilteredBy
+from search._whoosh_fixes import search as whoosh_search
+from search.ranking import FieldsTerm
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ matches and walks every token through the fragmenter: a few microseconds per wor
 a keyword search's time at 100,000 documents. Here the words come from one regex pass (the
 indexer's `FastTerms`), only the runs of words that can change a fragment are walked
 (`_windows`), and a `Token` is made for matches only. The fragments are the same, tested
-against Whoosh's own pipeline (``tests/test_snippets.py``).
+against Whoosh's own pipeline (``tests/search/test_snippets.py``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from itertools import accumulate
 from whoosh import highlight
 from whoosh.analysis.acore import Token
 
-from indexer.postings import FastTerms
+from indexer.engine.postings import FastTerms
 
 _Word = tuple[int, int, str, bool]  # start, end, text, matched
 

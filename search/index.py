@@ -10,19 +10,19 @@ from datetime import date
 from typing import TYPE_CHECKING, Literal, Mapping, Sequence
 
 import numpy as np
-from indexer.analysis import STOP_WORDS
-from indexer.defaults import FEW_HITS
-from indexer.document import Document
-from indexer.records import from_stored
-from indexer.schema import DEFAULT_FIELDS
-from indexer.openfiles import reports_too_many_open_files
-from indexer.store import open_index, resolve_index_path
+from indexer.core.analysis import STOP_WORDS
+from indexer.core.defaults import FEW_HITS
+from indexer.core.document import Document
+from indexer.core.records import from_stored
+from indexer.core.schema import DEFAULT_FIELDS
+from indexer.core.openfiles import reports_too_many_open_files
+from indexer.core.store import open_index, resolve_index_path
 
-from . import snippets as snippet_maker
-from .balance import Balanced, balance
-from .errors import DocumentNotFoundError, QueryError
-from .facets import TOP, check_facets, check_filters, facet_columns, matching
-from .query import (
+from search import snippets as snippet_maker
+from search.balance import Balanced, balance
+from search.errors import DocumentNotFoundError, QueryError
+from search.facets import TOP, check_facets, check_filters, facet_columns, matching
+from search.query import (
     check_boosts,
     check_fields,
     check_lang,
@@ -35,17 +35,17 @@ from .query import (
     plain_query,
     prepare_query,
 )
-from ._whoosh_fixes import FilteredBy, open_searcher
-from ._whoosh_fixes import search as whoosh_search
-from .config import SORTS
-from .limits import DEFAULT_TIMEOUT, Deadline, bound, running
-from .ranking import B, K1, Bm25, combine_fields, weigh_repeats
-from .results import Hit, Results
+from search._whoosh_fixes import FilteredBy, open_searcher
+from search._whoosh_fixes import search as whoosh_search
+from search.cli.config import SORTS
+from search.limits import DEFAULT_TIMEOUT, Deadline, bound, running
+from search.ranking import B, K1, Bm25, combine_fields, weigh_repeats
+from search.results import Hit, Results
 
 if TYPE_CHECKING:  # what only feedback, --explain, stats and timelines use is imported by them
-    from .feedback import Feedback
-    from .stats import Stats
-    from .timeline import Timeline
+    from search.feedback import Feedback
+    from search.stats import Stats
+    from search.timeline import Timeline
 
 Sort = Literal["relevance", "date", "-date"]
 Match = Literal["all", "any"]
@@ -179,7 +179,7 @@ class Index:
         ``filters`` (``{"wire": ["PR Newswire"]}``) keep documents having one of a field's values,
         for every field given (`search.facets`). ``suggest`` fills
         `Results.suggestion` (did you mean): None when the query has few hits
-        (`indexer.defaults.FEW_HITS`), True always, False never. Raises `QueryError` for bad input
+        (`indexer.core.defaults.FEW_HITS`), True always, False never. Raises `QueryError` for bad input
         (`QueryTooLargeError` for a query over `search.limits`' bounds) and `SearchTimeoutError`
         when the search takes longer than ``timeout`` seconds (None or 0: no limit).
         """
@@ -206,7 +206,7 @@ class Index:
         with self._lock:
             searcher = self._current()
             if feedback is not None:
-                from .feedback import expand
+                from search.feedback import expand
 
                 q = bound(expand(searcher, q, feedback, self._field_list(fields), self._boosts))
             deadline.check()
@@ -238,7 +238,7 @@ class Index:
             if snippets:
                 snippet_maker.configure(results)
             if explain:
-                from .explain import explain as explain_score
+                from search.explain import explain as explain_score
             first = (page - 1) * limit
             hits = []
             for i, hit in enumerate(results[first : first + limit]):
@@ -277,7 +277,7 @@ class Index:
                  until: str | date | None, fields: Sequence[str] | None, lang: str | None,
                  match: Match) -> str | None:  # fmt: skip
         """`suggest` within ``deadline``: a search's own, so that its suggestion is inside its time limit."""
-        from .suggest import MORE_HITS, Speller, corrected
+        from search.suggest import MORE_HITS, Speller, corrected
 
         def count(text: str) -> int:
             return self._search(text, deadline, limit=1, page=1, since=since, until=until, sort="relevance",
@@ -323,7 +323,7 @@ class Index:
         """`ranked` once the query is built, under the lock."""
         searcher = self._current()
         if feedback is not None:
-            from .feedback import expand
+            from search.feedback import expand
 
             q = bound(expand(searcher, q, feedback, self._field_list(fields), self._boosts))
         deadline.check()
@@ -338,7 +338,7 @@ class Index:
         ``allowed`` (a boolean array over the documents) narrows the matches (filters)."""
         if not self.columnar:
             return None
-        from .columnar import Evaluator, Unsupported, top
+        from search.columnar import Evaluator, Unsupported, top
 
         columns = self._columns_of(searcher)
         try:
@@ -353,7 +353,7 @@ class Index:
         (`columnar.by_date`), or None where the query needs Whoosh's matchers."""
         if not self.columnar:
             return None
-        from .columnar import Evaluator, Unsupported, by_date
+        from search.columnar import Evaluator, Unsupported, by_date
 
         columns = self._columns_of(searcher)
         try:
@@ -366,7 +366,7 @@ class Index:
 
     def _columns_of(self, searcher):  # type: ignore[no-untyped-def]
         """`search.columnar.Columns` of ``searcher``, kept until the searcher is refreshed."""
-        from .columnar import Columns
+        from search.columnar import Columns
 
         if self._columns is None or self._columns.searcher is not searcher:
             self._columns = Columns(searcher)
@@ -383,7 +383,7 @@ class Index:
         every period from the first to the last (or ``since`` … ``until``) listed, empty ones
         as 0; documents without a date are counted apart (`search.timeline`). Raises `QueryError`,
         and `SearchTimeoutError` past ``timeout`` seconds (None or 0: no limit), as `search` does."""
-        from .timeline import bound_days, check_by, count_periods
+        from search.timeline import bound_days, check_by, count_periods
 
         check_by(by)
         wanted = check_filters(filters)
@@ -420,7 +420,7 @@ class Index:
         this, by the key terms of its title and body (`search.similar`); `Results.query` is the
         id. Raises `DocumentNotFoundError`, and `SearchTimeoutError` past ``timeout`` seconds
         (None or 0: no limit), as `search` does."""
-        from .similar import similar
+        from search.similar import similar
 
         _check_timeout(timeout)
         with running(Deadline(doc_id, timeout)) as deadline:
@@ -438,9 +438,9 @@ class Index:
         """``doc_id`` if a document has it, else the id of the document whose file is at path
         ``doc_id`` under one of the index's roots (`search.doc_ids`); raises
         `DocumentNotFoundError`, saying what an id looks like."""
-        from indexer.store import read_roots
+        from indexer.core.store import read_roots
 
-        from .doc_ids import ID_HINT, ids_for_path
+        from search.doc_ids import ID_HINT, ids_for_path
 
         with self._lock:
             searcher = self._current()
@@ -458,7 +458,7 @@ class Index:
 
     def stats(self) -> Stats:
         """Counts, date range, top issuers and wires, fields, and size on disk."""
-        from .stats import compute_stats
+        from search.stats import compute_stats
 
         with self._lock:
             return compute_stats(self._current().reader(), self.path, self._ix.schema)

@@ -20,10 +20,10 @@ from whoosh import query as wq
 from whoosh.collectors import WrappingCollector
 from whoosh.qparser.plugins import Plugin
 
-from indexer.defaults import DEFAULT_TIMEOUT
-from indexer.text import escape_controls
+from indexer.core.defaults import DEFAULT_TIMEOUT
+from indexer.core.text import escape_controls
 
-from .errors import QueryTooLargeError, SearchTimeoutError
+from search.errors import QueryTooLargeError, SearchTimeoutError
 
 #: Most characters a query may have.
 MAX_QUERY_CHARS = 20_000

@@ -10,7 +10,7 @@ only in segments with deletions), a language's document total is ``lang``'s live
 and a field's total length is the segments' stored totals less the lengths of their deleted
 documents. Whoosh keeps each document's length in one byte, exact up to 12 and within about
 3% above, so that last figure is as exact as those bytes; the merge policy
-(`indexer.merging`) rewrites segments with many deletions, after which it is exact again.
+(`indexer.write.merging`) rewrites segments with many deletions, after which it is exact again.
 `for_searcher` computes each figure once per searcher.
 """
 
@@ -101,7 +101,7 @@ class LiveStats:
 def _deleted_postings(leaf: Any, fieldname: str, tbytes: bytes, deleted: list[int]) -> int:
     """How many of a term's postings in ``leaf`` are in ``deleted``: every block decoded at
     once with numpy (`search.columnar`'s reader), cheaper than skipping to many deletions."""
-    from .columnar import _blocks
+    from search.columnar import _blocks
 
     info = leaf._terms.term_info(fieldname, tbytes)
     if info.is_inlined():

@@ -11,14 +11,14 @@ from whoosh import query as wq
 from whoosh.fields import Schema
 from whoosh.qparser import AndGroup, FieldAliasPlugin, FuzzyTermPlugin, MultifieldParser, OrGroup
 
-from indexer.analysis import TOKEN_PATTERN, fold
-from indexer.defaults import TEXT_FIELDS
-from indexer.errors import DatelineError
-from indexer.schema import DEFAULT_BOOSTS, DEFAULT_FIELDS, LANG_FIELDS, LANG_KEYS, lang_field
+from indexer.core.analysis import TOKEN_PATTERN, fold
+from indexer.core.defaults import TEXT_FIELDS
+from indexer.core.errors import DatelineError
+from indexer.core.schema import DEFAULT_BOOSTS, DEFAULT_FIELDS, LANG_FIELDS, LANG_KEYS, lang_field
 
-from .balance import balance
-from .errors import QueryError
-from .limits import DeadlinePlugin, check_size, name, shorten
+from search.balance import balance
+from search.errors import QueryError
+from search.limits import DeadlinePlugin, check_size, name, shorten
 
 #: Fields a query may name in ``field:term`` (the rest of the schema is bookkeeping).
 QUERY_FIELDS: tuple[str, ...] = TEXT_FIELDS + ("language", "keywords", "date", "url", "id", "format")

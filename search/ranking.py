@@ -27,10 +27,10 @@ from whoosh.matching import NullMatcher, UnionMatcher, WrappingMatcher
 from whoosh.scoring import WeightingModel, WeightLengthScorer, WeightScorer
 from whoosh.util import make_binary_tree
 
-from indexer.defaults import B, K1
-from indexer.schema import LANG_FIELDS, LANG_KEYS
+from indexer.core.defaults import B, K1
+from indexer.core.schema import LANG_FIELDS, LANG_KEYS
 
-from .live import for_searcher
+from search.live import for_searcher
 
 
 

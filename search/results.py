@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from indexer.document import Document
+from indexer.core.document import Document
 
 if TYPE_CHECKING:  # Whoosh is loaded only when a search is explained
-    from .explain import Explanation
+    from search.explain import Explanation
 
 
 @dataclass(frozen=True)

@@ -15,17 +15,17 @@ from collections import Counter
 from math import log
 from typing import TYPE_CHECKING
 
-from indexer.analysis import STOP_WORDS
-from indexer.records import from_stored
-from indexer.schema import DEFAULT_BOOSTS, lang_field, lang_key
+from indexer.core.analysis import STOP_WORDS
+from indexer.core.records import from_stored
+from indexer.core.schema import DEFAULT_BOOSTS, lang_field, lang_key
 
-from . import snippets as snippet_maker
-from .ranking import _docs, lucene_idf
-from .results import Hit, Results
-from .suggest import _analysis
+from search import snippets as snippet_maker
+from search.ranking import _docs, lucene_idf
+from search.results import Hit, Results
+from search.suggest import _analysis
 
 if TYPE_CHECKING:
-    from .index import Index
+    from search.index import Index
 
 #: How many key terms describe a document.
 KEY_TERMS = 25
@@ -56,7 +56,7 @@ def key_terms(reader, schema, stored: dict, lang: str) -> list[tuple[str, float]
 
 
 def _terms(analyse, text: str) -> list[str]:  # type: ignore[no-untyped-def]
-    from .suggest import _WORD
+    from search.suggest import _WORD
 
     return [t for w in _WORD.findall(text) if (t := analyse(w))]
 
@@ -66,9 +66,9 @@ def similar(ix: "Index", doc_id: str, limit: int = 10) -> Results:
     from whoosh import query as wq
     from whoosh.searching import Results as WhooshResults
 
-    from ._whoosh_fixes import search as whoosh_search
-    from .errors import QueryError
-    from .ranking import FieldsTerm
+    from search._whoosh_fixes import search as whoosh_search
+    from search.errors import QueryError
+    from search.ranking import FieldsTerm
 
     if limit < 1:
         raise QueryError("limit must be 1 or more")

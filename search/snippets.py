@@ -10,11 +10,11 @@ import re
 
 from whoosh import highlight
 
-from indexer.postings import FastTerms, fast_terms
-from indexer.schema import lang_field
+from indexer.engine.postings import FastTerms, fast_terms
+from indexer.core.schema import lang_field
 
-from .fragments import fragments
-from .results import Snippet
+from search.fragments import fragments
+from search.results import Snippet
 
 _OPEN, _CLOSE = "\ue000", "\ue001"
 SNIPPET_CHARS = 240

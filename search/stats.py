@@ -8,9 +8,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from indexer.store import disk_size
+from indexer.core.store import disk_size
 
-from . import _whoosh_fixes  # noqa: F401  (multi-segment column reads: `_multi_column_reader`)
+from search import _whoosh_fixes  # noqa: F401  (multi-segment column reads: `_multi_column_reader`)
 
 TOP = 10
 

@@ -5,7 +5,7 @@ word one edit away) is replaced by the closest word the searched fields hold, an
 else the user typed stays as typed: quotes, ``field:`` prefixes, operators, brackets, case.
 
 The language-analysed fields hold stems (``forc`` for "forces"), which are no words to offer a
-user. So candidates are the words the segments were indexed from (`indexer.vocab`, written with
+user. So candidates are the words the segments were indexed from (`indexer.write.vocab`, written with
 each segment) within the allowed edits of the typed word and sharing its first letter, as
 Lucene's spell checker does by default, found with RapidFuzz; a word whose stem no live document
 holds any more (its documents were deleted) is never offered. For a segment without such a file
@@ -28,13 +28,13 @@ from rapidfuzz.distance import DamerauLevenshtein
 from whoosh.reading import TermNotFound
 from whoosh.support.levenshtein import damerau_levenshtein
 
-from indexer.analysis import STOP_WORDS, TOKEN_PATTERN, fold
-from indexer.defaults import FEW_HITS  # noqa: F401  (a query with fewer hits gets a suggestion unasked)
-from indexer.postings import FastTerms, fast_terms
-from indexer.schema import LANG_FIELDS, lang_field
-from indexer.vocab import SegmentVocab, bucket, read_vocab
+from indexer.core.analysis import STOP_WORDS, TOKEN_PATTERN, fold
+from indexer.core.defaults import FEW_HITS  # noqa: F401  (a query with fewer hits gets a suggestion unasked)
+from indexer.engine.postings import FastTerms, fast_terms
+from indexer.core.schema import LANG_FIELDS, lang_field
+from indexer.write.vocab import SegmentVocab, bucket, read_vocab
 
-from .query import TEXT_FIELDS
+from search.query import TEXT_FIELDS
 
 #: A word the index knows is still replaced when a word one edit away is in this many times as
 #: many documents (a typo that made it into one release must not hide the right spelling).

@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from .config import BYS
-from .errors import QueryError
+from search.cli.config import BYS
+from search.errors import QueryError
 
 #: Day numbers count from 0001-01-01, a Monday (Whoosh's dates count microseconds from there).
 _EPOCH = date(1, 1, 1)

@@ -181,7 +181,7 @@ def cli():
     """Invoke the `dateline` command in-process: ``cli("search", "mali", index=path)``."""
     from click.testing import CliRunner
 
-    from search.cli import main
+    from search.cli.commands import main
 
     runner = CliRunner()
 
@@ -194,12 +194,12 @@ def cli():
 
 def plain_index(paths: list[Path], dest: Path) -> Path:
     """Index ``paths`` with Whoosh's own writer in this process: the reference the fast
-    indexing path (`indexer.segments`, `indexer.build`) must reproduce exactly."""
-    from indexer.indexing import _doc_id, _stamp
-    from indexer.parse import read_documents
-    from indexer.records import to_fields
-    from indexer.store import create_index
-    from indexer.walk import walk
+    indexing path (`indexer.engine.segments`, `indexer.write.build`) must reproduce exactly."""
+    from indexer.write.indexing import _doc_id, _stamp
+    from indexer.parse.files import read_documents
+    from indexer.core.records import to_fields
+    from indexer.core.store import create_index
+    from indexer.write.walk import walk
 
     ix = create_index(dest)
     writer = ix.writer()
@@ -242,9 +242,9 @@ def index_contents(path: Path) -> dict[str, object]:
 def corpus_documents() -> dict[str, object]:
     """Every document of the sample corpus by id, parsed from the files as the indexer reads
     them: the independent side of tests that check counts against the index."""
-    from indexer.indexing import _doc_id
-    from indexer.parse import read_documents
-    from indexer.walk import walk
+    from indexer.write.indexing import _doc_id
+    from indexer.parse.files import read_documents
+    from indexer.write.walk import walk
 
     w = walk(CORPUS)
     return {doc.id: doc for path in w.files for doc in read_documents(path, doc_id=_doc_id(w.root, path)).documents}

@@ -158,7 +158,7 @@ def test_every_articles_last_words_find_it(archive) -> None:  # type: ignore[no-
 def test_citybiz_releases_are_dated_by_their_folders_where_they_give_no_date() -> None:
     """newsworthy-citybiz keeps each release in ``citybiz/2025/MMDD/``, the only date most of them
     have (no front matter; Business Wire's datelines carry none). A release's own dateline wins."""
-    from indexer.parse import parse_file
+    from indexer.parse.files import parse_file
 
     folder = shared_path("data", "archives", "newsworthy-citybiz", "citybiz")
     undated, differ = [], 0
@@ -177,7 +177,7 @@ def test_citybiz_releases_are_dated_by_their_folders_where_they_give_no_date() -
 
 def test_a_scraped_posts_source_link_is_its_url_and_its_headline_is_not_repeated() -> None:
     """trends-de-jekyll posts open with ``[Headline](article URL)``: the page they were taken from."""
-    from indexer.parse import parse_file
+    from indexer.parse.files import parse_file
 
     folder = shared_path("data", "archives", "trends-de-jekyll", "_posts")
     missing = []

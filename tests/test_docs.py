@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT
-from search.cli import main
+from search.cli.commands import main
 
 README = (ROOT / "README.md").read_text("utf-8")
 

@@ -1,5 +1,5 @@
 """What a search imports: Whoosh without the standard packages it loads but never uses
-(`indexer._lazy`), which stay importable, whole and real, for everyone else."""
+(`indexer.core.lazy`), which stay importable, whole and real, for everyone else."""
 
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ def test_stand_ins_answer_as_asyncio_does() -> None:
     out = _python("""
         import sys
         import functools
-        import indexer._lazy as lazy
+        import indexer.core.lazy as lazy
 
         stand_in = lazy._Asyncio("asyncio")
 
@@ -105,7 +105,7 @@ def test_a_plain_search_loads_only_what_it_uses(corpus_index: Path) -> None:
     the indexer's tables are made when indexing."""
     out = _python(f"""
         import contextlib, io, sys
-        from search.cli import main
+        from search.cli.commands import main
 
         def run(*args):
             with contextlib.redirect_stdout(io.StringIO()):
@@ -114,7 +114,7 @@ def test_a_plain_search_loads_only_what_it_uses(corpus_index: Path) -> None:
                                       "search.timeline", "urllib.request", "asyncio") if m in sys.modules)
 
         print(run("search", "energy OR solar OR wind"))
-        print(sys.modules["indexer.postings"]._SINGLE)  # the indexer's table of encoded positions
+        print(sys.modules["indexer.engine.postings"]._SINGLE)  # the indexer's table of encoded positions
         print(run("search", "energy OR solar OR wind", "--explain", "--feedback"))
     """)
     assert out.splitlines() == ["[]", "None", "['search.explain', 'search.feedback']"]

@@ -28,7 +28,7 @@ def test_module_compiles_and_holds_no_lone_surrogate(path: Path) -> None:
 
 
 def test_the_check_finds_a_lone_surrogate() -> None:
-    """The check above is not vacuous: a docstring as search/output.py had it is caught."""
+    """The check above is not vacuous: a docstring as search/cli/output.py had it is caught."""
     assert _surrogate_lines('x = 1\n\n\ndef f():\n    """a \\ud800 b"""\n') == [5]
     assert _surrogate_lines('def f():\n    """a \\\\ud800 b"""\n') == []
 

@@ -1,0 +1,1 @@
+"""Checking an index against its corpus and repairing it (`dateline check`)."""

@@ -1,0 +1,134 @@
+"""HTML pages: title, meta description and date, language, and the visible text."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from html.parser import HTMLParser
+
+from indexer.parse.dates import parse_datetime
+from indexer.core.document import Document
+from indexer.parse.story import apply_story
+
+# Elements whose content is never shown to a reader.
+_HIDDEN = {"script", "style", "noscript", "template", "head", "svg", "iframe", "object"}
+# Elements that end a line of text when rendered.
+_BLOCKS = {
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
+    "section", "article", "header", "footer", "blockquote", "pre", "dd", "dt", "figcaption",
+    "main", "nav", "aside", "hr", "address",
+}  # fmt: skip
+_DATE_META = ("article:published_time", "date", "dc.date", "dcterms.date", "pubdate", "publish-date",
+              "og:published_time", "datepublished")  # fmt: skip
+_VOID = {"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "embed", "source", "wbr"}
+MAX_DEPTH = 512
+
+
+class _PageReader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.title = ""
+        self.h1 = ""
+        self.in_h1 = False
+        self.meta: dict[str, str] = {}
+        self.lang: str | None = None
+        self.stack: list[str] = []
+        self.open: dict[str, int] = {}  # how many of each tag the stack holds: a deep page's end tags cost O(1)
+        self.hidden = 0
+        self.in_title = False
+        self.parts: list[str] = []
+        # Text inside <article>/<main>, preferred over the whole page when present.
+        self.main_parts: list[str] = []
+        self.main_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k.lower(): (v or "") for k, v in attrs}
+        if tag == "html" and a.get("lang"):
+            self.lang = a["lang"].split("-")[0].lower()
+        elif tag == "meta":
+            key = (a.get("name") or a.get("property") or a.get("itemprop") or "").lower()
+            if key and "content" in a:
+                self.meta.setdefault(key, a["content"])
+        elif tag == "title":
+            self.in_title = True
+        elif tag == "h1" and not self.h1:
+            self.in_h1 = True
+        if tag in _VOID:
+            self._newline(tag)
+            return
+        if len(self.stack) < MAX_DEPTH:
+            self.stack.append(tag)
+            self.open[tag] = self.open.get(tag, 0) + 1
+            if tag in _HIDDEN:
+                self.hidden += 1
+            if tag in ("article", "main"):
+                self.main_depth += 1
+        self._newline(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self.in_title = False
+        elif tag == "h1":
+            self.in_h1 = False
+        if self.open.get(tag):
+            while self.stack:
+                top = self.stack.pop()
+                self.open[top] -= 1
+                if top in _HIDDEN:
+                    self.hidden -= 1
+                if top in ("article", "main"):
+                    self.main_depth -= 1
+                if top == tag:
+                    break
+        self._newline(tag)
+
+    def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.title += data
+        if self.in_h1:
+            self.h1 += data
+        if self.hidden:
+            return
+        self.parts.append(data)
+        if self.main_depth:
+            self.main_parts.append(data)
+
+    def _newline(self, tag: str) -> None:
+        if tag in _BLOCKS:
+            self.parts.append("\n\n")
+            if self.main_depth:
+                self.main_parts.append("\n\n")
+
+
+def _render(parts: list[str]) -> str:
+    text = re.sub(r"[ \t\n]*\n\n[ \t\n]*", "\n\n", "".join(parts))
+    return "\n\n".join(re.sub(r"\s+", " ", p).strip() for p in text.split("\n\n") if p.strip())
+
+
+def parse_html(text: str, doc: Document) -> Document:
+    """Fill ``doc`` from an HTML page; the text of ``<article>``/``<main>`` wins when present.
+
+    The title is the first ``<h1>`` (pages suffix ``<title>`` with the site's name), else ``<title>``.
+    """
+    doc.format = "html"
+    reader = _PageReader()
+    reader.feed(text)
+    reader.close()
+    doc.title = re.sub(r"\s+", " ", reader.h1 or reader.title).strip() or None
+    doc.language = reader.lang
+    doc.description = (reader.meta.get("description") or reader.meta.get("og:description") or "").strip() or None
+    for key in _DATE_META:
+        if value := reader.meta.get(key):
+            parsed = parse_datetime(value)
+            if parsed is None:
+                doc.warnings.append(f"meta {key} {value!r} is not a date")
+                continue
+            if isinstance(parsed, datetime):
+                doc.published, doc.date = parsed, parsed.date()
+            else:
+                doc.date = parsed
+            break
+    body = _render(reader.main_parts) or _render(reader.parts)
+    if doc.title and body.startswith(doc.title):
+        body = body[len(doc.title) :].lstrip()
+    return apply_story(doc, body)

@@ -1,0 +1,787 @@
+"""The ``dateline`` command: a thin Click layer over `indexer` and `search`.
+
+Exit status: 0 success; 1 no hits (search), some documents failed (index) or problems found
+(check); 2 usage error, malformed or too large query, search past its --timeout, missing,
+incompatible or locked index; 3 internal error (a bug).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from indexer.core.defaults import B, DEFAULT_INDEX_DIR, DEFAULT_TIMEOUT, INDEX_ENV, K1, LOCK_TIMEOUT
+from search.cli.completion import SHELLS, complete_fields
+from search.cli.config import BYS, COLORS, LANGS, NO_SNIPPETS, SEARCH_FORMATS, SORTS
+from search.cli.launch import SOCKET_ENV
+
+if TYPE_CHECKING:
+    from indexer.write.indexing import Problem
+    from search import Index
+    from search.feedback import Feedback
+    from search.serve.server import IndexPool, Reply, Request
+
+EXIT_OK, EXIT_NONE, EXIT_ERROR, EXIT_BUG = 0, 1, 2, 3
+
+def _trusted_index(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """The ``--index`` value; the built-in ``./.dateline``, found rather than named, only if
+    nobody else could have planted it (`indexer.core.trust`)."""
+    if ctx.get_parameter_source(param.name or "") is click.core.ParameterSource.DEFAULT:
+        from indexer.core.trust import check_trusted
+
+        safe = ctx.find_root().meta.get("dateline.safe_directories", [])
+        check_trusted(value, "the index", f"--index PATH or ${INDEX_ENV}", safe)
+    return value
+
+
+index_option = click.option(
+    "--index", "index_dir", envvar=INDEX_ENV, default=DEFAULT_INDEX_DIR, show_default=True,
+    type=click.Path(file_okay=False), help=f"Index directory (also from ${INDEX_ENV}).", callback=_trusted_index,
+)  # fmt: skip
+
+
+#: The open indexes of a running `dateline serve`; None in an ordinary call.
+_POOL: IndexPool | None = None
+
+
+def _index(index_dir: str, **options: Any) -> contextlib.AbstractContextManager[Index]:
+    """The index to search: opened for this call, or kept open by `dateline serve`."""
+    if _POOL is not None:
+        return contextlib.nullcontext(_POOL.get(index_dir, **options))
+    from search import Index
+
+    return Index(index_dir, **options)
+
+
+def fail(message: str, status: int = EXIT_ERROR) -> "click.exceptions.Exit":
+    """Print ``message`` as one line on stderr (the paths and ids in it escaped: a file name
+    must not drive the terminal) and return the exit to raise."""
+    from indexer.core.text import escape_controls
+
+    click.echo(f"dateline: {escape_controls(message)}", err=True)
+    return click.exceptions.Exit(status)
+
+
+class _Group(click.Group):
+    """Turns dateline's typed errors into one line on stderr and a documented exit status."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from indexer.core.errors import DatelineError, IndexNotFoundError
+        from search.errors import SearchTimeoutError
+
+        try:
+            return super().invoke(ctx)
+        except IndexNotFoundError as exc:
+            raise fail(f"{exc} (create it with: dateline index PATH)") from None
+        except SearchTimeoutError as exc:
+            raise fail(f"{exc} (--timeout)") from None
+        except DatelineError as exc:
+            raise fail(str(exc)) from None
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+            raise
+        except BrokenPipeError:
+            sys.stderr.close()  # output piped into `head`: not an error
+            raise click.exceptions.Exit(EXIT_OK) from None
+        except Exception as exc:
+            if os.environ.get("DATELINE_DEBUG"):
+                raise
+            raise fail(f"internal error: {type(exc).__name__}: {exc} (set DATELINE_DEBUG=1 for details)", EXIT_BUG) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="dateline")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Index a folder of news articles and press releases, then search it.
+
+    Defaults come from ~/.config/dateline/config.toml and ./dateline.toml (or $DATELINE_CONFIG);
+    see `dateline config`.
+
+    \b
+      dateline index corpus/
+      dateline search '"armed forces" mali'
+      dateline search 'solar OR wind' --since 2025-06-01 --format json
+    """
+    from search.cli.config import load_config
+
+    params = {name: {p.name for p in command.params if p.name} for name, command in main.commands.items()}
+    config = load_config()
+    ctx.meta["dateline.safe_directories"] = config.safe_directories()
+    ctx.default_map = {**config.default_map(params), **(ctx.default_map or {})}
+
+
+def _parse_map(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
+    from indexer.core.document import DOCUMENT_FIELDS
+
+    mapping: dict[str, str] = {}
+    for item in values:
+        key, sep, field = item.partition("=")
+        if not sep or not key or field not in DOCUMENT_FIELDS:
+            raise click.BadParameter(f"{item!r}: use KEY=FIELD, FIELD one of {', '.join(DOCUMENT_FIELDS)}")
+        mapping[key] = field
+    return mapping
+
+
+def _parse_boosts(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, float]:
+    if not values:  # also during shell completion, which must not load Whoosh
+        return {}
+    from search.errors import QueryError
+    from search.query import check_boosts
+
+    boosts: dict[str, float] = {}
+    for item in values:
+        name, sep, weight = item.partition("=")
+        try:
+            boosts[name] = float(weight) if sep else float("nan")
+            check_boosts({name: boosts[name]})
+        except (ValueError, QueryError) as exc:
+            detail = str(exc) if isinstance(exc, QueryError) and sep else "use FIELD=WEIGHT, e.g. title=5"
+            raise click.BadParameter(f"{item!r}: {detail}") from None
+    return boosts
+
+
+def _parse_size(ctx: click.Context, param: click.Parameter, value: str) -> int:
+    from indexer.parse.files import parse_size
+
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+class _Progress:
+    """A progress bar on a terminal; silence otherwise."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+
+    def start(self, total: int) -> None:
+        if sys.stderr.isatty() and total:
+            self.bar = click.progressbar(length=total, label="indexing", file=sys.stderr)
+            self.bar.__enter__()
+
+    def step(self, _path: object) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@index_option
+@click.option("--prune", is_flag=True,
+              help="Also remove documents whose files are not under any PATH given now.")
+@click.option("--rebuild", is_flag=True,
+              help="Build a fresh index (swapped in when complete); needed after an upgrade.")
+@click.option("--map", "field_map", multiple=True, callback=_parse_map, metavar="KEY=FIELD",
+              help="Read JSONL key KEY into FIELD (repeatable), e.g. --map headline=title.")  # fmt: skip
+@click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Processes that read and index files (default: one per CPU).")
+@click.option("--wait", type=click.FloatRange(min=0), default=LOCK_TIMEOUT, show_default=True, metavar="SECONDS",
+              help="How long to wait for another process writing the same index, then fail (exit 2).")
+@click.option("--max-size", "max_size", default="20MB", show_default=True, callback=_parse_size, metavar="SIZE",
+              help="Skip (and list as failed) files larger than SIZE: bytes, or with KB, MB or GB; at most 4 GB.")
+@click.option("--follow-links", is_flag=True,
+              help="Also follow symbolic links to files and folders outside the PATHS (default: listed as skipped).")
+@click.option("--verbose", "-v", is_flag=True,
+              help="List every warning (default: the first 3 of each kind, then a count of the files).")
+def index(paths: tuple[str, ...], index_dir: str, prune: bool, rebuild: bool, field_map: dict[str, str],
+          workers: int | None, wait: float, max_size: int, follow_links: bool, verbose: bool) -> None:  # fmt: skip
+    """Index the documents under PATHS (files or folders, recursively).
+
+    Incremental: unchanged files are skipped, changed files re-read, and documents whose file
+    is gone from under a PATH removed. Reads .txt, .md, .html and .jsonl; hidden files and
+    folders are skipped, and so are symbolic links out of the PATHS (listed on stderr) unless
+    --follow-links. Exit status 1 when some documents failed (listed on stderr, then counted
+    by reason). Warnings of one kind are shown for 3 files, then counted (all with --verbose).
+
+    \b
+      dateline index corpus/
+      dateline index --index ~/news.idx archive/2025 archive/2024
+      dateline index feed.jsonl --map headline=title --map story=body
+    """
+    from indexer import index_paths
+    from indexer.core.text import escape_controls
+
+    from search.cli.problem_output import warning_lines
+
+    progress = _Progress()
+    try:
+        report = index_paths(paths, index_dir, prune=prune, rebuild=rebuild, field_map=field_map,
+                             on_start=progress.start, on_file=progress.step, workers=workers,
+                             lock_timeout=wait, on_wait=_waiting, max_bytes=max_size, follow_links=follow_links)  # fmt: skip
+    finally:
+        progress.close()
+    for line in warning_lines(report.warnings, verbose=verbose):
+        click.echo(line, err=True)
+    _echo_failed(report.failed)
+    for problem in report.skipped:
+        click.echo(f"dateline: skipped: {escape_controls(str(problem))}", err=True)
+    skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
+    click.echo(
+        f"{report.added} added, {report.updated} updated, {report.removed} removed, "
+        f"{report.unchanged} unchanged, {len(report.failed)} failed{skipped} "
+        f"in {report.seconds:.2f} s ({report.docs_per_second:.0f} docs/s) → {escape_controls(index_dir)}"
+    )
+    if report.failed:
+        raise click.exceptions.Exit(EXIT_NONE)
+
+
+def _echo_failed(failed: list[Problem]) -> None:
+    """Every failure on its own line, as the user must act on each, then a count by reason."""
+    from indexer.core.text import escape_controls
+
+    from search.cli.problem_output import failure_summary
+
+    for problem in failed:
+        click.echo(f"dateline: failed: {escape_controls(str(problem))}", err=True)
+    summary = failure_summary(failed)
+    if summary:
+        click.echo(summary, err=True)
+
+
+def _waiting(seconds: float) -> None:
+    click.echo(f"dateline: another process is writing the index; waiting up to {seconds:g} s", err=True)
+
+
+def _style(color: str) -> Any:
+    from search.cli.layout import match_style
+
+    return match_style(color, sys.stdout.isatty(), bool(os.environ.get("NO_COLOR")))
+
+
+@main.command()
+@click.argument("query", required=False)
+@index_option
+@click.option("-n", "--limit", type=click.IntRange(min=0),
+              help="Hits per page; 0: only the total and facets [default: 10; 1000 with --batch].")
+@click.option("--page", default=1, show_default=True, type=click.IntRange(min=1), help="Page of hits to show.")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
+              help="Rank by relevance, or by date (oldest first) or -date (newest first).")
+@click.option("--fields", metavar="F1,F2", shell_complete=complete_fields, help="Fields that bare words search [default: title,body,issuer,place].")
+@click.option("--since", metavar="DATE", help="Only documents dated on or after DATE (YYYY-MM-DD).")
+@click.option("--until", metavar="DATE", help="Only documents dated on or before DATE (inclusive).")
+@click.option("--lang", type=click.Choice(LANGS, case_sensitive=False),
+              help="Only documents in this language (xx: any other); default all.")
+@click.option("--format", "fmt", type=click.Choice(SEARCH_FORMATS), default="text",
+              show_default=True,
+              help="text for people; json, jsonl, paths (one id a line) or paths0 (each id ended by NUL) for "
+                   "programs; html, a page; csv, a table.")
+@click.option("-0", "null", is_flag=True, help="Short for --format paths0 (as find -print0), for xargs -0 or show -0 -.")
+@click.option("--color", type=click.Choice(COLORS), default="auto", show_default=True,
+              help="Colour matches (auto: on a terminal, unless NO_COLOR is set).")
+@click.option("--any", "any_word", is_flag=True, help="Rank documents that hold any of the words, not only all.")
+@click.option("--batch", "batch", type=click.Path(dir_okay=False), metavar="QUERIES",
+              help="Run every query of QUERIES (qid<TAB>text lines, or BEIR queries.jsonl) as plain words.")
+@click.option("--run", "run_out", type=click.Path(dir_okay=False, writable=True), metavar="OUT",
+              help="With --batch: write the TREC run here (default: standard output).")
+@click.option("--tag", default="dateline", show_default=True, help="With --batch: the run's tag column.")
+@click.option("--all-words", is_flag=True, help="With --batch: require all words, not any.")
+@click.option("--boost", "boosts", multiple=True, callback=_parse_boosts, metavar="FIELD=WEIGHT",
+              help="Weight of a field's matches (repeatable) [default: title=3 issuer=2 place=1.5 body=1].")
+@click.option("--k1", type=click.FloatRange(min=0), default=K1, show_default=True,
+              help="BM25 term-frequency saturation: higher lets repeated words count for longer.")
+@click.option("--b", type=click.FloatRange(0, 1), default=B, show_default=True,
+              help="BM25 length normalisation: 0 ignores document length, 1 fully normalises.")
+@click.option("--feedback", is_flag=True,
+              help="Expand the query with the words of its best first hits (RM3 pseudo-relevance feedback).")  # fmt: skip
+@click.option("--explain", is_flag=True,
+              help="Show how each hit's score adds up: per query word, its IDF and each field's part.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS",
+              help="Stop a search that takes longer (exit status 2); 0: no limit. With --batch: per query.")  # fmt: skip
+@click.option("--facet", "facets", multiple=True, metavar="FIELD",
+              help="Count the matches per value of FIELD (repeatable): issuer, wire, place, region, country, "
+                   "language, year, month, label.")  # fmt: skip
+@click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE",
+              help="Only documents whose FIELD is VALUE (repeatable; OR within a field, AND across fields).")
+@click.option("--suggest", "suggest", is_flag=True, default=None,
+              help="Suggest a spelling correction even when the query has hits (always: with fewer than 3).")
+def search(query: str | None, index_dir: str, limit: int | None, page: int, sort: str, fields: str | None,
+           since: str | None, until: str | None, lang: str | None, fmt: str, color: str, any_word: bool,
+           batch: str | None, run_out: str | None, tag: str, all_words: bool, boosts: dict[str, float],
+           k1: float, b: float, feedback: bool, explain: bool, timeout: float, facets: tuple[str, ...],
+           filters: tuple[str, ...], suggest: bool | None, null: bool) -> None:  # fmt: skip
+    """Search the index with QUERY; all words must match unless joined with OR (or --any).
+
+    With --batch, run a file of natural-language queries and write a TREC run: each query is
+    read as plain words (punctuation and AND/OR/NOT are text), any of them may match.
+
+    An unclosed quote or bracket is closed at the end of the query, and a bracket that closes
+    nothing dropped; with text output, how the query was read is said on stderr.
+
+    A query with fewer than 3 hits whose words look misspelt gets a suggestion from the
+    index's own words ("Did you mean: armed forces" on stderr; "suggestion" in JSON).
+
+    A boost (word^N in QUERY, or --boost) must be at most 1000000; a larger one is refused
+    (exit 2). JSON output is strict JSON: never Infinity or NaN.
+
+    Exit status 1 when nothing matches, 2 for a malformed or too large query, a file in the wrong
+    format, or a search that takes longer than --timeout.
+
+    \b
+      dateline search '"armed forces"'
+      dateline search 'issuer:nordlicht wind* OR solar*' --sort -date
+      dateline search 'date:[2025-06-01 TO 2025-06-30] acquisition' --format json
+      dateline search Unternehmen --lang de
+      dateline search 'armed forces' --explain -n 3
+      dateline search energy --facet wire --facet year --filter language=en
+      dateline search 'armd forcse'
+      dateline search --batch queries.tsv --run run.txt
+    """
+    if null:
+        if click.get_current_context().get_parameter_source("fmt") is click.core.ParameterSource.COMMANDLINE \
+                and fmt != "paths0":  # fmt: skip
+            raise fail(f"-0 is --format paths0; not with --format {fmt}")
+        fmt = "paths0"
+    if (query is None) == (batch is None):
+        raise fail("give a QUERY or --batch QUERIES (not both)")
+    if limit == 0 and batch is not None:
+        raise fail("--limit 0 lists no hits; a --batch run needs 1 or more per query")
+    if explain and batch is not None:
+        raise fail("--explain explains the hits of one QUERY, not a --batch run")
+    from search.facets import parse_filters
+
+    ranking = {"boosts": boosts, "k1": k1, "b": b}
+    expansion = None
+    if feedback:
+        from search.feedback import Feedback
+
+        expansion = Feedback()
+    if batch is not None:
+        if click.get_current_context().get_parameter_source("limit") is click.core.ParameterSource.DEFAULT_MAP:
+            limit = None  # a config file's page size is for reading, not for runs to evaluate
+        _batch(index_dir, batch, run_out, limit or 1000, tag, "all" if all_words else "any", lang, ranking, expansion,
+               timeout)
+        return
+    assert query is not None
+    field_list = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
+    with _index(index_dir, **ranking) as ix:
+        results = ix.search(query, limit=10 if limit is None else limit, page=page, since=since, until=until, sort=sort,  # type: ignore[arg-type]
+                            fields=field_list, lang=lang, match="any" if any_word else "all",
+                            feedback=expansion, explain=explain, timeout=timeout, facets=facets,
+                            filters=parse_filters(filters), suggest=suggest or None,
+                            snippets=fmt not in NO_SNIPPETS)  # fmt: skip
+    from search.cli.layout import terminal_width
+    from search.cli.output import results_output, results_paths0
+
+    if results.read_as is not None and fmt == "text":
+        from indexer.core.text import escape_controls
+        from search.limits import name
+
+        click.echo(f"dateline: {escape_controls(name(query))}: read as {escape_controls(repr(results.read_as))} "
+                   f"({' and '.join(results.repairs)})", err=True)  # fmt: skip
+    if fmt == "paths0":
+        _write_bytes(results_paths0(results))
+        if results.total == 0:
+            raise click.exceptions.Exit(EXIT_NONE)
+        return
+    text = results_output(results, fmt, _style(color), terminal_width(sys.stdout, os.environ))
+    if text:
+        click.echo(text, color=color == "always" or None)
+    if results.suggestion is not None and fmt == "text":
+        click.echo(f"Did you mean: {results.suggestion}", err=True)
+    if results.total == 0:
+        raise click.exceptions.Exit(EXIT_NONE)
+
+
+def _write_bytes(data: bytes) -> None:
+    """Write ``data`` to standard output as it is, after any text already written."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
+def _read_ids(null: bool) -> list[str]:
+    """The ids on standard input: one a line, or each ended by NUL with ``null`` (as
+    ``--format paths0`` writes them); bytes that are not UTF-8 kept (as surrogates), empty
+    entries skipped. Only a newline ends a line: a carriage return can be part of an id."""
+    stream = sys.stdin  # a served call's is text without bytes underneath (served calls never read it)
+    raw = stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode("utf-8", "surrogateescape")
+    data = raw.decode("utf-8", "surrogateescape")
+    return [doc_id for doc_id in data.split("\0" if null else "\n") if doc_id]
+
+
+def _batch(index_dir: str, queries_path: str, run_out: str | None, limit: int, tag: str, match: str,
+           lang: str | None, ranking: dict[str, Any], feedback: Feedback | None, timeout: float) -> None:  # fmt: skip
+    from search import Index
+    from search.eval.batch import run_batch
+    from search.eval.trec import read_queries, write_run
+
+    queries = read_queries(queries_path)
+    with Index(index_dir, **ranking) as ix:
+        lines = run_batch(ix, queries, limit=limit, tag=tag, match=match, lang=lang, feedback=feedback, timeout=timeout)  # type: ignore[arg-type]
+        if run_out is None:
+            write_run(lines, sys.stdout)
+            return
+        try:
+            with open(run_out, "w", encoding="utf-8") as out:
+                count = write_run(lines, out)
+        except OSError as exc:
+            raise fail(f"{run_out}: {exc.strerror or exc}") from None
+    from indexer.core.text import escape_controls
+
+    click.echo(f"{len(queries)} queries, {count} run lines → {escape_controls(run_out)}", err=True)
+
+
+@main.command()
+@click.argument("query")
+@index_option
+@click.option("--by", type=click.Choice(BYS), default="month", show_default=True,
+              help="Count per day, ISO week (2025-W23) or month.")
+@click.option("--since", metavar="DATE", help="First period: documents dated on or after DATE (YYYY-MM-DD).")
+@click.option("--until", metavar="DATE", help="Last period: documents dated on or before DATE (inclusive).")
+@click.option("--lang", type=click.Choice(LANGS, case_sensitive=False),
+              help="Only documents in this language (xx: any other); default all.")
+@click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE",
+              help="Only documents whose FIELD is VALUE (repeatable), as in search.")
+@click.option("--format", "fmt", type=click.Choice(["auto", "text", "json"]), default="auto", show_default=True,
+              help="text: a bar chart; json for programs; auto: the chart on a terminal, else JSON.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS",
+              help="Stop a count that takes longer (exit status 2); 0: no limit.")
+def timeline(query: str, index_dir: str, by: str, since: str | None, until: str | None, lang: str | None,
+             filters: tuple[str, ...], fmt: str, timeout: float) -> None:  # fmt: skip
+    """Count the documents matching QUERY per day, week or month: a bar chart on a terminal,
+    JSON otherwise (--format chooses).
+
+    Every period from the first hit to the last (or --since to --until) is shown, empty ones
+    as 0; documents without a date are counted apart; '*' counts every document. Exit status 1
+    when nothing matches, 2 for a malformed query or a count that takes longer than --timeout.
+
+    \b
+      dateline timeline energy
+      dateline timeline 'wind OR solar' --by week --since 2025-06-01 --until 2025-07-31
+      dateline timeline Unternehmen --lang de > counts.json
+    """
+    from search.facets import parse_filters
+    from search.timeline import timeline_text
+
+    from search.cli.output import to_json
+
+    with _index(index_dir) as ix:
+        result = ix.timeline(query, by=by, since=since, until=until, lang=lang, filters=parse_filters(filters),
+                             timeout=timeout)
+    if fmt == "auto":
+        fmt = "text" if sys.stdout.isatty() else "json"
+    click.echo(to_json(result.to_dict()) if fmt == "json" else timeline_text(result))
+    if result.total == 0:
+        raise click.exceptions.Exit(EXIT_NONE)
+
+
+@main.command(name="eval")
+@click.argument("qrels", type=click.Path(dir_okay=False))
+@click.argument("run", type=click.Path(dir_okay=False))
+@click.option("--per-query", is_flag=True, help="Also print each query's measures.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def eval_command(qrels: str, run: str, per_query: bool, fmt: str) -> None:
+    """Score a TREC RUN against QRELS: nDCG@10, MAP, Recall@100, MRR@10, P@10.
+
+    QRELS is TREC (qid 0 docid rel) or BEIR TSV; the measures come from ir-measures
+    (pip install 'dateline[eval]').
+
+    \b
+      dateline search --batch queries.tsv --run run.txt
+      dateline eval qrels.txt run.txt --per-query
+    """
+    from search.eval.evaluate import evaluate
+
+    from search.cli.output import evaluation_text, to_json
+
+    result = evaluate(qrels, run, per_query=per_query)
+    click.echo(to_json(result.to_dict()) if fmt == "json" else evaluation_text(result))
+
+
+@main.command()
+@click.argument("doc_ids", metavar="ID...", nargs=-1, required=True)
+@index_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for people; json, one document a line, for programs.")
+@click.option("-0", "--null", "null", is_flag=True, help="With -: the ids on standard input each end with NUL, not a newline.")
+def show(doc_ids: tuple[str, ...], index_dir: str, fmt: str, null: bool) -> None:
+    """Print stored documents, by the IDs that search prints; - reads IDs from standard input,
+    one a line (or NUL-ended with -0: what search --format paths0 writes, so no id can break
+    the pipe). Put -- before IDs that may start with a dash.
+
+    Exit status 2 when an ID is not in the index (the others are still printed).
+
+    \b
+      dateline show prnewswire-fama-2025-06-06.txt
+      dateline search mali --format paths0 | dateline show -0 -
+      dateline search mali -0 | xargs -0 dateline show --
+    """
+    from search.errors import DocumentNotFoundError
+
+    from search.cli.output import document_text, to_json
+
+    ids = [i for doc_id in doc_ids for i in (_read_ids(null) if doc_id == "-" else [doc_id])]
+    missing = shown = 0
+    with _index(index_dir) as ix:
+        for doc_id in ids:
+            try:
+                doc = ix.get(doc_id)
+            except DocumentNotFoundError as exc:
+                fail(str(exc))
+                missing += 1
+                continue
+            if fmt == "text" and shown:
+                click.echo()  # a blank line between documents
+            shown += 1
+            click.echo(to_json(doc.to_dict()) if fmt == "json" else document_text(doc))
+    if missing:
+        raise click.exceptions.Exit(EXIT_ERROR)
+
+
+@main.command()
+@click.argument("doc_id", metavar="ID")
+@index_option
+@click.option("-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True,
+              help="How many similar documents to list.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "paths"]), default="text", show_default=True,
+              help="text for people; json or paths (one id a line) for programs.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS",
+              help="Stop a search that takes longer (exit status 2); 0: no limit.")
+def similar(doc_id: str, index_dir: str, limit: int, fmt: str, timeout: float) -> None:
+    """List the documents most like document ID (as search prints it): more like this, by
+    the key terms of its title and body; finds the same story from other wires.
+
+    Exit status 1 when no other document shares its key terms, 2 for an unknown ID or a search
+    that takes longer than --timeout.
+
+    \b
+      dateline similar en/businesswire-corvane-phase2-results-2025-03-12.txt
+      dateline similar feed-2025-07-002 -n 3 --format paths
+      dateline search corvane --format paths | head -1 | xargs dateline similar
+    """
+    from search.cli.output import results_output
+
+    with _index(index_dir) as ix:
+        results = ix.similar(doc_id, limit=limit, timeout=timeout)
+    text = results_output(results, fmt, _style("auto"))
+    if text:
+        click.echo(text)
+    if not results.hits:
+        raise click.exceptions.Exit(EXIT_NONE)
+
+
+@main.command()
+@index_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def stats(index_dir: str, fmt: str) -> None:
+    """Summarise the index: documents, date range, wires, top issuers, fields, size.
+
+    \b
+      dateline stats
+      dateline stats --index ~/news.idx --format json
+    """
+    from search.cli.output import stats_text, to_json
+
+    with _index(index_dir) as ix:
+        summary = ix.stats()
+    click.echo(to_json(summary.to_dict()) if fmt == "json" else stats_text(summary))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@index_option
+@click.option("--repair", is_flag=True,
+              help="Fix what reindexing can (orphans are removed; a damaged index is rebuilt).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--wait", type=click.FloatRange(min=0), default=LOCK_TIMEOUT, show_default=True, metavar="SECONDS",
+              help="With --repair: how long to wait for another process writing the index.")
+@click.option("--follow-links", is_flag=True,
+              help="Follow symbolic links out of the roots, as dateline index --follow-links does.")
+def check(paths: tuple[str, ...], index_dir: str, repair: bool, fmt: str, wait: float, follow_links: bool) -> None:
+    """Compare the index with the files it was built from, and read all of it.
+
+    Reports files with no document (missing), documents whose file changed (stale) or is gone or
+    outside the PATHS (orphaned), and index files that cannot be read (unreadable). PATHS default
+    to the folders the index records; given, they replace them. Exit status 0 when consistent,
+    1 when problems were found (and not repaired), 2 for errors.
+
+    \b
+      dateline check
+      dateline check --repair --index ~/news.idx
+      dateline check archive/2025 archive/2024 --format json
+    """
+    from indexer.check.integrity import check_index, repair_index
+    from indexer.core.text import escape_controls
+
+    from search.cli.check_output import check_dict, problem_lines, repair_dict, repair_line, summary_line
+    from search.cli.output import to_json
+
+    roots = list(paths) or None
+    if repair:
+        fixed = repair_index(index_dir, roots, lock_timeout=wait, on_wait=_waiting, follow_links=follow_links)
+        report = fixed.after
+        if fmt == "json":
+            click.echo(to_json(repair_dict(fixed)))
+        else:
+            for line in problem_lines(fixed.before):
+                click.echo(line)
+            click.echo(repair_line(fixed))
+            for line in problem_lines(report) if fixed.indexed else ():
+                click.echo(f"not repaired: {line}")
+    else:
+        report = check_index(index_dir, roots, follow_links=follow_links)
+        if fmt == "json":
+            click.echo(to_json(check_dict(report)))
+        else:
+            for line in problem_lines(report):
+                click.echo(line)
+    if fmt == "text":
+        _echo_failed(report.failed)
+        for problem in report.skipped:
+            click.echo(f"dateline: skipped: {escape_controls(str(problem))}", err=True)
+        click.echo(summary_line(report))
+    if not report.ok:
+        raise click.exceptions.Exit(EXIT_NONE)
+
+
+@main.command()
+@click.argument("shell", type=click.Choice(SHELLS))
+def completion(shell: str) -> None:
+    """Print the shell completion script for SHELL (bash, zsh or fish).
+
+    Completes commands, options, their choices, field names and paths; add the line for your
+    shell to its start-up file (see the README).
+
+    \b
+      dateline completion bash > ~/.local/share/bash-completion/completions/dateline
+      dateline completion zsh > "${fpath[1]}/_dateline"
+      dateline completion fish > ~/.config/fish/completions/dateline.fish
+    """
+    from search.cli.completion import script
+
+    click.echo(script(main, shell))
+
+
+@main.command(name="config")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def config_command(fmt: str) -> None:
+    """Show the effective settings and where each comes from: a config file, $DATELINE_INDEX, or
+    the built-in default. The text output is itself a valid config file (with
+    DATELINE_CONFIG=/dev/null: the built-in defaults, to start one from).
+
+    Files read: $DATELINE_CONFIG alone when set, else ~/.config/dateline/config.toml
+    ($XDG_CONFIG_HOME) and then ./dateline.toml, the nearer overriding. Flags override all.
+
+    \b
+      dateline config
+      dateline config --format json
+      DATELINE_CONFIG=/dev/null dateline config
+    """
+    from search.cli.config import load_config, settings_text
+    from search.cli.output import to_json
+
+    config = load_config()
+    click.echo(to_json(config.to_dict()) if fmt == "json" else settings_text(config))
+
+
+@main.command()
+@click.option("--socket", "socket_file", envvar=SOCKET_ENV, metavar="PATH",
+              help="Where to listen (also from $DATELINE_SOCKET) [default: $XDG_RUNTIME_DIR or /tmp, "
+                   "then dateline-UID/serve.sock].")  # fmt: skip
+@click.option("--idle", type=click.IntRange(min=0), default=0, show_default=True, metavar="SECONDS",
+              help="Stop after this many seconds without a request; 0: never.")
+def serve(socket_file: str | None, idle: int) -> None:
+    """Keep indexes open in one background process, so that search, show and stats answer in
+    milliseconds instead of a quarter of a second.
+
+    While it runs, `dateline search`, `similar`, `show`, `stats` and `timeline` (not `search --batch`) are handed to it
+    and print exactly what they would print alone; set DATELINE_NO_SERVE=1 to bypass it. It
+    notices new commits to an index, and stops when dateline itself is upgraded.
+
+    \b
+      dateline serve --idle 3600 &
+      dateline search '"oil prices"'
+      DATELINE_NO_SERVE=1 dateline stats
+    """
+    global _POOL
+    from search.cli.launch import socket_path
+    from search.serve.server import IndexPool, Server, sources
+
+    path = os.path.abspath(socket_file or socket_path())
+    _detach()
+    stderr = sys.stderr  # a served call swaps sys.stderr for its own, in another thread
+
+    def log(line: str) -> None:
+        click.echo(f"dateline serve: {line}", file=stderr)
+
+    server = Server(path, _served_call, idle=idle, watch=sources(), log=log)
+    _POOL = IndexPool()
+    try:
+        server.serve()
+        if not server.finish(timeout=0.25):  # a slow call: its caller, cut off, runs it itself
+            log("stopped during a call; its caller runs it itself")
+            stderr.flush()
+            os._exit(EXIT_OK)  # now: the call holds the indexes, and may not end soon
+    finally:
+        _POOL.close()
+        _POOL = None
+
+
+def _detach() -> None:
+    """Make the server independent of where it was started: standard input is /dev/null (it
+    must never wait for a pipe it was started from, nor read a caller's data as its own) and
+    the working directory is / (each call runs in its caller's; the one it started in may go)."""
+    null = os.open(os.devnull, os.O_RDONLY)
+    if null != 0:
+        os.dup2(null, 0)
+        os.close(null)
+    os.chdir("/")
+
+
+class _Output(io.TextIOWrapper):
+    """Captures a served call's output, answering ``isatty`` as the caller's stream would."""
+
+    def __init__(self, tty: bool) -> None:
+        super().__init__(io.BytesIO(), encoding="utf-8", errors="surrogateescape", write_through=True)
+        self._tty = tty
+
+    def isatty(self) -> bool:
+        return self._tty
+
+    def text(self) -> str:
+        self.flush()
+        return self.buffer.getvalue().decode("utf-8", "surrogateescape")  # type: ignore[attr-defined]
+
+
+def _served_call(request: Request) -> Reply | None:
+    """Run ``dateline ARGV`` in this process as the caller would have: its working directory,
+    environment and terminals; None (run it yourself) where its directory is gone."""
+    import traceback
+
+    from search.serve.server import Reply
+
+    out, err = _Output(request.stdout_tty), _Output(request.stderr_tty)
+    saved_env, saved_cwd, saved_stdin = dict(os.environ), os.getcwd(), sys.stdin
+    try:
+        os.chdir(request.cwd)
+    except OSError:
+        return None
+    try:
+        os.environ.clear()
+        os.environ.update(request.env)
+        sys.stdin = io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                main.main(args=request.argv, prog_name="dateline", standalone_mode=True)
+                status = EXIT_OK
+            except SystemExit as exc:
+                status = exc.code if isinstance(exc.code, int) else EXIT_OK if exc.code is None else EXIT_NONE
+            except Exception:  # only with DATELINE_DEBUG set: the CLI maps the rest to exit 3
+                traceback.print_exc()
+                status = EXIT_BUG
+    finally:
+        sys.stdin = saved_stdin
+        os.environ.clear()
+        os.environ.update(saved_env)
+        os.chdir(saved_cwd)
+    return Reply(status, out.text(), err.text())

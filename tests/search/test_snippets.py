@@ -1,0 +1,65 @@
+"""The fast highlighter marks the same fragments as Whoosh's own."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from whoosh import highlight
+
+from indexer.engine.postings import fast_terms
+from indexer.core.schema import build_schema, lang_field
+from search import Index, snippets
+from search.fragments import fragments
+from search._whoosh_fixes import search as whoosh_search
+
+
+@pytest.mark.parametrize("query", ["mali", "armed forces", "wind power", "Übernahme Windpark", '"offshore wind"', "bank"])
+def test_fast_highlights_equal_whoosh_highlights(corpus_ix: Index, query: str) -> None:
+    q = corpus_ix._build(query, fields=None, lang=None, match="any", syntax=True)
+    results = whoosh_search(corpus_ix._current(), q, limit=20, terms=True)
+    snippets.configure(results)
+    assert len(results) > 0
+    marked = 0
+    for hit in results:
+        field = lang_field("body", hit.get("language"))
+        ours = snippets.highlights(hit, field, hit["body"], 2)
+        assert ours == hit.highlights(field, text=hit["body"], top=2)
+        marked += "\ue000" in ours
+    assert marked > 0
+
+
+_WORDS = ["oil", "prices", "the", "rose", "Ölpreise", "stiegen", "x" * 75, "OPEC", "a", "2025"]
+_GAPS = [" ", "  ", ", ", ".\n\n", "-", " (", ") "]
+
+
+def _fragments(fragmenter, text: str, tokens) -> list[tuple[int, int, list[tuple[int, int]]]]:  # type: ignore[no-untyped-def]
+    merged = highlight.Highlighter._merge_matched_tokens(tokens)
+    return [(f.startchar, f.endchar, [(t.startchar, t.endchar) for t in f.matches])
+            for f in fragmenter.fragment_tokens(text, merged)]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from(_GAPS)), min_size=10, max_size=150),
+    wanted=st.sets(st.sampled_from(_WORDS), min_size=1, max_size=3),
+    sizes=st.sampled_from([(240, 70), (30, 5), (60, 20), (500, 1)]),
+)
+def test_windowed_tokens_give_the_fragments_of_every_token(words, wanted, sizes) -> None:  # type: ignore[no-untyped-def]
+    """Skipping the tokens far from any match never changes a fragment (match clusters,
+    words longer than the look-behind, matches at either end, tiny and huge windows)."""
+    text = "".join(word + gap for word, gap in words)
+    field = build_schema()["body_en"]
+    analyzer, fast = field.analyzer, fast_terms(field)
+    terms = frozenset(fast.term(word) for word in wanted)
+    maxchars, surround = sizes
+    fragmenter = highlight.ContextFragmenter(maxchars=maxchars, surround=surround)
+
+    def every_token():  # type: ignore[no-untyped-def]
+        for token in analyzer(text, positions=True, chars=True, mode="index", removestops=False):
+            token.matched = token.text.encode("utf-8") in terms
+            yield token
+
+    ours = [(f.startchar, f.endchar, [(t.startchar, t.endchar) for t in f.matches])
+            for f in fragments(fast, text, terms, fragmenter)]  # fmt: skip
+    assert ours == _fragments(fragmenter, text, every_token())
