@@ -69,7 +69,9 @@ def measure(files: list[Path]) -> dict[str, object]:
             continue
         for error in parsed.errors:
             failed[kind_of(error)] += 1
-        warnings.update(kind_of(w) for w in parsed.warnings)  # the file's and its documents' (read_documents gathers them)
+        warnings.update(
+            kind_of(w) for w in parsed.warnings
+        )  # the file's and its documents' (read_documents gathers them)
         for doc in parsed.documents:
             docs += 1
             for name in FIELDS:
@@ -94,8 +96,10 @@ def stderr_lines(folder: Path) -> tuple[int, int]:
 def report(name: str, figures: dict[str, object]) -> None:
     docs = figures["documents"] or 1
     failed, warnings, filled, chars = (figures[k] for k in ("failed", "warnings", "filled", "chars"))
-    print(f"\n{name}: {figures['files']} files, {sum(failed.values())} failed, {figures['documents']} documents, "  # type: ignore[union-attr]
-          f"{sum(warnings.values())} warnings")  # type: ignore[union-attr]
+    print(
+        f"\n{name}: {figures['files']} files, {sum(failed.values())} failed, {figures['documents']} documents, "  # type: ignore[union-attr]
+        f"{sum(warnings.values())} warnings"
+    )  # type: ignore[union-attr]
     for reason, n in failed.most_common(5):  # type: ignore[union-attr]
         print(f"  failed {n:6}  {reason}")
     for kind, n in warnings.most_common(5):  # type: ignore[union-attr]
@@ -112,7 +116,9 @@ def main() -> None:
     parser.add_argument("--index-too", action="store_true", help="also count the stderr lines of `dateline index`")
     args = parser.parse_args()
     folders = args.folders or sorted(p for base in ("archives", "wires") for p in [SHARED / base] if p.is_dir())
-    expanded = [sub for f in folders for sub in (sorted(p for p in f.iterdir() if p.is_dir()) if f.name == "archives" else [f])]
+    expanded = [
+        sub for f in folders for sub in (sorted(p for p in f.iterdir() if p.is_dir()) if f.name == "archives" else [f])
+    ]
     if not expanded:
         sys.exit("no folders: give some, or put ../shared/data beside the project")
     for folder in expanded:

@@ -85,7 +85,8 @@ def costs(path: Path, dateline: list[str]) -> dict[str, float]:
         out["one-word search (ms)"] = statistics.median(median_ms(lambda w=w: ix.search(w, limit=10)) for w in WORDS)
         out["read wire and date columns (ms)"] = median_ms(_read_columns(path))
         out["match-all + filter + 2 facets (ms)"] = median_ms(
-            lambda: ix.search("*", filters={"wire": ["GlobeNewswire"]}, facets=["wire", "year"], limit=10, timeout=0))
+            lambda: ix.search("*", filters={"wire": ["GlobeNewswire"]}, facets=["wire", "year"], limit=10, timeout=0)
+        )
         query, out["listing hits"] = _listing_query(ix)
     spelling = suggestion_cost(path)
     out["suggestion (ms)"] = spelling["suggestion p50 (ms)"]
@@ -93,7 +94,9 @@ def costs(path: Path, dateline: list[str]) -> dict[str, float]:
     out["suggestions giving the right word back"] = spelling["right word back"]
     command = [*dateline, "search", query, "--index", str(path), "--format", "paths", "--timeout", "0"]
     out["paths, 10 hits, end to end (ms)"] = statistics.median(_wall([*command, "-n", "10"]) for _ in range(RUNS))
-    out[f"paths, {LISTING} hits, end to end (ms)"] = statistics.median(_wall([*command, "-n", str(LISTING)]) for _ in range(RUNS))
+    out[f"paths, {LISTING} hits, end to end (ms)"] = statistics.median(
+        _wall([*command, "-n", str(LISTING)]) for _ in range(RUNS)
+    )
     return out
 
 

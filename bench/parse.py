@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from indexer.parse.files import read_documents  # noqa: E402
 from indexer.core.text import decode, normalise  # noqa: E402
+from indexer.parse.files import read_documents  # noqa: E402
 from indexer.write.walk import walk  # noqa: E402
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import tempfile
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 Docs = list[tuple[str, str, str]]
 Queries = list[tuple[str, str]]

@@ -49,13 +49,25 @@ FIELDS = [
     Query("field", "issuer:northwind title:gold", "issuer:northwind title:gold", "issuer:northwind AND title:gold"),
 ]
 DATES = [
-    Query("date", f"{word} date:[{lo} to {hi}]", f"{word} date:[{lo.replace('-', '')} to {hi.replace('-', '')}]",
-          f'"{word}"', dates=(lo, hi))  # fmt: skip
-    for word, lo, hi in [("oil", "2021-01-01", "2021-12-31"), ("merger", "2022-01-01", "2022-06-30"),
-                         ("coffee", "2020-01-01", "2020-12-31"), ("dividend", "2023-03-01", "2023-03-31"),
-                         ("gold", "2024-01-01", "2024-12-31"), ("bank", "2025-01-01", "2025-12-31"),
-                         ("wheat", "2020-06-01", "2021-05-31"), ("football", "2022-01-01", "2022-12-31"),
-                         ("election", "2023-01-01", "2023-12-31"), ("yen", "2021-07-01", "2021-09-30")]
+    Query(
+        "date",
+        f"{word} date:[{lo} to {hi}]",
+        f"{word} date:[{lo.replace('-', '')} to {hi.replace('-', '')}]",
+        f'"{word}"',
+        dates=(lo, hi),
+    )  # fmt: skip
+    for word, lo, hi in [
+        ("oil", "2021-01-01", "2021-12-31"),
+        ("merger", "2022-01-01", "2022-06-30"),
+        ("coffee", "2020-01-01", "2020-12-31"),
+        ("dividend", "2023-03-01", "2023-03-31"),
+        ("gold", "2024-01-01", "2024-12-31"),
+        ("bank", "2025-01-01", "2025-12-31"),
+        ("wheat", "2020-06-01", "2021-05-31"),
+        ("football", "2022-01-01", "2022-12-31"),
+        ("election", "2023-01-01", "2023-12-31"),
+        ("yen", "2021-07-01", "2021-09-30"),
+    ]
 ]
 
 QUERIES: list[Query] = [_keyword(k) for k in KEYWORDS] + [_phrase(p) for p in PHRASES] + FIELDS + DATES

@@ -36,7 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from costs import costs, ratios as cost_ratios, report as cost_report  # noqa: E402
+from costs import costs  # noqa: E402
+from costs import ratios as cost_ratios
+from costs import report as cost_report
 from queries import QUERIES, Query  # noqa: E402
 
 RUNS = 5
@@ -218,7 +220,9 @@ def search_fts5(db: Path):  # type: ignore[no-untyped-def]
         if q.dates:
             where += " AND date BETWEEN ? AND ?"
             args += list(q.dates)
-        con.execute(f"SELECT id, snippet(docs, 2, '[', ']', '…', 20) FROM docs WHERE {where} ORDER BY rank LIMIT 10", args).fetchall()
+        con.execute(
+            f"SELECT id, snippet(docs, 2, '[', ']', '…', 20) FROM docs WHERE {where} ORDER BY rank LIMIT 10", args
+        ).fetchall()
         con.execute(f"SELECT count(*) FROM docs WHERE {where}", args).fetchone()
 
     return con, run
@@ -236,14 +240,20 @@ def build_indexes(corpus: Path, files: list[Path], ix: Path, naive: Path, db: Pa
     for path in files[::100]:
         os.utime(path)
     index["dateline 1% touched"] = measure([*dateline(), "index", str(corpus), "--index", str(ix)])
-    index["naive whoosh"] = measure([sys.executable, str(ROOT / "bench" / "systems.py"), "naive-index", str(corpus), str(naive)])
-    index["sqlite fts5"] = measure([sys.executable, str(ROOT / "bench" / "systems.py"), "fts5-index", str(corpus), str(db)])
+    index["naive whoosh"] = measure(
+        [sys.executable, str(ROOT / "bench" / "systems.py"), "naive-index", str(corpus), str(naive)]
+    )
+    index["sqlite fts5"] = measure(
+        [sys.executable, str(ROOT / "bench" / "systems.py"), "fts5-index", str(corpus), str(db)]
+    )
     sizes = {"dateline": size(ix), "naive whoosh": size(naive), "sqlite fts5": size(db)}
     full = index["dateline"][0]
     print(f"\n{'indexing':22} {'seconds':>8} {'docs/s':>8} {'peak RSS':>9} {'peak PSS':>9} {'on disk':>8}")
     for name, (seconds, memory) in index.items():
         disk = f"{sizes[name] / 1e6:6.0f}MB" if name in sizes else ""
-        print(f"{name:22} {seconds:8.1f} {len(files) / seconds:8.0f} {memory.rss / 1e6:7.0f}MB {memory.pss / 1e6:7.0f}MB {disk:>8}")
+        print(
+            f"{name:22} {seconds:8.1f} {len(files) / seconds:8.0f} {memory.rss / 1e6:7.0f}MB {memory.pss / 1e6:7.0f}MB {disk:>8}"
+        )
     ratios = {
         "indexing speed dateline / naive whoosh": index["naive whoosh"][0] / full,
         "no-op re-index / full build": index["dateline no-op"][0] / full,
@@ -259,8 +269,11 @@ def main() -> None:
     parser.add_argument("corpus", type=Path, help="folder built by bench/corpus.py")
     parser.add_argument("--work", type=Path, help="where to put the indexes (default: a temporary folder)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
-    parser.add_argument("--search-only", action="store_true",
-                        help="reuse the indexes a previous run left in --work; measure searching only")
+    parser.add_argument(
+        "--search-only",
+        action="store_true",
+        help="reuse the indexes a previous run left in --work; measure searching only",
+    )
     args = parser.parse_args()
     corpus = args.corpus.resolve()
     files = sorted(corpus.rglob("*.txt"))
@@ -282,7 +295,11 @@ def main() -> None:
     search = {}
     # Naive Whoosh first: importing dateline makes Whoosh refuse pickles that name code, and the
     # naive index's schema pickles its stemming function.
-    for name, opener, path in (("naive whoosh", search_naive, naive), ("sqlite fts5", search_fts5, db), ("dateline", search_dateline, ix)):
+    for name, opener, path in (
+        ("naive whoosh", search_naive, naive),
+        ("sqlite fts5", search_fts5, db),
+        ("dateline", search_dateline, ix),
+    ):
         handle, run = opener(path)
         search[name] = summary(latencies(run, QUERIES))
         handle.close()
@@ -301,7 +318,11 @@ def main() -> None:
             cli.append(statistics.median(wall(command, local_env) for _ in range(5)))
             wall(command, served_env)  # the server's first call of an index opens it
             served.append(statistics.median(wall(command, served_env) for _ in range(5)))
-            rg.append(statistics.median(wall(["rg", "-il", q.rg, str(corpus)]) for _ in range(5)) if shutil.which("rg") else float("nan"))
+            rg.append(
+                statistics.median(wall(["rg", "-il", q.rg, str(corpus)]) for _ in range(5))
+                if shutil.which("rg")
+                else float("nan")
+            )
     finally:
         server.terminate()
         server.wait()
@@ -310,10 +331,16 @@ def main() -> None:
                   "rg -il (median s)": statistics.median(rg)}  # fmt: skip
     print(f"\nend to end over {len(words)} one-word queries (median of 5 each): "
           + ", ".join(f"{name.split(' (')[0]} {value * 1000:.0f} ms" for name, value in end_to_end.items()))  # fmt: skip
-    ratios["rg -il / dateline search (end to end)"] = end_to_end["rg -il (median s)"] / end_to_end["dateline search (median s)"]
-    ratios["rg -il / dateline search, served"] = end_to_end["rg -il (median s)"] / end_to_end["dateline search, served (median s)"]
+    ratios["rg -il / dateline search (end to end)"] = (
+        end_to_end["rg -il (median s)"] / end_to_end["dateline search (median s)"]
+    )
+    ratios["rg -il / dateline search, served"] = (
+        end_to_end["rg -il (median s)"] / end_to_end["dateline search, served (median s)"]
+    )
     for kind in search["dateline"]:
-        ratios[f"{kind} p50 naive whoosh / dateline"] = search["naive whoosh"][kind]["p50"] / search["dateline"][kind]["p50"]
+        ratios[f"{kind} p50 naive whoosh / dateline"] = (
+            search["naive whoosh"][kind]["p50"] / search["dateline"][kind]["p50"]
+        )
 
     bounded = costs(ix, dateline())
     cost_report(bounded)

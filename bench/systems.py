@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from indexer.core.document import Document  # noqa: E402
 from indexer.core.errors import DocumentError  # noqa: E402
-from indexer.parse.files import read_documents  # noqa: E402
 from indexer.core.records import index_date  # noqa: E402
+from indexer.parse.files import read_documents  # noqa: E402
 from indexer.write.walk import walk  # noqa: E402
 
 #: The fields every system indexes: the ones dateline searches by default, and filters on.

@@ -56,7 +56,9 @@ def cisi() -> Collection:
     docs = [(r["id"], " ".join(r.get("T", "").split()), " ".join(r.get("W", "").split()))
             for r in _smart_records(root / "CISI.ALL")]  # fmt: skip
     queries = [(r["id"], " ".join(r.get("W", "").split())) for r in _smart_records(root / "CISI.QRY")]
-    qrels = [(p[0], p[1], 1) for line in (root / "CISI.REL").read_text("utf-8").split("\n") if len(p := line.split()) >= 2]
+    qrels = [
+        (p[0], p[1], 1) for line in (root / "CISI.REL").read_text("utf-8").split("\n") if len(p := line.split()) >= 2
+    ]
     return Collection("cisi", docs, queries, qrels)
 
 

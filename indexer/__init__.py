@@ -24,9 +24,9 @@ if TYPE_CHECKING:
         UnsafeIndexError,
         UntrustedLocationError,
     )
-    from indexer.write.indexing import IndexReport, Problem, index_paths
-    from indexer.parse.files import ParsedFile, parse_file, read_documents
     from indexer.core.store import resolve_index_path
+    from indexer.parse.files import ParsedFile, parse_file, read_documents
+    from indexer.write.indexing import IndexReport, Problem, index_paths
 
 _HOMES = {
     "DatelineError": "indexer.core.errors",

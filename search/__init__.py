@@ -23,7 +23,6 @@ if TYPE_CHECKING:
         UnsafeIndexError,
         UntrustedLocationError,
     )
-
     from search.errors import ConfigError, DocumentNotFoundError, QueryError, QueryTooLargeError, SearchTimeoutError
     from search.explain import Explanation, FieldScore, TermScore
     from search.feedback import Feedback

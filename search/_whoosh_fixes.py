@@ -165,7 +165,9 @@ _plain_has_column = W3PerDocReader.has_column
 W3PerDocReader.has_column = _has_column  # type: ignore[method-assign]
 
 
-def _multi_column_reader(self: Any, fieldname: str, column: Any = None, reverse: bool = False, translate: bool = True) -> Any:
+def _multi_column_reader(
+    self: Any, fieldname: str, column: Any = None, reverse: bool = False, translate: bool = True
+) -> Any:
     """`MultiReader.column_reader` with a reader for every segment, in place.
 
     Whoosh's own skips the segments without the field's column file (none of whose documents
@@ -186,7 +188,6 @@ from whoosh.reading import MultiReader  # noqa: E402
 
 _plain_multi_column_reader = MultiReader.column_reader
 MultiReader.column_reader = _multi_column_reader  # type: ignore[method-assign]
-
 
 
 def _read_offsets_and_lengths(self: Any) -> None:

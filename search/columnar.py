@@ -31,7 +31,6 @@ from whoosh.fields import ID
 from whoosh.reading import TermNotFound
 
 from indexer.engine import pickles
-
 from search._whoosh_fixes import FilteredBy
 from search.limits import check as check_deadline
 from search.live import BYTE_TO_LENGTH, for_searcher
@@ -88,7 +87,9 @@ class Columns:
             self._avg_lengths[fieldname] = for_searcher(self.searcher).field_length(fieldname) / docs or 1.0
         return self._avg_lengths[fieldname]
 
-    def postings(self, fieldname: str, tbytes: bytes, values: list[bytes] | None = None) -> tuple[np.ndarray, np.ndarray, int]:
+    def postings(
+        self, fieldname: str, tbytes: bytes, values: list[bytes] | None = None
+    ) -> tuple[np.ndarray, np.ndarray, int]:
         """Document numbers and weights of a term's postings in every segment (deleted
         included), and its live document frequency (deleted documents left out, as
         `search.live` counts it); the encoded values (positions) are appended to ``values``
@@ -102,7 +103,9 @@ class Columns:
                 continue
             if info.is_inlined():
                 block_ids, block_weights, block_values = info.inlined_postings()
-                blocks = [(np.asarray(block_ids, dtype=np.int64), np.asarray(block_weights, dtype=np.float32), block_values)]
+                blocks = [
+                    (np.asarray(block_ids, dtype=np.int64), np.asarray(block_weights, dtype=np.float32), block_values)
+                ]
             else:
                 blocks = _blocks(terms._postfile, info.extent()[0])
             for block_ids, block_weights, block_values in blocks:
@@ -384,7 +387,9 @@ class Evaluator:
             if not len(ids):
                 continue
             length = columns.lengths(term.fieldname, ids)
-            found.append((ids, term.boost * weights / (1 - model.b + model.b * length / columns.avg_length(term.fieldname))))
+            found.append(
+                (ids, term.boost * weights / (1 - model.b + model.b * length / columns.avg_length(term.fieldname)))
+            )
         if not found:
             return self._nothing
         ids = found[0][0] if len(found) == 1 else self._union([f[0] for f in found])

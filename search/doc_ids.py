@@ -8,7 +8,7 @@ so ``dateline show /archive/plain/harbour-berth.txt`` finds ``plain/harbour-bert
 from __future__ import annotations
 
 import os
-from typing import Iterable
+from collections.abc import Iterable
 
 #: What an id looks like, for the message when none is found.
 ID_HINT = "an id is a file's path relative to the folder it was indexed from, e.g. plain/harbour-berth.txt"

@@ -18,7 +18,6 @@ from typing import Any
 from whoosh import query as wq
 
 from indexer.core.schema import LANG_FIELDS, LANG_KEYS
-
 from search._whoosh_fixes import FilteredBy
 from search.ranking import Bm25, FieldsTerm, _language, bm25, field_share, saturate
 
@@ -210,7 +209,9 @@ class _Walker:
         length, avg = self._length(q.fieldname), self.model.avg_length(self.leaf, q.fieldname)
         value = bm25(idf, tf, length, avg, self.model.k1, self.model.b)
         part = FieldScore(name, text, tf, length, avg, 1.0, value)
-        return [TermScore("term", f"{name}:{text}", boost * q.boost * value, boost=boost * q.boost, idf=idf, fields=(part,))]
+        return [
+            TermScore("term", f"{name}:{text}", boost * q.boost * value, boost=boost * q.boost, idf=idf, fields=(part,))
+        ]
 
     def _phrase(self, q: wq.Phrase, boost: float) -> list[TermScore]:
         if not self._matches(q):

@@ -10,7 +10,8 @@ aggregations count every match, not only the page shown.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -57,7 +58,7 @@ def parse_filters(items: Iterable[str]) -> dict[str, list[str]]:
         name, sep, value = item.partition("=")
         name = name.strip()
         if not sep or not name:
-            raise QueryError(f"filter {item!r}: use FIELD=VALUE, e.g. wire=\"PR Newswire\"")
+            raise QueryError(f'filter {item!r}: use FIELD=VALUE, e.g. wire="PR Newswire"')
         out.setdefault(name, []).append(value)
     return check_filters(out)
 

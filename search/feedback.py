@@ -14,15 +14,14 @@ what they typed, ranked for that. ``bench/quality.py`` measures it (the "datelin
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from math import exp
-from typing import Mapping, Sequence
 
 from whoosh import query as wq
 
 from indexer.core.analysis import STOP_WORDS, fold
 from indexer.core.schema import DEFAULT_BOOSTS, LANG_FIELDS, lang_field
-
 from search._whoosh_fixes import FilteredBy
 from search._whoosh_fixes import search as whoosh_search
 from search.ranking import FieldsTerm
@@ -66,7 +65,11 @@ def _words(searcher, docnum: int, lang: str, text_fields: Sequence[str]) -> Coun
     for name in text_fields:
         text = stored.get(name) or ""
         for token in analyzer(text, chars=True, mode="index"):
-            if len(token.text) > 1 and not token.text.isdigit() and fold(text[token.startchar:token.endchar].lower()) not in stops:
+            if (
+                len(token.text) > 1
+                and not token.text.isdigit()
+                and fold(text[token.startchar : token.endchar].lower()) not in stops
+            ):
                 counts[token.text] += 1
     return counts
 
@@ -95,8 +98,10 @@ def expand(searcher, q: wq.Query, feedback: Feedback, fields: Sequence[str],  # 
         chosen = weights.most_common(feedback.terms)
         total = sum(w for _, w in chosen) or 1.0
         terms = [
-            FieldsTerm([wq.Term(lang_field(f, lang), word, boost=boosts.get(f, 1.0)) for f in text_fields],
-                       boost=scale * w / total)  # fmt: skip
+            FieldsTerm(
+                [wq.Term(lang_field(f, lang), word, boost=boosts.get(f, 1.0)) for f in text_fields],
+                boost=scale * w / total,
+            )  # fmt: skip
             for word, w in chosen
         ]
         expansions.append(FilteredBy(wq.Or(terms), wq.Term("lang", lang)))

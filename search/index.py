@@ -6,22 +6,27 @@ import os
 import threading
 import time
 import weakref
+from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Literal, Mapping, Sequence
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
+
 from indexer.core.analysis import STOP_WORDS
 from indexer.core.defaults import FEW_HITS
 from indexer.core.document import Document
+from indexer.core.openfiles import reports_too_many_open_files
 from indexer.core.records import from_stored
 from indexer.core.schema import DEFAULT_FIELDS
-from indexer.core.openfiles import reports_too_many_open_files
 from indexer.core.store import open_index, resolve_index_path
-
 from search import snippets as snippet_maker
+from search._whoosh_fixes import FilteredBy, open_searcher
+from search._whoosh_fixes import search as whoosh_search
 from search.balance import Balanced, balance
+from search.cli.config import SORTS
 from search.errors import DocumentNotFoundError, QueryError
 from search.facets import TOP, check_facets, check_filters, facet_columns, matching
+from search.limits import DEFAULT_TIMEOUT, Deadline, bound, running
 from search.query import (
     check_boosts,
     check_fields,
@@ -35,11 +40,7 @@ from search.query import (
     plain_query,
     prepare_query,
 )
-from search._whoosh_fixes import FilteredBy, open_searcher
-from search._whoosh_fixes import search as whoosh_search
-from search.cli.config import SORTS
-from search.limits import DEFAULT_TIMEOUT, Deadline, bound, running
-from search.ranking import B, K1, Bm25, combine_fields, weigh_repeats
+from search.ranking import K1, B, Bm25, combine_fields, weigh_repeats
 from search.results import Hit, Results
 
 if TYPE_CHECKING:  # what only feedback, --explain, stats and timelines use is imported by them
@@ -101,7 +102,7 @@ class Index:
         with self._lock:
             self._finalizer()
 
-    def __enter__(self) -> "Index":
+    def __enter__(self) -> Index:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -233,7 +234,9 @@ class Index:
                 total = len(results)
             counts = {}
             if facet_names:
-                docs = fast[2] if fast is not None else matching(self._columns_of(searcher), self._weighting, q, allowed)
+                docs = (
+                    fast[2] if fast is not None else matching(self._columns_of(searcher), self._weighting, q, allowed)
+                )
                 counts = self._facets(searcher).count(facet_names, docs, facet_limit)
             if snippets:
                 snippet_maker.configure(results)
@@ -439,7 +442,6 @@ class Index:
         ``doc_id`` under one of the index's roots (`search.doc_ids`); raises
         `DocumentNotFoundError`, saying what an id looks like."""
         from indexer.core.store import read_roots
-
         from search.doc_ids import ID_HINT, ids_for_path
 
         with self._lock:

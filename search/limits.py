@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, Iterator
+from typing import Any
 
 from whoosh import query as wq
 from whoosh.collectors import WrappingCollector
@@ -22,7 +23,6 @@ from whoosh.qparser.plugins import Plugin
 
 from indexer.core.defaults import DEFAULT_TIMEOUT
 from indexer.core.text import escape_controls
-
 from search.errors import QueryTooLargeError, SearchTimeoutError
 
 #: Most characters a query may have.
@@ -59,7 +59,9 @@ def check_size(text: str) -> None:
         raise QueryTooLargeError(f"{name(text)}: {words:,} words, more than the limit of {MAX_WORDS:,}")
     longest = max((len(m[0]) for m in _RUN.finditer(text)), default=0)
     if longest > MAX_WORD_CHARS:
-        raise QueryTooLargeError(f"{name(text)}: a word of {longest:,} characters, more than the limit of {MAX_WORD_CHARS:,}")
+        raise QueryTooLargeError(
+            f"{name(text)}: a word of {longest:,} characters, more than the limit of {MAX_WORD_CHARS:,}"
+        )
     if len(text) > MAX_QUERY_CHARS:
         raise QueryTooLargeError(f"{name(text)}: {len(text):,} characters, more than the limit of {MAX_QUERY_CHARS:,}")
 

@@ -46,7 +46,9 @@ class LiveStats:
         tbytes = text if isinstance(text, bytes) else self.searcher.schema[fieldname].to_bytes(text)
         key = (fieldname, tbytes)
         if key not in self._freqs:
-            self._freqs[key] = sum(self._leaf_frequency(i, leaf, fieldname, tbytes) for i, leaf in enumerate(self.leaves))
+            self._freqs[key] = sum(
+                self._leaf_frequency(i, leaf, fieldname, tbytes) for i, leaf in enumerate(self.leaves)
+            )
         return self._freqs[key]
 
     def _leaf_frequency(self, i: int, leaf: Any, fieldname: str, tbytes: bytes) -> int:
@@ -80,7 +82,9 @@ class LiveStats:
         """The total length of ``fieldname`` in the live documents: each segment's stored
         total, less its deleted documents' lengths (as Whoosh's length bytes give them)."""
         if fieldname not in self._lengths:
-            self._lengths[fieldname] = float(sum(self._leaf_length(i, leaf, fieldname) for i, leaf in enumerate(self.leaves)))
+            self._lengths[fieldname] = float(
+                sum(self._leaf_length(i, leaf, fieldname) for i, leaf in enumerate(self.leaves))
+            )
         return self._lengths[fieldname]
 
     def _leaf_length(self, i: int, leaf: Any, fieldname: str) -> float:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Mapping, Sequence
 
 from whoosh import query as wq
 from whoosh.fields import Schema
@@ -15,7 +15,6 @@ from indexer.core.analysis import TOKEN_PATTERN, fold
 from indexer.core.defaults import TEXT_FIELDS
 from indexer.core.errors import DatelineError
 from indexer.core.schema import DEFAULT_BOOSTS, DEFAULT_FIELDS, LANG_FIELDS, LANG_KEYS, lang_field
-
 from search.balance import balance
 from search.errors import QueryError
 from search.limits import DeadlinePlugin, check_size, name, shorten
@@ -173,7 +172,9 @@ MAX_EDITS = 2
 
 def _check_fuzzy(q: wq.Query, text: str) -> None:
     if isinstance(q, wq.FuzzyTerm) and not 0 <= q.maxdist <= MAX_EDITS:
-        raise QueryError(f"{name(text)}: a fuzzy word allows 1 or {MAX_EDITS} edits ({q.text}~{MAX_EDITS}), not {q.maxdist}")
+        raise QueryError(
+            f"{name(text)}: a fuzzy word allows 1 or {MAX_EDITS} edits ({q.text}~{MAX_EDITS}), not {q.maxdist}"
+        )
     for child in q.children():
         _check_fuzzy(child, text)
 

@@ -27,11 +27,9 @@ from whoosh.matching import NullMatcher, UnionMatcher, WrappingMatcher
 from whoosh.scoring import WeightingModel, WeightLengthScorer, WeightScorer
 from whoosh.util import make_binary_tree
 
-from indexer.core.defaults import B, K1
+from indexer.core.defaults import K1, B
 from indexer.core.schema import LANG_FIELDS, LANG_KEYS
-
 from search.live import for_searcher
-
 
 
 def _language(fieldname: str) -> str | None:

@@ -97,6 +97,10 @@ class Results:
             "page": self.page,
             "limit": self.limit,
             "hits": [hit.to_dict() for hit in self.hits],
-            **({"facets": {name: [c.to_dict() for c in counts] for name, counts in self.facets.items()}} if self.facets else {}),
+            **(
+                {"facets": {name: [c.to_dict() for c in counts] for name, counts in self.facets.items()}}
+                if self.facets
+                else {}
+            ),
             "suggestion": self.suggestion,
         }

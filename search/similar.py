@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 from indexer.core.analysis import STOP_WORDS
 from indexer.core.records import from_stored
 from indexer.core.schema import DEFAULT_BOOSTS, lang_field, lang_key
-
 from search import snippets as snippet_maker
 from search.ranking import _docs, lucene_idf
 from search.results import Hit, Results
@@ -61,7 +60,7 @@ def _terms(analyse, text: str) -> list[str]:  # type: ignore[no-untyped-def]
     return [t for w in _WORD.findall(text) if (t := analyse(w))]
 
 
-def similar(ix: "Index", doc_id: str, limit: int = 10) -> Results:
+def similar(ix: Index, doc_id: str, limit: int = 10) -> Results:
     """The documents most like ``doc_id`` (`Index.similar`)."""
     from whoosh import query as wq
     from whoosh.searching import Results as WhooshResults
@@ -97,8 +96,13 @@ def similar(ix: "Index", doc_id: str, limit: int = 10) -> Results:
         snippet_maker.configure(results)
         others = [hit for hit in results[: limit + 1] if hit.docnum != docnum][:limit]
         hits = [
-            Hit(rank=i + 1, id=hit["id"], score=float(hit.score), document=from_stored(hit.fields()),
-                snippet=snippet_maker.snippet_for(hit))  # fmt: skip
+            Hit(
+                rank=i + 1,
+                id=hit["id"],
+                score=float(hit.score),
+                document=from_stored(hit.fields()),
+                snippet=snippet_maker.snippet_for(hit),
+            )  # fmt: skip
             for i, hit in enumerate(others)
         ]
     elapsed = (time.perf_counter() - started) * 1000

@@ -10,9 +10,8 @@ import re
 
 from whoosh import highlight
 
-from indexer.engine.postings import FastTerms, fast_terms
 from indexer.core.schema import lang_field
-
+from indexer.engine.postings import FastTerms, fast_terms
 from search.fragments import fragments
 from search.results import Snippet
 

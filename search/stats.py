@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from indexer.core.store import disk_size
-
 from search import _whoosh_fixes  # noqa: F401  (multi-segment column reads: `_multi_column_reader`)
 
 TOP = 10

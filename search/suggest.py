@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
@@ -30,10 +30,9 @@ from whoosh.support.levenshtein import damerau_levenshtein
 
 from indexer.core.analysis import STOP_WORDS, TOKEN_PATTERN, fold
 from indexer.core.defaults import FEW_HITS  # noqa: F401  (a query with fewer hits gets a suggestion unasked)
-from indexer.engine.postings import FastTerms, fast_terms
 from indexer.core.schema import LANG_FIELDS, lang_field
+from indexer.engine.postings import FastTerms, fast_terms
 from indexer.write.vocab import SegmentVocab, bucket, read_vocab
-
 from search.query import TEXT_FIELDS
 
 #: A word the index knows is still replaced when a word one edit away is in this many times as
@@ -182,7 +181,9 @@ class Speller:
             for s, (n, uses) in candidates.items()
             if 0 < (d := _distance(s, word.text, limit)) <= limit
         )
-        top = next((r for r in ranked if r[3] not in unchecked or any(self._live(f, t) for f, t in unchecked[r[3]])), None)
+        top = next(
+            (r for r in ranked if r[3] not in unchecked or any(self._live(f, t) for f, t in unchecked[r[3]])), None
+        )
         if top is None:
             return None
         distance, doc_freq, best = top[0], -top[1], top[3]

@@ -195,10 +195,10 @@ def cli():
 def plain_index(paths: list[Path], dest: Path) -> Path:
     """Index ``paths`` with Whoosh's own writer in this process: the reference the fast
     indexing path (`indexer.engine.segments`, `indexer.write.build`) must reproduce exactly."""
-    from indexer.write.indexing import _doc_id, _stamp
-    from indexer.parse.files import read_documents
     from indexer.core.records import to_fields
     from indexer.core.store import create_index
+    from indexer.parse.files import read_documents
+    from indexer.write.indexing import _doc_id, _stamp
     from indexer.write.walk import walk
 
     ix = create_index(dest)
@@ -242,8 +242,8 @@ def index_contents(path: Path) -> dict[str, object]:
 def corpus_documents() -> dict[str, object]:
     """Every document of the sample corpus by id, parsed from the files as the indexer reads
     them: the independent side of tests that check counts against the index."""
-    from indexer.write.indexing import _doc_id
     from indexer.parse.files import read_documents
+    from indexer.write.indexing import _doc_id
     from indexer.write.walk import walk
 
     w = walk(CORPUS)
@@ -300,7 +300,7 @@ def plant_code(index: Path, marker: Path, where: str = "schema", version: int | 
     assert schema  # the TOC was read as Whoosh writes it
     planted = out.file.getvalue()
     if version is not None:
-        planted = planted[:version_at] + struct.pack("!i", version) + planted[version_at + 4:]
+        planted = planted[:version_at] + struct.pack("!i", version) + planted[version_at + 4 :]
     toc.write_bytes(planted)
 
 

@@ -15,7 +15,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from conftest import shared_path
 
 #: A line that starts a release's closing section, as a stand-alone heading (Markdown marks removed).

@@ -8,8 +8,8 @@ import shlex
 import click
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT
+
 from search.cli.commands import main
 
 README = (ROOT / "README.md").read_text("utf-8")

@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from indexer.core.errors import DocumentError, RootsUnknownError, SourceNotFoundError
-from indexer.write.indexing import IndexReport, Problem, _doc_id, _stamp, _under, index_paths
-from indexer.write.known import KnownSource, iter_known, pair_up
-from indexer.parse.files import MAX_FILE_BYTES, read_documents
-from indexer.engine.storage import open_storage
 from indexer.core.store import check_version, merge_roots, read_meta, read_roots
 from indexer.core.text import printable_path
+from indexer.engine.storage import open_storage
 from indexer.engine.verify import Damage, read_toc, verify_segments
+from indexer.parse.files import MAX_FILE_BYTES, read_documents
+from indexer.write.indexing import IndexReport, Problem, _doc_id, _stamp, _under, index_paths
+from indexer.write.known import KnownSource, iter_known, pair_up
 from indexer.write.walk import iter_files
 
 
@@ -199,7 +200,9 @@ def repair_index(
         return RepairReport(before, before)
     existing = [r for r in before.roots if os.path.exists(r)]
     if not existing:
-        raise SourceNotFoundError(f"none of the index's roots exists ({', '.join(before.roots)}); nothing to reindex from")
+        raise SourceNotFoundError(
+            f"none of the index's roots exists ({', '.join(before.roots)}); nothing to reindex from"
+        )
     rebuild = bool(before.unreadable)
     indexed = index_paths(existing, index_dir, prune=True, rebuild=rebuild, **index_options)
     after = check_index(index_dir, given, follow_links=follow_links)

@@ -7,8 +7,8 @@ Changing anything here changes the terms on disk: bump `schema.SCHEMA_VERSION`.
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
-from typing import Iterator
+from collections.abc import Iterator
+from functools import cache, lru_cache
 
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
 from whoosh.analysis.acore import Token
@@ -37,7 +37,6 @@ _JOINED_PART = rf"(?=\w++[.,]\w)(?:{_PLAIN}(?:,|\.(?!{_SENTENCE_START}))|(?!{_PL
 #: CamelCase names (``inDrive.Money``) stay joined. Only non-capturing groups: the fast path
 #: (`indexer.engine.postings.fast_terms`) needs a pattern without groups.
 TOKEN_PATTERN = rf"(?:{_JOINED_PART})*\w+"
-
 
 
 def _fold_table() -> dict[int, str]:
@@ -74,7 +73,7 @@ class FoldFilter(Filter):
             yield t
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stemmer(language: str):  # -> Stemmer.Stemmer
     import Stemmer
 

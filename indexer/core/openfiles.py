@@ -36,8 +36,10 @@ def too_many_open_files_message(index_dir: str | os.PathLike[str], action: str =
             limit = f" (limit {soft})"
     except (ImportError, OSError, ValueError):  # not Unix
         pass
-    return (f"cannot {action} the index at {printable_path(os.fspath(index_dir))}: too many files are open{limit}; "
-            "raise the limit (ulimit -n) and try again")
+    return (
+        f"cannot {action} the index at {printable_path(os.fspath(index_dir))}: too many files are open{limit}; "
+        "raise the limit (ulimit -n) and try again"
+    )
 
 
 @contextlib.contextmanager

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any, Mapping
+from typing import Any
 
-from indexer.parse.dates import parse_datetime
 from indexer.core.document import Document
 from indexer.core.schema import LANG_FIELDS, lang_field, lang_key
+from indexer.parse.dates import parse_datetime
 
 _TEXT_FIELDS = ("title", "headline", "issuer", "label", "place", "city", "region", "country", "wire",
                 "dateline", "url", "author", "language", "description", "about", "disclaimer", "contact", "copyright",

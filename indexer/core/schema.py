@@ -34,7 +34,6 @@ def lang_field(name: str, lang: str | None) -> str:
     return f"{name}_{lang_key(lang)}"
 
 
-
 _ISO_PART = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ](\d{1,2}):?(\d{2})?)?$")
 _DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 

@@ -18,8 +18,8 @@ from indexer.core.defaults import DEFAULT_INDEX_DIR, INDEX_ENV
 from indexer.core.errors import IncompatibleIndexError, IndexNotFoundError, UnsafeIndexError
 from indexer.core.openfiles import is_too_many_open_files
 from indexer.core.schema import SCHEMA_VERSION, build_schema
-from indexer.engine.storage import closes_on_error, open_storage
 from indexer.core.trust import check_trusted, safe_directories
+from indexer.engine.storage import closes_on_error, open_storage
 
 if TYPE_CHECKING:
     from whoosh.index import FileIndex
@@ -105,7 +105,7 @@ def check_version(path: Path) -> None:
 OPEN_SECONDS = 2.0
 
 
-def open_index(path: str | os.PathLike[str]) -> "FileIndex":
+def open_index(path: str | os.PathLike[str]) -> FileIndex:
     """Open an existing index, checking that its schema is the one this version writes.
 
     Opening reads several files by path. A commit may replace the newest TOC between listing
@@ -151,7 +151,7 @@ def _being_replaced(path: Path) -> bool:
     return any(n.startswith((folder.name + ".new-", folder.name + ".old-")) for n in names)
 
 
-def _open_dir(folder: str) -> "FileIndex":
+def _open_dir(folder: str) -> FileIndex:
     """Whoosh's ``open_dir``, but the index reads its schema once.
 
     Whoosh's ``FileIndex.schema`` reads the newest TOC file again on every use, and a commit
@@ -182,7 +182,7 @@ def _stable_schema_index() -> type:
     return StableSchemaIndex
 
 
-def create_index(path: str | os.PathLike[str]) -> "FileIndex":
+def create_index(path: str | os.PathLike[str]) -> FileIndex:
     """Create an empty index at ``path`` (the directory may exist but must not hold an index)."""
     from whoosh import index as whoosh_index
 

@@ -83,7 +83,7 @@ class MappedFile:
         self._view = None
         self._unmap()
 
-    def __enter__(self) -> "MappedFile":
+    def __enter__(self) -> MappedFile:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -86,7 +86,7 @@ class Bytes(io.BytesIO):
     ``read`` for every opcode (a restricted ``loads`` costs ~2× ``pickle.loads``, not ~5×)."""
 
     def peek(self, size: int = 0) -> bytes:
-        return self.getvalue()[self.tell():]
+        return self.getvalue()[self.tell() :]
 
 
 def loads(data: bytes, **kwargs: Any) -> Any:

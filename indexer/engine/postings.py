@@ -10,9 +10,10 @@ Whoosh's own `Field.index`.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pickle import dumps
-from typing import Any, Callable
+from typing import Any
 
 from whoosh.analysis import CompositeAnalyzer, IDTokenizer, LowercaseFilter, RegexTokenizer
 from whoosh.fields import FieldType
@@ -90,7 +91,8 @@ class FastTerms:
         single = _SINGLE or _singles()
         return [
             (term, 1, 1.0, single[ps[0]] if len(ps) == 1 and ps[0] < _SINGLES else _encode_positions(ps))
-            if len(ps) == 1 else (term, len(ps), _WEIGHTS[len(ps)] if len(ps) < 256 else float(len(ps)), _encode_positions(ps))
+            if len(ps) == 1
+            else (term, len(ps), _WEIGHTS[len(ps)] if len(ps) < 256 else float(len(ps)), _encode_positions(ps))
             for term, ps in poses.items()
         ]
 

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import contextlib
 import re
+import zlib
 from array import array
 from collections import defaultdict
-from typing import Any
-
-import zlib
 from pickle import dumps
+from typing import Any
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.system import pack_int, pack_ushort

@@ -122,13 +122,17 @@ def _check_postings(reader: Any, segment: Any, base: str, lengths: dict[str, lis
             raise _Damaged(pst, f"{where}: weights add up to {weight:g}, the term info says {info.weight():g}")
 
 
-def _read_postings(reader: Any, fieldname: str, tbytes: bytes, info: Any, lengths: list[int] | None) -> tuple[list[int], float]:
+def _read_postings(
+    reader: Any, fieldname: str, tbytes: bytes, info: Any, lengths: list[int] | None
+) -> tuple[list[int], float]:
     """A term's document numbers and total weight, reading every block's ids, weights and values;
     ``lengths`` (the field's, per document) must lie within each block's length bounds."""
     # Straight from the term info already read (a second lookup per term doubled the time), and
     # not `reader.postings`, which would hide deleted documents' postings.
     terms = reader._terms
-    matcher = terms._codec.postings_reader(terms._postfile, info, reader.schema[fieldname].format, term=(fieldname, tbytes))
+    matcher = terms._codec.postings_reader(
+        terms._postfile, info, reader.schema[fieldname].format, term=(fieldname, tbytes)
+    )
     if not hasattr(matcher, "_read_ids"):  # postings inlined in the term info
         ids, weight = [], 0.0
         while matcher.is_active():
@@ -145,8 +149,10 @@ def _read_postings(reader: Any, fieldname: str, tbytes: bytes, info: Any, length
         block = list(matcher._ids)
         if len(block) != matcher._blocklength or (block and block[-1] != matcher._maxid):
             raise ValueError("a block's length or last document differs from its header")
-        if lengths is not None and block and not all(
-            matcher._minlength <= lengths[d] <= matcher._maxlength for d in block if d < len(lengths)
+        if (
+            lengths is not None
+            and block
+            and not all(matcher._minlength <= lengths[d] <= matcher._maxlength for d in block if d < len(lengths))
         ):
             raise _Damaged(reader.segment().make_filename(f"._{fieldname}_len.col"),
                            f"lengths of {fieldname} differ from those its postings give")  # fmt: skip
@@ -156,7 +162,7 @@ def _read_postings(reader: Any, fieldname: str, tbytes: bytes, info: Any, length
     return ids, weight
 
 
-def _disagreeing(reader: Any, name: str, docnum: int, value: str, stored_file: str, base: str) -> "_Damaged":
+def _disagreeing(reader: Any, name: str, docnum: int, value: str, stored_file: str, base: str) -> _Damaged:
     """The damage when a document's stored ``name`` and its column differ: the stored fields'
     when the column agrees with the index's terms for that field (two of three agree), else
     the column's."""

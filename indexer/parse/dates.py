@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -94,7 +94,7 @@ def parse_datetime(text: str) -> datetime | date | None:
 _RFC2822 = re.compile(r"^(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})(?P<rest>\s.*)?$")
 
 
-def parse_feed_datetime(text: str, *, naive: timezone | ZoneInfo = timezone.utc) -> tuple[datetime | date | None, str | None]:
+def parse_feed_datetime(text: str, *, naive: timezone | ZoneInfo = UTC) -> tuple[datetime | date | None, str | None]:
     """Read a front matter or feed date: ISO 8601, RFC 2822, or any date `parse_datetime` knows.
 
     Returns ``(value, warning)``: a `datetime` when a time of day is given (a naive time is taken
@@ -140,7 +140,9 @@ _STAMP_LINE = re.compile(
     r"\s*(?:\|.*)?$"
 )
 #: A month and day without a year, as pages print recent items ("Jun 13, 4:03 PM EDT").
-_YEARLESS_STAMP = re.compile(rf"^{MONTH_NAME}\s+\d{{1,2}},?\s+\d{{1,2}}:\d{{2}}\s*[AaPp]\.?[Mm]\.?(?:\s+[A-Z]{{2,4}})?$")
+_YEARLESS_STAMP = re.compile(
+    rf"^{MONTH_NAME}\s+\d{{1,2}},?\s+\d{{1,2}}:\d{{2}}\s*[AaPp]\.?[Mm]\.?(?:\s+[A-Z]{{2,4}})?$"
+)
 
 
 def parse_stamp_line(line: str) -> tuple[date | None, datetime | None] | None:

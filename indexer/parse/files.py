@@ -5,18 +5,18 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
-from indexer.parse.dates import date_in_path
 from indexer.core.document import DOCUMENT_FIELDS, Document
 from indexer.core.errors import DocumentError
+from indexer.core.language import detect_language, file_language
+from indexer.core.text import DecodeError, decode, decode_entities, normalise, printable_path, strip_controls
+from indexer.parse.dates import date_in_path
 from indexer.parse.formats.html import parse_html
 from indexer.parse.formats.jsonl import LineError, parse_jsonl
 from indexer.parse.formats.markdown import parse_markdown
 from indexer.parse.formats.text import parse_text
-from indexer.core.language import detect_language, file_language
-from indexer.core.text import DecodeError, decode, decode_entities, normalise, printable_path, strip_controls
 
 #: Extensions the folder walk picks up, and the reader each one gets.
 READERS = {

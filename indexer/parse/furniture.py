@@ -40,8 +40,8 @@ def file_lines(text: str) -> str:
     """A file's short lines as its body would read them: normalised, inline Markdown removed.
     Lines too long to be furniture are dropped first (a link's URL may make a short line long),
     which saves most of the Markdown work."""
-    from indexer.parse.formats.markdown import plain_text
     from indexer.core.text import normalise
+    from indexer.parse.formats.markdown import plain_text
 
     lines = [line for line in normalise(text).split("\n") if len(line) <= MAX_LINE + 8 or "](" in line]
     return plain_text("\n".join(lines))
@@ -83,7 +83,9 @@ class LineCounts:
 
     def to_json(self) -> dict[str, Any]:
         """The counts to keep: lines seen once are left out, which bounds the file's size."""
-        return {s: {"docs": self.docs[s], "lines": {k: n for k, n in c.items() if n > 1}} for s, c in self.lines.items()}
+        return {
+            s: {"docs": self.docs[s], "lines": {k: n for k, n in c.items() if n > 1}} for s, c in self.lines.items()
+        }
 
 
 def split_furniture(body: str, lines: frozenset[str]) -> tuple[str, str | None]:

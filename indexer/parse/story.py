@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from indexer.parse.dates import parse_stamp_line
 from indexer.core.document import Document
+from indexer.parse.dates import parse_stamp_line
 from indexer.parse.trailers import NOISE, cut_chrome, split_trailers
 from indexer.parse.wires import find_credit, find_dateline, header_hooks, wire_from_copyright
 

@@ -58,7 +58,9 @@ CONTACT_HEADING = re.compile(
     re.IGNORECASE,
 )
 #: A contact heading with the contact on its line (CNW writes "For further information: Lena Okafor, …").
-_CONTACT_INLINE = re.compile(r"^(?:(?:Media|Press|Investor|Investor Relations) Contacts?|For further information):\s*(?=\S)")
+_CONTACT_INLINE = re.compile(
+    r"^(?:(?:Media|Press|Investor|Investor Relations) Contacts?|For further information):\s*(?=\S)"
+)
 #: "… under an exclusive license.Alkermes Contacts: For Investors: …" — glued to the story.
 CONTACT_GLUED = re.compile(
     r"(?:(?<=[a-z.!?\"”)])|(?<=[.!?\"”)] ))(?:(?:[A-Z][\w&.-]+ )?(?:Media |Investor |Press )?Contacts?|"
@@ -334,7 +336,7 @@ def _section_end(body: str, text_at: int, limit: int, kind: str) -> int:
                 return line_start
             # A heading stands after a blank line or a finished sentence, not inside a wrapped paragraph.
             heading = _HEADING_LIKE.match(line) and len(line.split()) <= _HEADING_WORDS
-            if kind != "contact" and seen_text and heading and (not previous or previous[-1] in ".!?:\"”)"):
+            if kind != "contact" and seen_text and heading and (not previous or previous[-1] in '.!?:"”)'):
                 return line_start
             seen_text = True
         previous = line
@@ -355,7 +357,10 @@ def _split_sections(body: str, found: Trailers, issuer: str | None = None) -> st
     starts = [
         s
         for i, s in enumerate(starts)
-        if i == 0 or s[2] != "disclaimer" or starts[i - 1][2] != "disclaimer" or _clean(body[starts[i - 1][0] : s[0]]).count("\n")
+        if i == 0
+        or s[2] != "disclaimer"
+        or starts[i - 1][2] != "disclaimer"
+        or _clean(body[starts[i - 1][0] : s[0]]).count("\n")
     ]
     parts: dict[str, list[str]] = {"contact": [], "about": [], "disclaimer": []}
     kept = [body[: starts[0][0]].rstrip()]

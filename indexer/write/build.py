@@ -20,18 +20,19 @@ import multiprocessing
 import os
 import signal
 import traceback
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import wait
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any
 
-from indexer.write.channel import Receiver, pipe, send
 from indexer.core.errors import DocumentError, IndexBuildError
-from indexer.parse.furniture import read_furniture, source_of, split_furniture
-from indexer.parse.files import read_documents
-from indexer.engine.postings import Analyzer
 from indexer.core.records import to_fields
-from indexer.write.spill import Spill
+from indexer.engine.postings import Analyzer
 from indexer.engine.storage import closes_on_error, open_storage
+from indexer.parse.files import read_documents
+from indexer.parse.furniture import read_furniture, source_of, split_furniture
+from indexer.write.channel import Receiver, pipe, send
+from indexer.write.spill import Spill
 
 #: Default memory bound of one worker's buffered postings before it writes a segment (bytes).
 POOL_BYTES = 160 * 1024 * 1024
@@ -53,7 +54,7 @@ class Task:
         return [self.path, self.doc_id, self.stamp, self.known]
 
     @classmethod
-    def from_record(cls, record: list[Any]) -> "Task":
+    def from_record(cls, record: list[Any]) -> Task:
         return cls(*record)
 
 
@@ -75,7 +76,7 @@ class FileResult:
         return None if self is ONE_DOCUMENT else [self.ids, self.error, self.errors, self.warnings]
 
     @staticmethod
-    def from_record(record: list[Any] | None) -> "FileResult":
+    def from_record(record: list[Any] | None) -> FileResult:
         if record is None:
             return ONE_DOCUMENT
         ids, error, errors, warnings = record
@@ -204,10 +205,13 @@ def _worker(index_dir: str, tasks: Spill, start: int, end: int, field_map: Mappi
     file results as they come, then the segments, through the pipe ``fd`` (`channel.send`)."""
     _die_with_parent()
     try:
+
         def report(task: Task, result: FileResult) -> None:
             send(fd, ("file", (task.path, result.record())))
 
-        segments = _build_run(index_dir, map(Task.from_record, tasks.read(start, end)), field_map, max_bytes, pool_bytes, report)
+        segments = _build_run(
+            index_dir, map(Task.from_record, tasks.read(start, end)), field_map, max_bytes, pool_bytes, report
+        )
         send(fd, ("done", segments))
     except BaseException as exc:  # reported to the parent, which raises it as IndexBuildError
         send(fd, ("failed", (write_failure(exc), traceback.format_exc())))
@@ -267,6 +271,7 @@ def build_segments(
     results = [Spill() for _ in ranges]
     try:
         if workers == 1:
+
             def record(task: Task, result: FileResult) -> None:
                 results[0].write(result.record())
                 if on_file:
@@ -275,7 +280,9 @@ def build_segments(
             try:
                 segments = _build_run(index_dir, map(Task.from_record, tasks), field_map, max_bytes, pool_bytes, record)
             except OSError as exc:
-                raise IndexBuildError(f"writing the index at {name} failed: {write_failure(exc)}; nothing was committed") from None
+                raise IndexBuildError(
+                    f"writing the index at {name} failed: {write_failure(exc)}; nothing was committed"
+                ) from None
         else:
             runs = _in_workers(index_dir, tasks, ranges, results, field_map, max_bytes, pool_bytes, on_file, name)
             segments = [segment for run in sorted(runs) for segment in runs[run]]
@@ -301,7 +308,9 @@ class _Worker:
     segments: list[Any] | None = None
 
 
-def _in_workers(index_dir, tasks, ranges, results, field_map, max_bytes, pool_bytes, on_file, name) -> dict[int, list[Any]]:  # type: ignore[no-untyped-def]
+def _in_workers(
+    index_dir, tasks, ranges, results, field_map, max_bytes, pool_bytes, on_file, name
+) -> dict[int, list[Any]]:  # type: ignore[no-untyped-def]
     """Each worker's segments, by the number of its run.
 
     Each worker sends through a pipe of its own (`indexer.write.channel`); the parent waits on the

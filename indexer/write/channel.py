@@ -20,7 +20,7 @@ _HEADER = struct.Struct("!Q")  # the length of the pickled message that follows
 _READ_BYTES = 1 << 20
 
 
-def pipe() -> tuple["Receiver", int]:
+def pipe() -> tuple[Receiver, int]:
     """A new pipe: the parent's `Receiver`, and the descriptor a worker sends through (the
     parent closes it once the worker is forked, so that the worker alone holds it)."""
     read_fd, write_fd = os.pipe()

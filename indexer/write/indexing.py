@@ -13,23 +13,29 @@ import os
 import shutil
 import time
 from array import array
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
 
 from indexer.core.defaults import LOCK_TIMEOUT
-from indexer.core.errors import DocumentError, IndexBuildError, IndexNotFoundError, PathInTheWayError, SourceNotFoundError
-from indexer.parse.furniture import LineCounts, file_lines, read_counts, source_of, write_counts
-from indexer.core.openfiles import reports_too_many_open_files
-from indexer.parse.files import MAX_FILE_BYTES, os_reason, read_bytes, reader_for
-from indexer.write.build import POOL_BYTES, Task, build_segments, default_workers, write_failure
-from indexer.write.known import iter_known, pair_up
+from indexer.core.errors import (
+    DocumentError,
+    IndexBuildError,
+    IndexNotFoundError,
+    PathInTheWayError,
+    SourceNotFoundError,
+)
 from indexer.core.kinds import Kind, kind_of
-from indexer.write.merging import merge
-from indexer.write.spill import Spill
+from indexer.core.openfiles import reports_too_many_open_files
+from indexer.core.store import create_index, index_exists, merge_roots, open_index, read_roots, write_roots
 from indexer.core.text import DecodeError, decode, printable_path
 from indexer.engine.storage import closes_on_error
-from indexer.core.store import create_index, index_exists, merge_roots, open_index, read_roots, write_roots
+from indexer.parse.files import MAX_FILE_BYTES, os_reason, read_bytes, reader_for
+from indexer.parse.furniture import LineCounts, file_lines, read_counts, source_of, write_counts
+from indexer.write.build import POOL_BYTES, Task, build_segments, default_workers, write_failure
+from indexer.write.known import iter_known, pair_up
+from indexer.write.merging import merge
+from indexer.write.spill import Spill
 from indexer.write.swap import build_lock, made_by_dateline, new_build_folder, recover, swap_in
 from indexer.write.walk import iter_files
 from indexer.write.writelock import Patience, writing
@@ -212,7 +218,11 @@ def _run(ix, roots, index_dir, prune, field_map, on_file, on_start, patience, ma
         removals = [source for source in candidates if not _under(source, unlisted)]
         if on_start:
             on_start(tasks.count)
-        if not tasks.count and not removals and not _roots_change(folder, ix.latest_generation(), roots, prune, had_docs):
+        if (
+            not tasks.count
+            and not removals
+            and not _roots_change(folder, ix.latest_generation(), roots, prune, had_docs)
+        ):
             return report
         try:
             writer = FastSegmentWriter(ix, timeout=0)

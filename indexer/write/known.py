@@ -11,8 +11,9 @@ second; what it holds is one entry per run, not per document.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +62,9 @@ def _run(reader: Any, sources: Any, lo: int, hi: int) -> Iterator[tuple[str, int
             yield sources[docnum], docnum
 
 
-def pair_up(files: Iterable[tuple[str, str, str]], known: Iterable[KnownSource]) -> Iterator[tuple[tuple[str, str, str] | None, KnownSource | None]]:
+def pair_up(
+    files: Iterable[tuple[str, str, str]], known: Iterable[KnownSource]
+) -> Iterator[tuple[tuple[str, str, str] | None, KnownSource | None]]:
     """Merge the walk's ``(key, root, path)`` files with the index's sources, both in key order:
     yield ``(file, source)`` for a file the index holds, ``(file, None)`` for one it does not,
     ``(None, source)`` for a source no file was found for. Holds one of each at a time."""

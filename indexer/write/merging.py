@@ -20,7 +20,8 @@ its single commit, so an interrupted run still leaves the previous index as it w
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 #: A segment with a larger share of deleted documents is rewritten without them.
 MAX_DELETED_SHARE = 0.25

@@ -13,7 +13,8 @@ import errno
 import json
 import os
 import tempfile
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from indexer.core.errors import IndexBuildError
 
@@ -92,7 +93,7 @@ class Spill:
         with contextlib.suppress(OSError):  # unwritten records of a failed run: nothing to keep
             self._file.close()
 
-    def __enter__(self) -> "Spill":
+    def __enter__(self) -> Spill:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -101,4 +102,6 @@ class Spill:
 
 def _failed(exc: OSError) -> IndexBuildError:
     reason = f"the disk is full ({exc.strerror})" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
-    return IndexBuildError(f"writing temporary files in {tempfile.gettempdir()} failed: {reason}; nothing was committed")
+    return IndexBuildError(
+        f"writing temporary files in {tempfile.gettempdir()} failed: {reason}; nothing was committed"
+    )

@@ -16,8 +16,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from indexer.write.rename import exchange
 from indexer.core.store import index_exists
+from indexer.write.rename import exchange
 
 #: The marker file, holding ``{"folder": NAME}``: dateline made the folder called NAME.
 MARKER = ".dateline-made"

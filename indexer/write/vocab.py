@@ -22,7 +22,8 @@ import re
 import sys
 from array import array
 from collections import Counter
-from typing import Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from indexer.core.analysis import fold
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import heapq
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
 
-from indexer.parse.files import READERS
 from indexer.core.text import printable_path
+from indexer.parse.files import READERS
 
 
 @dataclass
@@ -66,7 +66,7 @@ def iter_walk(root: str | os.PathLike[str], *, exclude: Path | None = None,
     yield from _walk(root, scope)
 
 
-def _walk(root: str, scope: "_Scope") -> Iterator[str]:
+def _walk(root: str, scope: _Scope) -> Iterator[str]:
     """The files under the folder ``root``, depth first, in key order."""
     stack = [iter(_listing(root, scope))]
     while stack:
@@ -114,7 +114,9 @@ def _out_of_bounds(path: str, scope: _Scope) -> bool:
     link = os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path))  # reached by any way
     if link not in scope.reported:
         scope.reported.add(link)
-        scope.skipped.append((path, f"a symbolic link to {target}, outside the paths given; not followed (--follow-links)"))
+        scope.skipped.append(
+            (path, f"a symbolic link to {target}, outside the paths given; not followed (--follow-links)")
+        )
     return True
 
 

@@ -50,7 +50,9 @@ class Patience:
     """How long a writer may still wait for locks, shared by the locks it takes in turn, and
     whether it has said so (``on_wait(timeout)`` is called once, at the first busy lock)."""
 
-    def __init__(self, index_dir: str | os.PathLike[str], timeout: float, on_wait: Callable[[float], None] | None) -> None:
+    def __init__(
+        self, index_dir: str | os.PathLike[str], timeout: float, on_wait: Callable[[float], None] | None
+    ) -> None:
         self.index_dir, self.timeout, self.on_wait = index_dir, timeout, on_wait
         self._until = time.monotonic() + timeout
         self._told = False

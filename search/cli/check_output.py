@@ -6,8 +6,8 @@ from dataclasses import asdict
 from typing import Any
 
 from indexer.check.integrity import CheckReport, RepairReport
-from indexer.write.indexing import IndexReport
 from indexer.core.text import escape_controls as e
+from indexer.write.indexing import IndexReport
 
 
 def problem_lines(report: CheckReport) -> list[str]:

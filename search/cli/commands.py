@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from indexer.core.defaults import B, DEFAULT_INDEX_DIR, DEFAULT_TIMEOUT, INDEX_ENV, K1, LOCK_TIMEOUT
+from indexer.core.defaults import DEFAULT_INDEX_DIR, DEFAULT_TIMEOUT, INDEX_ENV, K1, LOCK_TIMEOUT, B
 from search.cli.completion import SHELLS, complete_fields
 from search.cli.config import BYS, COLORS, LANGS, NO_SNIPPETS, SEARCH_FORMATS, SORTS
 from search.cli.launch import SOCKET_ENV
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from search.serve.server import IndexPool, Reply, Request
 
 EXIT_OK, EXIT_NONE, EXIT_ERROR, EXIT_BUG = 0, 1, 2, 3
+
 
 def _trusted_index(ctx: click.Context, param: click.Parameter, value: str) -> str:
     """The ``--index`` value; the built-in ``./.dateline``, found rather than named, only if
@@ -58,7 +59,7 @@ def _index(index_dir: str, **options: Any) -> contextlib.AbstractContextManager[
     return Index(index_dir, **options)
 
 
-def fail(message: str, status: int = EXIT_ERROR) -> "click.exceptions.Exit":
+def fail(message: str, status: int = EXIT_ERROR) -> click.exceptions.Exit:
     """Print ``message`` as one line on stderr (the paths and ids in it escaped: a file name
     must not drive the terminal) and return the exit to raise."""
     from indexer.core.text import escape_controls
@@ -90,7 +91,9 @@ class _Group(click.Group):
         except Exception as exc:
             if os.environ.get("DATELINE_DEBUG"):
                 raise
-            raise fail(f"internal error: {type(exc).__name__}: {exc} (set DATELINE_DEBUG=1 for details)", EXIT_BUG) from None
+            raise fail(
+                f"internal error: {type(exc).__name__}: {exc} (set DATELINE_DEBUG=1 for details)", EXIT_BUG
+            ) from None
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -177,22 +180,47 @@ class _Progress:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @index_option
-@click.option("--prune", is_flag=True,
-              help="Also remove documents whose files are not under any PATH given now.")
-@click.option("--rebuild", is_flag=True,
-              help="Build a fresh index (swapped in when complete); needed after an upgrade.")
+@click.option("--prune", is_flag=True, help="Also remove documents whose files are not under any PATH given now.")
+@click.option(
+    "--rebuild", is_flag=True, help="Build a fresh index (swapped in when complete); needed after an upgrade."
+)
 @click.option("--map", "field_map", multiple=True, callback=_parse_map, metavar="KEY=FIELD",
               help="Read JSONL key KEY into FIELD (repeatable), e.g. --map headline=title.")  # fmt: skip
-@click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Processes that read and index files (default: one per CPU).")
-@click.option("--wait", type=click.FloatRange(min=0), default=LOCK_TIMEOUT, show_default=True, metavar="SECONDS",
-              help="How long to wait for another process writing the same index, then fail (exit 2).")
-@click.option("--max-size", "max_size", default="20MB", show_default=True, callback=_parse_size, metavar="SIZE",
-              help="Skip (and list as failed) files larger than SIZE: bytes, or with KB, MB or GB; at most 4 GB.")
-@click.option("--follow-links", is_flag=True,
-              help="Also follow symbolic links to files and folders outside the PATHS (default: listed as skipped).")
-@click.option("--verbose", "-v", is_flag=True,
-              help="List every warning (default: the first 3 of each kind, then a count of the files).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Processes that read and index files (default: one per CPU).",
+)
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=LOCK_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for another process writing the same index, then fail (exit 2).",
+)
+@click.option(
+    "--max-size",
+    "max_size",
+    default="20MB",
+    show_default=True,
+    callback=_parse_size,
+    metavar="SIZE",
+    help="Skip (and list as failed) files larger than SIZE: bytes, or with KB, MB or GB; at most 4 GB.",
+)
+@click.option(
+    "--follow-links",
+    is_flag=True,
+    help="Also follow symbolic links to files and folders outside the PATHS (default: listed as skipped).",
+)
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="List every warning (default: the first 3 of each kind, then a count of the files).",
+)
 def index(paths: tuple[str, ...], index_dir: str, prune: bool, rebuild: bool, field_map: dict[str, str],
           workers: int | None, wait: float, max_size: int, follow_links: bool, verbose: bool) -> None:  # fmt: skip
     """Index the documents under PATHS (files or folders, recursively).
@@ -210,7 +238,6 @@ def index(paths: tuple[str, ...], index_dir: str, prune: bool, rebuild: bool, fi
     """
     from indexer import index_paths
     from indexer.core.text import escape_controls
-
     from search.cli.problem_output import warning_lines
 
     progress = _Progress()
@@ -238,7 +265,6 @@ def index(paths: tuple[str, ...], index_dir: str, prune: bool, rebuild: bool, fi
 def _echo_failed(failed: list[Problem]) -> None:
     """Every failure on its own line, as the user must act on each, then a count by reason."""
     from indexer.core.text import escape_controls
-
     from search.cli.problem_output import failure_summary
 
     for problem in failed:
@@ -261,49 +287,115 @@ def _style(color: str) -> Any:
 @main.command()
 @click.argument("query", required=False)
 @index_option
-@click.option("-n", "--limit", type=click.IntRange(min=0),
-              help="Hits per page; 0: only the total and facets [default: 10; 1000 with --batch].")
+@click.option(
+    "-n",
+    "--limit",
+    type=click.IntRange(min=0),
+    help="Hits per page; 0: only the total and facets [default: 10; 1000 with --batch].",
+)
 @click.option("--page", default=1, show_default=True, type=click.IntRange(min=1), help="Page of hits to show.")
-@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
-              help="Rank by relevance, or by date (oldest first) or -date (newest first).")
-@click.option("--fields", metavar="F1,F2", shell_complete=complete_fields, help="Fields that bare words search [default: title,body,issuer,place].")
+@click.option(
+    "--sort",
+    type=click.Choice(SORTS),
+    default="relevance",
+    show_default=True,
+    help="Rank by relevance, or by date (oldest first) or -date (newest first).",
+)
+@click.option(
+    "--fields",
+    metavar="F1,F2",
+    shell_complete=complete_fields,
+    help="Fields that bare words search [default: title,body,issuer,place].",
+)
 @click.option("--since", metavar="DATE", help="Only documents dated on or after DATE (YYYY-MM-DD).")
 @click.option("--until", metavar="DATE", help="Only documents dated on or before DATE (inclusive).")
-@click.option("--lang", type=click.Choice(LANGS, case_sensitive=False),
-              help="Only documents in this language (xx: any other); default all.")
-@click.option("--format", "fmt", type=click.Choice(SEARCH_FORMATS), default="text",
-              show_default=True,
-              help="text for people; json, jsonl, paths (one id a line) or paths0 (each id ended by NUL) for "
-                   "programs; html, a page; csv, a table.")
-@click.option("-0", "null", is_flag=True, help="Short for --format paths0 (as find -print0), for xargs -0 or show -0 -.")
-@click.option("--color", type=click.Choice(COLORS), default="auto", show_default=True,
-              help="Colour matches (auto: on a terminal, unless NO_COLOR is set).")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS, case_sensitive=False),
+    help="Only documents in this language (xx: any other); default all.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(SEARCH_FORMATS),
+    default="text",
+    show_default=True,
+    help="text for people; json, jsonl, paths (one id a line) or paths0 (each id ended by NUL) for "
+    "programs; html, a page; csv, a table.",
+)
+@click.option(
+    "-0", "null", is_flag=True, help="Short for --format paths0 (as find -print0), for xargs -0 or show -0 -."
+)
+@click.option(
+    "--color",
+    type=click.Choice(COLORS),
+    default="auto",
+    show_default=True,
+    help="Colour matches (auto: on a terminal, unless NO_COLOR is set).",
+)
 @click.option("--any", "any_word", is_flag=True, help="Rank documents that hold any of the words, not only all.")
-@click.option("--batch", "batch", type=click.Path(dir_okay=False), metavar="QUERIES",
-              help="Run every query of QUERIES (qid<TAB>text lines, or BEIR queries.jsonl) as plain words.")
-@click.option("--run", "run_out", type=click.Path(dir_okay=False, writable=True), metavar="OUT",
-              help="With --batch: write the TREC run here (default: standard output).")
+@click.option(
+    "--batch",
+    "batch",
+    type=click.Path(dir_okay=False),
+    metavar="QUERIES",
+    help="Run every query of QUERIES (qid<TAB>text lines, or BEIR queries.jsonl) as plain words.",
+)
+@click.option(
+    "--run",
+    "run_out",
+    type=click.Path(dir_okay=False, writable=True),
+    metavar="OUT",
+    help="With --batch: write the TREC run here (default: standard output).",
+)
 @click.option("--tag", default="dateline", show_default=True, help="With --batch: the run's tag column.")
 @click.option("--all-words", is_flag=True, help="With --batch: require all words, not any.")
-@click.option("--boost", "boosts", multiple=True, callback=_parse_boosts, metavar="FIELD=WEIGHT",
-              help="Weight of a field's matches (repeatable) [default: title=3 issuer=2 place=1.5 body=1].")
-@click.option("--k1", type=click.FloatRange(min=0), default=K1, show_default=True,
-              help="BM25 term-frequency saturation: higher lets repeated words count for longer.")
-@click.option("--b", type=click.FloatRange(0, 1), default=B, show_default=True,
-              help="BM25 length normalisation: 0 ignores document length, 1 fully normalises.")
+@click.option(
+    "--boost",
+    "boosts",
+    multiple=True,
+    callback=_parse_boosts,
+    metavar="FIELD=WEIGHT",
+    help="Weight of a field's matches (repeatable) [default: title=3 issuer=2 place=1.5 body=1].",
+)
+@click.option(
+    "--k1",
+    type=click.FloatRange(min=0),
+    default=K1,
+    show_default=True,
+    help="BM25 term-frequency saturation: higher lets repeated words count for longer.",
+)
+@click.option(
+    "--b",
+    type=click.FloatRange(0, 1),
+    default=B,
+    show_default=True,
+    help="BM25 length normalisation: 0 ignores document length, 1 fully normalises.",
+)
 @click.option("--feedback", is_flag=True,
               help="Expand the query with the words of its best first hits (RM3 pseudo-relevance feedback).")  # fmt: skip
-@click.option("--explain", is_flag=True,
-              help="Show how each hit's score adds up: per query word, its IDF and each field's part.")
+@click.option(
+    "--explain", is_flag=True, help="Show how each hit's score adds up: per query word, its IDF and each field's part."
+)
 @click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS",
               help="Stop a search that takes longer (exit status 2); 0: no limit. With --batch: per query.")  # fmt: skip
 @click.option("--facet", "facets", multiple=True, metavar="FIELD",
               help="Count the matches per value of FIELD (repeatable): issuer, wire, place, region, country, "
                    "language, year, month, label.")  # fmt: skip
-@click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE",
-              help="Only documents whose FIELD is VALUE (repeatable; OR within a field, AND across fields).")
-@click.option("--suggest", "suggest", is_flag=True, default=None,
-              help="Suggest a spelling correction even when the query has hits (always: with fewer than 3).")
+@click.option(
+    "--filter",
+    "filters",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="Only documents whose FIELD is VALUE (repeatable; OR within a field, AND across fields).",
+)
+@click.option(
+    "--suggest",
+    "suggest",
+    is_flag=True,
+    default=None,
+    help="Suggest a spelling correction even when the query has hits (always: with fewer than 3).",
+)
 def search(query: str | None, index_dir: str, limit: int | None, page: int, sort: str, fields: str | None,
            since: str | None, until: str | None, lang: str | None, fmt: str, color: str, any_word: bool,
            batch: str | None, run_out: str | None, tag: str, all_words: bool, boosts: dict[str, float],
@@ -358,8 +450,18 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
     if batch is not None:
         if click.get_current_context().get_parameter_source("limit") is click.core.ParameterSource.DEFAULT_MAP:
             limit = None  # a config file's page size is for reading, not for runs to evaluate
-        _batch(index_dir, batch, run_out, limit or 1000, tag, "all" if all_words else "any", lang, ranking, expansion,
-               timeout)
+        _batch(
+            index_dir,
+            batch,
+            run_out,
+            limit or 1000,
+            tag,
+            "all" if all_words else "any",
+            lang,
+            ranking,
+            expansion,
+            timeout,
+        )
         return
     assert query is not None
     field_list = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
@@ -434,18 +536,43 @@ def _batch(index_dir: str, queries_path: str, run_out: str | None, limit: int, t
 @main.command()
 @click.argument("query")
 @index_option
-@click.option("--by", type=click.Choice(BYS), default="month", show_default=True,
-              help="Count per day, ISO week (2025-W23) or month.")
+@click.option(
+    "--by",
+    type=click.Choice(BYS),
+    default="month",
+    show_default=True,
+    help="Count per day, ISO week (2025-W23) or month.",
+)
 @click.option("--since", metavar="DATE", help="First period: documents dated on or after DATE (YYYY-MM-DD).")
 @click.option("--until", metavar="DATE", help="Last period: documents dated on or before DATE (inclusive).")
-@click.option("--lang", type=click.Choice(LANGS, case_sensitive=False),
-              help="Only documents in this language (xx: any other); default all.")
-@click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE",
-              help="Only documents whose FIELD is VALUE (repeatable), as in search.")
-@click.option("--format", "fmt", type=click.Choice(["auto", "text", "json"]), default="auto", show_default=True,
-              help="text: a bar chart; json for programs; auto: the chart on a terminal, else JSON.")
-@click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS",
-              help="Stop a count that takes longer (exit status 2); 0: no limit.")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS, case_sensitive=False),
+    help="Only documents in this language (xx: any other); default all.",
+)
+@click.option(
+    "--filter",
+    "filters",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="Only documents whose FIELD is VALUE (repeatable), as in search.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["auto", "text", "json"]),
+    default="auto",
+    show_default=True,
+    help="text: a bar chart; json for programs; auto: the chart on a terminal, else JSON.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop a count that takes longer (exit status 2); 0: no limit.",
+)
 def timeline(query: str, index_dir: str, by: str, since: str | None, until: str | None, lang: str | None,
              filters: tuple[str, ...], fmt: str, timeout: float) -> None:  # fmt: skip
     """Count the documents matching QUERY per day, week or month: a bar chart on a terminal,
@@ -460,14 +587,14 @@ def timeline(query: str, index_dir: str, by: str, since: str | None, until: str 
       dateline timeline 'wind OR solar' --by week --since 2025-06-01 --until 2025-07-31
       dateline timeline Unternehmen --lang de > counts.json
     """
+    from search.cli.output import to_json
     from search.facets import parse_filters
     from search.timeline import timeline_text
 
-    from search.cli.output import to_json
-
     with _index(index_dir) as ix:
-        result = ix.timeline(query, by=by, since=since, until=until, lang=lang, filters=parse_filters(filters),
-                             timeout=timeout)
+        result = ix.timeline(
+            query, by=by, since=since, until=until, lang=lang, filters=parse_filters(filters), timeout=timeout
+        )
     if fmt == "auto":
         fmt = "text" if sys.stdout.isatty() else "json"
     click.echo(to_json(result.to_dict()) if fmt == "json" else timeline_text(result))
@@ -490,9 +617,8 @@ def eval_command(qrels: str, run: str, per_query: bool, fmt: str) -> None:
       dateline search --batch queries.tsv --run run.txt
       dateline eval qrels.txt run.txt --per-query
     """
-    from search.eval.evaluate import evaluate
-
     from search.cli.output import evaluation_text, to_json
+    from search.eval.evaluate import evaluate
 
     result = evaluate(qrels, run, per_query=per_query)
     click.echo(to_json(result.to_dict()) if fmt == "json" else evaluation_text(result))
@@ -501,9 +627,17 @@ def eval_command(qrels: str, run: str, per_query: bool, fmt: str) -> None:
 @main.command()
 @click.argument("doc_ids", metavar="ID...", nargs=-1, required=True)
 @index_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text for people; json, one document a line, for programs.")
-@click.option("-0", "--null", "null", is_flag=True, help="With -: the ids on standard input each end with NUL, not a newline.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people; json, one document a line, for programs.",
+)
+@click.option(
+    "-0", "--null", "null", is_flag=True, help="With -: the ids on standard input each end with NUL, not a newline."
+)
 def show(doc_ids: tuple[str, ...], index_dir: str, fmt: str, null: bool) -> None:
     """Print stored documents, by the IDs that search prints; - reads IDs from standard input,
     one a line (or NUL-ended with -0: what search --format paths0 writes, so no id can break
@@ -516,9 +650,8 @@ def show(doc_ids: tuple[str, ...], index_dir: str, fmt: str, null: bool) -> None
       dateline search mali --format paths0 | dateline show -0 -
       dateline search mali -0 | xargs -0 dateline show --
     """
-    from search.errors import DocumentNotFoundError
-
     from search.cli.output import document_text, to_json
+    from search.errors import DocumentNotFoundError
 
     ids = [i for doc_id in doc_ids for i in (_read_ids(null) if doc_id == "-" else [doc_id])]
     missing = shown = 0
@@ -541,12 +674,30 @@ def show(doc_ids: tuple[str, ...], index_dir: str, fmt: str, null: bool) -> None
 @main.command()
 @click.argument("doc_id", metavar="ID")
 @index_option
-@click.option("-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True,
-              help="How many similar documents to list.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "paths"]), default="text", show_default=True,
-              help="text for people; json or paths (one id a line) for programs.")
-@click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS",
-              help="Stop a search that takes longer (exit status 2); 0: no limit.")
+@click.option(
+    "-n",
+    "--limit",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="How many similar documents to list.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "paths"]),
+    default="text",
+    show_default=True,
+    help="text for people; json or paths (one id a line) for programs.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop a search that takes longer (exit status 2); 0: no limit.",
+)
 def similar(doc_id: str, index_dir: str, limit: int, fmt: str, timeout: float) -> None:
     """List the documents most like document ID (as search prints it): more like this, by
     the key terms of its title and body; finds the same story from other wires.
@@ -590,13 +741,23 @@ def stats(index_dir: str, fmt: str) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @index_option
-@click.option("--repair", is_flag=True,
-              help="Fix what reindexing can (orphans are removed; a damaged index is rebuilt).")
+@click.option(
+    "--repair", is_flag=True, help="Fix what reindexing can (orphans are removed; a damaged index is rebuilt)."
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--wait", type=click.FloatRange(min=0), default=LOCK_TIMEOUT, show_default=True, metavar="SECONDS",
-              help="With --repair: how long to wait for another process writing the index.")
-@click.option("--follow-links", is_flag=True,
-              help="Follow symbolic links out of the roots, as dateline index --follow-links does.")
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=LOCK_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --repair: how long to wait for another process writing the index.",
+)
+@click.option(
+    "--follow-links",
+    is_flag=True,
+    help="Follow symbolic links out of the roots, as dateline index --follow-links does.",
+)
 def check(paths: tuple[str, ...], index_dir: str, repair: bool, fmt: str, wait: float, follow_links: bool) -> None:
     """Compare the index with the files it was built from, and read all of it.
 
@@ -612,7 +773,6 @@ def check(paths: tuple[str, ...], index_dir: str, repair: bool, fmt: str, wait: 
     """
     from indexer.check.integrity import check_index, repair_index
     from indexer.core.text import escape_controls
-
     from search.cli.check_output import check_dict, problem_lines, repair_dict, repair_line, summary_line
     from search.cli.output import to_json
 
@@ -688,8 +848,14 @@ def config_command(fmt: str) -> None:
 @click.option("--socket", "socket_file", envvar=SOCKET_ENV, metavar="PATH",
               help="Where to listen (also from $DATELINE_SOCKET) [default: $XDG_RUNTIME_DIR or /tmp, "
                    "then dateline-UID/serve.sock].")  # fmt: skip
-@click.option("--idle", type=click.IntRange(min=0), default=0, show_default=True, metavar="SECONDS",
-              help="Stop after this many seconds without a request; 0: never.")
+@click.option(
+    "--idle",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop after this many seconds without a request; 0: never.",
+)
 def serve(socket_file: str | None, idle: int) -> None:
     """Keep indexes open in one background process, so that search, show and stats answer in
     milliseconds instead of a quarter of a second.

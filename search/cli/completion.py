@@ -19,7 +19,7 @@ SHELLS: tuple[str, ...] = ("bash", "zsh", "fish")
 COMPLETE_ENV = "_DATELINE_COMPLETE"
 
 
-def script(cli: "click.Command", shell: str) -> str:
+def script(cli: click.Command, shell: str) -> str:
     """The completion script for ``shell``: what ``_DATELINE_COMPLETE=bash_source dateline`` prints."""
     from click.shell_completion import get_completion_class
 
@@ -29,7 +29,7 @@ def script(cli: "click.Command", shell: str) -> str:
     return complete(cli, {}, "dateline", COMPLETE_ENV).source()
 
 
-def complete_fields(ctx: "click.Context", param: "click.Parameter", incomplete: str) -> list[CompletionItem]:
+def complete_fields(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
     """``--fields title,b`` → ``title,body``: the field names that complete the last item of a
     comma-separated list, leaving out those already given."""
     from click.shell_completion import CompletionItem

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Collection, Mapping
+from typing import Any
 
-from indexer.core.defaults import B, DEFAULT_BOOSTS, DEFAULT_FIELDS, DEFAULT_INDEX_DIR, INDEX_ENV, K1, TEXT_FIELDS
+from indexer.core.defaults import DEFAULT_BOOSTS, DEFAULT_FIELDS, DEFAULT_INDEX_DIR, INDEX_ENV, K1, TEXT_FIELDS, B
 from indexer.core.language import LANGUAGES
 from indexer.core.trust import SAFE_KEY, check_trusted, safe_directories
-
 from search.errors import ConfigError
 
 #: Environment variable naming the one config file to read (``/dev/null``: none).
@@ -68,7 +68,7 @@ def _limit(value: Any) -> int:
 def _fields(value: Any) -> tuple[str, ...]:
     items = value.split(",") if isinstance(value, str) else value
     if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
-        raise ValueError(f"must be a list of field names, e.g. [\"title\", \"body\"] (got {value!r})")
+        raise ValueError(f'must be a list of field names, e.g. ["title", "body"] (got {value!r})')
     names = tuple(item.strip() for item in items if item.strip())
     unknown = [name for name in names if name not in TEXT_FIELDS]
     if unknown or not names:
@@ -161,7 +161,9 @@ class Config:
 
     def search_options(self) -> dict[str, Any]:
         """Keyword arguments for `search.Index.search` (``limit``, ``sort``, ``lang``) that the files set."""
-        return {name: self.values[f"search.{name}"] for name in ("limit", "sort", "lang") if f"search.{name}" in self.values}
+        return {
+            name: self.values[f"search.{name}"] for name in ("limit", "sort", "lang") if f"search.{name}" in self.values
+        }
 
     def default_map(self, commands: Mapping[str, Collection[str]]) -> dict[str, dict[str, Any]]:
         """Click's ``default_map``: for each command (name → its parameter names), the defaults
@@ -186,7 +188,11 @@ class Config:
         environ = os.environ if environ is None else environ
         settings = []
         for key, (_check, default) in KEYS.items():
-            if key.startswith("search.boost.") and key not in self.values and key.rsplit(".", 1)[1] not in DEFAULT_BOOSTS:
+            if (
+                key.startswith("search.boost.")
+                and key not in self.values
+                and key.rsplit(".", 1)[1] not in DEFAULT_BOOSTS
+            ):
                 continue  # a field without a boost of its own weighs 1 when searched
             if key == "index" and environ.get(INDEX_ENV):
                 settings.append(Setting(key, environ[INDEX_ENV], f"${INDEX_ENV}"))
@@ -277,7 +283,7 @@ def _flatten(table: dict[str, Any], prefix: str, out: dict[str, Any], path: Path
 def _known(key: str) -> str:
     """A hint listing the keys allowed where ``key`` stands."""
     prefix = key.rsplit(".", 1)[0] + "." if "." in key else ""
-    names = sorted({k[len(prefix):].split(".")[0] for k in KEYS if k.startswith(prefix)})
+    names = sorted({k[len(prefix) :].split(".")[0] for k in KEYS if k.startswith(prefix)})
     return f"; known here: {', '.join(names)}"
 
 

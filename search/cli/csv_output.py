@@ -6,7 +6,6 @@ import csv
 import io
 
 from indexer.core.text import escape_controls
-
 from search.results import Hit, Results
 
 #: The columns, in order; the first row of the output names them.

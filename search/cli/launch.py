@@ -40,7 +40,12 @@ def private(directory: str) -> bool:
         st = os.lstat(directory)
     except OSError:
         return False
-    return os.path.isdir(directory) and not os.path.islink(directory) and st.st_uid == os.getuid() and not st.st_mode & 0o022
+    return (
+        os.path.isdir(directory)
+        and not os.path.islink(directory)
+        and st.st_uid == os.getuid()
+        and not st.st_mode & 0o022
+    )
 
 
 def ask(argv: list[str]) -> dict | None:

@@ -7,11 +7,11 @@ import json
 import math
 import re
 import sys
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from indexer.core.document import Document
 from indexer.core.text import escape_controls, printable_path, without_surrogates
-
 from search.results import Hit, Results, Snippet
 
 if TYPE_CHECKING:  # the evaluation code is loaded only by `dateline eval`, stats' by `dateline stats`
@@ -70,7 +70,9 @@ def _hit_text(hit: Hit, style: Callable[[str], str] | None, width: int | None = 
 
     doc = hit.document
     score = f"{hit.score:.3f}" if hit.score is not None else "-"
-    head = "  ".join(x for x in (f"{hit.rank}.", score, doc.date.isoformat() if doc.date else "", doc.issuer or "") if x)
+    head = "  ".join(
+        x for x in (f"{hit.rank}.", score, doc.date.isoformat() if doc.date else "", doc.issuer or "") if x
+    )
     lines = [wrap(head, width, "   ", first=""), wrap(doc.title or "(untitled)", width, "   ")]
     where = " · ".join(x for x in (doc.place, doc.wire, escape_controls(hit.id)) if x)
     lines.append(wrap(where, width, "   "))
@@ -92,7 +94,9 @@ def results_text(results: Results, style: Callable[[str], str] | None = None, wi
     return "\n\n".join(blocks + [_summary(results)])
 
 
-def results_output(results: Results, fmt: str, style: Callable[[str], str] | None = None, width: int | None = None) -> str:
+def results_output(
+    results: Results, fmt: str, style: Callable[[str], str] | None = None, width: int | None = None
+) -> str:
     if fmt == "json":
         return to_json(results.to_dict())
     if fmt == "jsonl":
@@ -158,7 +162,10 @@ def results_html(results: Results) -> str:
         meta = " · ".join(e(x) for x in (doc.date.isoformat() if doc.date else "", doc.issuer, doc.place, doc.wire,
                                           escape_controls(hit.id)) if x)  # fmt: skip
         score = f"{hit.score:.3f}" if hit.score is not None else "-"
-        parts = [f'<li value="{hit.rank}"><h2>{title}</h2>', f'<p class="meta">{meta} <span class="score">{score}</span></p>']
+        parts = [
+            f'<li value="{hit.rank}"><h2>{title}</h2>',
+            f'<p class="meta">{meta} <span class="score">{score}</span></p>',
+        ]
         if hit.snippet is not None and hit.snippet.text:
             snippet, last, text = [], 0, hit.snippet.text
             for start, end in hit.snippet.spans:
@@ -227,7 +234,7 @@ def stats_text(stats: Stats) -> str:
     )
 
 
-def evaluation_text(result: "Evaluation") -> str:
+def evaluation_text(result: Evaluation) -> str:
     """A table of the mean measures, then one row per query when they were asked for."""
     names = list(result.measures)
     head = f"{'query':<10} " + " ".join(f"{n:>8}" for n in names)

@@ -8,11 +8,11 @@ act on, so each one is listed, and a summary by reason follows.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Sequence
+from collections.abc import Sequence
 
-from indexer.write.indexing import Problem
 from indexer.core.kinds import Kind
 from indexer.core.text import escape_controls
+from indexer.write.indexing import Problem
 
 #: Warnings of one kind printed in full before the rest are only counted (all with --verbose).
 EXAMPLES = 3

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from search.errors import QueryError, QueryTooLargeError
+from search.eval.trec import Query, RunLine, safe_docid
 from search.feedback import Feedback
 from search.index import Index, Match
-from search.eval.trec import Query, RunLine, safe_docid
 
 
 def run_batch(ix: Index, queries: Iterable[Query], *, limit: int = 1000, tag: str = "dateline",
@@ -20,8 +20,9 @@ def run_batch(ix: Index, queries: Iterable[Query], *, limit: int = 1000, tag: st
     """
     for query in queries:
         try:
-            ranking = ix.ranked(query.text, limit=limit, match=match, lang=lang, syntax=False, feedback=feedback,
-                               timeout=timeout)
+            ranking = ix.ranked(
+                query.text, limit=limit, match=match, lang=lang, syntax=False, feedback=feedback, timeout=timeout
+            )
         except QueryTooLargeError:
             raise
         except QueryError:

@@ -59,6 +59,8 @@ def evaluate_lines(qrels: list[Judgment], run: list[RunLine], *, per_query: bool
     return Evaluation(measures=means, queries=count, per_query=dict(sorted(found.items())) if per_query else {})
 
 
-def evaluate(qrels_path: str | os.PathLike[str], run_path: str | os.PathLike[str], *, per_query: bool = False) -> Evaluation:
+def evaluate(
+    qrels_path: str | os.PathLike[str], run_path: str | os.PathLike[str], *, per_query: bool = False
+) -> Evaluation:
     """Read a qrels file and a run file and evaluate; raises `FormatError` or `MissingExtraError`."""
     return evaluate_lines(read_qrels(qrels_path), read_run(run_path), per_query=per_query)

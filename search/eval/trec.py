@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator, TextIO
+from typing import TextIO
 
 from search.errors import FormatError
 
@@ -121,7 +122,9 @@ def read_qrels(path: str | os.PathLike[str]) -> list[Judgment]:
                 raise ValueError
             found.append(Judgment(qid.strip(), docid.strip(), int(float(rel))))
         except ValueError:
-            raise FormatError(f"{name}, line {number}: expected 'qid 0 docid relevance' or 'qid<TAB>docid<TAB>score'") from None
+            raise FormatError(
+                f"{name}, line {number}: expected 'qid 0 docid relevance' or 'qid<TAB>docid<TAB>score'"
+            ) from None
     if not found:
         raise FormatError(f"{name}: no judgments")
     return found

@@ -22,15 +22,25 @@ import stat
 import struct
 import threading
 import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from indexer.core.defaults import INDEX_ENV
 from indexer.core.errors import DatelineError
-
 from search.cli.config import CONFIG_ENV
-from search.cli.launch import DECLINED, HEAD_MAX, SERVED, decode_request, encode_reply, encode_request, parse_request, private, request_head
+from search.cli.launch import (
+    DECLINED,
+    HEAD_MAX,
+    SERVED,
+    decode_request,
+    encode_reply,
+    encode_request,
+    parse_request,
+    private,
+    request_head,
+)
 
 __all__ = ["IndexPool", "Reply", "Request", "ServeError", "Server", "sources"]
 
@@ -56,7 +66,7 @@ class Request:
     stderr_tty: bool = False
 
     @classmethod
-    def decode(cls, data: bytes) -> "Request | None":
+    def decode(cls, data: bytes) -> Request | None:
         """The request in ``data`` (`search.cli.launch.encode_request`), or None when it is
         malformed or of another protocol."""
         fields = decode_request(data)
@@ -138,7 +148,6 @@ class IndexPool:
 
     def get(self, path: str | os.PathLike[str] | None, **options: Any) -> Any:
         from indexer.core.store import resolve_index_path
-
         from search.index import Index
 
         given = resolve_index_path(path)  # as the caller named it: messages and `stats` show it so
@@ -183,7 +192,7 @@ class Server:
     """
 
     path: str
-    run: Callable[[Request], "Reply | None"]  # None: decline, the caller runs it itself
+    run: Callable[[Request], Reply | None]  # None: decline, the caller runs it itself
     idle: float = 0
     watch: Iterable[Path] = ()
     log: Callable[[str], None] = lambda line: None
@@ -210,7 +219,7 @@ class Server:
             while not self._stop.is_set():
                 try:
                     conn, _ = listener.accept()
-                except socket.timeout:
+                except TimeoutError:
                     conn = None
                 except OSError as exc:  # out of file descriptors, say: wait, never fail
                     self._say(f"cannot accept a connection: {exc}")
@@ -252,7 +261,9 @@ class Server:
         if not os.path.exists(directory):
             os.makedirs(directory, mode=0o700, exist_ok=True)
         if not private(directory):
-            raise ServeError(f"{directory}: not private to this user (owned by another or writable by others); refusing to serve")
+            raise ServeError(
+                f"{directory}: not private to this user (owned by another or writable by others); refusing to serve"
+            )
         try:
             found = os.lstat(self.path)
         except OSError:

@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
-
 from conftest import index_contents, installed_dateline
+
 from indexer import index_paths
 from indexer.check.integrity import check_index, repair_index
 from indexer.core.errors import RootsUnknownError
@@ -84,7 +84,9 @@ def indexed(corpus_copy: Path, tmp_path: Path) -> Path:
 
 def _results(index: Path) -> list[list[str]]:
     with Index(index) as ix:
-        return [[h.id for h in ix.search(q, limit=50).hits] for q in ("mali", '"armed forces"', "solar OR wind", "berth")]
+        return [
+            [h.id for h in ix.search(q, limit=50).hits] for q in ("mali", '"armed forces"', "solar OR wind", "berth")
+        ]
 
 
 def _fresh(corpus: Path, tmp_path: Path) -> Path:

@@ -10,8 +10,8 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import CORPUS, ROOT, SEED_NAME, installed_dateline, on_terminal
+
 from search.cli.commands import main
 
 HIT_KEYS = {"rank", "id", "score", "snippet", "highlights", "title", "issuer", "date", "body"}
@@ -122,7 +122,10 @@ def test_malformed_query_exit_2_one_line(run, corpus_index, query, message):
 def test_missing_index_exit_2(run, tmp_path):
     result = run("search", "mali", index=tmp_path / "none")
     assert result.exit_code == 2
-    assert result.stderr.strip() == f"dateline: no dateline index at {tmp_path / 'none'} (create it with: dateline index PATH)"
+    assert (
+        result.stderr.strip()
+        == f"dateline: no dateline index at {tmp_path / 'none'} (create it with: dateline index PATH)"
+    )
 
 
 def test_incompatible_index_exit_2(run, tmp_path):
@@ -299,8 +302,12 @@ def test_ranking_options_change_the_order(run, jsonl_index):
     first = lambda *opts: run("search", "solar", "--format", "paths", *opts, index=path).stdout.split()[0]  # noqa: E731
     assert first("--boost", "title=10") == "title"
     assert first("--boost", "title=0.1") == "body"
-    scores = lambda *opts: {h["id"]: h["score"] for h in json.loads(  # noqa: E731
-        run("search", "solar", "--format", "json", *opts, index=path).stdout)["hits"]}
+    scores = lambda *opts: {
+        h["id"]: h["score"]
+        for h in json.loads(  # noqa: E731
+            run("search", "solar", "--format", "json", *opts, index=path).stdout
+        )["hits"]
+    }
     # k1 = 0: neither how often nor in which field the word occurs counts any more.
     assert scores("--k1", "0")["title"] == pytest.approx(scores("--k1", "0")["body"])
     # b = 1 penalises the longer body more than b = 0 does.

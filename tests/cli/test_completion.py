@@ -82,7 +82,10 @@ def test_completion_command_prints_the_script(shell):
     environ = {**os.environ, "_DATELINE_COMPLETE": f"{shell}_source"}
     sourced = subprocess.run([installed_dateline()], env=environ, capture_output=True, text=True, timeout=60).stdout
     assert printed.strip() == sourced.strip()
-    assert f"_DATELINE_COMPLETE={shell}_complete" in printed or f"_DATELINE_COMPLETE={shell}_complete" in printed.replace('"', "")
+    assert (
+        f"_DATELINE_COMPLETE={shell}_complete" in printed
+        or f"_DATELINE_COMPLETE={shell}_complete" in printed.replace('"', "")
+    )
 
 
 def test_completion_command_rejects_other_shells():

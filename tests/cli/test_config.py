@@ -63,6 +63,7 @@ def dated_documents() -> int:
 
 # -- precedence: flag > environment variable > config file > built-in default ---------------------
 
+
 @pytest.mark.parametrize(
     "user, local, explicit, flag, expected",
     [
@@ -134,6 +135,7 @@ def test_index_path_is_relative_to_its_file(home, monkeypatch, corpus_index):
 
 # -- what each key does ---------------------------------------------------------------------------
 
+
 def test_ranking_keys_match_the_flags_and_the_api(home, corpus_index):
     from search import Index
 
@@ -155,7 +157,9 @@ def test_boosts_merge_over_files_and_a_flag_replaces_them(home, corpus_index):
     assert load_config().boosts() == {"title": 5.0, "issuer": 4.0}
     args = ["search", "solar OR wind", "--index", str(corpus_index), "--format", "json"]
     with_files = [h["score"] for h in hits(run(*args))]
-    with_flag = [h["score"] for h in hits(run(*args, "--boost", "title=5", "--boost", "issuer=4", DATELINE_CONFIG=os.devnull))]
+    with_flag = [
+        h["score"] for h in hits(run(*args, "--boost", "title=5", "--boost", "issuer=4", DATELINE_CONFIG=os.devnull))
+    ]
     assert with_files == pytest.approx(with_flag)
     only_flag = [h["score"] for h in hits(run(*args, "--boost", "title=5"))]
     only_title = [h["score"] for h in hits(run(*args, "--boost", "title=5", DATELINE_CONFIG=os.devnull))]
@@ -172,14 +176,20 @@ def test_sort_lang_fields_and_format_keys(home, corpus_index):
     flagged = hits(run("search", "Unternehmen OR solar", *ix, "--sort", "-date", "--lang", "de", "--format", "json", "-n", "100",
                        DATELINE_CONFIG=os.devnull))  # fmt: skip
     assert [h["id"] for h in found] == [h["id"] for h in flagged]
-    everywhere = hits(run("search", "Unternehmen OR solar", *ix, "--format", "json", "-n", "100", DATELINE_CONFIG=os.devnull))
+    everywhere = hits(
+        run("search", "Unternehmen OR solar", *ix, "--format", "json", "-n", "100", DATELINE_CONFIG=os.devnull)
+    )
     assert {h["id"] for h in found} == {h["id"] for h in everywhere if h.get("language") == "de"}
     assert len(everywhere) > len(found)
     (home / "dateline.toml").write_text('[search]\nfields = ["issuer"]\nformat = "paths"\n')
     by_issuer = run("search", "corvane", *ix).output.splitlines()
-    assert by_issuer and all("corvane" in h["issuer"].lower() for h in hits(run("search", "corvane", *ix, "--format", "json")))
+    assert by_issuer and all(
+        "corvane" in h["issuer"].lower() for h in hits(run("search", "corvane", *ix, "--format", "json"))
+    )
     docs = corpus_documents()
-    assert any("milestone" in (d.body or "") for d in docs) and not any("milestone" in (d.issuer or "").lower() for d in docs)
+    assert any("milestone" in (d.body or "") for d in docs) and not any(
+        "milestone" in (d.issuer or "").lower() for d in docs
+    )
     assert run("search", "milestone", *ix).exit_code == 1  # a body word, in no issuer
     assert run("search", "milestone", *ix, "--fields", "body").exit_code == 0
 
@@ -212,6 +222,7 @@ def test_batch_runs_ignore_a_configured_page_size(home, corpus_index, tmp_path):
 
 # -- the `dateline config` command and the Python API ---------------------------------------------
 
+
 def test_config_command_shows_sources_and_is_a_valid_config(home, monkeypatch):
     user = user_config('[search]\nlimit = 7\nsort = "date"\n')
     (home / "dateline.toml").write_text("[search]\nlimit = 5\n")
@@ -228,7 +239,11 @@ def test_config_command_shows_sources_and_is_a_valid_config(home, monkeypatch):
     saved.write_text(text)
     tomllib.loads(text)
     again = load_config({"DATELINE_CONFIG": str(saved)})
-    assert again.get("search.limit") == 5 and again.get("search.sort") == "date" and again.get("index") == str(saved.parent / "elsewhere")
+    assert (
+        again.get("search.limit") == 5
+        and again.get("search.sort") == "date"
+        and again.get("index") == str(saved.parent / "elsewhere")
+    )
 
 
 def test_python_api(home, corpus_index):
@@ -257,7 +272,10 @@ def test_keys_match_the_command_line():
         elif parts[1] == "boost":
             continue
         elif parts[1] == "fields":
-            assert default == ("title", "body", "issuer", "place") and "title,body,issuer,place" in option("search", "fields").help
+            assert (
+                default == ("title", "body", "issuer", "place")
+                and "title,body,issuer,place" in option("search", "fields").help
+            )
             continue
         else:
             param = option(parts[0], {"format": "fmt"}.get(parts[1], parts[1]))
@@ -272,6 +290,7 @@ def test_keys_match_the_command_line():
 
 
 # -- errors: one line naming the file and the key, exit status 2 ----------------------------------
+
 
 @pytest.mark.parametrize(
     "text, message",
@@ -321,6 +340,7 @@ def test_no_config_file_is_read_by_other_tests():
 
 # -- a served call reads the caller's config, every call ------------------------------------------
 
+
 @pytest.mark.slow
 def test_served_calls_read_the_callers_config(tmp_path, corpus_index, monkeypatch):
     from test_serve import Served
@@ -334,7 +354,9 @@ def test_served_calls_read_the_callers_config(tmp_path, corpus_index, monkeypatc
             folder.mkdir(exist_ok=True)
             (folder / "dateline.toml").write_text(f'[search]\nlimit = {limit}\nformat = "paths"\n')
             before = served.answered()
-            proc = subprocess.run([installed_dateline(), "search", WIDE], cwd=folder, env=env, capture_output=True, text=True)
+            proc = subprocess.run(
+                [installed_dateline(), "search", WIDE], cwd=folder, env=env, capture_output=True, text=True
+            )
             assert proc.returncode == 0, proc.stderr
             assert len(proc.stdout.splitlines()) == limit
             assert served.answered() == before + 1

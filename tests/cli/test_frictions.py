@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import CORPUS, SEED_NAME
+
 from search import snippets
 
 
@@ -43,7 +43,9 @@ def test_paths_listing_builds_no_snippet(cli, corpus_index, snippet_calls):
 def test_show_accepts_the_path_of_an_indexed_file(cli, corpus_index, monkeypatch):
     by_id = cli("show", "plain/rotterdam-terminal-strike-ends.txt", "--format", "json", index=corpus_index)
     assert by_id.exit_code == 0, by_id.output
-    by_path = cli("show", str(CORPUS / "plain" / "rotterdam-terminal-strike-ends.txt"), "--format", "json", index=corpus_index)
+    by_path = cli(
+        "show", str(CORPUS / "plain" / "rotterdam-terminal-strike-ends.txt"), "--format", "json", index=corpus_index
+    )
     assert by_path.exit_code == 0, by_path.output
     assert by_path.stdout == by_id.stdout
     monkeypatch.chdir(CORPUS.parent)  # a path relative to the working directory
@@ -99,13 +101,19 @@ def test_an_unclosed_quote_is_closed_and_said_so_on_stderr(cli, corpus_index):
     shown = cli("search", '"armed forces', "--color", "never", index=corpus_index)
     assert shown.exit_code == 0
     assert shown.stderr == "dateline: query '\"armed forces': read as '\"armed forces\"' (closed the quote)\n"
-    assert shown.stdout.split("\n\n")[0] == cli("search", '"armed forces"', "--color", "never", index=corpus_index).stdout.split("\n\n")[0]
+    assert (
+        shown.stdout.split("\n\n")[0]
+        == cli("search", '"armed forces"', "--color", "never", index=corpus_index).stdout.split("\n\n")[0]
+    )
 
 
 def test_unbalanced_brackets_are_said_and_the_exit_status_kept(cli, corpus_index):
     none = cli("search", "zzqxv (mali OR", index=corpus_index)
     assert none.exit_code == 1
-    assert none.stderr.splitlines()[0] == "dateline: query 'zzqxv (mali OR': read as 'zzqxv (mali OR)' (closed the bracket)"
+    assert (
+        none.stderr.splitlines()[0]
+        == "dateline: query 'zzqxv (mali OR': read as 'zzqxv (mali OR)' (closed the bracket)"
+    )
     stray = cli("search", "mali)", index=corpus_index)
     assert stray.exit_code == 0
     assert stray.stderr == "dateline: query 'mali)': read as 'mali' (dropped a bracket that closes nothing)\n"

@@ -85,7 +85,9 @@ def test_names_with_control_characters_print_escaped_everywhere(archive: Path, t
     status, out, _err = dateline("search", "hostile", "--format", "json", "-n", "50", index=ix)
     hits = json.loads(out)["hits"]
     assert sorted(h["id"] for h in hits) == sorted([exact for _name, exact, _id, _source in NAMES] + [RAW_SHOWN])
-    assert sorted(h["source"] for h in hits) == sorted([f"{archive}/{name}" for name, *_ in NAMES] + [f"{archive}/{RAW_SHOWN}"])
+    assert sorted(h["source"] for h in hits) == sorted(
+        [f"{archive}/{name}" for name, *_ in NAMES] + [f"{archive}/{RAW_SHOWN}"]
+    )
 
     for _name, exact, shown, source in NAMES:
         status, out, _err = dateline("show", exact, index=ix)  # the exact id, as JSON gives it

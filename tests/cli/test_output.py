@@ -13,8 +13,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from conftest import CORPUS, SEED_NAME
+
 from search.doc_ids import ID_HINT
 
 HOSTILE_TITLE = 'Acme <script>alert("title")</script> & Co'
@@ -40,7 +40,9 @@ def hostile_index(tmp_path: Path, cli) -> Path:
     """An index of one Markdown release whose title, issuer, URL and body carry markup."""
     hostile = (f"---\ntitle: '{HOSTILE_TITLE}'\nissuer: '<i>Evil</i> Corp'\nurl: 'javascript:alert(document.cookie)'\n"
                f"date: 2025-06-06\n---\n\n{HOSTILE_BODY}\n")  # fmt: skip
-    linked = "---\ntitle: 'Storm over <Mali>'\nurl: 'https://example.com/a?x=1&y=\"2\"'\n---\n\nA storm and armed forces.\n"
+    linked = (
+        "---\ntitle: 'Storm over <Mali>'\nurl: 'https://example.com/a?x=1&y=\"2\"'\n---\n\nA storm and armed forces.\n"
+    )
     return index_of(tmp_path, cli, {"hostile.md": hostile, "linked.md": linked})
 
 
@@ -128,7 +130,9 @@ def test_show_prints_the_stored_document_without_reading_its_file(cli, tmp_path:
     assert "Armed Forces" in json.loads(after.stdout)["title"]
 
 
-@pytest.mark.parametrize("doc_id", ["/etc/passwd", "../../../../etc/passwd", str(CORPUS / "no-such-file.txt"), "corpus/../" + SEED_NAME])
+@pytest.mark.parametrize(
+    "doc_id", ["/etc/passwd", "../../../../etc/passwd", str(CORPUS / "no-such-file.txt"), "corpus/../" + SEED_NAME]
+)
 def test_show_of_a_path_that_is_no_indexed_id_reads_nothing(cli, corpus_index: Path, doc_id: str) -> None:
     result = cli("show", doc_id, index=corpus_index)
     assert result.exit_code == 2
@@ -157,7 +161,9 @@ def test_text_output_fits_the_width(cli, corpus_index: Path, monkeypatch, width:
     result = cli("search", query, "--explain", index=corpus_index)
     assert result.exit_code == 0, result.stderr
     for line in result.stdout.splitlines():
-        assert cells(line) <= width or len(line.split()) == 1 or (len(line.split()) == 2 and line.split()[0] in "=+"), line
+        assert cells(line) <= width or len(line.split()) == 1 or (len(line.split()) == 2 and line.split()[0] in "=+"), (
+            line
+        )
     assert _words(result.stdout)[:-5] == _words(unwrapped)[:-5]  # all but the timing
     # A continuation keeps the block's indent (the hanging indent).
     assert all(line.startswith("   ") for block in result.stdout.split("\n\n")[:-1] for line in block.splitlines()[1:])
@@ -168,7 +174,10 @@ def test_piped_output_is_not_wrapped(cli, corpus_index: Path) -> None:
     result = cli("search", '"armed forces"', index=corpus_index)
     first = result.stdout.split("\n\n")[0].splitlines()
     assert len(first) == 4
-    assert first[1] == "   General Staff of the Malian Armed Forces Announces Strategic Counter-Offensive Following Escalation in Terrorist Activity"
+    assert (
+        first[1]
+        == "   General Staff of the Malian Armed Forces Announces Strategic Counter-Offensive Following Escalation in Terrorist Activity"
+    )
 
 
 @pytest.mark.parametrize("width", [1, 20, 33, 50, 79])
@@ -178,7 +187,10 @@ def test_wrap_marks_matches_across_lines(width: int) -> None:
     text = "The Malian Armed Forces, in close coordination with their allies, said the armed forces held."
     spans = [(m.start(), m.end()) for m in re.finditer(r"(?i)armed|forces", text)]
     bracketed = wrap(text, width, "   ", spans=spans)
-    assert _words(bracketed) == "The Malian [Armed] [Forces], in close coordination with their allies, said the [armed] [forces] held.".split()
+    assert (
+        _words(bracketed)
+        == "The Malian [Armed] [Forces], in close coordination with their allies, said the [armed] [forces] held.".split()
+    )
     styled = wrap(text, width, "   ", spans=spans, style=emphasis)
     assert ANSI.sub("", styled).split() == text.split()
     assert re.findall(r"\x1b\[1;4m(\w+)\x1b\[0m", styled) == ["Armed", "Forces", "armed", "forces"]
@@ -209,7 +221,9 @@ def test_match_style(choice: str, tty: bool, no_color: bool, expected: str | Non
         assert style("x") == "\x1b[1;4mx\x1b[0m"
 
 
-@pytest.mark.parametrize("columns, tty, expected", [("57", False, 57), ("", False, None), ("", True, 80), ("0", False, None)])
+@pytest.mark.parametrize(
+    "columns, tty, expected", [("57", False, 57), ("", False, None), ("", True, 80), ("0", False, None)]
+)
 def test_terminal_width(columns: str, tty: bool, expected: int | None) -> None:
     """$COLUMNS wins; a pipe is not wrapped; a terminal whose size cannot be read (here a
     stream with no file descriptor) gets 80."""
@@ -225,6 +239,7 @@ def test_terminal_width(columns: str, tty: bool, expected: int | None) -> None:
 
 
 # -- CSV ----------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def awkward_index(tmp_path: Path, cli) -> Path:

@@ -12,8 +12,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import ids_in, installed_dateline
+
 from indexer.core.text import printable_path
 
 #: Names that broke `--format paths | xargs dateline show`, and some ordinary ones.
@@ -105,7 +105,9 @@ def test_a_boost_option_above_the_maximum_is_refused(cli, unusual):
     index, _ = unusual
     result = cli("search", WORD, "--boost", "title=1e308", index=index)
     assert result.exit_code == 2
-    assert "Error: Invalid value for '--boost': 'title=1e308': boost for 'title' must be at most 1000000" in result.stderr
+    assert (
+        "Error: Invalid value for '--boost': 'title=1e308': boost for 'title' must be at most 1000000" in result.stderr
+    )
 
 
 def test_a_query_boost_above_the_maximum_is_refused(cli, unusual):

@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 from conftest import installed_dateline, shared_path
+
 from indexer.write.indexing import Problem
 
 
@@ -41,17 +42,31 @@ def test_kinds_of_warnings_and_failures() -> None:
     unused = Problem("a.md", "front matter keys not used: slug, weight")
     assert unused.kind == Kind("front-matter-keys-unused", "front matter keys not used", ("slug", "weight"))
     assert kind_of("line 7: keys not used: lede").details == ("lede",)
-    assert kind_of("not valid UTF-8 (byte 3); read as Latin-1") == Kind("not-utf8-latin1", "not valid UTF-8; read as Latin-1")
+    assert kind_of("not valid UTF-8 (byte 3); read as Latin-1") == Kind(
+        "not-utf8-latin1", "not valid UTF-8; read as Latin-1"
+    )
     assert kind_of("not valid UTF-8 (byte 99); read as cp1252").key == "not-utf8-cp1252"
     # A failure's per-file parts (line number, value, size, explanation) are taken out of its label.
     assert kind_of("line 2: 'date' is not a date: 'soon'").label == "'date' is not a date"
-    assert kind_of("binary file (NUL bytes)").label == kind_of("binary file (7 control characters in the first 9)").label
-    assert kind_of("larger than the 1 KB limit (--max-size); skipped: 2048 bytes").label == "larger than the 1 KB limit; skipped"
-    assert kind_of("document id 'x' is already used by /a/b.txt") == kind_of("document id 'y' is already used earlier in this file")
+    assert (
+        kind_of("binary file (NUL bytes)").label == kind_of("binary file (7 control characters in the first 9)").label
+    )
+    assert (
+        kind_of("larger than the 1 KB limit (--max-size); skipped: 2048 bytes").label
+        == "larger than the 1 KB limit; skipped"
+    )
+    assert kind_of("document id 'x' is already used by /a/b.txt") == kind_of(
+        "document id 'y' is already used earlier in this file"
+    )
     assert kind_of("Permission denied").label == "Permission denied"
     broken = "front matter key 'date': time of day not read in 'Wed, 03 Apr 2024 13 00 00 +0200'; date kept"
-    assert kind_of(broken) == Kind("front-matter-time-not-read", "front matter time of day not read (date kept)", ("date",))
-    assert kind_of("front matter key skipped: 'date' is not a date: 'soon'").label == "front matter key skipped: 'date' is not a date"
+    assert kind_of(broken) == Kind(
+        "front-matter-time-not-read", "front matter time of day not read (date kept)", ("date",)
+    )
+    assert (
+        kind_of("front matter key skipped: 'date' is not a date: 'soon'").label
+        == "front matter key skipped: 'date' is not a date"
+    )
 
 
 #: Real Jekyll posts (../shared trends-de-jekyll) whose RFC 2822 date has a broken time (``13 00 00``)
@@ -67,11 +82,16 @@ def test_real_jekyll_posts_warn_three_times_per_kind_then_count(cli, tmp_path: P
     lines = result.stderr.splitlines()
     assert len(lines) == 8, lines
     assert [line.split(": ", 3)[2] for line in lines[:3]] == list(map(str, posts[:3]))
-    assert all(line.endswith("; date kept") and "time of day not read in 'Wed, 03 Apr 2024 " in line for line in lines[:3])
+    assert all(
+        line.endswith("; date kept") and "time of day not read in 'Wed, 03 Apr 2024 " in line for line in lines[:3]
+    )
     assert lines[3] == ("dateline: warning: 5 files: front matter time of day not read (date kept): date (5); "
                         "first 3 above, all with --verbose")  # fmt: skip
     assert lines[4:7] == [f"dateline: warning: {p}: front matter keys not used: layout" for p in posts[:3]]
-    assert lines[7] == "dateline: warning: 5 files: front matter keys not used: layout (5); first 3 above, all with --verbose"
+    assert (
+        lines[7]
+        == "dateline: warning: 5 files: front matter keys not used: layout (5); first 3 above, all with --verbose"
+    )
     assert result.stdout.startswith("5 added, 0 updated, 0 removed, 0 unchanged, 0 failed")
 
 

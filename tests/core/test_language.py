@@ -6,8 +6,8 @@ import csv
 import re
 
 import pytest
-
 from conftest import CORPUS, shared_path
+
 from indexer import read_documents
 from indexer.core.language import detect_language, file_language
 

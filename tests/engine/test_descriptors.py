@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import installed_dateline
+
 from indexer import index_paths
 
 #: The open-file limit of the issue: a 9-segment index failed under it (~31 files per segment).

@@ -36,7 +36,14 @@ def segmented(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(
     "args",
-    [["search", "solar"], ["stats"], ["timeline", "solar"], ["similar", "r0-1"], ["show", "r0-1"], ["index", "{source}"]],
+    [
+        ["search", "solar"],
+        ["stats"],
+        ["timeline", "solar"],
+        ["similar", "r0-1"],
+        ["show", "r0-1"],
+        ["index", "{source}"],
+    ],
     ids=lambda a: a[0],
 )
 def test_too_many_open_files_is_one_line_and_exit_2(cli, segmented, args, tmp_path, monkeypatch):

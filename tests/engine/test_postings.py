@@ -5,16 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.parse.files import read_documents
-from indexer.engine.postings import Analyzer, fast_terms
 from indexer.core.records import to_fields
 from indexer.core.schema import build_schema
+from indexer.engine.postings import Analyzer, fast_terms
+from indexer.parse.files import read_documents
 from indexer.write.walk import walk
-
-from conftest import CORPUS
 
 SCHEMA = build_schema()
 SAMPLE_FILES = [Path(p) for p in walk(CORPUS).files]

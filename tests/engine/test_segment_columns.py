@@ -17,8 +17,14 @@ from indexer import index_paths
 
 #: Documents with an issuer, a wire and a date; and documents with none of them.
 FULL = [
-    {"id": f"full{i}", "title": f"Title {i} solar", "text": f"Body text {i} about solar wind and tariffs",
-     "issuer": f"Acme {i % 3}", "wire": ["reuters", "dpa"][i % 2], "date": f"2025-0{i % 9 + 1}-0{i % 7 + 1}"}
+    {
+        "id": f"full{i}",
+        "title": f"Title {i} solar",
+        "text": f"Body text {i} about solar wind and tariffs",
+        "issuer": f"Acme {i % 3}",
+        "wire": ["reuters", "dpa"][i % 2],
+        "date": f"2025-0{i % 9 + 1}-0{i % 7 + 1}",
+    }
     for i in range(10)
 ]
 BARE = [{"id": f"bare{i}", "title": f"Note {i} solar", "text": f"Plain note {i} about solar panels"} for i in range(5)]

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from conftest import CORPUS, index_contents, plain_index
 
-from indexer.parse.files import read_documents
 from indexer.core.records import to_fields
-from indexer.engine.segments import FastSegmentWriter
 from indexer.core.store import create_index
+from indexer.engine.segments import FastSegmentWriter
+from indexer.parse.files import read_documents
 from indexer.write.walk import walk
 
 

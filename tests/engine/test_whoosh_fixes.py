@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import SEED_NAME
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
@@ -10,7 +11,6 @@ from whoosh.query import And, Or, Require, Term
 from whoosh.query.compound import DefaultOr
 from whoosh.scoring import BM25F
 
-from conftest import SEED_NAME
 from search._whoosh_fixes import FilteredBy, search
 
 
@@ -33,14 +33,19 @@ def test_whoosh_require_still_fails(searcher):
 
 @pytest.mark.parametrize("limit", [1, 5, 40, None])
 def test_filtered_by_matches_both_and_scores_by_the_first(searcher, limit):
-    query = Or([FilteredBy(Term("text", "alpha"), Term("lang", "en")), FilteredBy(Term("text", "beta"), Term("lang", "de"))])
+    query = Or(
+        [FilteredBy(Term("text", "alpha"), Term("lang", "en")), FilteredBy(Term("text", "beta"), Term("lang", "de"))]
+    )
     results = searcher.search(query, limit=limit)
     assert {hit["id"] for hit in searcher.search(query, limit=None)} == {str(i) for i in range(300) if i % 2 or i % 3}
     # The optimised (quality-skipping) path returns the same top hits as scoring every match.
     unoptimised = searcher.search(query, limit=limit, optimize=False)
     assert [(h["id"], round(h.score, 6)) for h in results] == [(h["id"], round(h.score, 6)) for h in unoptimised]
     single = searcher.search(FilteredBy(Term("text", "alpha"), Term("lang", "en")), limit=limit)
-    assert [h["id"] for h in single] == [h["id"] for h in searcher.search(FilteredBy(Term("text", "alpha"), Term("lang", "en")), limit=limit, optimize=False)]
+    assert [h["id"] for h in single] == [
+        h["id"]
+        for h in searcher.search(FilteredBy(Term("text", "alpha"), Term("lang", "en")), limit=limit, optimize=False)
+    ]
 
 
 def _plain_or(words: tuple[str, ...]) -> Or:
@@ -122,7 +127,9 @@ def test_a_kept_open_index_sees_each_commit_whole(corpus_copy, tmp_path, edit):
         for round_ in range(3):
             if edit != "delete" or round_ == 0:
                 EDITS[edit](corpus_copy)
-            (corpus_copy / f"round-{round_}.txt").write_text(f"Round {round_}\n\nArmed forces, round {round_}.\n", "utf-8")
+            (corpus_copy / f"round-{round_}.txt").write_text(
+                f"Round {round_}\n\nArmed forces, round {round_}.\n", "utf-8"
+            )
             index_paths([corpus_copy], tmp_path / "ix")
             with Index(tmp_path / "ix") as fresh:
                 for query in ("*", "forces", "armed forces"):

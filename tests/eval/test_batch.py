@@ -1,9 +1,9 @@
 """Batch search never fails on a query's text: the real queries of four collections, and fuzz."""
 
+from conftest import load_testsets
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import load_testsets
 from search.eval.batch import run_batch
 from search.eval.trec import Query
 

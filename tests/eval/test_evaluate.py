@@ -3,7 +3,6 @@
 import json
 
 import pytest
-
 from conftest import load_testsets
 
 ir_measures = pytest.importorskip("ir_measures", reason="ir-measures (the eval extra) is not installed")
@@ -28,7 +27,8 @@ def cranfield_run(tmp_path_factory):
     qrels = [(q, d, g) for q, d, g in cran.qrels if d in kept]
     judged = {q for q, _, _ in qrels}
     (root / "docs.jsonl").write_text(
-        "".join(json.dumps({"_id": d, "title": t, "text": x, "language": "en"}) + "\n" for d, t, x in docs), "utf-8")
+        "".join(json.dumps({"_id": d, "title": t, "text": x, "language": "en"}) + "\n" for d, t, x in docs), "utf-8"
+    )
     (root / "queries.tsv").write_text("".join(f"{q}\t{t}\n" for q, t in cran.queries if q in judged), "utf-8")
     (root / "qrels.txt").write_text("".join(f"{q} 0 {d} {g}\n" for q, d, g in qrels), "utf-8")
     index = str(root / "index")

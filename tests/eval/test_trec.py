@@ -24,7 +24,12 @@ def test_read_queries(tmp_path, name, text):
 
 @pytest.mark.parametrize(
     "text, where",
-    [("1 no tab here\n", "line 1"), ('{"_id": "1"}\n', "line 1"), ("1\tok\n{broken\n", "line 2"), ("\n\n", "no queries")],
+    [
+        ("1 no tab here\n", "line 1"),
+        ('{"_id": "1"}\n', "line 1"),
+        ("1\tok\n{broken\n", "line 2"),
+        ("\n\n", "no queries"),
+    ],
 )
 def test_bad_queries_name_file_and_line(tmp_path, text, where):
     path = tmp_path / "q.tsv"
@@ -34,7 +39,11 @@ def test_bad_queries_name_file_and_line(tmp_path, text, where):
 
 
 def test_run_round_trip(tmp_path):
-    lines = [RunLine("1", "doc 7.txt", 1, 12.5, "dl"), RunLine("1", "b", 2, 3.25, "dl"), RunLine("2", "c", 1, 0.0, "dl")]
+    lines = [
+        RunLine("1", "doc 7.txt", 1, 12.5, "dl"),
+        RunLine("1", "b", 2, 3.25, "dl"),
+        RunLine("2", "c", 1, 0.0, "dl"),
+    ]
     out = io.StringIO()
     assert write_run([RunLine(l.qid, safe_docid(l.docid), l.rank, l.score, l.tag) for l in lines], out) == 3
     assert out.getvalue().split("\n")[0] == "1 Q0 doc_7.txt 1 12.500000 dl"

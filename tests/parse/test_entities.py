@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import shared_path
+
 from indexer.parse.files import read_documents
 
 CITYBIZ = ("data", "archives", "newsworthy-citybiz", "citybiz", "2025")
@@ -65,7 +65,7 @@ def test_plain_text_fields_decoded_once(tmp_path: Path) -> None:
     assert doc.format == "seed"
     assert doc.issuer == "Acme's Corp"
     assert doc.title == 'Q&A on "growth"'
-    assert doc.headline == "Acme's Corp: Q&A on \"growth\""
+    assert doc.headline == 'Acme\'s Corp: Q&A on "growth"'
     assert doc.body == "Acme Corp said profits rose. The code &amp; stays once-decoded; ?a=1&region=us stays."
 
 
@@ -73,8 +73,8 @@ def test_markdown_front_matter_and_heading_decoded(tmp_path: Path) -> None:
     # Reconstruction: a scraped Markdown page whose front matter and heading carry entities.
     file = tmp_path / "page.md"
     file.write_text(
-        "---\ndescription: \"Smith &amp; Wesson&#39;s year\"\ncontact: Jane O&#39;Brien\nauthor: Pat O&#39;Hara\n"
-        "tags: [\"M&amp;A\", \"R&amp;D\"]\n"
+        '---\ndescription: "Smith &amp; Wesson&#39;s year"\ncontact: Jane O&#39;Brien\nauthor: Pat O&#39;Hara\n'
+        'tags: ["M&amp;A", "R&amp;D"]\n'
         "url: https://example.com/?a=1&amp;b=2\n---\n# Smith &amp; Wesson&#39;s results\n\n"
         "Revenue&nbsp;rose &quot;sharply&quot;.\n",
         encoding="utf-8",
@@ -128,7 +128,7 @@ def test_search_finds_a_title_phrase_with_apostrophe(cli, tmp_path: Path) -> Non
     (docs / "b.md").write_text("# Acme's record quarter\n\nSales rose again.\n", encoding="utf-8")
     index = tmp_path / "ix"
     assert cli("index", str(docs), index=index).exit_code == 0
-    result = cli("search", "title:\"acme's record\"", "--format", "json", index=index)
+    result = cli("search", 'title:"acme\'s record"', "--format", "json", index=index)
     assert result.exit_code == 0, result.output
     hits = json.loads(result.stdout)["hits"]
     assert sorted(h["id"] for h in hits) == ["a.md", "b.md"]

@@ -4,7 +4,7 @@ RFC 2822 dates, `--map`, and bad values that skip a key instead of failing the f
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime, timezone
 
 import pytest
 
@@ -56,7 +56,7 @@ def test_yaml_lists_and_aliases(tmp_path):
     assert (doc.description, doc.author, doc.url) == ("Acme rose 5%.", "Ann Lee, Bo Chen", "https://example.com/acme")
     # A naive front matter time is read as UTC (Hugo's default time zone).
     assert doc.date == date(2025, 2, 13)
-    assert doc.published == datetime(2025, 2, 13, 15, 30, 54, tzinfo=timezone.utc)
+    assert doc.published == datetime(2025, 2, 13, 15, 30, 54, tzinfo=UTC)
     assert doc.warnings == ["front matter keys not used: translations"]
 
 
@@ -66,8 +66,17 @@ def test_toml_front_matter(tmp_path):
         '+++\ntitle = "Fed holds rates"\ndate = 2025-02-13T15:30:54-05:00\nkeywords = ["rate cut", "fed"]\n'
         'description = "No change."\nbyline = "Ann Lee"\ncanonical = "https://example.com/fed"\n+++\n\n'
         "The Federal Reserve kept rates unchanged.\n"))  # fmt: skip
-    assert (doc.title, doc.date, doc.published.isoformat()) == ("Fed holds rates", date(2025, 2, 13), "2025-02-13T15:30:54-05:00")
-    assert (doc.keywords, doc.description, doc.author, doc.url) == (["rate cut", "fed"], "No change.", "Ann Lee", "https://example.com/fed")
+    assert (doc.title, doc.date, doc.published.isoformat()) == (
+        "Fed holds rates",
+        date(2025, 2, 13),
+        "2025-02-13T15:30:54-05:00",
+    )
+    assert (doc.keywords, doc.description, doc.author, doc.url) == (
+        ["rate cut", "fed"],
+        "No change.",
+        "Ann Lee",
+        "https://example.com/fed",
+    )
     assert doc.body == "The Federal Reserve kept rates unchanged." and not doc.warnings
 
 
@@ -77,14 +86,22 @@ def test_json_front_matter(tmp_path):
             "source_url": "https://example.com/chips", "weight": 3}  # fmt: skip
     doc = _read(tmp_path, "json.md", json.dumps(meta, indent=2) + "\n\nFoundries raised output in March.\n")
     assert (doc.title, doc.date, doc.keywords, doc.description, doc.url) == (
-        "Chip output rises", date(2025, 3, 1), ["chips"], "Up 4%.", "https://example.com/chips")
+        "Chip output rises",
+        date(2025, 3, 1),
+        ["chips"],
+        "Up 4%.",
+        "https://example.com/chips",
+    )
     assert doc.body == "Foundries raised output in March."
     assert doc.warnings == ["front matter keys not used: weight"]
 
 
 def test_bad_values_skip_the_key_not_the_file(tmp_path):
-    doc = _read(tmp_path, "bad.md", (
-        "---\ntitle: Fine\ndate: 2025-02-31\nlanguage: 7\nauthor: {name: Ann}\ntags: [[nested]]\n---\n\nBody text.\n"))
+    doc = _read(
+        tmp_path,
+        "bad.md",
+        ("---\ntitle: Fine\ndate: 2025-02-31\nlanguage: 7\nauthor: {name: Ann}\ntags: [[nested]]\n---\n\nBody text.\n"),
+    )
     assert (doc.title, doc.date, doc.author, doc.keywords, doc.body) == ("Fine", None, None, None, "Body text.")
     assert doc.warnings == [
         "front matter key skipped: 'date' is not a date: '2025-02-31'",
@@ -95,15 +112,21 @@ def test_bad_values_skip_the_key_not_the_file(tmp_path):
 
 
 def test_map_applies_to_front_matter(tmp_path):
-    doc = _read(tmp_path, "mapped.md", "---\nheadline: Mapped title\nteaser: Short.\n---\n\nBody.\n",
-                field_map={"headline": "title", "teaser": "description"})
+    doc = _read(
+        tmp_path,
+        "mapped.md",
+        "---\nheadline: Mapped title\nteaser: Short.\n---\n\nBody.\n",
+        field_map={"headline": "title", "teaser": "description"},
+    )
     assert (doc.title, doc.description, doc.warnings) == ("Mapped title", "Short.", [])
 
 
 def test_cli_map_keywords_facet_filter_and_author(cli, tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
-    (docs / "a.md").write_text("---\nheadline: Fed holds\ntags: [rate cut, fed]\nbyline: Ann Lee\n---\n\nRates held.\n", "utf-8")
+    (docs / "a.md").write_text(
+        "---\nheadline: Fed holds\ntags: [rate cut, fed]\nbyline: Ann Lee\n---\n\nRates held.\n", "utf-8"
+    )
     (docs / "b.md").write_text("---\nheadline: Chips\ncategories: chips fed\n---\n\nOutput rose.\n", "utf-8")
     ix = str(tmp_path / "ix")
     result = cli("index", str(docs), "--index", ix, "--map", "headline=title")

@@ -30,7 +30,7 @@ def _files_with_line(folder: Path, line: str) -> list[Path]:
 
 
 def test_a_citybiz_link_line_in_many_releases_leaves_body_and_snippets(cli, tmp_path: Path) -> None:
-    """"READ FULL ARTICLE HERE" closes 41 citybiz releases on a line of its own: found by the
+    """ "READ FULL ARTICLE HERE" closes 41 citybiz releases on a line of its own: found by the
     phrase in none of them once indexed, kept in their ``furniture`` field, and absent from the
     snippets of a search for their own words."""
     archive = shared_path("data", "archives", "newsworthy-citybiz")
@@ -63,7 +63,7 @@ def _trends_sample(dest: Path, line: str, count: int, folder: str = "_posts") ->
 
 
 def test_german_portal_lines_leave_the_body_by_source_and_later_runs_apply_the_same_rule(cli, tmp_path: Path) -> None:
-    """"Drucken Teilen" (fr.de) in 25 real posts of one source: after indexing, the phrase
+    """ "Drucken Teilen" (fr.de) in 25 real posts of one source: after indexing, the phrase
     matches none of them, a bare-word search for ``drucken`` not all, snippets do not show it.
     In another source the same line in only 19 posts (below the rule's floor) stays text. A
     post added by a later run is cleaned by the counts kept with the index."""

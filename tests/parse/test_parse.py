@@ -7,8 +7,8 @@ import re
 from datetime import date, datetime
 
 import pytest
-
 from conftest import CORPUS, SEED_NAME, shared_path
+
 from indexer import DocumentError, parse_file, read_documents
 from indexer.parse.dates import BERLIN
 
@@ -35,7 +35,9 @@ def test_seed_fields_exactly(seed_file):
     )
     assert doc.contact == "Public Affairs Office\nGeneral Staff of the Armed Forces of Mali (FAMa)"
     assert doc.copyright == "© 2025 PR Newswire"
-    assert doc.body.startswith("The General Staff of the Armed Forces of Mali (FAMa) has released an official communiqué")
+    assert doc.body.startswith(
+        "The General Staff of the Armed Forces of Mali (FAMa) has released an official communiqué"
+    )
     assert doc.body.endswith("against all forms of insurgency and destabilizing influences.")
     for gone in ("Anzeige", "13:18", "/PRNewswire/", "please contact", "Cision", "©", "\u00a0"):
         assert gone not in doc.body
@@ -97,7 +99,12 @@ def test_markdown_front_matter():
     assert doc.format == "markdown"
     assert doc.title == "Meridia Port Holdings Starts USD 410 Million Expansion of Mombasa Bulk Terminal"
     assert (doc.date, doc.issuer, doc.place, doc.wire, doc.language) == (
-        date(2025, 4, 2), "Meridia Port Holdings Ltd", "Mombasa, Kenya", "GlobeNewswire", "en")
+        date(2025, 4, 2),
+        "Meridia Port Holdings Ltd",
+        "Mombasa, Kenya",
+        "GlobeNewswire",
+        "en",
+    )
     assert doc.url.startswith("https://www.globenewswire.com/news-release/2025/04/02/")
     assert doc.id.endswith("meridia-port-mombasa-expansion-2025-04-02.md")
     # The bold wire dateline was recognised and left the body.
@@ -120,7 +127,11 @@ def test_markdown_bad_front_matter(tmp_path):
     wrong = tmp_path / "wrong.md"
     wrong.write_text("---\ndate: someday\n---\n\nBody", "utf-8")
     doc = parse_file(wrong)  # a bad value skips its key (issue 19.1), never the file
-    assert (doc.date, doc.body, doc.warnings) == (None, "Body", ["front matter key skipped: 'date' is not a date: 'someday'"])
+    assert (doc.date, doc.body, doc.warnings) == (
+        None,
+        "Body",
+        ["front matter key skipped: 'date' is not a date: 'someday'"],
+    )
 
 
 def test_html_page():
@@ -154,18 +165,30 @@ def test_jsonl_feed_uses_dateline_field_names():
     assert [d.id for d in parsed.documents] == [r["id"] for r in rows]
     for doc, row in zip(parsed.documents, rows):
         assert (doc.title, doc.issuer, doc.wire, doc.language, doc.date.isoformat()) == (
-            row["title"], row["issuer"], row["wire"], row["language"], row["date"])
+            row["title"],
+            row["issuer"],
+            row["wire"],
+            row["language"],
+            row["date"],
+        )
         assert doc.place == row["place"]  # the record's own place wins over the body's dateline
     assert not parsed.errors
 
 
 def test_jsonl_beir_keys_and_map(tmp_path):
     feed = tmp_path / "beir.jsonl"
-    feed.write_text(json.dumps({"_id": "d1", "title": "Wing loading", "text": "Flow over a swept wing."}) + "\n"
-                    + json.dumps({"_id": 2, "headline": "Mapped", "story": "Body text", "extra": 1}) + "\n", "utf-8")
+    feed.write_text(
+        json.dumps({"_id": "d1", "title": "Wing loading", "text": "Flow over a swept wing."})
+        + "\n"
+        + json.dumps({"_id": 2, "headline": "Mapped", "story": "Body text", "extra": 1})
+        + "\n",
+        "utf-8",
+    )
     docs = read_documents(feed, field_map={"headline": "title", "story": "body"}).documents
-    assert [(d.id, d.title, d.body) for d in docs] == [("d1", "Wing loading", "Flow over a swept wing."),
-                                                        ("2", "Mapped", "Body text")]
+    assert [(d.id, d.title, d.body) for d in docs] == [
+        ("d1", "Wing loading", "Flow over a swept wing."),
+        ("2", "Mapped", "Body text"),
+    ]
     assert docs[1].warnings == ["line 2: keys not used: extra"]
 
 
@@ -173,10 +196,16 @@ def test_jsonl_beir_keys_and_map(tmp_path):
     "text, body, copyright",
     [
         # An abstract about copyright is text, however it starts (CISI has one).
-        ("Copyright protection became necessary with the invention of printing in 1450; " * 4,
-         ("Copyright protection became necessary with the invention of printing in 1450; " * 4).strip(), None),
-        ("Flow over a swept wing.\n© 2025 Acme Inc. All rights reserved.", "Flow over a swept wing.",
-         "© 2025 Acme Inc. All rights reserved."),
+        (
+            "Copyright protection became necessary with the invention of printing in 1450; " * 4,
+            ("Copyright protection became necessary with the invention of printing in 1450; " * 4).strip(),
+            None,
+        ),
+        (
+            "Flow over a swept wing.\n© 2025 Acme Inc. All rights reserved.",
+            "Flow over a swept wing.",
+            "© 2025 Acme Inc. All rights reserved.",
+        ),
     ],
 )
 def test_a_copyright_notice_is_a_short_last_line(tmp_path, text, body, copyright):
@@ -189,7 +218,10 @@ def test_a_copyright_notice_is_a_short_last_line(tmp_path, text, body, copyright
 def test_jsonl_without_ids_gets_line_ids(tmp_path):
     feed = tmp_path / "f.jsonl"
     feed.write_text('{"title": "A"}\n\n{"title": "B"}\n', "utf-8")
-    assert [d.id for d in read_documents(feed, doc_id="feeds/f.jsonl").documents] == ["feeds/f.jsonl#1", "feeds/f.jsonl#3"]
+    assert [d.id for d in read_documents(feed, doc_id="feeds/f.jsonl").documents] == [
+        "feeds/f.jsonl#1",
+        "feeds/f.jsonl#3",
+    ]
 
 
 def test_parse_file_refuses_jsonl():
@@ -221,16 +253,24 @@ def test_invalid_header_date_is_a_warning_not_a_guess(tmp_path):
     path.write_text(" date 2025-02-31 News\n31.02.2025 10:00 Uhr\nAcme: Something happened\n\nBody text.", "utf-8")
     doc = parse_file(path)
     assert (doc.date, doc.published, doc.label, doc.issuer) == (None, None, "News", "Acme")
-    assert doc.warnings == ["header date '2025-02-31' is not a valid date",
-                            "timestamp '31.02.2025 10:00 Uhr' is not a valid time"]
+    assert doc.warnings == [
+        "header date '2025-02-31' is not a valid date",
+        "timestamp '31.02.2025 10:00 Uhr' is not a valid time",
+    ]
 
 
 @pytest.mark.parametrize(
     "name, content",
     [
-        ("feed.jsonl", '{"id": "a\\u001b[2J", "title": "Red \\u001b[31mALERT", "body": "The forces \\u001b]0;pwned\\u0007 said \\u009b2J so."}\n'),
+        (
+            "feed.jsonl",
+            '{"id": "a\\u001b[2J", "title": "Red \\u001b[31mALERT", "body": "The forces \\u001b]0;pwned\\u0007 said \\u009b2J so."}\n',
+        ),
         ("release.md", '---\ntitle: "Red \\e[31mALERT"\nissuer: "Acme\\a"\n---\n\nThe forces \\x1b]0;pwned said so.\n'),
-        ("page.html", "<html><head><title>Red &#27;[31mALERT</title></head><body><p>The forces &#x1b;]0;pwned&#7; said &#155;2J so.</p></body></html>"),
+        (
+            "page.html",
+            "<html><head><title>Red &#27;[31mALERT</title></head><body><p>The forces &#x1b;]0;pwned&#7; said &#155;2J so.</p></body></html>",
+        ),
     ],
 )
 def test_escapes_decode_to_no_control_characters(tmp_path, name, content):

@@ -11,8 +11,8 @@ import json
 import shutil
 
 import pytest
-
 from conftest import shared_path
+
 from indexer.parse.files import parse_file
 
 CITYBIZ = ("data", "archives", "newsworthy-citybiz", "citybiz", "2025")

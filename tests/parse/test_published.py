@@ -4,7 +4,7 @@ date orders a day's documents by time."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime, timezone
 
 from indexer.parse.files import read_documents
 
@@ -21,16 +21,18 @@ def test_dateline_date_wins_and_portal_time_is_kept(tmp_path):
     path.write_text(PORTAL_LATER, "utf-8")
     doc = read_documents(path).documents[0]
     assert (doc.date, doc.wire, doc.place) == (date(2025, 2, 9), "PR Newswire", "NEW YORK")
-    assert doc.published == datetime(2025, 2, 10, 8, 15, tzinfo=timezone.utc)
+    assert doc.published == datetime(2025, 2, 10, 8, 15, tzinfo=UTC)
 
 
 def test_sort_by_date_orders_by_time_within_a_day(cli, tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "a-evening.md").write_text('---\ntitle: Evening\ndate: "2025-02-09 17:00:00"\n---\n\nLate news.\n', "utf-8")
-    (docs / "b-morning.md").write_text('---\ntitle: Morning\ndate: "2025-02-09 06:00:00"\n---\n\nEarly news.\n', "utf-8")
+    (docs / "b-morning.md").write_text(
+        '---\ntitle: Morning\ndate: "2025-02-09 06:00:00"\n---\n\nEarly news.\n', "utf-8"
+    )
     (docs / "c-acme.md").write_text(PORTAL_LATER, "utf-8")  # 9 Feb by its dateline, at the portal's 08:15
-    (docs / "d-next.md").write_text('---\ntitle: Next day\ndate: 2025-02-10\n---\n\nNext news.\n', "utf-8")
+    (docs / "d-next.md").write_text("---\ntitle: Next day\ndate: 2025-02-10\n---\n\nNext news.\n", "utf-8")
     ix = str(tmp_path / "ix")
     assert cli("index", str(docs), "--index", ix).exit_code == 0
     titles = ["Morning", "Acme Opens Plant", "Evening", "Next day"]

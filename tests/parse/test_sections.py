@@ -7,6 +7,7 @@ Real files are read from ../shared (skipped where absent); reconstructions are m
 from pathlib import Path
 
 from conftest import shared_path
+
 from indexer.parse.files import parse_file
 
 CITYBIZ = ("data", "archives", "newsworthy-citybiz", "citybiz", "2025")
@@ -18,7 +19,9 @@ def _citybiz(day: str, slug: str) -> Path:
 
 def test_about_a_quantity_is_article_text():
     """Real: a paragraph opening "About 25% of Maryland Medicare recipients" is not a heading."""
-    doc = parse_file(_citybiz("0831", "maryland-market-threatens-to-push-more-medicare-advantage-plans-out-of-the-state"))
+    doc = parse_file(
+        _citybiz("0831", "maryland-market-threatens-to-push-more-medicare-advantage-plans-out-of-the-state")
+    )
     assert doc.about is None and doc.contact is None and doc.disclaimer is None
     assert doc.body.startswith("Tens of thousands of retirees could learn")
     assert "About 25% of Maryland Medicare recipients" in doc.body
@@ -28,7 +31,12 @@ def test_about_a_quantity_is_article_text():
 
 def test_about_sections_each_end_at_the_next_heading():
     """Real: "About UST" and "About aiOla" (a name in lower case) are two about sections."""
-    doc = parse_file(_citybiz("1104", "ust-invests-in-aiola-to-accelerate-global-expansion-of-hands-free-voice-ai-automation-for-frontline-operations"))
+    doc = parse_file(
+        _citybiz(
+            "1104",
+            "ust-invests-in-aiola-to-accelerate-global-expansion-of-hands-free-voice-ai-automation-for-frontline-operations",
+        )
+    )
     assert doc.about.startswith("About UST\nSince 1999, UST has worked")
     assert "\n\nAbout aiOla\naiOla is a deep tech Voice AI lab" in doc.about
     assert "About UST" not in doc.body and "aiOla is a deep tech Voice AI lab" not in doc.body
@@ -37,7 +45,12 @@ def test_about_sections_each_end_at_the_next_heading():
 
 def test_legal_sections_leave_the_about_section():
     """Real: a SPAC release's "Additional Information and Where to Find It" is a disclaimer, not about."""
-    doc = parse_file(_citybiz("0805", "irocket-secures-640-million-contract-with-spacebelt-ksa-to-deliver-encrypted-satellite-launch-services"))
+    doc = parse_file(
+        _citybiz(
+            "0805",
+            "irocket-secures-640-million-contract-with-spacebelt-ksa-to-deliver-encrypted-satellite-launch-services",
+        )
+    )
     assert doc.about.startswith("About iRocket\nSince 2018, iRocket is transforming")
     assert "\n\nAbout SpaceBelt KSA\n" in doc.about and "\n\nAbout BPGC Acquisition Corp.\n" in doc.about
     assert "Additional Information and Where to Find It" not in doc.about
@@ -61,10 +74,15 @@ def test_trailer_found_under_a_scrapers_link_line(tmp_path):
     Markdown page with the scraper's link line to its site appended after the trailer."""
     lines = shared_path("data", "wires", "prnewswire", "ebay-payments-uk-london.txt").read_text("utf-8").split("\n")
     page = tmp_path / "ebay.md"
-    page.write_text(f"# {lines[0]}\n\n" + "\n".join(lines[3:]) + "\n\n[Example Finance](https://finance.example.com/)\n", "utf-8")
+    page.write_text(
+        f"# {lines[0]}\n\n" + "\n".join(lines[3:]) + "\n\n[Example Finance](https://finance.example.com/)\n", "utf-8"
+    )
     doc = parse_file(page)
     assert doc.issuer == "eBay Inc."
-    assert doc.url == "http://www.prnewswire.com/news-releases/ebay-will-begin-managing-payments-in-the-united-kingdom-301011093.html"
+    assert (
+        doc.url
+        == "http://www.prnewswire.com/news-releases/ebay-will-begin-managing-payments-in-the-united-kingdom-301011093.html"
+    )
     assert doc.contact is None
     assert "View original content" not in doc.body and "Example Finance" not in doc.body
     assert doc.wire == "PR Newswire" and doc.place == "LONDON"

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS
 
 from search import Index
-
-from conftest import CORPUS
 
 #: Query, and keyword arguments of `Index.search`: words, fields, phrases, OR, filters, dates.
 QUERIES = [
@@ -114,9 +113,9 @@ def test_deleted_documents_are_not_found(tmp_path: Path, corpus_copy: Path) -> N
 def test_optimised_index_and_search_rank_as_plain_whoosh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The issue's check: the fast indexer (two workers, many small segments) searched by the
     columnar evaluator ranks exactly as Whoosh's own writer searched by its matchers."""
-    import indexer.write.build as build
     from conftest import plain_index
 
+    import indexer.write.build as build
     from indexer import index_paths
 
     monkeypatch.setattr(build, "MIN_FILES_PER_WORKER", 1)

@@ -71,7 +71,9 @@ def test_searches_during_commits_see_whole_states_and_never_fail(tmp_path: Path)
         while writer.poll() is None:
             results = ix.search("common", limit=100000, snippets=False)
             ids = [h.id for h in results.hits]
-            assert results.total == len(ids) == len(set(ids)) == len(initial)  # no document twice (the writer only edits)
+            assert (
+                results.total == len(ids) == len(set(ids)) == len(initial)
+            )  # no document twice (the writer only edits)
             seen.append({h.id: h.document.headline for h in results.hits})
             if len(seen) % 20 == 0:  # and now and then the real command, in its own process
                 found = subprocess.run([installed_dateline(), "search", "common", "--format", "json", "-n", "1"],

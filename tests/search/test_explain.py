@@ -13,7 +13,6 @@ from math import log
 from pathlib import Path
 
 import pytest
-
 from conftest import CORPUS, SEED_NAME
 
 QUERIES = [
@@ -78,7 +77,9 @@ def test_parts_add_up_to_the_score(ranked_ix, query: str, match: str) -> None:
 
 @pytest.mark.parametrize("options", [{"since": "2025-06-01"}, {"lang": "de"}, {"fields": ["title", "body", "about"]},
                                      {"page": 2, "limit": 3}])  # fmt: skip
-@pytest.mark.parametrize("query", ["solar OR wind OR Unternehmen", '"armed forces" OR mali OR Unternehmen', "storage OR Speicher"])
+@pytest.mark.parametrize(
+    "query", ["solar OR wind OR Unternehmen", '"armed forces" OR mali OR Unternehmen', "storage OR Speicher"]
+)
 def test_parts_add_up_with_filters_and_pages(corpus_ix, query: str, options: dict) -> None:
     results = corpus_ix.search(query, explain=True, match="any", **options)
     assert results.hits
@@ -102,7 +103,7 @@ def _corpus_documents():  # type: ignore[no-untyped-def]
 
 
 def test_a_title_match_shows_the_title_boosted_three_times(corpus_ix) -> None:
-    """"strategic" in the seed's title: the title part has the word's count in the title, the
+    """ "strategic" in the seed's title: the title part has the word's count in the title, the
     title's length in words, and the default title boost 3; the body part its own count."""
     from indexer.core.analysis import TOKEN_PATTERN
 
@@ -132,10 +133,14 @@ def test_boost_option_shows_in_the_explanation(corpus_index: Path) -> None:
 
 
 def test_idf_of_a_word_counts_the_documents_of_its_language(corpus_ix) -> None:
-    """"Maruvia" is in one English document: IDF is Lucene's with N the English documents."""
+    """ "Maruvia" is in one English document: IDF is Lucene's with N the English documents."""
     docs = _corpus_documents()
     english = [d for d in docs if d.language == "en"]
-    holding = [d for d in english if any("maruvia" in (getattr(d, f) or "").lower() for f in ("title", "body", "issuer", "place"))]
+    holding = [
+        d
+        for d in english
+        if any("maruvia" in (getattr(d, f) or "").lower() for f in ("title", "body", "issuer", "place"))
+    ]
     (hit,) = corpus_ix.search("maruvia", explain=True).hits
     assert hit.id == "en/prnewswire-paeon-maruvia-election-statement-2025-06-18.txt"
     expected = log(1 + (len(english) - len(holding) + 0.5) / (len(holding) + 0.5))
@@ -154,7 +159,7 @@ def test_repeated_word_weighs_one_plus_log_of_its_count(corpus_ix) -> None:
 def test_phrase_parts_are_per_word_in_one_field(corpus_ix) -> None:
     hit = next(h for h in corpus_ix.search('"armed forces"', explain=True).hits if h.id == SEED_NAME)
     phrases = {t.text: t for t in hit.explanation.terms}
-    assert {"title:\"arm forc\"", "body:\"arm forc\"", "issuer:\"armed forces\""} <= set(phrases)
+    assert {'title:"arm forc"', 'body:"arm forc"', 'issuer:"armed forces"'} <= set(phrases)
     title = phrases['title:"arm forc"']
     assert title.kind == "phrase" and title.boost == 3.0
     assert [f.term for f in title.fields] == ["arm", "forc"] and all(f.idf for f in title.fields)

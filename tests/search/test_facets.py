@@ -85,7 +85,10 @@ FILTERS = [
     ({"issuer": ["Brandt"]}, lambda d: False),  # a word of the value is not the value
     ({"place": ["München"]}, lambda d: d.place == "München"),
     ({"wire": ["PR Newswire", "EQS"]}, lambda d: d.wire in ("PR Newswire", "EQS")),  # OR within a field
-    ({"wire": ["PR Newswire"], "month": ["2025-06"]}, lambda d: d.wire == "PR Newswire" and value(d, "month") == "2025-06"),
+    (
+        {"wire": ["PR Newswire"], "month": ["2025-06"]},
+        lambda d: d.wire == "PR Newswire" and value(d, "month") == "2025-06",
+    ),
     ({"label": ["Anzeige"], "language": ["EN"]}, lambda d: d.label == "Anzeige" and d.language == "en"),
     ({"year": "2025"}, lambda d: value(d, "year") == "2025"),
 ]
@@ -102,7 +105,9 @@ def test_filters_keep_exactly_the_documents_with_the_value(corpus_ix, corpus_doc
 
 def test_a_filter_narrows_a_query_and_its_facets(corpus_ix, corpus_documents):
     query_ids = {h.id for h in corpus_ix.search("wind OR solar", limit=1000).hits}
-    results = corpus_ix.search("wind OR solar", limit=1000, filters={"language": "en"}, facets=("wire",), facet_limit=None)
+    results = corpus_ix.search(
+        "wind OR solar", limit=1000, filters={"language": "en"}, facets=("wire",), facet_limit=None
+    )
     ids = {h.id for h in results.hits}
     assert ids == {i for i in query_ids if corpus_documents[i].language == "en"} and ids < query_ids
     assert pairs(results.facets["wire"]) == expected(corpus_documents, ids, "wire", None)
@@ -122,14 +127,19 @@ def test_json_has_facets_only_when_asked(cli, corpus_index, corpus_documents):
     assert "facets" not in plain
     out = cli("search", "energy", "--format", "json", "--facet", "wire", "--facet", "year", index=corpus_index)
     data = json.loads(out.output)
-    ids = {h["id"] for h in json.loads(cli("search", "energy", "-n", "1000", "--format", "json", index=corpus_index).output)["hits"]}
+    ids = {
+        h["id"]
+        for h in json.loads(cli("search", "energy", "-n", "1000", "--format", "json", index=corpus_index).output)[
+            "hits"
+        ]
+    }
     assert list(data["facets"]) == ["wire", "year"]
     assert data["facets"]["wire"] == [{"value": v, "count": n} for v, n in expected(corpus_documents, ids, "wire")]
     assert data["facets"]["year"] == [{"value": "2025", "count": data["total"]}]
 
 
 def test_text_prints_a_block_per_facet_after_the_hits(cli, corpus_index):
-    out = cli("search", "--filter", 'wire=PR Newswire', "*", "--facet", "label", "-n", "1", index=corpus_index)
+    out = cli("search", "--filter", "wire=PR Newswire", "*", "--facet", "label", "-n", "1", index=corpus_index)
     assert out.exit_code == 0
     head, facets, summary = out.output.rsplit("\n\n", 2)
     assert "PR Newswire" in head

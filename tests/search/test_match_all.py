@@ -15,8 +15,8 @@ from search.errors import SearchTimeoutError
 
 def documents_of(root: Path) -> dict[str, object]:
     """Every document under ``root`` by id, parsed from the files as the indexer reads them."""
-    from indexer.write.indexing import _doc_id
     from indexer.parse.files import read_documents
+    from indexer.write.indexing import _doc_id
     from indexer.write.walk import walk
 
     w = walk(root)
@@ -55,7 +55,9 @@ def test_star_with_filters_and_facets_is_every_live_document(edited_index) -> No
         assert numbers == sorted(numbers)  # equal scores: in the index's order, as Whoosh breaks ties
         wires = Counter(d.wire for d in docs.values() if d.wire)
         assert {f.value: f.count for f in everything.facets["wire"]} == dict(wires)
-        assert {f.value: f.count for f in everything.facets["language"]} == dict(Counter(d.language for d in docs.values() if d.language))
+        assert {f.value: f.count for f in everything.facets["language"]} == dict(
+            Counter(d.language for d in docs.values() if d.language)
+        )
         for wire in wires:
             results = ix.search("*", limit=1000, snippets=False, filters={"wire": wire}, facets=["wire", "year"])
             want = {i for i, d in docs.items() if d.wire == wire}
@@ -69,7 +71,6 @@ def test_star_with_filters_and_facets_is_every_live_document(edited_index) -> No
         pages = [h.id for page in (1, 2, 3, 4, 5, 6) for h in ix.search("*", limit=11, page=page, snippets=False).hits]
         assert pages == [h.id for h in everything.hits]
         assert ix.search("*", limit=0).total == len(docs)
-
 
 
 @pytest.mark.parametrize("query", ["*", "*:*", "title:*", "issuer:*", "place:*", "body:*", "id:*",
@@ -112,7 +113,9 @@ def test_sorted_by_date_from_columns_as_whoosh_sorts(edited_index, query: str, k
         assert fast.facets == slow.facets
         page = ix.search(query, limit=3, page=2, snippets=False, sort=sort, **kwargs)
         ix.columnar = True
-        assert [h.id for h in ix.search(query, limit=3, page=2, snippets=False, sort=sort, **kwargs).hits] == [h.id for h in page.hits]
+        assert [h.id for h in ix.search(query, limit=3, page=2, snippets=False, sort=sort, **kwargs).hits] == [
+            h.id for h in page.hits
+        ]
 
 
 def test_timeline_honours_its_timeout(corpus_ix) -> None:

@@ -177,7 +177,9 @@ def test_quality_bounds_never_undercut_a_score(random_index, word, skips, k1):
 
 @pytest.mark.parametrize("k1", [0.3, 1.2])
 @pytest.mark.parametrize("title_boost", [0.2, 3.0])
-@pytest.mark.parametrize("words", [("solar", "market"), ("w5", "solar"), ("w1", "w2", "w3"), ("battery", "turbine", "solar")])
+@pytest.mark.parametrize(
+    "words", [("solar", "market"), ("w5", "solar"), ("w1", "w2", "w3"), ("battery", "turbine", "solar")]
+)
 def test_the_top_hits_are_those_of_scoring_every_document(random_index, k1, title_boost, words):
     with whoosh_index.open_dir(str(random_index)).searcher(weighting=Bm25(k1=k1)) as s:
         for group in (DefaultOr, And):  # DefaultOr: the union Whoosh uses for indexes of over 5,000 documents

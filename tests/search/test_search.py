@@ -13,8 +13,8 @@ from datetime import date
 from functools import cache
 
 import pytest
-
 from conftest import CORPUS, SEED_NAME
+
 from indexer import index_paths, read_documents
 from indexer.core.schema import DEFAULT_FIELDS, LANG_FIELDS, build_schema, lang_field
 from search import DocumentNotFoundError, Index, QueryError
@@ -300,7 +300,9 @@ def test_german_inflection_finds_other_forms(corpus_ix):
     assert _with_word("Umsätze") <= all_ids(corpus_ix, "Umsatz")
 
 
-@pytest.mark.parametrize("typed, written", [("Uebernahme", "Übernahme"), ("Groesse", "Größe"), ("Geschaeftsjahr", "Geschäftsjahr")])
+@pytest.mark.parametrize(
+    "typed, written", [("Uebernahme", "Übernahme"), ("Groesse", "Größe"), ("Geschaeftsjahr", "Geschäftsjahr")]
+)
 def test_german_umlauts_typed_as_digraphs(corpus_ix, typed, written):
     expected = _with_word(written)
     assert expected and expected <= all_ids(corpus_ix, typed)
@@ -330,7 +332,7 @@ def ids(results):
 
 
 def test_stop_words_are_dropped_from_keyword_queries(corpus_ix):
-    """"the armed forces" ranks like "armed forces"; the stop words only count inside phrases."""
+    """ "the armed forces" ranks like "armed forces"; the stop words only count inside phrases."""
     plain = corpus_ix.search("armed forces", limit=100)
     with_stops = corpus_ix.search("the armed forces of", limit=100)
     assert [h.id for h in with_stops.hits] == [h.id for h in plain.hits] and plain.total > 0

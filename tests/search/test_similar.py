@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import CORPUS
-from search.doc_ids import ID_HINT
+
 from indexer.parse.files import read_documents
+from search.doc_ids import ID_HINT
 
 PRN = """ date 2025-09-30 Anzeige
 30.09.2025 14:05 Uhr

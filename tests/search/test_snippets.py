@@ -7,14 +7,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import highlight
 
-from indexer.engine.postings import fast_terms
 from indexer.core.schema import build_schema, lang_field
+from indexer.engine.postings import fast_terms
 from search import Index, snippets
-from search.fragments import fragments
 from search._whoosh_fixes import search as whoosh_search
+from search.fragments import fragments
 
 
-@pytest.mark.parametrize("query", ["mali", "armed forces", "wind power", "Übernahme Windpark", '"offshore wind"', "bank"])
+@pytest.mark.parametrize(
+    "query", ["mali", "armed forces", "wind power", "Übernahme Windpark", '"offshore wind"', "bank"]
+)
 def test_fast_highlights_equal_whoosh_highlights(corpus_ix: Index, query: str) -> None:
     q = corpus_ix._build(query, fields=None, lang=None, match="any", syntax=True)
     results = whoosh_search(corpus_ix._current(), q, limit=20, terms=True)

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import pytest
-
 from conftest import CORPUS
+
 from indexer.parse.files import read_documents
 from search.suggest import FEW_HITS, query_words
 
 
-@lru_cache(maxsize=None)
+@cache
 def corpus_documents() -> tuple[str, ...]:
     """The title, issuer and body of every document in corpus/, read by the parser."""
     texts = []
@@ -64,7 +64,9 @@ def test_a_phrase_stays_a_phrase_and_finds_the_phrase(corpus_ix):
     assert corpus_ix.search(suggestion).total == documents_matching(r"\barmed\s+forces\b") == 5
 
 
-@pytest.mark.parametrize("query", ["armed forces", '"armed forces"', "Windpark", "solar", "Übernahme", "issuer:corvane"])
+@pytest.mark.parametrize(
+    "query", ["armed forces", '"armed forces"', "Windpark", "solar", "Übernahme", "issuer:corvane"]
+)
 def test_a_correctly_spelt_query_gets_no_suggestion(corpus_ix, query):
     assert corpus_ix.search(query).total > 0
     assert corpus_ix.search(query).suggestion is None
@@ -251,7 +253,7 @@ def test_the_most_used_word_of_a_stem_is_suggested_however_the_documents_are_ord
 
 
 def test_a_word_only_in_deleted_documents_is_never_suggested(tmp_path):
-    """"granita" (in 5 documents) beats "granite" (in 1) for "granitr" until those 5 are rewritten
+    """ "granita" (in 5 documents) beats "granite" (in 1) for "granitr" until those 5 are rewritten
     without it: their old segment, its term list and its vocabulary still hold the word until a
     merge, but a word no live document holds must not be offered (nor hide "granite")."""
     from indexer import index_paths

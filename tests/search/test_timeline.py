@@ -51,7 +51,9 @@ def test_periods_are_the_dates_of_all_hits_with_gaps_as_zero(corpus_ix, corpus_d
     assert sum(p.count for p in result.periods) == result.total - result.undated
     assert [p.period for p in result.periods] == all_periods(min(days), max(days), by)
     counts = Counter(label(d, by) for d in days)
-    assert {p.period: p.count for p in result.periods} == {p: counts.get(p, 0) for p in all_periods(min(days), max(days), by)}
+    assert {p.period: p.count for p in result.periods} == {
+        p: counts.get(p, 0) for p in all_periods(min(days), max(days), by)
+    }
 
 
 def test_undated_documents_are_counted_apart(corpus_ix, corpus_documents):

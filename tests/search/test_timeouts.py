@@ -7,12 +7,11 @@ import os
 import subprocess
 
 import pytest
+from conftest import installed_dateline
 
 from search import QueryError
 from search.cli.commands import main
 from search.errors import SearchTimeoutError
-
-from conftest import installed_dateline
 
 FAMA = "prnewswire-fama-2025-06-06.txt"
 #: The commands that search the index besides ``search`` (whose option they copy), and

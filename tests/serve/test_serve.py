@@ -93,12 +93,18 @@ def _same(text: str) -> str:
         ("similar", "no-such-document.txt"),
     ],
 )  # fmt: skip
-def test_a_served_call_prints_what_a_local_call_prints(server: Served, corpus_index: Path, args: tuple[str, ...]) -> None:
+def test_a_served_call_prints_what_a_local_call_prints(
+    server: Served, corpus_index: Path, args: tuple[str, ...]
+) -> None:
     before = server.answered()
     served = server.call(*args, index=corpus_index)
     local = server.call(*args, index=corpus_index, served=False)
     assert server.answered() == before + 1  # it really was the server that answered
-    assert (served.returncode, _same(served.stdout), served.stderr) == (local.returncode, _same(local.stdout), local.stderr)
+    assert (served.returncode, _same(served.stdout), served.stderr) == (
+        local.returncode,
+        _same(local.stdout),
+        local.stderr,
+    )
     assert "Traceback" not in served.stderr
 
 
@@ -132,7 +138,11 @@ def test_relative_index_paths_are_the_callers(server: Served, corpus_index: Path
 
     before = server.answered()
     served, local = both(*args, "--index", corpus_index.name)
-    assert (served.returncode, _same(served.stdout), served.stderr) == (local.returncode, _same(local.stdout), local.stderr)
+    assert (served.returncode, _same(served.stdout), served.stderr) == (
+        local.returncode,
+        _same(local.stdout),
+        local.stderr,
+    )
     shown = served.stdout + served.stderr
     assert str(corpus_index) not in shown and (args[0] == "search" or f" {corpus_index.name}" in shown)
     missing, missing_local = both("stats")  # the default .dateline, relative to the caller
@@ -152,6 +162,7 @@ def test_batch_runs_are_not_served(server: Served, corpus_index: Path, tmp_path:
 def test_colour_follows_the_callers_terminal(server: Served, corpus_index: Path) -> None:
     """isatty and NO_COLOR are the caller's: colour on its pseudo-terminal; under NO_COLOR no
     colour, matches bold and underlined instead."""
+
     def shown(**env: str) -> bytes:
         environ = {**os.environ, "DATELINE_SOCKET": str(server.socket), "DATELINE_INDEX": str(corpus_index), **env}
         proc, out = on_terminal([server.exe, "search", "mali"], "stdout", env=environ)
@@ -275,9 +286,15 @@ def test_requests_and_replies_carry_any_text_exactly() -> None:
     assert Request.decode(request.encode()) == request
     assert Request.decode(Request([], "/", {}).encode()) == Request([], "/", {})
     for stdout, stderr in [("", ""), ("hits\n\0NUL\n", "dateline: x\n"), ("東京 \udce9\n", "\0")]:
-        assert launch.decode_reply(Reply(1, stdout, stderr).encode()) == {"status": 1, "stdout": stdout, "stderr": stderr}
+        assert launch.decode_reply(Reply(1, stdout, stderr).encode()) == {
+            "status": 1,
+            "stdout": stdout,
+            "stderr": stderr,
+        }
     for whole in (Reply(0, "abc", "").encode(), Reply(2, "", "dateline: bad\n").encode()):
-        assert launch.decode_reply(whole[:-1]) is None and launch.decode_reply(whole + b"x") is None  # cut short, or not ours
+        assert (
+            launch.decode_reply(whole[:-1]) is None and launch.decode_reply(whole + b"x") is None
+        )  # cut short, or not ours
     assert launch.decode_reply(launch.DECLINED) is None
 
 
@@ -384,7 +401,9 @@ def test_a_protocol_2_client_is_declined_cleanly(tmp_path: Path, corpus_index: P
     command itself), one log line, and the server goes on."""
     served = Served(tmp_path / "run")
     try:
-        assert _raw(served.socket, _v2([str(tmp_path), "1", "stats", f"DATELINE_INDEX={corpus_index}"])) == launch.DECLINED
+        assert (
+            _raw(served.socket, _v2([str(tmp_path), "1", "stats", f"DATELINE_INDEX={corpus_index}"])) == launch.DECLINED
+        )
         assert _log_lines(served, "declined a malformed request: protocol b'2', not 3")
         assert served.proc.poll() is None and served.answered() == 0
         assert served.call(*_STATS, index=corpus_index).returncode == 0 and served.answered() == 1
@@ -415,7 +434,9 @@ def test_an_exception_answering_a_call_is_logged_and_not_fatal(tmp_path: Path, m
     assert launch.ask(["stats"]) is None  # the caller runs it itself
     assert thread.is_alive() and path.exists()
     assert launch.ask(["stats"]) == {"status": 0, "stdout": "ok\n", "stderr": ""}
-    assert [line for line in lines if "internal error" in line] == ["internal error answering a call: RuntimeError: boom second line"]
+    assert [line for line in lines if "internal error" in line] == [
+        "internal error answering a call: RuntimeError: boom second line"
+    ]
     path.unlink()  # and a server whose socket is gone stops
     thread.join(timeout=10)
     assert not thread.is_alive()
@@ -484,7 +505,9 @@ def test_sigterm_stops_the_server_during_a_call_and_its_caller_runs_it(tmp_path:
         served.stop()
 
 
-def test_the_servers_stdin_is_dev_null_and_a_call_naming_stdin_is_the_callers(tmp_path: Path, corpus_index: Path) -> None:
+def test_the_servers_stdin_is_dev_null_and_a_call_naming_stdin_is_the_callers(
+    tmp_path: Path, corpus_index: Path
+) -> None:
     """Started as ``sleep 200 | dateline serve &``, the server reads no pipe: its stdin is
     /dev/null, and a call whose config is ``/dev/stdin`` (or ``/dev/fd/0``, ``/proc/self/fd/0``)
     is declined, so its caller reads its own stdin, at once."""
@@ -660,7 +683,7 @@ def test_something_else_at_the_socket_path_is_refused_untouched(tmp_path: Path, 
     if kind == "file":
         assert path.read_text() == "precious\n"
     else:
-        assert (path.is_symlink() if kind == "link" else stat.S_ISFIFO(path.lstat().st_mode))
+        assert path.is_symlink() if kind == "link" else stat.S_ISFIFO(path.lstat().st_mode)
 
 
 def test_a_server_whose_starting_folder_is_deleted_goes_on_serving(tmp_path: Path, corpus_index: Path) -> None:
@@ -726,7 +749,9 @@ def test_the_server_applies_the_same_trust_rules_to_every_call(server, corpus_in
     environ["DATELINE_SOCKET"] = str(server.socket)
     found = subprocess.run([server.exe, "search", "mali"], capture_output=True, text=True, env=environ, cwd=shared)
     assert found.returncode == 2 and found.stdout == ""
-    assert found.stderr.startswith("dateline: not using the index .dateline found in the current folder: it is writable")
+    assert found.stderr.startswith(
+        "dateline: not using the index .dateline found in the current folder: it is writable"
+    )
     assert server.answered() == before + 2
 
     ok = server.call("search", "mali", index=corpus_index)  # and the server goes on as before

@@ -26,7 +26,9 @@ def segment_count(path: Path) -> int:
 
 
 @pytest.mark.parametrize(("workers", "pool_bytes"), [(2, build.POOL_BYTES), (2, 100_000), (3, 300_000)])
-def test_workers_build_the_same_index_as_one_process(tmp_path: Path, small_runs: None, workers: int, pool_bytes: int) -> None:
+def test_workers_build_the_same_index_as_one_process(
+    tmp_path: Path, small_runs: None, workers: int, pool_bytes: int
+) -> None:
     one = index_paths([CORPUS], tmp_path / "one", workers=1)
     many = index_paths([CORPUS], tmp_path / "many", workers=workers, pool_bytes=pool_bytes)
     assert (many.added, many.failed) == (one.added, one.failed) == (50, [])
@@ -37,7 +39,9 @@ def test_workers_build_the_same_index_as_one_process(tmp_path: Path, small_runs:
 
 @pytest.mark.parametrize("shared_last", [False, True], ids=["shared-first", "shared-last"])
 @pytest.mark.parametrize("pool_bytes", [build.POOL_BYTES, 1], ids=["one-segment", "segment-per-file"])
-def test_a_duplicate_id_in_another_workers_run_is_refused(tmp_path: Path, small_runs: None, shared_last: bool, pool_bytes: int) -> None:
+def test_a_duplicate_id_in_another_workers_run_is_refused(
+    tmp_path: Path, small_runs: None, shared_last: bool, pool_bytes: int
+) -> None:
     source = tmp_path / "src"
     source.mkdir()
     for name in ("a.jsonl", "m.jsonl", "z.jsonl"):  # sorted: a goes to the first worker, z to the second
@@ -57,7 +61,9 @@ def test_a_duplicate_id_in_another_workers_run_is_refused(tmp_path: Path, small_
         assert len(ix.search("solar").hits) == 3
 
 
-def test_a_failing_worker_commits_nothing(tmp_path: Path, corpus_copy: Path, small_runs: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_worker_commits_nothing(
+    tmp_path: Path, corpus_copy: Path, small_runs: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     index_paths([corpus_copy], tmp_path / "ix", workers=2)
     before = index_contents(tmp_path / "ix")
     changed = sorted(corpus_copy.rglob("*.txt"))

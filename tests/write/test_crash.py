@@ -80,8 +80,9 @@ def _state(index: Path) -> dict[str, str] | None:
 
 def _roots(index: Path) -> list[str] | None:
     """The roots recorded for the commit searches see (`dateline check` relies on them)."""
-    from indexer.core.store import read_roots
     from whoosh.index import open_dir
+
+    from indexer.core.store import read_roots
 
     return read_roots(index, open_dir(str(index)).latest_generation())
 
@@ -155,8 +156,7 @@ def test_a_run_killed_between_the_two_renames_of_a_swap_is_undone(tmp_path: Path
     import shutil
 
     from indexer import index_paths
-    from indexer.write.swap import recover
-    from indexer.write.swap import mark
+    from indexer.write.swap import mark, recover
 
     index, aside = tmp_path / "index", tmp_path / "index.old-0a1b2c3d"
     shutil.copytree(corpus_index, tmp_path / "index.old")  # a user's copy, not dateline's
@@ -175,8 +175,7 @@ def test_a_run_killed_between_the_two_renames_of_a_swap_is_undone(tmp_path: Path
 
 
 def test_only_build_folders_no_live_process_holds_are_removed(tmp_path: Path) -> None:
-    from indexer.write.swap import recover
-    from indexer.write.swap import build_lock, mark
+    from indexer.write.swap import build_lock, mark, recover
 
     index = tmp_path / "index"
     dead, live, users = tmp_path / "index.new-dead", tmp_path / "index.new-live", tmp_path / "index.new-drafts"

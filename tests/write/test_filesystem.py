@@ -12,8 +12,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, ids_in, installed_dateline, story
+
 from indexer import index_paths
 from search import Index
 
@@ -176,7 +176,10 @@ def test_names_that_are_not_utf8_print_through_the_cli(cli, tmp_path):
     os.symlink(b"nowhere", os.path.join(os.fsencode(folder), b"link\xe9.txt"))
     result = cli("index", str(folder), index=tmp_path / "ix")
     assert result.exit_code == 1
-    assert result.stderr == f"dateline: failed: {folder}/link\\xe9.txt: a broken symbolic link to nowhere (No such file or directory)\n"
+    assert (
+        result.stderr
+        == f"dateline: failed: {folder}/link\\xe9.txt: a broken symbolic link to nowhere (No such file or directory)\n"
+    )
     result = cli("search", "story", "--format", "paths", index=tmp_path / "ix")
     assert sorted(result.output.splitlines()) == sorted(escaped(n) for n in NAMES)
     assert "Traceback" not in result.output

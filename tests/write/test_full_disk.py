@@ -173,7 +173,9 @@ def test_index_paths_raises_a_clear_error_and_keeps_the_last_commit(committed: C
 
 
 @pytest.mark.parametrize("moment", ["own-segment", "toc"])
-def test_a_commit_that_fills_the_disk_keeps_the_last_commit(committed: Committed, monkeypatch: pytest.MonkeyPatch, moment: str) -> None:
+def test_a_commit_that_fills_the_disk_keeps_the_last_commit(
+    committed: Committed, monkeypatch: pytest.MonkeyPatch, moment: str
+) -> None:
     """The new segments fit, but the disk fills up while committing: while the run's writer
     finishes its own segment (Whoosh writes its column files even when it holds no document),
     or while the TOC is written (to a temporary file, then renamed). Whoosh's commit raises

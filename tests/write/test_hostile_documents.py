@@ -17,7 +17,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer import index_paths
-
 from indexer.write import build
 from search import Index
 
@@ -101,7 +100,7 @@ def invalid_utf8(draw, n: int) -> Case:
 @st.composite
 def nuls_in_text(draw, n: int) -> Case:
     """NUL bytes inside text: the file is binary (a NUL in the first 8 KB says so; UTF-16 has many)."""
-    data = bytearray(f"{WORDS[0]} title\n\n{' '.join(WORDS * 4)}".encode("utf-8"))
+    data = bytearray(f"{WORDS[0]} title\n\n{' '.join(WORDS * 4)}".encode())
     for _ in range(draw(st.integers(1, 5))):
         data.insert(draw(st.integers(0, len(data))), 0)
     return Case(f"nul-{n}.txt", bytes(data), fails="binary file (NUL bytes)")
@@ -238,7 +237,9 @@ def long_titles(draw, n: int) -> Case:
 @st.composite
 def deep_html(draw, n: int) -> Case:
     """HTML nested 10,000–30,000 levels deep, closed or not, with a word at the bottom."""
-    tags = draw(st.lists(st.sampled_from(["div", "span", "b", "section", "p", "article", "li"]), min_size=1, max_size=4))
+    tags = draw(
+        st.lists(st.sampled_from(["div", "span", "b", "section", "p", "article", "li"]), min_size=1, max_size=4)
+    )
     depth = draw(st.integers(10_000, 30_000))
     opened = "".join(f"<{tags[i % len(tags)]}>" for i in range(depth))
     closed = "".join(f"</{tags[i % len(tags)]}>" for i in reversed(range(depth))) if draw(st.booleans()) else ""
@@ -286,7 +287,11 @@ def check_run(cases: list[Case], folder: Path, index: Path, **options) -> None: 
             lines = {int(r.split(":")[0].removeprefix("line ")): r for r in reasons if r.startswith("line ")}
             lines.update({n: r for r in reasons if "already used" in r for n in case.bad_lines
                           if "already used earlier in this file" in case.bad_lines[n] and n not in lines})  # fmt: skip
-            assert sorted(case.bad_lines) == sorted(lines) and len(reasons) == len(case.bad_lines), (case.name, case.bad_lines, reasons)
+            assert sorted(case.bad_lines) == sorted(lines) and len(reasons) == len(case.bad_lines), (
+                case.name,
+                case.bad_lines,
+                reasons,
+            )
             for number, words in case.bad_lines.items():
                 assert any(w in lines[number] for w in words), (case.name, number, words, lines[number])
         for warning in case.warnings:
@@ -397,7 +402,11 @@ def test_a_jsonl_line_with_a_5000_digit_number_fails_alone(cli, tmp_path):
     # Python refuses to turn more than 4300 digits into an int (a ValueError, not a JSON
     # error): that line is reported, the lines around it are indexed.
     feed = tmp_path / "feed.jsonl"
-    lines = [{"id": "before", "title": "Before", "body": plant(5)}, None, {"id": "after", "title": "After", "body": plant(5)}]
+    lines = [
+        {"id": "before", "title": "Before", "body": plant(5)},
+        None,
+        {"id": "after", "title": "After", "body": plant(5)},
+    ]
     text = "\n".join(json.dumps(x) if x else '{"id": "huge", "title": "Huge", "n": ' + "7" * 5000 + "}" for x in lines)
     feed.write_text(text + "\n", "utf-8")
     result = cli("index", str(feed), index=tmp_path / "ix")
@@ -424,6 +433,7 @@ def test_the_largest_max_size_is_not_allocated_up_front(tmp_path):
     import subprocess
 
     from conftest import installed_dateline
+
     (tmp_path / "a.txt").write_text(f"Title\n\n{plant(6)}", "utf-8")
     room = 4 * 1024**3 - 256 * 1024**2  # the documented maximum, 4 GB, less 256 MB
 
@@ -445,4 +455,7 @@ def test_default_limit_is_20_mb(cli, tmp_path):
         fh.truncate(MAX_FILE_BYTES + 1)  # sparse: 20 MB and one byte, none of it written
     result = cli("index", str(big), index=tmp_path / "ix")
     assert parse_size("20MB") == MAX_FILE_BYTES
-    assert result.stderr == f"dateline: failed: {big}: larger than the 20 MB limit (--max-size); skipped: {MAX_FILE_BYTES + 1} bytes\n"
+    assert (
+        result.stderr
+        == f"dateline: failed: {big}: larger than the 20 MB limit (--max-size); skipped: {MAX_FILE_BYTES + 1} bytes\n"
+    )

@@ -141,7 +141,9 @@ def test_duplicate_ids_across_roots_fail_the_second(tmp_path):
         (tmp_path / root / "same.txt").write_text(f"From {root}\n\nbody", "utf-8")
     report = index_paths([tmp_path / "a", tmp_path / "b"], tmp_path / "ix")
     assert report.added == 1
-    assert [p.reason for p in report.failed] == [f"document id 'same.txt' is already used by {tmp_path / 'a' / 'same.txt'}"]
+    assert [p.reason for p in report.failed] == [
+        f"document id 'same.txt' is already used by {tmp_path / 'a' / 'same.txt'}"
+    ]
 
 
 def jsonl(path: Path, *ids: str) -> None:
@@ -149,7 +151,9 @@ def jsonl(path: Path, *ids: str) -> None:
     written within the same clock tick, would otherwise look unchanged)."""
     before = path.stat().st_mtime_ns if path.exists() else None
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(json.dumps({"id": i, "title": f"{i} in {path.name}", "body": "text"}) + "\n" for i in ids), "utf-8")
+    path.write_text(
+        "".join(json.dumps({"id": i, "title": f"{i} in {path.name}", "body": "text"}) + "\n" for i in ids), "utf-8"
+    )
     if before is not None:
         os.utime(path, ns=(before + 10**9, before + 10**9))
 

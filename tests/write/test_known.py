@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from indexer import index_paths
-from indexer.write.known import KnownSource, iter_known, pair_up
 from indexer.core.store import open_index
+from indexer.write.known import KnownSource, iter_known, pair_up
 
 
 def streamed(index: Path) -> list[KnownSource]:

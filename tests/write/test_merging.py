@@ -35,7 +35,7 @@ def test_small_updates_keep_the_big_segment_and_a_full_touch_purges_deletions(co
     files = sorted(p for p in corpus_copy.rglob("*") if p.is_file())
     updated, fresh = tmp_path / "updated", tmp_path / "fresh"
     index_paths([corpus_copy], updated, workers=1)
-    (big, docs, _), = _segments(updated)
+    ((big, docs, _),) = _segments(updated)
 
     # One file touched: the big segment stays as it is, its one old document marked deleted.
     _touch(files[:1], 1)
@@ -59,7 +59,7 @@ def test_a_segment_over_the_deleted_share_is_rewritten_with_its_live_documents(c
     files = sorted(p for p in corpus_copy.rglob("*") if p.is_file())
     updated, fresh = tmp_path / "updated", tmp_path / "fresh"
     index_paths([corpus_copy], updated, workers=1)
-    (big, _, _), = _segments(updated)
+    ((big, _, _),) = _segments(updated)
     _touch(files[::2], 1)
     index_paths([corpus_copy], updated, workers=1)
     index_paths([corpus_copy], fresh, workers=1)

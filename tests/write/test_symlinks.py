@@ -71,9 +71,15 @@ def test_follow_links_opts_in_and_check_agrees_either_way(archive: Path, tmp_pat
     index_paths([archive], ix)
     assert ids_in(ix) == INSIDE_IDS
     plain = check_index(ix)
-    assert plain.ok and plain.missing == [] and [Path(p.path).name for p in plain.skipped] == ["hop.txt", "shadow.txt", "chain.txt", "etcdir"]
+    assert (
+        plain.ok
+        and plain.missing == []
+        and [Path(p.path).name for p in plain.skipped] == ["hop.txt", "shadow.txt", "chain.txt", "etcdir"]
+    )
     followed = check_index(ix, follow_links=True)  # these links, followed, have no document
-    assert sorted(followed.missing) == sorted(str(archive / p) for p in ["hop.txt", "shadow.txt", "sub/chain.txt", "sub/etcdir/deep/key.txt"])
+    assert sorted(followed.missing) == sorted(
+        str(archive / p) for p in ["hop.txt", "shadow.txt", "sub/chain.txt", "sub/etcdir/deep/key.txt"]
+    )
     report = index_paths([archive], ix, follow_links=True)
     assert report.skipped == [] and report.added == 4 and report.unchanged == 3
     assert ids_in(ix) == INSIDE_IDS | {"hop.txt", "shadow.txt", "sub/chain.txt", "sub/etcdir/deep/key.txt"}

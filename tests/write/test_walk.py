@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS
 
-from indexer.parse.files import READERS
 from indexer.core.text import printable_path
+from indexer.parse.files import READERS
 from indexer.write.walk import iter_files, iter_walk, walk
 
 # Names whose order as path strings differs from a walk that lists a folder's files before its
@@ -52,7 +52,9 @@ def test_several_roots_merge_in_key_order_each_file_once(tmp_path: Path) -> None
     assert keys == sorted(set(keys))  # sorted, and no file twice
     assert len(keys) == len(TRICKY)
     by_key = {key: root for key, root, _path in found}
-    assert by_key[str(tmp_path / "docs" / "a" / "x.txt")] == str(tmp_path / "docs" / "a")  # the first root given that holds it
+    assert by_key[str(tmp_path / "docs" / "a" / "x.txt")] == str(
+        tmp_path / "docs" / "a"
+    )  # the first root given that holds it
     assert by_key[str(tmp_path / "docs" / "b.txt")] == str(tmp_path / "docs")
 
 

@@ -15,8 +15,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from conftest import index_contents, installed_dateline
@@ -86,7 +86,9 @@ def _stopped(proc: subprocess.Popen) -> tuple[str, str, float]:  # type: ignore[
 def _stories(folder: Path, count: int, prefix: str = "s") -> Path:
     folder.mkdir(exist_ok=True)
     for i in range(count):
-        (folder / f"{prefix}{i:05}.txt").write_text(f"Story {i}\n\nA story about wind number {i} and more words.\n", "utf-8")
+        (folder / f"{prefix}{i:05}.txt").write_text(
+            f"Story {i}\n\nA story about wind number {i} and more words.\n", "utf-8"
+        )
     return folder
 
 
@@ -128,7 +130,9 @@ def test_a_worker_killed_while_sending_a_large_result_stops_the_run(tmp_path: Pa
     before = index_contents(index)
     bad = "".join(f"not json {i}\n" for i in range(4000))  # each file's result: 4,000 errors, about 200 KB
     for i in range(40):
-        (source / f"feed{i:02}.jsonl").write_text(f'{{"id": "feed{i}", "title": "Feed {i}", "body": "wind"}}\n' + bad, "utf-8")
+        (source / f"feed{i:02}.jsonl").write_text(
+            f'{{"id": "feed{i}", "title": "Feed {i}", "body": "wind"}}\n' + bad, "utf-8"
+        )
     # the real CLI, with workers allowed for 40 files (normally 200 files per worker at least)
     command = [sys.executable, "-c", "import indexer.write.build as b; b.MIN_FILES_PER_WORKER = 1; "
                "from search.cli.commands import main; main(prog_name='dateline')"]  # fmt: skip

@@ -70,7 +70,10 @@ def test_a_folder_where_the_lock_file_goes_is_a_one_line_refusal(tmp_path: Path)
         result = subprocess.run([installed_dateline(), "index", str(docs), "--index", str(index), *rebuild],
                                 capture_output=True, text=True, timeout=60)  # fmt: skip
         assert result.returncode == 2, result.stderr
-        assert result.stderr == f"dateline: {blocker} is a folder, where dateline keeps the index's lock file; move it away\n"
+        assert (
+            result.stderr
+            == f"dateline: {blocker} is a folder, where dateline keeps the index's lock file; move it away\n"
+        )
     assert [p.name for p in blocker.iterdir()] == ["sub"]
 
 
@@ -150,6 +153,9 @@ def test_a_rebuild_waits_for_the_writer_lock_beside_the_index(tmp_path: Path) ->
         fcntl.flock(held, fcntl.LOCK_EX)
         refused = _dateline("index", str(docs), "--rebuild", "--wait", "0.3", index=index)
     assert refused.returncode == 2, refused.stdout + refused.stderr
-    assert refused.stderr.splitlines()[-1] == f"dateline: the index at {index} is being written by another process (waited 0.3 s)"
+    assert (
+        refused.stderr.splitlines()[-1]
+        == f"dateline: the index at {index} is being written by another process (waited 0.3 s)"
+    )
     assert _ids(index) == {"d00000.txt", "d00001.txt", "d00002.txt"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "news", "news.lock"]

@@ -6,8 +6,8 @@ import re
 from datetime import datetime
 from html.parser import HTMLParser
 
-from indexer.parse.dates import parse_datetime
 from indexer.core.document import Document
+from indexer.parse.dates import parse_datetime
 from indexer.parse.story import apply_story
 
 # Elements whose content is never shown to a reader.

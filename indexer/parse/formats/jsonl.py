@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Iterator, Mapping
 
 from indexer.core.document import Document
-from indexer.parse.story import apply_story
 from indexer.parse.formats.mapping import RecordError, apply_record
+from indexer.parse.story import apply_story
 
 
 @dataclass

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
-from typing import Any, Mapping
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timezone
+from typing import Any
 
-from indexer.parse.dates import parse_datetime, parse_feed_datetime
 from indexer.core.document import DOCUMENT_FIELDS
 from indexer.core.text import without_surrogates
+from indexer.parse.dates import parse_datetime, parse_feed_datetime
 
 #: Keys other tools write, mapped to dateline's fields (BEIR: ``_id``, ``text``; Hugo and Jekyll
 #: front matter: ``tags``, ``summary``, ``permalink`` …).
@@ -78,7 +79,7 @@ def _set_time(doc: Any, name: str, key: str, value: Any) -> None:
     if isinstance(value, str):
         parsed, warning = parse_feed_datetime(value)
     elif isinstance(value, datetime):
-        parsed = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        parsed = value if value.tzinfo else value.replace(tzinfo=UTC)
     elif isinstance(value, date):
         parsed = value
     else:
@@ -134,7 +135,7 @@ def _convert(name: str, key: str, value: Any) -> Any:
             raise RecordError(f"{key!r} has no time of day: {value!r}")
         return parsed
     if name == "language" and not isinstance(value, str):
-        raise RecordError(f"{key!r} must be a language code such as \"en\", not {type(value).__name__}")
+        raise RecordError(f'{key!r} must be a language code such as "en", not {type(value).__name__}')
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise RecordError(f"{key!r} must be text, not {type(value).__name__}")
     return without_surrogates(value) if isinstance(value, str) else str(value)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from indexer.core.document import Document
-from indexer.parse.story import apply_story
-from indexer.parse.trailers import cut_link_lines
 from indexer.parse.formats.frontmatter import split_front_matter
 from indexer.parse.formats.mapping import apply_record
+from indexer.parse.story import apply_story
+from indexer.parse.trailers import cut_link_lines
 
 _HEADING = re.compile(r"^#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
 _SETEXT = re.compile(r"^(?:=+|-+)\s*$")
@@ -80,4 +80,3 @@ def plain_text(markdown: str) -> str:
     for pattern, repl in _INLINE:
         markdown = pattern.sub(repl, markdown)
     return markdown
-

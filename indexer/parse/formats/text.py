@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 
-from indexer.parse.dates import parse_date, parse_portal_timestamp
 from indexer.core.document import Document
+from indexer.parse.dates import parse_date, parse_portal_timestamp
 from indexer.parse.story import apply_story
 
 _STAMP_SHAPE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4},?\s+\d{1,2}:\d{2}")

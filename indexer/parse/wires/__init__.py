@@ -9,11 +9,24 @@ from __future__ import annotations
 
 import re
 
-from indexer.parse.dates import parse_date
 from indexer.core.document import Document
+from indexer.parse.dates import parse_date
 from indexer.parse.places import split_place
-from indexer.parse.wires import (accesswire, ap, businesswire, dpa, einpresswire, eqs, generic, globenewswire, newsfile, ots, prnewswire,
-               prweb, reuters)
+from indexer.parse.wires import (
+    accesswire,
+    ap,
+    businesswire,
+    dpa,
+    einpresswire,
+    eqs,
+    generic,
+    globenewswire,
+    newsfile,
+    ots,
+    prnewswire,
+    prweb,
+    reuters,
+)
 from indexer.parse.wires._family import Dateline, Family
 
 #: Every family, most specific first: a tie between datelines at one place goes to the earlier.

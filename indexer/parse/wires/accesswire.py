@@ -21,7 +21,9 @@ FAMILY = Family(
     credits=(rx(rf"/\s*{_NAME}\s*/"),),
     footers=(
         rx(r"^SOURCE:\s*(?P<source>\S.*?)\s*$"),
-        rx(r"^View (?:source version|the original press release) on (?:accesswire|newswire)\.com:\s*(?P<url>https?://\S+)\s*$"),
+        rx(
+            r"^View (?:source version|the original press release) on (?:accesswire|newswire)\.com:\s*(?P<url>https?://\S+)\s*$"
+        ),
     ),
     copyright=("accesswire", "access newswire"),
     breaks=(glued("SOURCE:", r"(?<=\S)[ \t]*(?=SOURCE:\s*\S[^\n]{1,100}\s*\Z)"),),

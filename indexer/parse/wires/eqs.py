@@ -24,8 +24,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from indexer.parse.dates import BERLIN, parse_date
 from indexer.core.document import Document
+from indexer.parse.dates import BERLIN, parse_date
 from indexer.parse.wires._family import Family, rx
 
 _RESPONSIBLE = re.compile(

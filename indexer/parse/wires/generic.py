@@ -7,9 +7,7 @@ _CITY = r"[A-ZÄÖÜ][\w.'/-]+(?: [A-ZÄÖÜ][\w.'/-]+){0,2}"
 
 FAMILY = Family(
     name="",
-    datelines=(
-        rx(rf"{LINE_START}(?P<place>{_CITY}(?:, [A-Z][\w.' ]{{1,30}})?),\s+(?P<date>{ANY_DATE})\s*{DASH}\s+"),
-    ),
+    datelines=(rx(rf"{LINE_START}(?P<place>{_CITY}(?:, [A-Z][\w.' ]{{1,30}})?),\s+(?P<date>{ANY_DATE})\s*{DASH}\s+"),),
 )
 
 #: Without a date the shape is too common to look for anywhere but the story's first words.

@@ -13,9 +13,7 @@ _SERVICE = r"(?:PRNewswire(?:-[A-Za-z]+)?|CNW(?: Telbec)?)"
 FAMILY = Family(
     name="PR Newswire",
     needles=("PRNewswire", "/CNW"),
-    datelines=(
-        rx(rf"{LINE_START}{PLACE},\s+(?P<date>{EN_DATE})\s*/\s*{_SERVICE}\s*/\s*(?:\*\*)?\s*{DASH}\s*"),
-    ),
+    datelines=(rx(rf"{LINE_START}{PLACE},\s+(?P<date>{EN_DATE})\s*/\s*{_SERVICE}\s*/\s*(?:\*\*)?\s*{DASH}\s*"),),
     # The credit also closes some releases: "/PRNewswire -- March 5, 2020/".
     credits=(rx(r"/\s*PRNewswire(?:-[A-Za-z]+)?\b|/CNW(?: Telbec)?/"),),
     footers=(
