@@ -17,26 +17,23 @@ matchers. Scores equal the matchers' (``tests/search/test_columnar.py`` compares
 
 from __future__ import annotations
 
-import struct
-import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from whoosh import query as wq
 from whoosh.analysis import IDTokenizer
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import ID
 from whoosh.reading import TermNotFound
 
-from indexer.engine import pickles
-from search._whoosh_fixes import FilteredBy
+from indexer.engine.columns import column_data, column_default, fixed_values, length_bytes, var_lengths, var_offsets
+from indexer.engine.queries import FilteredBy
+from indexer.engine.terms import posting_blocks, segment_terms
 from search.limits import check as check_deadline
 from search.live import BYTE_TO_LENGTH, for_searcher
 from search.ranking import Bm25, FieldsTerm, _docs, _language, lucene_idf
-
-_INT_STRUCT = struct.Struct("!i")
 
 
 class Unsupported(Exception):
@@ -96,7 +93,7 @@ class Columns:
         if given."""
         ids, weights = [], []
         for leaf, offset in self.leaves:
-            terms = leaf._terms
+            terms = segment_terms(leaf)
             try:
                 info = terms.term_info(fieldname, tbytes)
             except TermNotFound:
@@ -107,7 +104,7 @@ class Columns:
                     (np.asarray(block_ids, dtype=np.int64), np.asarray(block_weights, dtype=np.float32), block_values)
                 ]
             else:
-                blocks = _blocks(terms._postfile, info.extent()[0])
+                blocks = _blocks(terms, info)
             for block_ids, block_weights, block_values in blocks:
                 if not len(ids) & 63:
                     check_deadline()
@@ -168,12 +165,12 @@ class Columns:
             column = leaf.column_reader(fieldname, translate=False)
             if type(column) is not VarBytesColumn.Reader:
                 return None
-            count = min(len(column._lengths), leaf.doc_count_all())
+            count = min(len(var_lengths(column)), leaf.doc_count_all())
             if not count:
                 continue
-            sizes = np.asarray(column._lengths)[:count].astype(np.int64)
-            starts = np.asarray(column._offsets)[:count].astype(np.int64)
-            data = np.frombuffer(column._dbfile.get(column._basepos, int(starts[-1] + sizes[-1])), dtype=np.uint8)
+            sizes = np.asarray(var_lengths(column))[:count].astype(np.int64)
+            starts = np.asarray(var_offsets(column))[:count].astype(np.int64)
+            data = np.frombuffer(column_data(column, int(starts[-1] + sizes[-1])), dtype=np.uint8)
             part = np.zeros(count, dtype=np.uint64)
             width = int(sizes[0])
             if (sizes == width).all():  # values all as long (languages: two letters), back to back
@@ -200,18 +197,13 @@ class Columns:
         as lengths, whose 8-byte floats for every document (allocated and filled once per
         field and searcher) cost ~4 ms of every ``dateline search`` not handed to a server."""
         if fieldname not in self._lengths:
-            from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
             out = np.ones(self.size, dtype=np.uint8)  # the byte of length 1, Whoosh's default where a segment has none
             for leaf, offset in self.leaves:
-                perdoc = leaf._perdoc
-                column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-                if column is None:
+                raw = length_bytes(leaf, fieldname)
+                if raw is None:
                     continue
-                count = min(column._count, leaf.doc_count_all())
-                raw = np.frombuffer(column._dbfile.get(column._basepos, count), dtype=np.uint8)
                 part = np.zeros(leaf.doc_count_all(), dtype=np.uint8)
-                part[:count] = raw
+                part[: len(raw)] = raw
                 out[offset : offset + leaf.doc_count_all()] = part
             self._lengths[fieldname] = out
         return self._lengths[fieldname]
@@ -222,31 +214,26 @@ class Columns:
         segment instead of every word's postings; None for a field without lengths."""
         if not self.searcher.schema[fieldname].scorable:
             return None
-        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
         out = np.zeros(self.size, dtype=bool)
         for leaf, offset in self.leaves:
-            column = leaf._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            if column is None:  # no document of the segment has the field
+            raw = length_bytes(leaf, fieldname)
+            if raw is None:  # no document of the segment has the field
                 continue
-            count = min(column._count, leaf.doc_count_all())
-            raw = np.frombuffer(column._dbfile.get(column._basepos, count), dtype=np.uint8)
-            out[offset : offset + count] = raw > 0
+            out[offset : offset + len(raw)] = raw > 0
         return out
 
     def numbers(self, fieldname: str) -> tuple[np.ndarray, int]:
         """A sortable numeric field's column, and the value that stands for "none"."""
         if fieldname not in self._numbers:
             column_type = self.searcher.schema[fieldname].column_type
-            default = column_type._default
+            default = column_default(column_type)
             out = np.full(self.size, default, dtype=np.uint64)
             for leaf, offset in self.leaves:
                 if not leaf.has_column(fieldname):
                     continue
                 column = leaf.column_reader(fieldname, translate=False)
-                count = min(column._count, leaf.doc_count_all())
-                raw = column._dbfile.get(column._basepos, count * column._fixedlen)
-                out[offset : offset + count] = np.frombuffer(raw, dtype=np.dtype(">" + column._typecode))
+                values = fixed_values(column, leaf.doc_count_all())
+                out[offset : offset + len(values)] = values
             self._numbers[fieldname] = (out, default)
         return self._numbers[fieldname]
 
@@ -256,34 +243,12 @@ def _key(value: bytes) -> np.uint64:
     return np.uint64(int.from_bytes(value[:8], "little"))
 
 
-def _blocks(postfile: Any, position: int):  # type: ignore[no-untyped-def]
-    """(document numbers, weights, values) of each block of the Whoosh 3 posting list at ``position``.
-
-    The term info's recorded length is unusable (Whoosh stores it as a tuple), so blocks are
-    read until the last one, whose size is stored negated."""
-    get = postfile.get
-    if get(position, 4) != WHOOSH3_HEADER_MAGIC:
+def _blocks(terms: Any, info: Any) -> Iterator[tuple[np.ndarray, np.ndarray, Any]]:
+    """(document numbers, weights, values) of each block of a term's posting list (`indexer.engine.terms`)."""
+    blocks = posting_blocks(terms, info)
+    if blocks is None:
         raise Unsupported("not a Whoosh 3 posting list")
-    position += 4
-    while True:
-        size = _INT_STRUCT.unpack(get(position, 4))[0]
-        stream = pickles.Bytes(get(position + 4, abs(size)))
-        position += 4 + abs(size)
-        count, _maxid, _maxweight, compression, _minlen, _maxlen = pickles.load(stream)
-        data = stream.read()
-        if compression:
-            data = zlib.decompress(data)
-        deltas, weights, values = pickles.loads(data)
-        ids = np.cumsum(np.asarray(deltas, dtype=np.int64))
-        if weights is None:
-            block_weights = np.ones(count, dtype=np.float32)
-        elif isinstance(weights, float):
-            block_weights = np.full(count, weights, dtype=np.float32)
-        else:
-            block_weights = np.asarray(weights, dtype=np.float32)
-        yield ids, block_weights, values or ()
-        if size < 0:
-            return
+    return blocks
 
 
 class Evaluator:

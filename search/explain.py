@@ -18,7 +18,7 @@ from typing import Any
 from whoosh import query as wq
 
 from indexer.core.schema import LANG_FIELDS, LANG_KEYS
-from search._whoosh_fixes import FilteredBy
+from indexer.engine.queries import FilteredBy
 from search.ranking import Bm25, FieldsTerm, _language, bm25, field_share, saturate
 
 

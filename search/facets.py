@@ -111,6 +111,8 @@ class FacetColumns:
 
     def _from_column(self, fieldname: str) -> tuple[np.ndarray, list[str]]:
         """A whole-value bytes column, read segment by segment as one block each."""
+        from indexer.engine.columns import column_data, has_var_layout, var_lengths
+
         codes = np.full(self.size, -1, dtype=np.int32)
         values: list[str] = []
         seen: dict[bytes, int] = {b"": -1}
@@ -118,9 +120,9 @@ class FacetColumns:
             if not leaf.has_column(fieldname):
                 continue
             column = leaf.column_reader(fieldname, translate=False)
-            lengths = np.asarray(column._lengths, dtype=np.int64)
-            if hasattr(column, "_basepos") and hasattr(column, "_offsets"):
-                block = column._dbfile.get(column._basepos, int(lengths.sum()))
+            lengths = np.asarray(var_lengths(column), dtype=np.int64)
+            if has_var_layout(column):
+                block = column_data(column, int(lengths.sum()))
                 starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).tolist()
                 raw = [block[s : s + n] for s, n in zip(starts, lengths.tolist())]
             else:  # pragma: no cover - another column type than Whoosh's VarBytesColumn

@@ -22,8 +22,8 @@ from whoosh import query as wq
 
 from indexer.core.analysis import STOP_WORDS, fold
 from indexer.core.schema import DEFAULT_BOOSTS, LANG_FIELDS, lang_field
-from search._whoosh_fixes import FilteredBy
-from search._whoosh_fixes import search as whoosh_search
+from indexer.engine.queries import FilteredBy
+from search.collecting import search as whoosh_search
 from search.ranking import FieldsTerm
 
 

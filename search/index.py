@@ -19,11 +19,12 @@ from indexer.core.openfiles import reports_too_many_open_files
 from indexer.core.records import from_stored
 from indexer.core.schema import DEFAULT_FIELDS
 from indexer.core.store import open_index, resolve_index_path
+from indexer.engine.opening import open_searcher
+from indexer.engine.queries import FilteredBy
 from search import snippets as snippet_maker
-from search._whoosh_fixes import FilteredBy, open_searcher
-from search._whoosh_fixes import search as whoosh_search
 from search.balance import Balanced, balance
 from search.cli.config import SORTS
+from search.collecting import search as whoosh_search
 from search.errors import DocumentNotFoundError, QueryError
 from search.facets import TOP, check_facets, check_filters, facet_columns, matching
 from search.limits import DEFAULT_TIMEOUT, Deadline, bound, running

@@ -19,10 +19,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from whoosh.util.numeric import _length_byte_cache
 
-#: A field length as Whoosh stores it (one byte) to the length it stands for.
-BYTE_TO_LENGTH = np.asarray(_length_byte_cache, dtype=np.float64)
+from indexer.engine.columns import BYTE_TO_LENGTH, length_bytes
+from indexer.engine.terms import posting_blocks, raw_matcher, segment_terms
+
 #: Up to this many deletions in a segment, a term's postings are skipped to each; above, read whole.
 _FEW_DELETIONS = 64
 
@@ -62,7 +62,7 @@ class LiveStats:
             return int(found) - _deleted_postings(leaf, fieldname, tbytes, deleted)
         # The raw postings (Whoosh's `postings` filters deleted documents out), skipped to each
         # deleted document in turn: costs in proportion to the deletions, not the postings.
-        matcher = leaf._terms.matcher(fieldname, tbytes, leaf.schema[fieldname].format)
+        matcher = raw_matcher(leaf, fieldname, tbytes)
         dead = 0
         for docnum in deleted:
             if not matcher.is_active():
@@ -88,16 +88,13 @@ class LiveStats:
         return self._lengths[fieldname]
 
     def _leaf_length(self, i: int, leaf: Any, fieldname: str) -> float:
-        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
         total = float(leaf.field_length(fieldname))
         if not total or not leaf.has_deletions():
             return total
-        column = leaf._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        if column is None:  # no document of the segment has the field
+        raw = length_bytes(leaf, fieldname)
+        if raw is None:  # no document of the segment has the field
             return total
-        count = min(column._count, leaf.doc_count_all())
-        raw = np.frombuffer(column._dbfile.get(column._basepos, count), dtype=np.uint8)
+        count = len(raw)
         dead = np.asarray(self._deleted_docs(i, leaf), dtype=np.int64)
         return max(0.0, total - float(BYTE_TO_LENGTH[raw[dead[dead < count]]].sum()))
 
@@ -105,13 +102,15 @@ class LiveStats:
 def _deleted_postings(leaf: Any, fieldname: str, tbytes: bytes, deleted: list[int]) -> int:
     """How many of a term's postings in ``leaf`` are in ``deleted``: every block decoded at
     once with numpy (`search.columnar`'s reader), cheaper than skipping to many deletions."""
-    from search.columnar import _blocks
-
-    info = leaf._terms.term_info(fieldname, tbytes)
+    terms = segment_terms(leaf)
+    info = terms.term_info(fieldname, tbytes)
     if info.is_inlined():
         ids = np.asarray(info.inlined_postings()[0], dtype=np.int64)
     else:
-        ids = np.concatenate([block[0] for block in _blocks(leaf._terms._postfile, info.extent()[0])])
+        blocks = posting_blocks(terms, info)
+        if blocks is None:
+            raise ValueError(f"{fieldname}:{tbytes!r}: not a Whoosh 3 posting list")
+        ids = np.concatenate([block[0] for block in blocks])
     return int(np.isin(ids, np.asarray(deleted, dtype=np.int64), assume_unique=True).sum())
 
 

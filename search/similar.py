@@ -65,7 +65,7 @@ def similar(ix: Index, doc_id: str, limit: int = 10) -> Results:
     from whoosh import query as wq
     from whoosh.searching import Results as WhooshResults
 
-    from search._whoosh_fixes import search as whoosh_search
+    from search.collecting import search as whoosh_search
     from search.errors import QueryError
     from search.ranking import FieldsTerm
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer.core.store import disk_size
-from search import _whoosh_fixes  # noqa: F401  (multi-segment column reads: `_multi_column_reader`)
+from indexer.engine.patches import install as install_patches
 
 TOP = 10
 
@@ -52,6 +52,7 @@ def compute_stats(reader, path: Path, schema) -> Stats:  # type: ignore[no-untyp
     formats: Counter[str] = Counter()
     languages: Counter[str] = Counter()
     dates: list[datetime] = []
+    install_patches()  # multi-segment column reads (`patches._multi_column_reader`)
     if reader.doc_count():
         issuer_col = reader.column_reader("issuer_key")
         wire_col = reader.column_reader("wire_key")

@@ -1,8 +1,10 @@
-"""What a search imports: Whoosh without the standard packages it loads but never uses
-(`indexer.core.lazy`), which stay importable, whole and real, for everyone else."""
+"""What a search imports: from the command line, Whoosh without the standard packages it loads
+but never uses (`indexer.engine.standins`, installed by the command's entry), which stay
+importable, whole and real, for everyone else; a library user's imports are left alone."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -27,6 +29,8 @@ def test_a_search_loads_neither_urllib_request_nor_asyncio(tmp_path: Path) -> No
     out = _python(f"""
         import os, sys
         from pathlib import Path
+        from indexer.engine import standins
+        standins.install()  # as the command's entry does
         from indexer import index_paths
         from search import Index
 
@@ -47,6 +51,8 @@ def test_a_search_loads_neither_urllib_request_nor_asyncio(tmp_path: Path) -> No
 
 def test_the_packages_whoosh_skipped_are_real_when_imported() -> None:
     out = _python("""
+        from indexer.engine import standins
+        standins.install()
         import search.index  # Whoosh loaded with the stand-ins
         import asyncio, urllib.request, cached_property, whoosh.compat
 
@@ -83,9 +89,9 @@ def test_stand_ins_answer_as_asyncio_does() -> None:
     out = _python("""
         import sys
         import functools
-        import indexer.core.lazy as lazy
+        import indexer.engine.standins as standins
 
-        stand_in = lazy._Asyncio("asyncio")
+        stand_in = standins._Asyncio("asyncio")
 
         async def co(): pass
         def plain(): pass
@@ -105,6 +111,8 @@ def test_a_plain_search_loads_only_what_it_uses(corpus_index: Path) -> None:
     the indexer's tables are made when indexing."""
     out = _python(f"""
         import contextlib, io, sys
+        from indexer.engine import standins
+        standins.install()
         from search.cli.commands import main
 
         def run(*args):
@@ -124,6 +132,8 @@ def test_whooshs_english_variations_still_work() -> None:
     """``whoosh.lang.morph_en`` (24 large regular expressions) is loaded when first used."""
     out = _python("""
         import sys
+        from indexer.engine import standins
+        standins.install()
         import search.index
         from whoosh.query import Variations
         import whoosh.query.terms as terms
@@ -136,3 +146,34 @@ def test_whooshs_english_variations_still_work() -> None:
         print(loaded)
     """)
     assert out == "False\n"
+
+
+def test_the_library_leaves_imports_alone(corpus_index: Path) -> None:
+    """Importing and using `search` and `indexer` installs no import stand-ins: a library user's
+    process imports asyncio, urllib.request and morph_en as Whoosh asks for them."""
+    out = _python(f"""
+        import sys
+        import indexer, search
+        search.Index, indexer.index_paths
+        with search.Index({str(corpus_index)!r}) as ix:
+            assert ix.search("energy").total >= 1
+        finders = [f for f in sys.meta_path if getattr(f, "__module__", "").startswith(("indexer", "search"))]
+        assert not finders, finders
+        print("indexer.engine.standins" in sys.modules, all(m in sys.modules for m in ("asyncio", "urllib.request")))
+    """)
+    assert out == "False True\n"
+
+
+def test_the_commands_entry_installs_the_stand_ins(corpus_index: Path) -> None:
+    """`search.cli.launch.main` (the installed ``dateline``) and ``python -m search`` run a search
+    without importing urllib.request, asyncio or morph_en (``-X importtime`` lists every import)."""
+    entry = "import sys; sys.argv[0] = 'dateline'; from search.cli.launch import main; main()"
+    for command in (["-c", entry], ["-m", "search"]):
+        proc = subprocess.run(
+            [sys.executable, "-X", "importtime", *command, "search", "energy", "--index", str(corpus_index)],
+            capture_output=True, text=True, timeout=120, env={**os.environ, "DATELINE_NO_SERVE": "1"},
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        imported = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines() if "|" in line}
+        assert {"whoosh.query.terms", "whoosh.searching", "whoosh.reading"} <= imported
+        assert not imported & {"asyncio", "urllib.request", "http.client", "whoosh.lang.morph_en"}, command

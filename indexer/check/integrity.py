@@ -19,6 +19,7 @@ from typing import Any
 from indexer.core.errors import DocumentError, RootsUnknownError, SourceNotFoundError
 from indexer.core.store import check_version, merge_roots, read_meta, read_roots
 from indexer.core.text import printable_path
+from indexer.engine.opening import latest_generation, open_reader
 from indexer.engine.storage import open_storage
 from indexer.engine.verify import Damage, read_toc, verify_segments
 from indexer.parse.files import MAX_FILE_BYTES, read_documents
@@ -105,9 +106,7 @@ def check_index(
 
 def _check(storage: Any, path: Path, roots: Iterable[str | os.PathLike[str]] | None, max_bytes: int,
            follow_links: bool, started: float) -> CheckReport:  # fmt: skip
-    from whoosh.index import TOC, FileIndex
-
-    generation = TOC._latest_generation(storage, "MAIN")
+    generation = latest_generation(storage)
     toc, damage = read_toc(storage, generation)
     report = CheckReport(str(path), _roots(path, generation, roots, damaged=damage is not None))
     report.unreadable = [damage] if damage else verify_segments(storage, toc)
@@ -115,7 +114,7 @@ def _check(storage: Any, path: Path, roots: Iterable[str | os.PathLike[str]] | N
         report.compared = False
         report.seconds = time.perf_counter() - started
         return report
-    with FileIndex._reader(storage, toc.schema, toc.segments, toc.generation) as reader:
+    with open_reader(storage, toc) as reader:
         report.documents = reader.doc_count()
         _compare(report, iter_known(reader), path, max_bytes, follow_links)
     report.seconds = time.perf_counter() - started

@@ -6,7 +6,6 @@ one from an untrusted source.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import time
@@ -19,7 +18,9 @@ from indexer.core.errors import IncompatibleIndexError, IndexNotFoundError, Unsa
 from indexer.core.openfiles import is_too_many_open_files
 from indexer.core.schema import SCHEMA_VERSION, build_schema
 from indexer.core.trust import check_trusted, safe_directories
-from indexer.engine.storage import closes_on_error, open_storage
+from indexer.engine.opening import open_dir
+from indexer.engine.patches import install as install_patches
+from indexer.engine.storage import open_storage
 
 if TYPE_CHECKING:
     from whoosh.index import FileIndex
@@ -121,7 +122,7 @@ def open_index(path: str | os.PathLike[str]) -> FileIndex:
         last = time.monotonic() >= give_up
         try:
             check_version(path)
-            return _open_dir(os.path.abspath(path))  # its files stay found if the cwd changes
+            return open_dir(os.path.abspath(path))  # its files stay found if the cwd changes
         except (FileNotFoundError, whoosh_index.EmptyIndexError, IndexNotFoundError, IncompatibleIndexError) as exc:
             committing = isinstance(exc, FileNotFoundError) and index_exists(path)  # a TOC replaced
             if not last and (committing or _being_replaced(path)):
@@ -151,41 +152,11 @@ def _being_replaced(path: Path) -> bool:
     return any(n.startswith((folder.name + ".new-", folder.name + ".old-")) for n in names)
 
 
-def _open_dir(folder: str) -> FileIndex:
-    """Whoosh's ``open_dir``, but the index reads its schema once.
-
-    Whoosh's ``FileIndex.schema`` reads the newest TOC file again on every use, and a commit
-    by another process may delete that file between listing and reading it: a search then
-    failed with FileNotFoundError. The schema of a dateline index never changes (a new schema
-    is a new index, `SCHEMA_VERSION`), so it is read with the index, once.
-    """
-    from whoosh.index import TOC
-
-    storage = open_storage(folder)
-    with closes_on_error(storage):  # reading a TOC that fails leaves its file open
-        ix = _stable_schema_index()(storage)
-        ix._schema = TOC.read(storage, ix.indexname).schema
-    return ix
-
-
-@functools.cache
-def _stable_schema_index() -> type:
-    """``FileIndex`` with the schema it was opened with (defined on first use: Whoosh is
-    imported only where an index is opened)."""
-    from whoosh.index import FileIndex
-
-    class StableSchemaIndex(FileIndex):
-        @property
-        def schema(self):  # type: ignore[no-untyped-def]
-            return self._schema
-
-    return StableSchemaIndex
-
-
 def create_index(path: str | os.PathLike[str]) -> FileIndex:
     """Create an empty index at ``path`` (the directory may exist but must not hold an index)."""
     from whoosh import index as whoosh_index
 
+    install_patches()
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
     ix = whoosh_index.FileIndex.create(open_storage(str(path)), build_schema(), "MAIN")

@@ -27,6 +27,7 @@ from typing import Any
 
 from indexer.core.errors import DocumentError, IndexBuildError
 from indexer.core.records import to_fields
+from indexer.engine.commit import finalize_segment
 from indexer.engine.postings import Analyzer
 from indexer.engine.storage import closes_on_error, open_storage
 from indexer.parse.files import read_documents
@@ -194,7 +195,7 @@ def _finish(writer: Any, storage: Any, analyzer: Analyzer) -> Any:
     the last segment, `indexer.write.vocab`); the segment."""
     from indexer.write.vocab import write_vocab
 
-    segment = writer._finalize_segment()
+    segment = finalize_segment(writer)
     write_vocab(storage, segment, analyzer.take_words())
     return segment
 

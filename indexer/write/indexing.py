@@ -29,6 +29,7 @@ from indexer.core.kinds import Kind, kind_of
 from indexer.core.openfiles import reports_too_many_open_files
 from indexer.core.store import create_index, index_exists, merge_roots, open_index, read_roots, write_roots
 from indexer.core.text import DecodeError, decode, printable_path
+from indexer.engine.commit import commit_toc, take_added_segment
 from indexer.engine.storage import closes_on_error
 from indexer.parse.files import MAX_FILE_BYTES, os_reason, read_bytes, reader_for
 from indexer.parse.furniture import LineCounts, file_lines, read_counts, source_of, write_counts
@@ -338,14 +339,11 @@ def _commit(writer, segments) -> None:  # type: ignore[no-untyped-def]
     built segments."""
     built = [s for s in segments if s.doc_count()]
     final = merge(writer, writer.segments, new=len(built))
-    if writer._added:
-        merged = writer._finalize_segment()
+    merged = take_added_segment(writer)
+    if merged is not None:
         _merge_vocab(writer, final, merged)
         final.append(merged)
-    else:
-        writer._close_segment()
-    writer._commit_toc(final + built)
-    writer._finish()
+    commit_toc(writer, final + built)
 
 
 def _merge_vocab(writer, kept, merged) -> None:  # type: ignore[no-untyped-def]

@@ -205,6 +205,9 @@ def main() -> None:
             sys.stderr.write(reply.get("stderr", ""))
             sys.stderr.flush()
             os._exit(reply["status"])  # both flushed; skipping the interpreter's teardown saves ~1 ms
+    from indexer.engine.standins import install as install_standins
+
+    install_standins()  # before anything imports Whoosh: the command's start-up skips what it never uses
     from search.cli.commands import main as cli
 
     try:

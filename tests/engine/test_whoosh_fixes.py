@@ -1,4 +1,5 @@
-"""The Whoosh work-arounds in search/_whoosh_fixes.py: still needed, and correct."""
+"""The Whoosh work-arounds (indexer/engine/patches.py, queries.py and opening.py, search/collecting.py):
+still needed, and correct."""
 
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ from whoosh.query import And, Or, Require, Term
 from whoosh.query.compound import DefaultOr
 from whoosh.scoring import BM25F
 
-from search._whoosh_fixes import FilteredBy, search
+from indexer.engine import patches
+from indexer.engine.queries import FilteredBy
+from search.collecting import search
+
+patches.install()  # explicitly, as opening an index does: these tests use Whoosh's own indexes
 
 
 @pytest.fixture
@@ -74,6 +79,38 @@ def test_search_finds_the_true_top_hits(random_index, k1, words):
         by_id = search(s, q, limit=5, sortedby="id", terms=True)
         assert [hit["id"] for hit in by_id] == sorted(hit["id"] for hit in s.search(q, limit=None))[:5]
         assert by_id.has_matched_terms()
+
+
+def test_whoosh_query_hashes_still_cancel_out():
+    """When this starts failing, Whoosh hashes a term as more than the XOR of its parts
+    (docs/upstream/0001-query-hash-tuples.patch) and `patches._term_hash` can go."""
+    plain = patches._plain_term_hash
+    assert plain(Term("title_en", "w1")) ^ plain(Term("body_en", "w1")) == plain(Term("title_en", "w2")) ^ plain(
+        Term("body_en", "w2")
+    )
+
+
+def test_patches_are_installed_explicitly_once():
+    """Importing dateline patches nothing; `install` patches Whoosh's classes, and again is a no-op."""
+    import subprocess
+    import sys
+
+    code = """if True:
+        import search, search.index, search.columnar, search.stats, indexer.write.indexing
+        from whoosh.query import Term
+        from whoosh.reading import MultiReader
+        plain = Term.__hash__, MultiReader.column_reader
+        from indexer.engine import patches
+        assert (Term.__hash__, MultiReader.column_reader) == plain, "patched on import"
+        patches.install()
+        patched = Term.__hash__, MultiReader.column_reader
+        patches.install()
+        assert (Term.__hash__, MultiReader.column_reader) == patched and patched[0] is not plain[0]
+        assert (patches._plain_term_hash, patches._plain_multi_column_reader) == plain
+        print("ok")
+    """
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.stdout == "ok\n", proc.stderr
 
 
 def test_distinct_multifield_words_hash_apart():
@@ -211,12 +248,10 @@ def _segments_with_gaps(layout: tuple[bool, ...]):  # type: ignore[no-untyped-de
 def test_whoosh_multi_column_reader_still_misreads_segments_without_the_column():
     """When this starts failing, Whoosh's `MultiReader.column_reader` keeps every segment
     and `_multi_column_reader` can go."""
-    from search._whoosh_fixes import _plain_multi_column_reader
-
     ix, _ = _segments_with_gaps((False, False))
     with ix.reader() as reader:
         assert [r.has_column("issuer") for r, _ in reader.leaf_readers()] == [False, False]
-        column = _plain_multi_column_reader(reader, "issuer")
+        column = patches._plain_multi_column_reader(reader, "issuer")
         with pytest.raises(IndexError):
             column[0]
 

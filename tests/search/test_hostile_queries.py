@@ -207,7 +207,7 @@ def test_the_cli_reports_a_timeout_in_one_line(corpus_index):
 def test_deadline_checks_in_each_evaluation_path(corpus_ix):
     """The deadline fires inside evaluation too, not only while parsing: the columnar evaluator,
     Whoosh's matchers, wildcard expansion and ``*`` each check it."""
-    from search._whoosh_fixes import search as whoosh_search
+    from search.collecting import search as whoosh_search
     from search.columnar import Columns, Evaluator
 
     searcher = corpus_ix._current()

@@ -14,7 +14,7 @@ from whoosh.query import And, Term
 from whoosh.query.compound import DefaultOr
 
 from search import Index, QueryError
-from search._whoosh_fixes import search as whoosh_search
+from search.collecting import search as whoosh_search
 from search.ranking import Bm25, FieldsTerm
 
 FILLER = [  # documents that make "solar" and "storage" rare words, as they are in an archive

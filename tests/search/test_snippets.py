@@ -10,7 +10,7 @@ from whoosh import highlight
 from indexer.core.schema import build_schema, lang_field
 from indexer.engine.postings import fast_terms
 from search import Index, snippets
-from search._whoosh_fixes import search as whoosh_search
+from search.collecting import search as whoosh_search
 from search.fragments import fragments
 
 

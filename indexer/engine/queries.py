@@ -1,0 +1,31 @@
+"""Whoosh query types of dateline's own that need Whoosh's matcher internals."""
+
+from __future__ import annotations
+
+from whoosh.matching.wrappers import RequireMatcher
+from whoosh.query import Require
+
+
+class _RequireMatcher(RequireMatcher):
+    """`RequireMatcher` whose ``skip_to_quality`` does not re-sync an already aligned pair.
+
+    Whoosh's own calls ``IntersectionMatcher._find_next`` unconditionally after skipping, which
+    asserts the two sides are on different documents; when the skip lands both on the same
+    document, every optimised search through a `Require` fails with an ``AssertionError``.
+    """
+
+    def skip_to_quality(self, minquality):  # type: ignore[no-untyped-def]
+        skipped = self.a.skip_to_quality(minquality)
+        if self.a.is_active() and self.b.is_active() and self.a.id() != self.b.id():
+            self.child._find_next()
+        return skipped
+
+
+class FilteredBy(Require):
+    """``FilteredBy(query, condition)``: documents matching both, scored by ``query`` alone."""
+
+    def matcher(self, searcher, context=None):  # type: ignore[no-untyped-def]
+        # Require.matcher names RequireMatcher itself instead of using `matcherclass`.
+        scored = self.a.matcher(searcher, context)
+        required = self.b.matcher(searcher, searcher.boolean_context())
+        return _RequireMatcher(scored, required)
