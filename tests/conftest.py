@@ -196,9 +196,9 @@ def plain_index(paths: list[Path], dest: Path) -> Path:
     """Index ``paths`` with Whoosh's own writer in this process: the reference the fast
     indexing path (`indexer.engine.segments`, `indexer.write.build`) must reproduce exactly."""
     from indexer.core.records import to_fields
+    from indexer.core.sources import document_id, file_stamp
     from indexer.core.store import create_index
     from indexer.parse.files import read_documents
-    from indexer.write.indexing import _doc_id, _stamp
     from indexer.write.walk import walk
 
     ix = create_index(dest)
@@ -206,8 +206,8 @@ def plain_index(paths: list[Path], dest: Path) -> Path:
     for root in paths:
         w = walk(root)
         for path in w.files:
-            for doc in read_documents(path, doc_id=_doc_id(w.root, path)).documents:
-                writer.add_document(**to_fields(doc, stamp=_stamp(path)))
+            for doc in read_documents(path, doc_id=document_id(w.root, path)).documents:
+                writer.add_document(**to_fields(doc, stamp=file_stamp(path)))
     writer.commit()
     return dest
 
@@ -242,12 +242,12 @@ def index_contents(path: Path) -> dict[str, object]:
 def corpus_documents() -> dict[str, object]:
     """Every document of the sample corpus by id, parsed from the files as the indexer reads
     them: the independent side of tests that check counts against the index."""
+    from indexer.core.sources import document_id
     from indexer.parse.files import read_documents
-    from indexer.write.indexing import _doc_id
     from indexer.write.walk import walk
 
     w = walk(CORPUS)
-    return {doc.id: doc for path in w.files for doc in read_documents(path, doc_id=_doc_id(w.root, path)).documents}
+    return {doc.id: doc for path in w.files for doc in read_documents(path, doc_id=document_id(w.root, path)).documents}
 
 
 class _Runs:

@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from indexer.core.errors import DocumentError, RootsUnknownError, SourceNotFoundError
+from indexer.core.sources import document_id, file_stamp, is_under
 from indexer.core.store import check_version, merge_roots, read_meta, read_roots
 from indexer.core.text import printable_path
 from indexer.engine.opening import latest_generation, open_reader
 from indexer.engine.storage import open_storage
 from indexer.engine.verify import Damage, read_toc, verify_segments
 from indexer.parse.files import MAX_FILE_BYTES, read_documents
-from indexer.write.indexing import IndexReport, Problem, _doc_id, _stamp, _under, index_paths
+from indexer.write.indexing import IndexReport, Problem, index_paths
 from indexer.write.known import KnownSource, iter_known, pair_up
 from indexer.write.walk import iter_files
 
@@ -157,7 +158,7 @@ def _compare(report: CheckReport, known: Iterator[KnownSource], index_dir: Path,
             _check_missing(report, root, source, max_bytes)
             continue
         try:
-            stamp = _stamp(source)
+            stamp = file_stamp(source)
         except OSError as exc:
             report.failed.append(Problem(source, exc.strerror or str(exc)))
             continue
@@ -166,13 +167,13 @@ def _compare(report: CheckReport, known: Iterator[KnownSource], index_dir: Path,
     report.failed[:0] = [Problem(where, reason) for where, reason in problems]
     report.skipped = [Problem(where, reason) for where, reason in sorted(skipped)]
     unlisted = [printable_path(where) for where, _ in problems]
-    report.orphaned = sorted(doc_id for k in gone if not _under(k.source, unlisted) for doc_id in k.ids)
+    report.orphaned = sorted(doc_id for k in gone if not is_under(k.source, unlisted) for doc_id in k.ids)
 
 
 def _check_missing(report: CheckReport, root: str, source: str, max_bytes: int) -> None:
     """A file with no document in the index: missing if it gives documents, else failed."""
     try:
-        parsed = read_documents(source, doc_id=_doc_id(root, source), max_bytes=max_bytes)
+        parsed = read_documents(source, doc_id=document_id(root, source), max_bytes=max_bytes)
     except DocumentError as exc:
         report.failed.append(Problem(source, exc.reason))
         return

@@ -27,6 +27,7 @@ from indexer.core.errors import (
 )
 from indexer.core.kinds import Kind, kind_of
 from indexer.core.openfiles import reports_too_many_open_files
+from indexer.core.sources import document_id, file_stamp, is_under
 from indexer.core.store import create_index, index_exists, merge_roots, open_index, read_roots, write_roots
 from indexer.core.text import DecodeError, decode, printable_path
 from indexer.engine.commit import commit_toc, take_added_segment
@@ -89,23 +90,6 @@ class IndexReport:
     @property
     def changed(self) -> bool:
         return bool(self.added or self.updated or self.removed)
-
-
-def _stamp(path: str | os.PathLike[str]) -> str:
-    """A file's stamp: size and modification time, which change when it is edited."""
-    st = os.stat(path)
-    return f"{st.st_size}:{st.st_mtime_ns}"
-
-
-def _doc_id(root: str | os.PathLike[str], path: str | os.PathLike[str]) -> str:
-    """A file's document id: its path below the root given, or its name if it is the root; the
-    bytes of a name that is not valid UTF-8 are written as backslash escapes (``caf\\xe9.txt``)."""
-    root, path = os.fspath(root), os.fspath(path)
-    return printable_path(os.path.basename(path) if root == path else os.path.relpath(path, root).replace(os.sep, "/"))
-
-
-def _under(path: str, roots: Iterable[str]) -> bool:
-    return any(path == r or path.startswith(r + os.sep) for r in roots)
 
 
 def index_paths(
@@ -216,7 +200,7 @@ def _run(ix, roots, index_dir, prune, field_map, on_file, on_start, patience, ma
         report.failed[:0] = [Problem(path, reason) for path, reason in problems]
         report.skipped = [Problem(path, reason) for path, reason in sorted(skipped)]
         unlisted = [printable_path(path) for path, _ in problems]
-        removals = [source for source in candidates if not _under(source, unlisted)]
+        removals = [source for source in candidates if not is_under(source, unlisted)]
         if on_start:
             on_start(tasks.count)
         if (
@@ -285,12 +269,12 @@ def _scan(files, known, tasks, report, prune, root_keys) -> list[str]:  # type: 
     removals: list[str] = []
     for file, match in pair_up(files, known):
         if file is None:
-            if prune or _under(match.source, root_keys):
+            if prune or is_under(match.source, root_keys):
                 removals.append(match.source)
             continue
         key, root, path = file
         try:
-            stamp = _stamp(path)
+            stamp = file_stamp(path)
         except OSError as exc:
             if exc.errno == errno.ENOENT and not os.path.lexists(path):
                 report.failed.append(Problem(path, "deleted while indexing (after the folder was listed)"))
@@ -302,7 +286,7 @@ def _scan(files, known, tasks, report, prune, root_keys) -> list[str]:  # type: 
         if match is not None and match.stamp == stamp:
             report.unchanged += len(match.ids)
             continue
-        tasks.write(Task(path, _doc_id(root, path), stamp, match is not None).record())
+        tasks.write(Task(path, document_id(root, path), stamp, match is not None).record())
     return removals
 
 
@@ -422,7 +406,7 @@ def _keep_or_replace(reader, sources, writer, doc_id: str, root_keys: list[str],
         if writer.is_deleted(docnum):
             continue
         source = sources[docnum]
-        if _under(source, root_keys) and not _under(source, unlisted):
+        if is_under(source, root_keys) and not is_under(source, unlisted):
             return source  # type: ignore[no-any-return]
         writer.delete_document(docnum)
     return None

@@ -8,7 +8,7 @@ incompatible or locked index; 3 internal error (a bug).
 from __future__ import annotations
 
 import contextlib
-import io
+import functools
 import os
 import sys
 from typing import TYPE_CHECKING, Any
@@ -18,13 +18,13 @@ import click
 from indexer.core.defaults import DEFAULT_INDEX_DIR, DEFAULT_TIMEOUT, INDEX_ENV, K1, LOCK_TIMEOUT, B
 from search.cli.completion import SHELLS, complete_fields
 from search.cli.config import BYS, COLORS, LANGS, NO_SNIPPETS, SEARCH_FORMATS, SORTS
-from search.cli.launch import SOCKET_ENV
+from search.serve.protocol import SOCKET_ENV
 
 if TYPE_CHECKING:
     from indexer.write.indexing import Problem
     from search import Index
     from search.feedback import Feedback
-    from search.serve.server import IndexPool, Reply, Request
+    from search.serve.server import IndexPool
 
 EXIT_OK, EXIT_NONE, EXIT_ERROR, EXIT_BUG = 0, 1, 2, 3
 
@@ -46,14 +46,12 @@ index_option = click.option(
 )  # fmt: skip
 
 
-#: The open indexes of a running `dateline serve`; None in an ordinary call.
-_POOL: IndexPool | None = None
-
-
 def _index(index_dir: str, **options: Any) -> contextlib.AbstractContextManager[Index]:
-    """The index to search: opened for this call, or kept open by `dateline serve`."""
-    if _POOL is not None:
-        return contextlib.nullcontext(_POOL.get(index_dir, **options))
+    """The index to search: opened for this call, or kept open by `dateline serve`, which runs
+    a call with its pool of open indexes as the context's object (`_run_served`)."""
+    pool: IndexPool | None = click.get_current_context().find_root().obj
+    if pool is not None:
+        return contextlib.nullcontext(pool.get(index_dir, **options))
     from search import Index
 
     return Index(index_dir, **options)
@@ -869,8 +867,8 @@ def serve(socket_file: str | None, idle: int) -> None:
       dateline search '"oil prices"'
       DATELINE_NO_SERVE=1 dateline stats
     """
-    global _POOL
-    from search.cli.launch import socket_path
+    from search.serve.protocol import socket_path
+    from search.serve.replay import replay
     from search.serve.server import IndexPool, Server, sources
 
     path = os.path.abspath(socket_file or socket_path())
@@ -880,8 +878,9 @@ def serve(socket_file: str | None, idle: int) -> None:
     def log(line: str) -> None:
         click.echo(f"dateline serve: {line}", file=stderr)
 
-    server = Server(path, _served_call, idle=idle, watch=sources(), log=log)
-    _POOL = IndexPool()
+    pool = IndexPool()
+    server = Server(path, functools.partial(replay, run=functools.partial(_run_served, pool=pool)), idle=idle,
+                    watch=sources(), log=log, pool=pool)  # fmt: skip
     try:
         server.serve()
         if not server.finish(timeout=0.25):  # a slow call: its caller, cut off, runs it itself
@@ -889,8 +888,7 @@ def serve(socket_file: str | None, idle: int) -> None:
             stderr.flush()
             os._exit(EXIT_OK)  # now: the call holds the indexes, and may not end soon
     finally:
-        _POOL.close()
-        _POOL = None
+        server.close()
 
 
 def _detach() -> None:
@@ -904,50 +902,16 @@ def _detach() -> None:
     os.chdir("/")
 
 
-class _Output(io.TextIOWrapper):
-    """Captures a served call's output, answering ``isatty`` as the caller's stream would."""
-
-    def __init__(self, tty: bool) -> None:
-        super().__init__(io.BytesIO(), encoding="utf-8", errors="surrogateescape", write_through=True)
-        self._tty = tty
-
-    def isatty(self) -> bool:
-        return self._tty
-
-    def text(self) -> str:
-        self.flush()
-        return self.buffer.getvalue().decode("utf-8", "surrogateescape")  # type: ignore[attr-defined]
-
-
-def _served_call(request: Request) -> Reply | None:
-    """Run ``dateline ARGV`` in this process as the caller would have: its working directory,
-    environment and terminals; None (run it yourself) where its directory is gone."""
-    import traceback
-
-    from search.serve.server import Reply
-
-    out, err = _Output(request.stdout_tty), _Output(request.stderr_tty)
-    saved_env, saved_cwd, saved_stdin = dict(os.environ), os.getcwd(), sys.stdin
+def _run_served(argv: list[str], pool: IndexPool) -> int:
+    """Run ``dateline ARGV`` for `dateline serve`, its indexes from ``pool``, and return its exit
+    status as the process would have (`search.serve.replay` gives it the caller's surroundings)."""
     try:
-        os.chdir(request.cwd)
-    except OSError:
-        return None
-    try:
-        os.environ.clear()
-        os.environ.update(request.env)
-        sys.stdin = io.StringIO()
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                main.main(args=request.argv, prog_name="dateline", standalone_mode=True)
-                status = EXIT_OK
-            except SystemExit as exc:
-                status = exc.code if isinstance(exc.code, int) else EXIT_OK if exc.code is None else EXIT_NONE
-            except Exception:  # only with DATELINE_DEBUG set: the CLI maps the rest to exit 3
-                traceback.print_exc()
-                status = EXIT_BUG
-    finally:
-        sys.stdin = saved_stdin
-        os.environ.clear()
-        os.environ.update(saved_env)
-        os.chdir(saved_cwd)
-    return Reply(status, out.text(), err.text())
+        main.main(args=argv, prog_name="dateline", standalone_mode=True, obj=pool)
+        return EXIT_OK
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else EXIT_OK if exc.code is None else EXIT_NONE
+    except Exception:  # only with DATELINE_DEBUG set: the CLI maps the rest to exit 3
+        import traceback
+
+        traceback.print_exc()
+        return EXIT_BUG

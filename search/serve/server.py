@@ -1,7 +1,8 @@
 """``dateline serve``: one resident process that answers ``dateline search``, ``show`` and
 ``stats`` for any number of indexes, keeping each open between calls.
 
-The client side is `search.cli.launch`. A request carries the caller's arguments, working
+The client side is `search.cli.launch`, the messages `search.serve.protocol`, and the running
+of a call in this process `search.serve.replay`. A request carries the caller's arguments, working
 directory, environment and whether its outputs are terminals; the server runs the same Click
 command under those, one request at a time, and returns the exit status and both outputs, so
 a served call prints exactly what a local one would. Only read-only commands are served.
@@ -30,7 +31,7 @@ from typing import Any
 from indexer.core.defaults import INDEX_ENV
 from indexer.core.errors import DatelineError
 from search.cli.config import CONFIG_ENV
-from search.cli.launch import (
+from search.serve.protocol import (
     DECLINED,
     HEAD_MAX,
     SERVED,
@@ -67,12 +68,13 @@ class Request:
 
     @classmethod
     def decode(cls, data: bytes) -> Request | None:
-        """The request in ``data`` (`search.cli.launch.encode_request`), or None when it is
+        """The request in ``data`` (`search.serve.protocol.encode_request`), or None when it is
         malformed or of another protocol."""
         fields = decode_request(data)
         return None if fields is None else cls(*fields)
 
     def encode(self) -> bytes:
+        """This request as the client sends it."""
         return encode_request(self.argv, self.cwd, self.env, self.stdout_tty, self.stderr_tty)
 
     @property
@@ -132,6 +134,7 @@ class Reply:
     stderr: str = ""
 
     def encode(self) -> bytes:
+        """This reply as the server sends it."""
         return encode_reply(self.status, self.stdout, self.stderr)
 
 
@@ -189,6 +192,7 @@ class Server:
     ``idle`` seconds without a request end `serve` (0: never). When a file in ``watch`` (the
     package's own sources) changes, the server declines and stops, so an upgraded dateline
     never answers with the old code; it also stops when its socket is removed or replaced.
+    ``pool`` holds the indexes its calls keep open; `close` closes them.
     """
 
     path: str
@@ -196,6 +200,7 @@ class Server:
     idle: float = 0
     watch: Iterable[Path] = ()
     log: Callable[[str], None] = lambda line: None
+    pool: IndexPool = field(default_factory=IndexPool)
     _sources: Mapping[Path, int] = field(default_factory=dict)
     _stop: threading.Event = field(default_factory=threading.Event)
     _running: threading.Lock = field(default_factory=threading.Lock)  # held while ``run`` runs
@@ -255,6 +260,10 @@ class Server:
         one still runs (its caller, cut off, runs it itself), True when none runs or will."""
         self._stop.set()
         return self._running.acquire(timeout=timeout)
+
+    def close(self) -> None:
+        """Close the indexes in `pool`: after `finish`, or when `serve` failed to start."""
+        self.pool.close()
 
     def _bind(self) -> socket.socket:
         directory = os.path.dirname(os.path.abspath(self.path))
@@ -457,5 +466,5 @@ def _mtimes(paths: Iterable[Path]) -> dict[Path, int]:
 
 def sources() -> list[Path]:
     """The Python files of the `search` and `indexer` packages, which a server watches."""
-    here = Path(__file__).resolve().parent
-    return sorted([*here.glob("*.py"), *here.parent.joinpath("indexer").rglob("*.py")])
+    search = Path(__file__).resolve().parents[1]
+    return sorted([*search.rglob("*.py"), *search.parent.joinpath("indexer").rglob("*.py")])

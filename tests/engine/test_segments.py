@@ -16,7 +16,7 @@ from indexer.write.walk import walk
 def fast_index(dest: Path, commits: int = 1, fast: bool = True) -> Path:
     """The sample corpus through `FastSegmentWriter.add_document` (or Whoosh's own writer with
     ``fast=False``), in ``commits`` commits."""
-    from indexer.write.indexing import _doc_id, _stamp
+    from indexer.core.sources import document_id, file_stamp
 
     ix = create_index(dest)
     w = walk(CORPUS)
@@ -24,8 +24,8 @@ def fast_index(dest: Path, commits: int = 1, fast: bool = True) -> Path:
     for n in range(commits):
         writer = FastSegmentWriter(ix) if fast else ix.writer()
         for path in files[n::commits] if commits > 1 else files:
-            for doc in read_documents(path, doc_id=_doc_id(w.root, path)).documents:
-                writer.add_document(**to_fields(doc, stamp=_stamp(path)))
+            for doc in read_documents(path, doc_id=document_id(w.root, path)).documents:
+                writer.add_document(**to_fields(doc, stamp=file_stamp(path)))
         writer.commit()
     return dest
 

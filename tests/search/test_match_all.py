@@ -15,12 +15,12 @@ from search.errors import SearchTimeoutError
 
 def documents_of(root: Path) -> dict[str, object]:
     """Every document under ``root`` by id, parsed from the files as the indexer reads them."""
+    from indexer.core.sources import document_id
     from indexer.parse.files import read_documents
-    from indexer.write.indexing import _doc_id
     from indexer.write.walk import walk
 
     w = walk(root)
-    return {doc.id: doc for path in w.files for doc in read_documents(path, doc_id=_doc_id(w.root, path)).documents}
+    return {doc.id: doc for path in w.files for doc in read_documents(path, doc_id=document_id(w.root, path)).documents}
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ import pytest
 from conftest import CORPUS, SEED_NAME, installed_dateline, on_terminal, plant_code
 
 from search.cli import launch
+from search.serve import protocol
 from search.serve.server import Reply, Request, ServeError, Server
 
 pytestmark = pytest.mark.slow
@@ -110,7 +111,7 @@ def test_a_served_call_prints_what_a_local_call_prints(
 
 def test_a_served_call_imports_almost_nothing(server: Served, corpus_index: Path) -> None:
     """The caller's start-up is most of a served call: of dateline it imports the `search`
-    package and `search.cli.launch`, and neither json nor Click, Whoosh or numpy."""
+    package, `search.cli.launch` and the socket protocol, and neither json nor Click, Whoosh or numpy."""
     import sys
 
     before = server.answered()
@@ -119,7 +120,8 @@ def test_a_served_call_imports_almost_nothing(server: Served, corpus_index: Path
                           capture_output=True, text=True, env=environ)  # fmt: skip
     assert proc.returncode == 0 and proc.stdout and server.answered() == before + 1
     imported = {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
-    assert {name for name in imported if name.split(".")[0] in ("search", "indexer")} == {"search", "search.cli.launch"}
+    ours = {name for name in imported if name.split(".")[0] in ("search", "indexer")}
+    assert ours == {"search", "search.cli", "search.cli.launch", "search.serve", "search.serve.protocol"}
     assert not {name for name in imported if name.split(".")[0] in ("json", "click", "whoosh", "numpy")}
 
 
@@ -234,7 +236,7 @@ def test_a_directory_others_can_write_is_refused(tmp_path: Path, monkeypatch: py
     # nor does a caller send its environment to a socket there
     monkeypatch.setenv("DATELINE_SOCKET", str(shared / "s.sock"))
     (shared / "s.sock").write_text("")
-    assert not launch.private(str(shared)) and launch.ask(["stats"]) is None
+    assert not protocol.private(str(shared)) and launch.ask(["stats"]) is None
 
 
 def _server_thread(path: Path, watch: list[Path]) -> tuple[Server, threading.Thread]:
@@ -286,16 +288,16 @@ def test_requests_and_replies_carry_any_text_exactly() -> None:
     assert Request.decode(request.encode()) == request
     assert Request.decode(Request([], "/", {}).encode()) == Request([], "/", {})
     for stdout, stderr in [("", ""), ("hits\n\0NUL\n", "dateline: x\n"), ("東京 \udce9\n", "\0")]:
-        assert launch.decode_reply(Reply(1, stdout, stderr).encode()) == {
+        assert protocol.decode_reply(Reply(1, stdout, stderr).encode()) == {
             "status": 1,
             "stdout": stdout,
             "stderr": stderr,
         }
     for whole in (Reply(0, "abc", "").encode(), Reply(2, "", "dateline: bad\n").encode()):
         assert (
-            launch.decode_reply(whole[:-1]) is None and launch.decode_reply(whole + b"x") is None
+            protocol.decode_reply(whole[:-1]) is None and protocol.decode_reply(whole + b"x") is None
         )  # cut short, or not ours
-    assert launch.decode_reply(launch.DECLINED) is None
+    assert protocol.decode_reply(protocol.DECLINED) is None
 
 
 def test_serve_errors_are_dateline_errors() -> None:
@@ -386,7 +388,7 @@ def test_malformed_frames_are_declined_in_one_log_line_and_never_fatal(tmp_path:
     served = Served(tmp_path / "run")
     try:
         for frame in _HOSTILE:
-            assert _raw(served.socket, frame) == launch.DECLINED, frame[:60]
+            assert _raw(served.socket, frame) == protocol.DECLINED, frame[:60]
             assert served.proc.poll() is None, (frame[:60], served.log.read_text()[-500:])
         assert len(_log_lines(served, "declined a malformed request")) == len(_HOSTILE)
         assert all(line.startswith("dateline serve: ") for line in served.log.read_text().splitlines())
@@ -402,7 +404,8 @@ def test_a_protocol_2_client_is_declined_cleanly(tmp_path: Path, corpus_index: P
     served = Served(tmp_path / "run")
     try:
         assert (
-            _raw(served.socket, _v2([str(tmp_path), "1", "stats", f"DATELINE_INDEX={corpus_index}"])) == launch.DECLINED
+            _raw(served.socket, _v2([str(tmp_path), "1", "stats", f"DATELINE_INDEX={corpus_index}"]))
+            == protocol.DECLINED
         )
         assert _log_lines(served, "declined a malformed request: protocol b'2', not 3")
         assert served.proc.poll() is None and served.answered() == 0
@@ -576,12 +579,12 @@ def test_a_slow_or_silent_client_delays_no_other(tmp_path: Path, corpus_index: P
                 except OSError:
                     break
                 time.sleep(0.25)
-            assert silent.recv(100) == launch.DECLINED and silent.recv(100) == b""
+            assert silent.recv(100) == protocol.DECLINED and silent.recv(100) == b""
             cut = time.monotonic() - opened
             print(f"a silent client cut off after {cut:.2f} s")
             assert 4.5 < cut < 7
             trickle.settimeout(5)
-            assert trickle.recv(100) == launch.DECLINED
+            assert trickle.recv(100) == protocol.DECLINED
         assert len(_log_lines(served, "not received whole within 5 s")) == 2
     finally:
         served.stop()
@@ -598,7 +601,7 @@ def test_connections_beyond_16_are_closed_at_once(tmp_path: Path, corpus_index: 
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as extra:
             extra.settimeout(3)
             extra.connect(str(served.socket))
-            assert extra.recv(100) == launch.DECLINED
+            assert extra.recv(100) == protocol.DECLINED
         assert time.monotonic() - started < 1
         assert _log_lines(served, "declined a connection: 16 already open")
         refused = served.call(*_STATS, index=corpus_index)  # its caller runs it itself
@@ -624,7 +627,7 @@ def test_a_request_over_max_request_is_declined_unread(tmp_path: Path, corpus_in
         before = _status(served.proc.pid, "VmHWM")
         head = b"dateline-request\x003\x00419430400\x00"
         started = time.monotonic()
-        assert _raw(served.socket, head + b"\0" * (64 << 20)) == launch.DECLINED
+        assert _raw(served.socket, head + b"\0" * (64 << 20)) == protocol.DECLINED
         took = time.monotonic() - started
         grown = _status(served.proc.pid, "VmHWM") - before
         print(f"400 MB-declared frame: declined in {took * 1000:.0f} ms, peak RSS +{grown} kB")
@@ -635,9 +638,9 @@ def test_a_request_over_max_request_is_declined_unread(tmp_path: Path, corpus_in
             body = "\0".join(["0", "0", str(tmp_path), "2", "stats", f"--index={corpus_index}", "PAD="]).encode()
             return _frame(body + b"x" * (size - len(body)))
 
-        assert len(exactly(launch.MAX_REQUEST)) - len(exactly(launch.MAX_REQUEST + 1)) == -1
-        assert _raw(served.socket, exactly(launch.MAX_REQUEST + 1)) == launch.DECLINED
-        assert launch.decode_reply(_raw(served.socket, exactly(launch.MAX_REQUEST)))["status"] == 0  # type: ignore[index]
+        assert len(exactly(protocol.MAX_REQUEST)) - len(exactly(protocol.MAX_REQUEST + 1)) == -1
+        assert _raw(served.socket, exactly(protocol.MAX_REQUEST + 1)) == protocol.DECLINED
+        assert protocol.decode_reply(_raw(served.socket, exactly(protocol.MAX_REQUEST)))["status"] == 0  # type: ignore[index]
         assert served.answered() == 2
     finally:
         served.stop()
@@ -651,7 +654,7 @@ def test_the_client_does_not_send_a_request_over_max_request(tmp_path: Path, mon
     server.run = lambda request: ran.append(request.argv) or Reply(0)  # type: ignore[func-returns-value]
     monkeypatch.setenv("DATELINE_SOCKET", str(run_dir / "s.sock"))
     assert launch.ask(["stats"]) == {"status": 0, "stdout": "", "stderr": ""}
-    monkeypatch.setenv("PAD", "x" * launch.MAX_REQUEST)
+    monkeypatch.setenv("PAD", "x" * protocol.MAX_REQUEST)
     assert launch.ask(["stats"]) is None and ran == [["stats"]]
     (run_dir / "s.sock").unlink()
     thread.join(timeout=10)
@@ -756,3 +759,47 @@ def test_the_server_applies_the_same_trust_rules_to_every_call(server, corpus_in
 
     ok = server.call("search", "mali", index=corpus_index)  # and the server goes on as before
     assert ok.returncode == 0 and ok.stdout.startswith("1. ") and server.answered() == before + 3
+
+
+def test_a_server_watches_the_sources_of_every_stage_folder() -> None:
+    """A change to any module of `search` or `indexer`, in whichever stage folder, stops the
+    server (`sources`), so an upgraded dateline never answers with its old code."""
+    from search.serve.server import sources
+
+    root = Path(__file__).resolve().parents[2]
+    watched = {path.relative_to(root).as_posix() for path in sources()}
+    assert {"search/index.py", "search/cli/commands.py", "search/serve/server.py", "search/serve/replay.py",
+            "indexer/core/schema.py", "indexer/parse/files.py", "indexer/write/indexing.py"} <= watched  # fmt: skip
+    assert all(name.endswith(".py") and name.split("/")[0] in ("search", "indexer") for name in watched)
+
+
+def test_a_replayed_call_runs_as_its_caller_and_leaves_the_process_as_it_was(tmp_path: Path) -> None:
+    """`replay` runs a call in the caller's folder, environment and terminals, captures both
+    outputs, and puts the server's own back, also when the call raises; a caller whose folder
+    is gone runs the call itself (None)."""
+    import sys
+
+    from search.serve.replay import replay
+
+    def state() -> tuple[object, ...]:
+        return os.getcwd(), dict(os.environ), sys.stdin, sys.stdout, sys.stderr
+
+    before = state()
+    seen = []
+
+    def run(argv: list[str]) -> int:
+        seen.append((os.getcwd(), dict(os.environ), sys.stdout.isatty(), sys.stderr.isatty(), sys.stdin.read()))
+        print("out", *argv)
+        print("err é", file=sys.stderr)
+        if argv == ["raise"]:
+            raise RuntimeError("a bug")
+        return 4
+
+    caller = Request(["stats", "x"], str(tmp_path), {"ONLY": "this"}, stdout_tty=True, stderr_tty=False)
+    assert replay(caller, run) == Reply(4, "out stats x\n", "err é\n")
+    assert seen == [(str(tmp_path), {"ONLY": "this"}, True, False, "")] and state() == before
+    with pytest.raises(RuntimeError, match="a bug"):
+        replay(Request(["raise"], str(tmp_path), {}), run)
+    assert state() == before
+    assert replay(Request(["stats"], str(tmp_path / "gone"), {}), run) is None and len(seen) == 2
+    assert state() == before

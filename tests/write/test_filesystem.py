@@ -62,7 +62,7 @@ def test_files_deleted_or_changed_after_the_walk(docs, tmp_path, monkeypatch):
     index = tmp_path / "ix"
     assert index_paths([docs], index).added == 3
     (docs / "d.txt").write_text(story("delta"), "utf-8")  # new, and deleted before it is read
-    real = indexing._stamp
+    real = indexing.file_stamp
     meddled = []
 
     def stamp_after_meddling(path):  # type: ignore[no-untyped-def]
@@ -74,7 +74,7 @@ def test_files_deleted_or_changed_after_the_walk(docs, tmp_path, monkeypatch):
             (docs / "sub" / "b.txt").write_bytes(b"\x00binary now")
         return real(path)
 
-    monkeypatch.setattr(indexing, "_stamp", stamp_after_meddling)
+    monkeypatch.setattr(indexing, "file_stamp", stamp_after_meddling)
     report = index_paths([docs], index)
     monkeypatch.undo()
     assert [Path(p).name for p in meddled] == ["a.txt"]  # the first file looked at
