@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from search.cli.config import BYS
+from indexer.core.defaults import BYS
 from search.errors import QueryError
 
 #: Day numbers count from 0001-01-01, a Monday (Whoosh's dates count microseconds from there).

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -315,3 +317,39 @@ def ids_in(index: Path) -> set[str]:
 
     with Index(index) as ix:
         return {hit.id for hit in ix.search("story", limit=1000).hits}
+
+
+class Served:
+    """A real `dateline serve` process on a socket in a private temporary directory."""
+
+    def __init__(self, directory: Path, *extra: str, stdin: int | None = None, cwd: Path | None = None,
+                 listen: str | None = None) -> None:  # fmt: skip
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.socket = directory / "serve.sock"
+        self.log = directory / "serve.log"
+        self.exe = installed_dateline()
+        with open(self.log, "w") as log:
+            self.proc = subprocess.Popen([self.exe, "serve", "--socket", listen or str(self.socket), *extra], stderr=log,
+                                         stdout=subprocess.DEVNULL, stdin=stdin, cwd=cwd)  # fmt: skip
+        deadline = time.monotonic() + 30
+        while "serving on" not in self.log.read_text():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"dateline serve did not start: {self.log.read_text()}")
+            time.sleep(0.05)
+
+    def call(self, *args: str, index: Path | None = None, served: bool = True, **env: str) -> subprocess.CompletedProcess[str]:  # fmt: skip
+        environ = {**os.environ, "DATELINE_SOCKET": str(self.socket), **env}
+        if index is not None:
+            environ["DATELINE_INDEX"] = str(index)
+        if not served:
+            environ["DATELINE_NO_SERVE"] = "1"
+        return subprocess.run([self.exe, *args], capture_output=True, text=True, env=environ)
+
+    def answered(self) -> int:
+        """How many calls the server has answered (one log line each)."""
+        return self.log.read_text().count(" → ")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=20)

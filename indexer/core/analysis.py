@@ -74,7 +74,8 @@ class FoldFilter(Filter):
 
 
 @cache
-def _stemmer(language: str):  # -> Stemmer.Stemmer
+def stemmer(language: str):  # -> Stemmer.Stemmer
+    """The Snowball stemmer (PyStemmer, in C) for ``language``, imported on first use."""
     import Stemmer
 
     return Stemmer.Stemmer(language)
@@ -93,7 +94,7 @@ class SnowballFilter(Filter):
         return type(other) is type(self) and other.language == self.language  # type: ignore[attr-defined]
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        stem = _stemmer(self.language).stemWord
+        stem = stemmer(self.language).stemWord
         for t in tokens:
             if not t.stopped:
                 t.text = stem(t.text)

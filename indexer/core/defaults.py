@@ -36,3 +36,10 @@ DEFAULT_TIMEOUT = 10.0
 #: asks always). Two hits or fewer is "few" whatever the archive's size: a user who typed
 #: one word wrong in a query of several often still gets one or two hits from a stray match.
 FEW_HITS = 3
+
+#: The zone of a time of day written without one (portal timestamps, stored times): the portals
+#: dateline was first built for are German. A name, so this module imports no zoneinfo.
+NAIVE_ZONE = "Europe/Berlin"
+
+#: The periods a timeline counts by (``--by``).
+BYS: tuple[str, ...] = ("day", "week", "month")

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from indexer.core.defaults import NAIVE_ZONE
 from indexer.core.document import Document
 from indexer.core.schema import LANG_FIELDS, lang_field, lang_key
-from indexer.parse.dates import parse_datetime
 
 _TEXT_FIELDS = ("title", "headline", "issuer", "label", "place", "city", "region", "country", "wire",
                 "dateline", "url", "author", "language", "description", "about", "disclaimer", "contact", "copyright",
@@ -69,11 +70,19 @@ def from_stored(stored: Mapping[str, Any]) -> Document:
     if stored.get("keywords"):
         doc.keywords = [k.strip() for k in stored["keywords"].split(",") if k.strip()]
     if isinstance(stored.get("published"), str):
-        published = parse_datetime(stored["published"])
-        doc.published = published if isinstance(published, datetime) else None
+        doc.published = _stored_time(stored["published"])
     when = stored.get("date")
     if isinstance(when, datetime):
         doc.date = when.date()
     elif isinstance(when, date):
         doc.date = when
     return doc
+
+
+def _stored_time(text: str) -> datetime | None:
+    """``published`` as `to_fields` stored it (``isoformat``); a naive time is Berlin time, as parsing reads it."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=ZoneInfo(NAIVE_ZONE))

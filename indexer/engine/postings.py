@@ -20,7 +20,7 @@ from whoosh.fields import FieldType
 from whoosh.formats import Existence, Positions
 from whoosh.system import pack_uint
 
-from indexer.core.analysis import FoldFilter, SnowballFilter, _stemmer, fold
+from indexer.core.analysis import FoldFilter, SnowballFilter, stemmer, fold
 
 #: A posting of one field of one document: term bytes, frequency, weight, encoded value.
 Posting = tuple[bytes, int, float, bytes]
@@ -44,7 +44,7 @@ def _word_filter(f: object) -> Callable[[str], str] | None:
     if type(f) is FoldFilter:
         return fold
     if type(f) is SnowballFilter:
-        return _stemmer(f.language).stemWord  # type: ignore[attr-defined]
+        return stemmer(f.language).stemWord  # type: ignore[attr-defined]
     return None
 
 

@@ -6,7 +6,9 @@ import re
 from datetime import UTC, date, datetime, timezone
 from zoneinfo import ZoneInfo
 
-BERLIN = ZoneInfo("Europe/Berlin")
+from indexer.core.defaults import NAIVE_ZONE
+
+BERLIN = ZoneInfo(NAIVE_ZONE)
 
 _MONTHS = {
     # English, full and abbreviated (AP style "Sept.")

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from indexer.core.defaults import DEFAULT_INDEX_DIR, DEFAULT_TIMEOUT, INDEX_ENV, K1, LOCK_TIMEOUT, B
+from indexer.core.defaults import BYS, DEFAULT_INDEX_DIR, DEFAULT_TIMEOUT, INDEX_ENV, K1, LOCK_TIMEOUT, B
 from search.cli.completion import SHELLS, complete_fields
-from search.cli.config import BYS, COLORS, LANGS, NO_SNIPPETS, SEARCH_FORMATS, SORTS
+from search.cli.config import COLORS, LANGS, NO_SNIPPETS, SEARCH_FORMATS, SORTS
 from search.serve.protocol import SOCKET_ENV
 
 if TYPE_CHECKING:

@@ -32,7 +32,6 @@ SORTS: tuple[str, ...] = ("relevance", "date", "-date")
 #: ``--lang``: the languages with their own analysis, and ``xx`` for any other (`indexer.core.schema.LANG_KEYS`).
 LANGS: tuple[str, ...] = (*LANGUAGES, "xx")
 #: ``timeline --by``.
-BYS: tuple[str, ...] = ("day", "week", "month")
 DEFAULT_LIMIT = 10
 
 DEFAULT = "default"

@@ -343,7 +343,7 @@ def test_no_config_file_is_read_by_other_tests():
 
 @pytest.mark.slow
 def test_served_calls_read_the_callers_config(tmp_path, corpus_index, monkeypatch):
-    from test_serve import Served
+    from conftest import Served
 
     served = Served(tmp_path / "run")
     try:

@@ -14,49 +14,13 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, SEED_NAME, installed_dateline, on_terminal, plant_code
+from conftest import CORPUS, SEED_NAME, Served, installed_dateline, on_terminal, plant_code
 
 from search.cli import launch
 from search.serve import protocol
 from search.serve.server import Reply, Request, ServeError, Server
 
 pytestmark = pytest.mark.slow
-
-
-class Served:
-    """A real `dateline serve` process on a socket in a private temporary directory."""
-
-    def __init__(self, directory: Path, *extra: str, stdin: int | None = None, cwd: Path | None = None,
-                 listen: str | None = None) -> None:  # fmt: skip
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        self.socket = directory / "serve.sock"
-        self.log = directory / "serve.log"
-        self.exe = installed_dateline()
-        with open(self.log, "w") as log:
-            self.proc = subprocess.Popen([self.exe, "serve", "--socket", listen or str(self.socket), *extra], stderr=log,
-                                         stdout=subprocess.DEVNULL, stdin=stdin, cwd=cwd)  # fmt: skip
-        deadline = time.monotonic() + 30
-        while "serving on" not in self.log.read_text():
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"dateline serve did not start: {self.log.read_text()}")
-            time.sleep(0.05)
-
-    def call(self, *args: str, index: Path | None = None, served: bool = True, **env: str) -> subprocess.CompletedProcess[str]:  # fmt: skip
-        environ = {**os.environ, "DATELINE_SOCKET": str(self.socket), **env}
-        if index is not None:
-            environ["DATELINE_INDEX"] = str(index)
-        if not served:
-            environ["DATELINE_NO_SERVE"] = "1"
-        return subprocess.run([self.exe, *args], capture_output=True, text=True, env=environ)
-
-    def answered(self) -> int:
-        """How many calls the server has answered (one log line each)."""
-        return self.log.read_text().count(" → ")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
