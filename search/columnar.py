@@ -34,7 +34,17 @@ from indexer.engine import pickles
 from search._whoosh_fixes import FilteredBy
 from search.limits import check as check_deadline
 from search.live import BYTE_TO_LENGTH, for_searcher
-from search.ranking import Bm25, FieldsTerm, _docs, _language, lucene_idf
+from search.ranking import (
+    Bm25,
+    FieldsTerm,
+    bm25,
+    field_language,
+    field_share,
+    language_docs,
+    lucene_idf,
+    saturate,
+    tree_sum,
+)
 
 _INT_STRUCT = struct.Struct("!i")
 
@@ -75,15 +85,15 @@ class Columns:
         self._avg_lengths: dict[str, float] = {}
 
     def docs(self, lang: str | None) -> int:
-        """`ranking._docs`, cached: the documents in ``lang`` (or all), the base of IDF."""
+        """`ranking.language_docs`, cached: the documents in ``lang`` (or all), the base of IDF."""
         if lang not in self._docs:
-            self._docs[lang] = _docs(self.searcher, lang)
+            self._docs[lang] = language_docs(self.searcher, lang)
         return self._docs[lang]
 
     def avg_length(self, fieldname: str) -> float:
         """`Bm25.avg_length`, cached: the field's mean length over the documents that can hold it."""
         if fieldname not in self._avg_lengths:
-            docs = self.docs(_language(fieldname))
+            docs = self.docs(field_language(fieldname))
             self._avg_lengths[fieldname] = for_searcher(self.searcher).field_length(fieldname) / docs or 1.0
         return self._avg_lengths[fieldname]
 
@@ -107,7 +117,7 @@ class Columns:
                     (np.asarray(block_ids, dtype=np.int64), np.asarray(block_weights, dtype=np.float32), block_values)
                 ]
             else:
-                blocks = _blocks(terms._postfile, info.extent()[0])
+                blocks = posting_blocks(terms._postfile, info.extent()[0])
             for block_ids, block_weights, block_values in blocks:
                 if not len(ids) & 63:
                     check_deadline()
@@ -256,7 +266,7 @@ def _key(value: bytes) -> np.uint64:
     return np.uint64(int.from_bytes(value[:8], "little"))
 
 
-def _blocks(postfile: Any, position: int):  # type: ignore[no-untyped-def]
+def posting_blocks(postfile: Any, position: int):  # type: ignore[no-untyped-def]
     """(document numbers, weights, values) of each block of the Whoosh 3 posting list at ``position``.
 
     The term info's recorded length is unusable (Whoosh stores it as a tuple), so blocks are
@@ -354,10 +364,9 @@ class Evaluator:
         model, columns = self.model, self.columns
         if not self.searcher.schema[fieldname].scorable:
             return weights
-        idf = lucene_idf(doc_freq, columns.docs(_language(fieldname)))
+        idf = lucene_idf(doc_freq, columns.docs(field_language(fieldname)))
         length = columns.lengths(fieldname, ids)
-        norm = model.k1 * (1 - model.b + model.b * length / columns.avg_length(fieldname))
-        return idf * weights * (model.k1 + 1) / (weights + norm)
+        return bm25(idf, weights, length, columns.avg_length(fieldname), model.k1, model.b)
 
     def _term(self, q: wq.Term) -> Scored:
         tbytes = self._tbytes(q.fieldname, q.text)
@@ -374,7 +383,7 @@ class Evaluator:
     def _fields_term(self, q: FieldsTerm) -> Scored:
         """`ranking.FieldsTerm.matcher`'s arithmetic: field shares summed, then saturated once."""
         model, columns = self.model, self.columns
-        langs = [lang for t in q.subqueries if (lang := _language(t.fieldname))]
+        langs = [lang for t in q.subqueries if (lang := field_language(t.fieldname))]
         docs = columns.docs(langs[0] if langs else None)
         doc_freq = 0
         found = []
@@ -387,18 +396,14 @@ class Evaluator:
             if not len(ids):
                 continue
             length = columns.lengths(term.fieldname, ids)
-            found.append(
-                (ids, term.boost * weights / (1 - model.b + model.b * length / columns.avg_length(term.fieldname)))
-            )
+            found.append((ids, field_share(weights, length, columns.avg_length(term.fieldname), term.boost, model.b)))
         if not found:
             return self._nothing
         ids = found[0][0] if len(found) == 1 else self._union([f[0] for f in found])
         share = np.zeros(len(ids), dtype=np.float64)
         for field_ids, part in found:  # field by field, the matcher's order of additions
             share[np.searchsorted(ids, field_ids)] += part
-        idf = lucene_idf(doc_freq, docs)
-        scores = np.where(share > 0, q.boost * idf * share * (model.k1 + 1) / (share + model.k1), 0.0)
-        return Scored(ids, scores)
+        return Scored(ids, saturate(share, lucene_idf(doc_freq, docs), model.k1, q.boost))
 
     def _phrase(self, q: wq.Phrase) -> Scored:
         """Whoosh's `Phrase`: each word within ``slop`` positions after the previous one, in
@@ -451,7 +456,7 @@ class Evaluator:
         for (doc_freq, ids, weights, _), at in zip(words, where):
             rows = at[np.searchsorted(candidates, docs)]
             parts.append(self._bm25(q.fieldname, doc_freq, docs, weights[rows]))
-        scores = _tree_sum(parts)
+        scores = tree_sum(parts)
         if q.boost != 1.0:
             scores = scores * q.boost
         return Scored(docs, scores)
@@ -542,14 +547,6 @@ class Evaluator:
             mask &= values <= np.uint64(q.end)
         ids = np.flatnonzero(mask)
         return Scored(ids, np.full(len(ids), float(q.boost)))
-
-
-def _tree_sum(parts: list[np.ndarray]) -> np.ndarray:
-    """Sum in the order of Whoosh's binary matcher trees (``make_binary_tree``)."""
-    if len(parts) == 1:
-        return parts[0]
-    half = len(parts) // 2
-    return _tree_sum(parts[:half]) + _tree_sum(parts[half:])
 
 
 def by_date(columns: Columns, docs: np.ndarray, limit: int, reverse: bool = False) -> list[tuple[float, int]]:

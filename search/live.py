@@ -105,13 +105,13 @@ class LiveStats:
 def _deleted_postings(leaf: Any, fieldname: str, tbytes: bytes, deleted: list[int]) -> int:
     """How many of a term's postings in ``leaf`` are in ``deleted``: every block decoded at
     once with numpy (`search.columnar`'s reader), cheaper than skipping to many deletions."""
-    from search.columnar import _blocks
+    from search.columnar import posting_blocks
 
     info = leaf._terms.term_info(fieldname, tbytes)
     if info.is_inlined():
         ids = np.asarray(info.inlined_postings()[0], dtype=np.int64)
     else:
-        ids = np.concatenate([block[0] for block in _blocks(leaf._terms._postfile, info.extent()[0])])
+        ids = np.concatenate([block[0] for block in posting_blocks(leaf._terms._postfile, info.extent()[0])])
     return int(np.isin(ids, np.asarray(deleted, dtype=np.int64), assume_unique=True).sum())
 
 

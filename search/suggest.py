@@ -59,7 +59,8 @@ _ALL_STOPS = frozenset().union(*STOP_WORDS.values())
 _TOKEN = re.compile(
     r'(?P<field>[A-Za-z_]\w*:)?(?:(?P<phrase>"[^"]*"?(?:~\d+)?)|(?P<range>[\[{][^\]}]*[\]}]?)|(?P<word>[^\s()"]+))'
 )
-_WORD = re.compile(TOKEN_PATTERN)
+#: A word as the analyzers split text (`indexer.core.analysis.TOKEN_PATTERN`).
+WORD = re.compile(TOKEN_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def query_words(text: str, fields: Sequence[str]) -> list[QueryWord]:
             continue
         searched = (field,) if field else tuple(fields)
         offset = m.start("phrase") if m["phrase"] else m.start("word")
-        for w in _WORD.finditer(token):
+        for w in WORD.finditer(token):
             word = w[0]
             if len(word) < 3 or any(c.isdigit() for c in word) or "." in word or "," in word:
                 continue
@@ -106,7 +107,7 @@ def query_words(text: str, fields: Sequence[str]) -> list[QueryWord]:
     return found
 
 
-def _analysis(field: object) -> Callable[[str], str | None]:
+def analyser(field: object) -> Callable[[str], str | None]:
     """word → the term ``field`` indexes it as (None where it is no single term)."""
     fast = fast_terms(field)
     if isinstance(fast, FastTerms):
@@ -154,7 +155,7 @@ class Speller:
         limit = 1 if len(word.text) <= SHORT_WORD else 2
         typed_terms: dict[str, tuple[Callable[[str], str | None], str]] = {}
         for field in {f for base in word.fields for f in self.indexed(base)}:
-            analyse = _analysis(self.schema[field])
+            analyse = analyser(self.schema[field])
             typed = analyse(word.text)
             if typed:
                 typed_terms[field] = (analyse, typed)
@@ -260,7 +261,7 @@ class Speller:
             if terms is None:
                 terms = {}
                 text = self.reader.stored_fields(docnum).get(stored) or ""
-                for w in _WORD.findall(text if isinstance(text, str) else " ".join(text)):
+                for w in WORD.findall(text if isinstance(text, str) else " ".join(text)):
                     t = analyse(w)
                     if t is not None:
                         terms.setdefault(t, Counter())[w.lower()] += 1
