@@ -453,7 +453,7 @@ class Evaluator:
             return out
         docs = np.asarray(matched, dtype=np.int64)
         parts = []
-        for (doc_freq, ids, weights, _), at in zip(words, where):
+        for (doc_freq, _ids, weights, _), at in zip(words, where, strict=True):
             rows = at[np.searchsorted(candidates, docs)]
             parts.append(self._bm25(q.fieldname, doc_freq, docs, weights[rows]))
         scores = tree_sum(parts)

@@ -44,8 +44,15 @@ class FieldScore:
     idf: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"field": self.field, "term": self.term, "tf": self.tf, "length": self.length,
-                               "avg_length": round(self.avg_length, 6), "boost": self.boost, "value": self.value}  # fmt: skip
+        out: dict[str, Any] = {
+            "field": self.field,
+            "term": self.term,
+            "tf": self.tf,
+            "length": self.length,
+            "avg_length": round(self.avg_length, 6),
+            "boost": self.boost,
+            "value": self.value,
+        }
         if self.idf is not None:
             out["idf"] = self.idf
         return out

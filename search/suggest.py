@@ -78,8 +78,9 @@ def query_words(text: str, fields: Sequence[str]) -> list[QueryWord]:
 
     Left alone: operators, words after ``NOT`` or ``-`` (excluding a misspelt word excludes
     nothing, and correcting it would change what is excluded), wildcards, fuzzy and boosted
-    terms (``acqui*``, ``armd~``, ``wind^2``), a field name with nothing after it (``title:``), ranges, numbers, stop words, words of one or two
-    letters, and words in fields that are not text (``date:``, ``url:``, ``id:``).
+    terms (``acqui*``, ``armd~``, ``wind^2``), a field name with nothing after it (``title:``),
+    ranges, numbers, stop words, words of one or two letters, and words in fields that are not
+    text (``date:``, ``url:``, ``id:``).
     """
     found: list[QueryWord] = []
     negate = False
