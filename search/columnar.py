@@ -33,7 +33,17 @@ from indexer.engine.queries import FilteredBy
 from indexer.engine.terms import posting_blocks, segment_terms
 from search.limits import check as check_deadline
 from search.live import BYTE_TO_LENGTH, for_searcher
-from search.ranking import Bm25, FieldsTerm, _docs, _language, lucene_idf
+from search.ranking import (
+    Bm25,
+    FieldsTerm,
+    bm25,
+    field_language,
+    field_share,
+    language_docs,
+    lucene_idf,
+    saturate,
+    tree_sum,
+)
 
 
 class Unsupported(Exception):
@@ -72,15 +82,15 @@ class Columns:
         self._avg_lengths: dict[str, float] = {}
 
     def docs(self, lang: str | None) -> int:
-        """`ranking._docs`, cached: the documents in ``lang`` (or all), the base of IDF."""
+        """`ranking.language_docs`, cached: the documents in ``lang`` (or all), the base of IDF."""
         if lang not in self._docs:
-            self._docs[lang] = _docs(self.searcher, lang)
+            self._docs[lang] = language_docs(self.searcher, lang)
         return self._docs[lang]
 
     def avg_length(self, fieldname: str) -> float:
         """`Bm25.avg_length`, cached: the field's mean length over the documents that can hold it."""
         if fieldname not in self._avg_lengths:
-            docs = self.docs(_language(fieldname))
+            docs = self.docs(field_language(fieldname))
             self._avg_lengths[fieldname] = for_searcher(self.searcher).field_length(fieldname) / docs or 1.0
         return self._avg_lengths[fieldname]
 
@@ -319,10 +329,9 @@ class Evaluator:
         model, columns = self.model, self.columns
         if not self.searcher.schema[fieldname].scorable:
             return weights
-        idf = lucene_idf(doc_freq, columns.docs(_language(fieldname)))
+        idf = lucene_idf(doc_freq, columns.docs(field_language(fieldname)))
         length = columns.lengths(fieldname, ids)
-        norm = model.k1 * (1 - model.b + model.b * length / columns.avg_length(fieldname))
-        return idf * weights * (model.k1 + 1) / (weights + norm)
+        return bm25(idf, weights, length, columns.avg_length(fieldname), model.k1, model.b)
 
     def _term(self, q: wq.Term) -> Scored:
         tbytes = self._tbytes(q.fieldname, q.text)
@@ -339,7 +348,7 @@ class Evaluator:
     def _fields_term(self, q: FieldsTerm) -> Scored:
         """`ranking.FieldsTerm.matcher`'s arithmetic: field shares summed, then saturated once."""
         model, columns = self.model, self.columns
-        langs = [lang for t in q.subqueries if (lang := _language(t.fieldname))]
+        langs = [lang for t in q.subqueries if (lang := field_language(t.fieldname))]
         docs = columns.docs(langs[0] if langs else None)
         doc_freq = 0
         found = []
@@ -352,18 +361,14 @@ class Evaluator:
             if not len(ids):
                 continue
             length = columns.lengths(term.fieldname, ids)
-            found.append(
-                (ids, term.boost * weights / (1 - model.b + model.b * length / columns.avg_length(term.fieldname)))
-            )
+            found.append((ids, field_share(weights, length, columns.avg_length(term.fieldname), term.boost, model.b)))
         if not found:
             return self._nothing
         ids = found[0][0] if len(found) == 1 else self._union([f[0] for f in found])
         share = np.zeros(len(ids), dtype=np.float64)
         for field_ids, part in found:  # field by field, the matcher's order of additions
             share[np.searchsorted(ids, field_ids)] += part
-        idf = lucene_idf(doc_freq, docs)
-        scores = np.where(share > 0, q.boost * idf * share * (model.k1 + 1) / (share + model.k1), 0.0)
-        return Scored(ids, scores)
+        return Scored(ids, saturate(share, lucene_idf(doc_freq, docs), model.k1, q.boost))
 
     def _phrase(self, q: wq.Phrase) -> Scored:
         """Whoosh's `Phrase`: each word within ``slop`` positions after the previous one, in
@@ -413,10 +418,10 @@ class Evaluator:
             return out
         docs = np.asarray(matched, dtype=np.int64)
         parts = []
-        for (doc_freq, ids, weights, _), at in zip(words, where):
+        for (doc_freq, _ids, weights, _), at in zip(words, where, strict=True):
             rows = at[np.searchsorted(candidates, docs)]
             parts.append(self._bm25(q.fieldname, doc_freq, docs, weights[rows]))
-        scores = _tree_sum(parts)
+        scores = tree_sum(parts)
         if q.boost != 1.0:
             scores = scores * q.boost
         return Scored(docs, scores)
@@ -507,14 +512,6 @@ class Evaluator:
             mask &= values <= np.uint64(q.end)
         ids = np.flatnonzero(mask)
         return Scored(ids, np.full(len(ids), float(q.boost)))
-
-
-def _tree_sum(parts: list[np.ndarray]) -> np.ndarray:
-    """Sum in the order of Whoosh's binary matcher trees (``make_binary_tree``)."""
-    if len(parts) == 1:
-        return parts[0]
-    half = len(parts) // 2
-    return _tree_sum(parts[:half]) + _tree_sum(parts[half:])
 
 
 def by_date(columns: Columns, docs: np.ndarray, limit: int, reverse: bool = False) -> list[tuple[float, int]]:

@@ -19,12 +19,12 @@ from whoosh import query as wq
 
 from indexer.core.schema import LANG_FIELDS, LANG_KEYS
 from indexer.engine.queries import FilteredBy
-from search.ranking import Bm25, FieldsTerm, _language, bm25, field_share, saturate
+from search.ranking import Bm25, FieldsTerm, bm25, field_language, field_share, saturate, tree_sum
 
 
 def _field_name(fieldname: str) -> str:
     """``title`` for ``title_en``: the field as the user names it."""
-    return fieldname.rpartition("_")[0] if _language(fieldname) else fieldname
+    return fieldname.rpartition("_")[0] if field_language(fieldname) else fieldname
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,15 @@ class FieldScore:
     idf: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"field": self.field, "term": self.term, "tf": self.tf, "length": self.length,
-                               "avg_length": round(self.avg_length, 6), "boost": self.boost, "value": self.value}  # fmt: skip
+        out: dict[str, Any] = {
+            "field": self.field,
+            "term": self.term,
+            "tf": self.tf,
+            "length": self.length,
+            "avg_length": round(self.avg_length, 6),
+            "boost": self.boost,
+            "value": self.value,
+        }
         if self.idf is not None:
             out["idf"] = self.idf
         return out
@@ -227,7 +234,7 @@ class _Walker:
             idf = model.idf(self.leaf, q.fieldname, tbytes)
             value = bm25(idf, tf, length, avg, model.k1, model.b)
             parts.append(FieldScore(name, _text(tbytes), tf, length, avg, 1.0, value, idf=idf))
-        value = _tree_sum([p.value for p in parts])
+        value = tree_sum([p.value for p in parts])
         text = f'{name}:"{" ".join(p.term for p in parts)}"' + (f"~{q.slop}" if q.slop > 1 else "")
         return [TermScore("phrase", text, boost * q.boost * value, boost=boost * q.boost, fields=tuple(parts))]
 
@@ -244,17 +251,9 @@ class _Walker:
 def _word_text(q: FieldsTerm) -> str:
     """The word as the query gave it, as far as the index kept it: its form in a shared,
     unstemmed field (issuer, place) where it is searched in one, else its stem."""
-    plain = [t.text for t in q.subqueries if not _language(t.fieldname)]
+    plain = [t.text for t in q.subqueries if not field_language(t.fieldname)]
     return str(plain[0] if plain else q.subqueries[0].text)
 
 
 def _text(tbytes: bytes) -> str:
     return tbytes.decode("utf-8", "replace")
-
-
-def _tree_sum(values: list[float]) -> float:
-    """Sum in the order of Whoosh's binary matcher trees, as a phrase's word scores are added."""
-    if len(values) == 1:
-        return values[0]
-    half = len(values) // 2
-    return _tree_sum(values[:half]) + _tree_sum(values[half:])

@@ -7,41 +7,29 @@ import threading
 import time
 import weakref
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from indexer.core.analysis import STOP_WORDS
-from indexer.core.defaults import FEW_HITS
+from indexer.core.defaults import DEFAULT_TIMEOUT, FEW_HITS
 from indexer.core.document import Document
 from indexer.core.openfiles import reports_too_many_open_files
 from indexer.core.records import from_stored
 from indexer.core.schema import DEFAULT_FIELDS
 from indexer.core.store import open_index, resolve_index_path
 from indexer.engine.opening import open_searcher
-from indexer.engine.queries import FilteredBy
 from search import snippets as snippet_maker
 from search.balance import Balanced, balance
-from search.cli.config import SORTS
 from search.collecting import search as whoosh_search
 from search.errors import DocumentNotFoundError, QueryError
-from search.facets import TOP, check_facets, check_filters, facet_columns, matching
-from search.limits import DEFAULT_TIMEOUT, Deadline, bound, running
-from search.query import (
-    check_boosts,
-    check_fields,
-    check_lang,
-    date_filter,
-    drop_stop_words,
-    is_match_all,
-    make_parser,
-    match_all,
-    parse_query,
-    plain_query,
-    prepare_query,
-)
-from search.ranking import K1, B, Bm25, combine_fields, weigh_repeats
+from search.facets import TOP, facet_columns, matching
+from search.limits import Deadline, bound, running
+from search.plan import Planner
+from search.query import check_boosts, check_fields
+from search.ranking import K1, B, Bm25
+from search.request import MATCHES, SORTS, Match, SearchRequest, Sort, check_timeout
 from search.results import Hit, Results
 
 if TYPE_CHECKING:  # what only feedback, --explain, stats and timelines use is imported by them
@@ -49,9 +37,7 @@ if TYPE_CHECKING:  # what only feedback, --explain, stats and timelines use is i
     from search.stats import Stats
     from search.timeline import Timeline
 
-Sort = Literal["relevance", "date", "-date"]
-Match = Literal["all", "any"]
-MATCHES: tuple[str, ...] = ("all", "any")
+__all__ = ["MATCHES", "SORTS", "Index", "Match", "Sort"]  # the sort and match names live in `search.request`
 
 
 class Index:
@@ -79,19 +65,18 @@ class Index:
         self._folder = _folder_id(self.path)  # before opening: a swap in between is seen next time
         with reports_too_many_open_files(self.path):
             self._ix = open_index(self.path)
-        self._fields = check_fields(fields)
+        fields = check_fields(fields)
         try:
             self._weighting = Bm25(k1=k1, b=b)
         except ValueError as exc:
             raise QueryError(str(exc)) from None
-        self._boosts = check_boosts(boosts or {})
+        self._planner = Planner(self._ix.schema, fields, check_boosts(boosts or {}))
         self._lock = threading.RLock()
         with reports_too_many_open_files(self.path):
             self._open = _Open(open_searcher(self._ix, weighting=self._weighting))
         # An Index dropped without close() still closes its files (no ResourceWarning); the
         # finalizer holds the searcher's box, not the Index, so it cannot keep the Index alive.
         self._finalizer = weakref.finalize(self, self._open.close)
-        self._parsers: dict[tuple[str, ...], object] = {}  # (match, lang, *fields) → parser
         #: Score keyword queries with `search.columnar` (same results, much faster); False
         #: forces Whoosh's matchers, which tests and the benchmark compare against.
         self.columnar = True
@@ -122,27 +107,6 @@ class Index:
             elif not self._open.searcher.up_to_date():
                 self._open.swap(open_searcher(self._ix, weighting=self._weighting))
         return self._open.searcher
-
-    def _parser(self, lang: str, fields: tuple[str, ...], match: str):  # type: ignore[no-untyped-def]
-        key = (match, lang, *fields)
-        if key not in self._parsers:
-            self._parsers[key] = make_parser(self._ix.schema, lang, fields, self._boosts, match=match)
-        return self._parsers[key]
-
-    def _query(self, text: str, fields: tuple[str, ...], lang: str | None, match: str, syntax: bool):  # type: ignore[no-untyped-def]
-        """One sub-query per language, each over that language's fields and documents only."""
-        from whoosh.query import Or, Term
-
-        prepared = prepare_query(text) if syntax else plain_query(text)
-        parts = []
-        for key in check_lang(lang):
-            if is_match_all(prepared):
-                q = match_all()
-            else:
-                q = parse_query(self._parser(key, fields, match), prepared, text)
-                q = combine_fields(weigh_repeats(drop_stop_words(q, prepared, STOP_WORDS[key]))).normalize()
-            parts.append(FilteredBy(q, Term("lang", key)))
-        return bound(parts[0] if len(parts) == 1 else Or(parts))
 
     # -- queries ---------------------------------------------------------------------------------
     def search(
@@ -185,85 +149,46 @@ class Index:
         (`QueryTooLargeError` for a query over `search.limits`' bounds) and `SearchTimeoutError`
         when the search takes longer than ``timeout`` seconds (None or 0: no limit).
         """
-        if limit < 0 or page < 1:
-            raise QueryError("limit must be 0 (no hits: the total and facets only) or more, page 1 or more")
-        if sort not in SORTS:
-            raise QueryError(f"unknown sort {sort!r}; choose from {', '.join(SORTS)}")
-        _check_timeout(timeout)
+        request = SearchRequest(query, limit=limit, page=page, since=since, until=until, sort=sort,
+                                fields=_tuple(fields), lang=lang, match=match, syntax=syntax, snippets=snippets,
+                                feedback=feedback, explain=explain, timeout=timeout, facets=tuple(facets),
+                                filters=filters or {}, facet_limit=facet_limit, suggest=suggest)  # fmt: skip
         with running(Deadline(query, timeout)) as deadline:
-            return self._search(query, deadline, limit=limit, page=page, since=since, until=until, sort=sort,
-                                fields=fields, lang=lang, match=match, syntax=syntax, snippets=snippets,
-                                feedback=feedback, explain=explain, facets=facets, filters=filters,
-                                facet_limit=facet_limit, suggest=suggest)  # fmt: skip
+            return self._search(request, deadline)
 
-    def _search(self, query: str, deadline: Deadline, *, limit: int, page: int, since: str | date | None,
-                until: str | date | None, sort: Sort, fields: Sequence[str] | None, lang: str | None,
-                match: Match, syntax: bool, snippets: bool, feedback: Feedback | None, explain: bool,
-                facets: Sequence[str], filters: Mapping[str, Sequence[str] | str] | None,
-                facet_limit: int | None, suggest: bool | None) -> Results:  # fmt: skip
+    def _search(self, request: SearchRequest, deadline: Deadline) -> Results:
+        """`search` of a checked ``request`` within ``deadline``."""
         started = time.perf_counter()
-        facet_names, wanted = check_facets(facets), check_filters(filters)
-        q = self._build(query, fields=fields, lang=lang, match=match, syntax=syntax, since=since, until=until)
-        sortedby = None if sort == "relevance" else "date"
+        q = self._planner.build(request)
         with self._lock:
             searcher = self._current()
-            if feedback is not None:
-                from search.feedback import expand
-
-                q = bound(expand(searcher, q, feedback, self._field_list(fields), self._boosts))
+            q = self._expanded(searcher, q, request)
             deadline.check()
+            wanted = request.filters
             allowed = self._facets(searcher).allowed(wanted) if wanted else None
             if allowed is not None and not allowed.any():
                 from whoosh.query import NullQuery
 
                 q = NullQuery  # Whoosh reads an empty filter set as no filter
-            top_n = max(page * limit, 1)  # limit 0 lists no hit but still counts them; Whoosh needs 1
-            if feedback is not None:
-                fast = None
-            elif sortedby is None:
-                fast = self._fast(searcher, q, top_n, allowed)
-            else:
-                fast = self._fast_by_date(searcher, q, top_n, allowed, reverse=sort == "-date")
-            if fast is not None:
-                from whoosh.searching import Results as WhooshResults
-
-                results, total = WhooshResults(searcher, q, fast[0]), fast[1]
-            else:
-                keep = None if allowed is None else set(np.flatnonzero(allowed).tolist())
-                results = whoosh_search(searcher, q, limit=top_n, sortedby=sortedby,
-                                        reverse=sort == "-date", terms=True, filter=keep)  # fmt: skip
-                total = len(results)
+            found = self._find(searcher, q, request.top_n, sort=request.sort, allowed=allowed,
+                               fast=request.feedback is None)  # fmt: skip
             counts = {}
-            if facet_names:
-                docs = (
-                    fast[2] if fast is not None else matching(self._columns_of(searcher), self._weighting, q, allowed)
-                )
-                counts = self._facets(searcher).count(facet_names, docs, facet_limit)
-            if snippets:
-                snippet_maker.configure(results)
-            if explain:
-                from search.explain import explain as explain_score
-            first = (page - 1) * limit
-            hits = []
-            for i, hit in enumerate(results[first : first + limit]):
-                deadline.check()
-                hits.append(Hit(
-                    rank=first + i + 1,
-                    id=hit["id"],
-                    score=None if sortedby else float(hit.score),
-                    document=from_stored(hit.fields()),
-                    snippet=snippet_maker.snippet_for(hit) if snippets else None,
-                    explanation=explain_score(searcher, q, hit.docnum, self._weighting) if explain else None,
-                ))  # fmt: skip
+            if request.facets:
+                docs = found.docs
+                if docs is None:
+                    docs = matching(self._columns_of(searcher), self._weighting, q, allowed)
+                counts = self._facets(searcher).count(request.facets, docs, request.facet_limit)
+            hits = self._hits(searcher, found, q, deadline, first=(request.page - 1) * request.limit,
+                              limit=request.limit, scored=not request.sorted_by_date, snippets=request.snippets,
+                              explain=request.explain)  # fmt: skip
         elapsed = (time.perf_counter() - started) * 1000
         suggestion = None
-        if suggest or (suggest is None and total < FEW_HITS):
-            suggestion = self._suggest(query, deadline, total=total, since=since, until=until, fields=fields,
-                                       lang=lang, match=match)  # fmt: skip
-        balanced = balance(query) if syntax else Balanced(query)
-        return Results(query=query, total=total, page=page, limit=limit, elapsed_ms=elapsed, hits=hits,
-                       facets=counts, suggestion=suggestion, read_as=balanced.read_as,
-                       repairs=balanced.changes)  # fmt: skip
+        if request.suggest or (request.suggest is None and found.total < FEW_HITS):
+            suggestion = self._suggest(request, deadline, total=found.total)
+        balanced = balance(request.text) if request.syntax else Balanced(request.text)
+        return Results(query=request.text, total=found.total, page=request.page, limit=request.limit,
+                       elapsed_ms=elapsed, hits=hits, facets=counts, suggestion=suggestion,
+                       read_as=balanced.read_as, repairs=balanced.changes)  # fmt: skip
 
     def suggest(self, query: str, *, total: int | None = None, since: str | date | None = None,
                 until: str | date | None = None, fields: Sequence[str] | None = None, lang: str | None = None,
@@ -272,30 +197,33 @@ class Index:
         only when it finds more documents than ``query`` (``total`` hits, counted when None)
         with the same options; None otherwise (`search.suggest`). Raises `SearchTimeoutError`
         past ``timeout`` seconds (None or 0: no limit)."""
-        _check_timeout(timeout)
+        check_timeout(timeout)
+        try:
+            request = SearchRequest(query, since=since, until=until, fields=_tuple(fields), lang=lang, match=match,
+                                    timeout=timeout)  # fmt: skip
+        except QueryError:
+            return None  # a query that cannot run has no better spelling
         with running(Deadline(query, timeout)) as deadline:
-            return self._suggest(query, deadline, total=total, since=since, until=until, fields=fields, lang=lang,
-                                 match=match)  # fmt: skip
+            return self._suggest(request, deadline, total=total)
 
-    def _suggest(self, query: str, deadline: Deadline, *, total: int | None, since: str | date | None,
-                 until: str | date | None, fields: Sequence[str] | None, lang: str | None,
-                 match: Match) -> str | None:  # fmt: skip
-        """`suggest` within ``deadline``: a search's own, so that its suggestion is inside its time limit."""
+    def _suggest(self, request: SearchRequest, deadline: Deadline, *, total: int | None) -> str | None:
+        """`suggest` within ``deadline``: a search's own, so that its suggestion is inside its time limit.
+        Counts use the request's dates, fields, languages and match; ``total`` is its hits (None: count them)."""
         from search.suggest import MORE_HITS, Speller, corrected
 
         def count(text: str) -> int:
-            return self._search(text, deadline, limit=1, page=1, since=since, until=until, sort="relevance",
-                                fields=fields, lang=lang, match=match, syntax=True, snippets=False, feedback=None,
-                                explain=False, facets=(), filters=None, facet_limit=None, suggest=False).total  # fmt: skip
+            counting = replace(request, text=text, limit=1, page=1, sort="relevance", syntax=True,
+                               snippets=False, feedback=None, explain=False, facets=(), filters={},
+                               facet_limit=None, suggest=False)  # fmt: skip
+            return self._search(counting, deadline).total
 
-        field_list = self._field_list(fields)
         try:
-            typed = count(query) if total is None else total
+            typed = count(request.text) if total is None else total
         except QueryError:
             return None
         with self._lock:
-            speller = Speller(self._current().reader(), self._ix.schema, check_lang(lang))
-            candidate = corrected(query, speller, field_list, found=typed > 0)
+            speller = Speller(self._current().reader(), self._ix.schema, request.langs)
+            candidate = corrected(request.text, speller, self._planner.fields_of(request), found=typed > 0)
         if candidate is None:
             return None
         try:
@@ -314,35 +242,100 @@ class Index:
         suit natural-language queries (plain words, any of them). Raises `QueryError`, and
         `SearchTimeoutError` past ``timeout`` seconds (None or 0: no limit).
         """
-        if limit < 1:
-            raise QueryError("limit must be 1 or more")
-        _check_timeout(timeout)
+        request = SearchRequest(query, limit=limit, fields=_tuple(fields), lang=lang, match=match, syntax=syntax,
+                                feedback=feedback, timeout=timeout, ranked=True)  # fmt: skip
         with running(Deadline(query, timeout)) as deadline:
-            q = self._build(query, fields=fields, lang=lang, match=match, syntax=syntax)
+            q = self._planner.build(request)
             with self._lock:
-                return self._ranked(q, deadline, limit, fields, feedback)
+                searcher = self._current()
+                q = self._expanded(searcher, q, request)
+                deadline.check()
+                ids = searcher.reader().column_reader("id")
+                found = self._find(searcher, q, limit, fast=feedback is None, terms=False)
+                return [(ids[docnum], float(score)) for score, docnum in found.results.top_n]
 
-    def _ranked(self, q, deadline: Deadline, limit: int, fields: Sequence[str] | None,
-                feedback: Feedback | None) -> list[tuple[str, float]]:  # type: ignore[no-untyped-def]  # fmt: skip
-        """`ranked` once the query is built, under the lock."""
-        searcher = self._current()
-        if feedback is not None:
-            from search.feedback import expand
+    def similar(self, doc_id: str, limit: int = 10, *, timeout: float | None = DEFAULT_TIMEOUT) -> Results:
+        """The ``limit`` documents most like ``doc_id`` (itself excluded), best first: more like
+        this, by the key terms of its title and body (`search.similar`); `Results.query` is the
+        id. Raises `DocumentNotFoundError`, and `SearchTimeoutError` past ``timeout`` seconds
+        (None or 0: no limit), as `search` does."""
+        from search.similar import more_like
 
-            q = bound(expand(searcher, q, feedback, self._field_list(fields), self._boosts))
-        deadline.check()
-        ids = searcher.reader().column_reader("id")
-        fast = self._fast(searcher, q, limit) if feedback is None else None
-        top_n = fast[0] if fast is not None else whoosh_search(searcher, q, limit=limit).top_n
-        return [(ids[docnum], float(score)) for score, docnum in top_n]
+        check_timeout(timeout)
+        SearchRequest(doc_id, limit=limit, timeout=timeout, ranked=True)  # the checks of limit and time
+        with running(Deadline(doc_id, timeout)) as deadline:
+            deadline.check()
+            started = time.perf_counter()
+            with self._lock:
+                searcher = self._current()
+                doc_id = self.known_id(doc_id)  # an id, or the path of an indexed file
+                docnum = searcher.document_number(id=doc_id)
+                q = more_like(searcher, self._ix.schema, docnum)
+                if q is None:
+                    return Results(query=doc_id, total=0, page=1, limit=limit, elapsed_ms=0.0)
+                found = self._find(searcher, q, limit + 1)
+                hits = self._hits(searcher, found, q, deadline, first=0, limit=limit, skip=docnum)
+            elapsed = (time.perf_counter() - started) * 1000
+            return Results(query=doc_id, total=found.total - 1, page=1, limit=limit, elapsed_ms=elapsed, hits=hits)
 
-    def _fast(self, searcher, q, limit: int, allowed=None):  # type: ignore[no-untyped-def]
-        """(top hits, total, matching document numbers) by `search.columnar`, or None where the
-        query needs Whoosh's matchers (wildcards, NOT …) or the fast path is switched off.
-        ``allowed`` (a boolean array over the documents) narrows the matches (filters)."""
+    # -- the one way from a built query to hits ----------------------------------------------------
+    def _expanded(self, searcher, q, request: SearchRequest):  # type: ignore[no-untyped-def]
+        """``q`` with the request's feedback words added (`search.feedback`), or ``q`` itself."""
+        if request.feedback is None:
+            return q
+        from search.feedback import expand
+
+        return bound(expand(searcher, q, request.feedback, self._planner.fields_of(request), self._planner.boosts))
+
+    def _find(self, searcher, q, top_n: int, *, sort: str = "relevance", allowed=None, fast: bool = True,
+              terms: bool = True) -> _Found:  # type: ignore[no-untyped-def]  # fmt: skip
+        """The best ``top_n`` matches of ``q`` in ``sort`` order: from `search.columnar` where it
+        handles the query (and ``fast``), else from Whoosh's matchers (which record the matched
+        terms for snippets when ``terms``). ``allowed`` (a boolean array over the documents)
+        narrows the matches (filters)."""
+        from whoosh.searching import Results as WhooshResults
+
+        quick = self._fast(searcher, q, top_n, allowed, sort=sort) if fast else None
+        if quick is not None:
+            return _Found(WhooshResults(searcher, q, quick[0]), quick[1], quick[2])
+        keep = None if allowed is None else set(np.flatnonzero(allowed).tolist())
+        sortedby = None if sort == "relevance" else "date"
+        results = whoosh_search(searcher, q, limit=top_n, sortedby=sortedby, reverse=sort == "-date", terms=terms,
+                                filter=keep)  # fmt: skip
+        return _Found(results, len(results), None)
+
+    def _hits(self, searcher, found: _Found, q, deadline: Deadline, *, first: int, limit: int, scored: bool = True,
+              snippets: bool = True, explain: bool = False, skip: int | None = None) -> list[Hit]:  # type: ignore[no-untyped-def]  # fmt: skip
+        """`Hit`s of the ``limit`` matches from rank ``first`` (0-based) of ``found``, without document
+        number ``skip``; scores None unless ``scored``, with snippets and explanations if asked."""
+        results = found.results
+        if snippets:
+            snippet_maker.configure(results)
+        if explain:
+            from search.explain import explain as explain_score
+        window = results[first : first + limit + (skip is not None)]
+        if skip is not None:
+            window = [hit for hit in window if hit.docnum != skip][:limit]
+        hits = []
+        for i, hit in enumerate(window):
+            deadline.check()
+            hits.append(Hit(
+                rank=first + i + 1,
+                id=hit["id"],
+                score=float(hit.score) if scored else None,
+                document=from_stored(hit.fields()),
+                snippet=snippet_maker.snippet_for(hit) if snippets else None,
+                explanation=explain_score(searcher, q, hit.docnum, self._weighting) if explain else None,
+            ))  # fmt: skip
+        return hits
+
+    def _fast(self, searcher, q, limit: int, allowed=None, *, sort: str = "relevance"):  # type: ignore[no-untyped-def]
+        """(top hits, total, matching document numbers) by `search.columnar`, in ``sort`` order, or
+        None where the query needs Whoosh's matchers (wildcards, NOT …) or the fast path is switched
+        off. ``allowed`` (a boolean array over the documents) narrows the matches (filters)."""
         if not self.columnar:
             return None
-        from search.columnar import Evaluator, Unsupported, top
+        from search.columnar import Evaluator, Unsupported, by_date, top
 
         columns = self._columns_of(searcher)
         try:
@@ -350,23 +343,14 @@ class Index:
         except Unsupported:
             return None
         live = columns.live if allowed is None else columns.live & allowed
-        return (*top(scored, live, limit), scored.ids[live[scored.ids]])
+        docs = scored.ids[live[scored.ids]]
+        if sort == "relevance":
+            return (*top(scored, live, limit), docs)
+        return by_date(columns, docs, limit, sort == "-date"), len(docs), docs
 
     def _fast_by_date(self, searcher, q, limit: int, allowed=None, *, reverse: bool = False):  # type: ignore[no-untyped-def]
-        """`_fast` for a search sorted by date: the matches of `search.columnar` in date order
-        (`columnar.by_date`), or None where the query needs Whoosh's matchers."""
-        if not self.columnar:
-            return None
-        from search.columnar import Evaluator, Unsupported, by_date
-
-        columns = self._columns_of(searcher)
-        try:
-            ids = Evaluator(columns, self._weighting).run(q).ids
-        except Unsupported:
-            return None
-        live = columns.live if allowed is None else columns.live & allowed
-        docs = ids[live[ids]]
-        return by_date(columns, docs, limit, reverse), len(docs), docs
+        """`_fast` sorted by date (`columnar.by_date`), newest first with ``reverse``."""
+        return self._fast(searcher, q, limit, allowed, sort="-date" if reverse else "date")
 
     def _columns_of(self, searcher):  # type: ignore[no-untyped-def]
         """`search.columnar.Columns` of ``searcher``, kept until the searcher is refreshed."""
@@ -390,46 +374,27 @@ class Index:
         from search.timeline import bound_days, check_by, count_periods
 
         check_by(by)
-        wanted = check_filters(filters)
-        _check_timeout(timeout)
+        request = SearchRequest(query, since=since, until=until, fields=_tuple(fields), lang=lang, match=match,
+                                filters=filters or {}, timeout=timeout)  # fmt: skip
         with running(Deadline(query, timeout)) as deadline:
-            q = self._build(query, fields=fields, lang=lang, match=match, syntax=True, since=since, until=until)
-            first, last = bound_days(date_filter(self._ix.schema, since, until))
+            q = self._planner.build(request)
+            first, last = bound_days(self._planner.dates(request))
             with self._lock:
                 searcher = self._current()
                 deadline.check()
                 view = self._facets(searcher)
+                wanted = request.filters
                 docs = matching(view.columns, self._weighting, q, view.allowed(wanted) if wanted else None)
                 deadline.check()
                 days = view.day_numbers()[docs]
         return count_periods(query, by, days, first, last)
 
-    def _build(self, query: str, *, fields: Sequence[str] | None, lang: str | None, match: str, syntax: bool,
+    def _build(self, query: str, *, fields: Sequence[str] | None, lang: str | None, match: Match, syntax: bool,
                since: str | date | None = None, until: str | date | None = None):  # type: ignore[no-untyped-def]  # fmt: skip
-        if match not in MATCHES:
-            raise QueryError(f"unknown match {match!r}; choose from {', '.join(MATCHES)}")
-        q = self._query(query, self._field_list(fields), lang, match, syntax)
-        bounds = date_filter(self._ix.schema, since, until)
-        if bounds is None:
-            return q
-        from whoosh.query import And
-
-        return And([q, bounds])
-
-    def _field_list(self, fields: Sequence[str] | None) -> tuple[str, ...]:
-        return tuple(check_fields(fields)) if fields else tuple(self._fields)
-
-    def similar(self, doc_id: str, limit: int = 10, *, timeout: float | None = DEFAULT_TIMEOUT) -> Results:
-        """The ``limit`` documents most like ``doc_id`` (itself excluded), best first: more like
-        this, by the key terms of its title and body (`search.similar`); `Results.query` is the
-        id. Raises `DocumentNotFoundError`, and `SearchTimeoutError` past ``timeout`` seconds
-        (None or 0: no limit), as `search` does."""
-        from search.similar import similar
-
-        _check_timeout(timeout)
-        with running(Deadline(doc_id, timeout)) as deadline:
-            deadline.check()
-            return similar(self, doc_id, limit)
+        """The Whoosh query `search` runs for these options (`search.plan`); tests compare paths with it."""
+        request = SearchRequest(query, fields=_tuple(fields), lang=lang, match=match, syntax=syntax, since=since,
+                                until=until)  # fmt: skip
+        return self._planner.build(request)
 
     def get(self, doc_id: str) -> Document:
         """The stored document with id ``doc_id`` (or whose file is at that path, `known_id`);
@@ -467,9 +432,18 @@ class Index:
             return compute_stats(self._current().reader(), self.path, self._ix.schema)
 
 
-def _check_timeout(timeout: float | None) -> None:
-    if timeout is not None and not timeout >= 0:
-        raise QueryError(f"timeout must be 0 (no limit) or more seconds (got {timeout})")
+def _tuple(fields: Sequence[str] | None) -> tuple[str, ...] | None:
+    return None if fields is None else tuple(fields)
+
+
+@dataclass
+class _Found:
+    """What `Index._find` found: the best matches as Whoosh `Results` (hits read on demand), how
+    many documents matched, and their numbers when the fast path gave them (facets count them)."""
+
+    results: Any
+    total: int
+    docs: np.ndarray | None
 
 
 def _folder_id(path: os.PathLike[str]) -> tuple[int, int] | None:

@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
+from collections.abc import Sequence
 from math import log
+from typing import TypeVar
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.matching import NullMatcher, UnionMatcher, WrappingMatcher
 from whoosh.scoring import WeightingModel, WeightLengthScorer, WeightScorer
@@ -31,14 +34,18 @@ from indexer.core.defaults import K1, B
 from indexer.core.schema import LANG_FIELDS, LANG_KEYS
 from search.live import for_searcher
 
+#: A number, or a numpy array of them: the scoring functions serve both paths.
+Num = TypeVar("Num", float, np.ndarray)
 
-def _language(fieldname: str) -> str | None:
-    """``en`` for ``body_en`` and the other language-analysed fields; None for shared ones."""
+
+def field_language(fieldname: str) -> str | None:
+    """``en`` for ``body_en`` and the other language-analysed fields; None for shared ones: the
+    language whose documents a field's statistics count."""
     base, _, lang = fieldname.rpartition("_")
     return lang if base in LANG_FIELDS and lang in LANG_KEYS else None
 
 
-def _docs(searcher, lang: str | None) -> int:  # type: ignore[no-untyped-def]
+def language_docs(searcher, lang: str | None) -> int:  # type: ignore[no-untyped-def]
     """How many live documents are in ``lang``, or in the index for None: the base of IDF and
     of average field length."""
     return max(1, for_searcher(searcher).doc_frequency("lang", lang) if lang else searcher.doc_count())
@@ -47,7 +54,7 @@ def _docs(searcher, lang: str | None) -> int:  # type: ignore[no-untyped-def]
 def _field_docs(searcher, fieldname: str) -> int:  # type: ignore[no-untyped-def]
     """How many documents can hold ``fieldname``: those of its language for ``body_en`` and
     the like, every document otherwise."""
-    return _docs(searcher, _language(fieldname))
+    return language_docs(searcher, field_language(fieldname))
 
 
 def lucene_idf(doc_freq: int, docs: int) -> float:
@@ -56,23 +63,36 @@ def lucene_idf(doc_freq: int, docs: int) -> float:
     return log(1 + (docs - doc_freq + 0.5) / (doc_freq + 0.5))
 
 
-def bm25(idf: float, tf: float, length: float, avg_length: float, k1: float, b: float) -> float:
-    """BM25 of one term in one field: its frequency saturated against the field's length."""
+def bm25(idf: float, tf: Num, length: Num, avg_length: float, k1: float, b: float) -> Num:
+    """BM25 of one term in one field: its frequency saturated against the field's length. ``tf``
+    and ``length`` may be numpy arrays (`search.columnar` scores a posting list at once)."""
     norm = k1 * (1 - b + b * length / avg_length)
     return idf * tf * (k1 + 1) / (tf + norm)
 
 
-def field_share(tf: float, length: float, avg_length: float, weight: float, b: float) -> float:
+def field_share(tf: Num, length: Num, avg_length: float, weight: float, b: float) -> Num:
     """One field's part of a `FieldsTerm` before saturation: the length-normalised frequency
-    times the field's weight (boost)."""
+    times the field's weight (boost); numbers or numpy arrays."""
     return weight * tf / (1 - b + b * length / avg_length)
 
 
-def saturate(share: float, idf: float, k1: float, boost: float = 1.0) -> float:
-    """A `FieldsTerm`'s BM25F score from its summed field shares: ``boost × idf × s (k1 + 1) / (s + k1)``."""
+def saturate(share: Num, idf: float, k1: float, boost: float = 1.0) -> Num:
+    """A `FieldsTerm`'s BM25F score from its summed field shares: ``boost × idf × s (k1 + 1) / (s + k1)``,
+    0 for no share; ``share`` may be a numpy array."""
+    if isinstance(share, np.ndarray):
+        return np.where(share > 0, boost * idf * share * (k1 + 1) / (share + k1), 0.0)
     if share <= 0:
         return 0.0
     return boost * idf * share * (k1 + 1) / (share + k1)
+
+
+def tree_sum(parts: Sequence[Num]) -> Num:
+    """Sum in the order of Whoosh's binary matcher trees (``make_binary_tree``), as a phrase's
+    word scores are added: numbers, or numpy arrays element by element, so both paths round alike."""
+    if len(parts) == 1:
+        return parts[0]
+    half = len(parts) // 2
+    return tree_sum(parts[:half]) + tree_sum(parts[half:])
 
 
 class Bm25(WeightingModel):
@@ -205,8 +225,8 @@ class FieldsTerm(wq.CompoundQuery):
         # The word's documents are those of its language when it is searched in a language's
         # fields (the caller filters by language); shared fields (issuer, place) then count
         # only within them.
-        langs = [lang for t in self.subqueries if (lang := _language(t.fieldname))]
-        docs = _docs(parent, langs[0] if langs else None)
+        langs = [lang for t in self.subqueries if (lang := field_language(t.fieldname))]
+        docs = language_docs(parent, langs[0] if langs else None)
         fields, doc_freq = [], 0
         for term in self.subqueries:
             try:

@@ -59,7 +59,8 @@ _ALL_STOPS = frozenset().union(*STOP_WORDS.values())
 _TOKEN = re.compile(
     r'(?P<field>[A-Za-z_]\w*:)?(?:(?P<phrase>"[^"]*"?(?:~\d+)?)|(?P<range>[\[{][^\]}]*[\]}]?)|(?P<word>[^\s()"]+))'
 )
-_WORD = re.compile(TOKEN_PATTERN)
+#: A word as the analyzers split text (`indexer.core.analysis.TOKEN_PATTERN`).
+WORD = re.compile(TOKEN_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -77,8 +78,9 @@ def query_words(text: str, fields: Sequence[str]) -> list[QueryWord]:
 
     Left alone: operators, words after ``NOT`` or ``-`` (excluding a misspelt word excludes
     nothing, and correcting it would change what is excluded), wildcards, fuzzy and boosted
-    terms (``acqui*``, ``armd~``, ``wind^2``), a field name with nothing after it (``title:``), ranges, numbers, stop words, words of one or two
-    letters, and words in fields that are not text (``date:``, ``url:``, ``id:``).
+    terms (``acqui*``, ``armd~``, ``wind^2``), a field name with nothing after it (``title:``),
+    ranges, numbers, stop words, words of one or two letters, and words in fields that are not
+    text (``date:``, ``url:``, ``id:``).
     """
     found: list[QueryWord] = []
     negate = False
@@ -96,7 +98,7 @@ def query_words(text: str, fields: Sequence[str]) -> list[QueryWord]:
             continue
         searched = (field,) if field else tuple(fields)
         offset = m.start("phrase") if m["phrase"] else m.start("word")
-        for w in _WORD.finditer(token):
+        for w in WORD.finditer(token):
             word = w[0]
             if len(word) < 3 or any(c.isdigit() for c in word) or "." in word or "," in word:
                 continue
@@ -106,7 +108,7 @@ def query_words(text: str, fields: Sequence[str]) -> list[QueryWord]:
     return found
 
 
-def _analysis(field: object) -> Callable[[str], str | None]:
+def analyser(field: object) -> Callable[[str], str | None]:
     """word → the term ``field`` indexes it as (None where it is no single term)."""
     fast = fast_terms(field)
     if isinstance(fast, FastTerms):
@@ -154,7 +156,7 @@ class Speller:
         limit = 1 if len(word.text) <= SHORT_WORD else 2
         typed_terms: dict[str, tuple[Callable[[str], str | None], str]] = {}
         for field in {f for base in word.fields for f in self.indexed(base)}:
-            analyse = _analysis(self.schema[field])
+            analyse = analyser(self.schema[field])
             typed = analyse(word.text)
             if typed:
                 typed_terms[field] = (analyse, typed)
@@ -260,7 +262,7 @@ class Speller:
             if terms is None:
                 terms = {}
                 text = self.reader.stored_fields(docnum).get(stored) or ""
-                for w in _WORD.findall(text if isinstance(text, str) else " ".join(text)):
+                for w in WORD.findall(text if isinstance(text, str) else " ".join(text)):
                     t = analyse(w)
                     if t is not None:
                         terms.setdefault(t, Counter())[w.lower()] += 1

@@ -18,6 +18,7 @@ from indexer.core.defaults import DEFAULT_BOOSTS, DEFAULT_FIELDS, DEFAULT_INDEX_
 from indexer.core.language import LANGUAGES
 from indexer.core.trust import SAFE_KEY, check_trusted, safe_directories
 from search.errors import ConfigError
+from search.request import SORTS
 
 #: Environment variable naming the one config file to read (``/dev/null``: none).
 CONFIG_ENV = "DATELINE_CONFIG"
@@ -28,7 +29,6 @@ COLORS: tuple[str, ...] = ("auto", "always", "never")
 SEARCH_FORMATS: tuple[str, ...] = ("text", "json", "jsonl", "paths", "paths0", "html", "csv")
 #: Formats that show no snippet, so a search for them builds none (most of a long listing's time).
 NO_SNIPPETS: frozenset[str] = frozenset({"paths", "paths0"})
-SORTS: tuple[str, ...] = ("relevance", "date", "-date")
 #: ``--lang``: the languages with their own analysis, and ``xx`` for any other (`indexer.core.schema.LANG_KEYS`).
 LANGS: tuple[str, ...] = (*LANGUAGES, "xx")
 #: ``timeline --by``.
