@@ -36,7 +36,7 @@ def bm25s_peer(k1: float, b: float) -> Callable[[Docs, Queries, int], Ranking]:
             if not tokens.ids[0]:
                 continue
             found, scores = retriever.retrieve(tokens, k=k, show_progress=False)
-            for index, score in zip(found[0], scores[0]):
+            for index, score in zip(found[0], scores[0], strict=True):
                 if score > 0:
                     yield qid, ids[int(index)], float(score)
 

@@ -37,8 +37,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from costs import costs  # noqa: E402
-from costs import ratios as cost_ratios
-from costs import report as cost_report
+from costs import ratios as cost_ratios  # noqa: E402
+from costs import report as cost_report  # noqa: E402
 from queries import QUERIES, Query  # noqa: E402
 
 RUNS = 5

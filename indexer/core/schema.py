@@ -11,7 +11,6 @@ import re
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from indexer.core.analysis import ANALYZERS, neutral_analyzer
-from indexer.core.defaults import DEFAULT_BOOSTS, DEFAULT_FIELDS
 from indexer.core.language import LANGUAGES
 
 SCHEMA_VERSION = 5

@@ -364,7 +364,7 @@ def _split_sections(body: str, found: Trailers, issuer: str | None = None) -> st
     ]
     parts: dict[str, list[str]] = {"contact": [], "about": [], "disclaimer": []}
     kept = [body[: starts[0][0]].rstrip()]
-    for (start, text_at, kind), following in zip(starts, [*starts[1:], (len(body), 0, "")]):
+    for (start, text_at, kind), following in zip(starts, [*starts[1:], (len(body), 0, "")], strict=True):
         text_at = min(text_at, following[0])
         end = _section_end(body, text_at, following[0], kind)
         heading = _clean(body[start:text_at])

@@ -366,7 +366,7 @@ def _apply(tasks, built, removals, writer, old, report, root_keys, unlisted) -> 
     or that a document outside the roots given had (it is replaced). ``old`` reads the index as
     it was before this run (None when it was empty)."""
     before = writer.deleted_count()
-    for task, result in zip(map(Task.from_record, tasks), built.files()):
+    for task, result in zip(map(Task.from_record, tasks), built.files(), strict=True):
         if task.known and (result.error is None or not os.path.lexists(task.path)):  # read, or deleted while being read
             writer.delete_by_term("source", printable_path(task.path))
     for source in removals:
@@ -375,7 +375,7 @@ def _apply(tasks, built, removals, writer, old, report, root_keys, unlisted) -> 
     hashes = array("q")  # each new document's id hash, by number; 0 for one dropped already
     try:
         sources = current.column_reader("source") if current is not None else None
-        for task, result in zip(map(Task.from_record, tasks), built.files()):
+        for task, result in zip(map(Task.from_record, tasks), built.files(), strict=True):
             source = printable_path(task.path)
             if result.error is not None:
                 report.failed.append(Problem(source, result.error))
@@ -445,7 +445,7 @@ def _drop_repeated(tasks, built, numbers: set[int], old, report) -> None:  # typ
     """Of the new documents ``numbers`` that share an id, keep the first and drop the others."""
     holders: dict[str, tuple[str, int]] = {}  # id -> first source and number
     number = 0
-    for task, result in zip(map(Task.from_record, tasks), built.files()):
+    for task, result in zip(map(Task.from_record, tasks), built.files(), strict=True):
         if result.error is not None:
             continue
         source = printable_path(task.path)

@@ -257,7 +257,7 @@ def test_search_on_a_terminal_wraps_and_marks(tmp_path, corpus_index, no_color, 
     text = re.sub(r"\x1b\[[0-9;]*m", "", shown.decode("utf-8"))
     lines = text.replace("\r\n", "\n").splitlines()
     assert len(lines) > 20
-    assert all(len(line) <= 50 or len(line.split()) == 1 for line in lines), [l for l in lines if len(l) > 50]
+    assert all(len(line) <= 50 or len(line.split()) == 1 for line in lines), [line for line in lines if len(line) > 50]
     assert "General Staff of the Malian Armed Forces" in text.replace("\n   ", " ")
 
 
@@ -275,7 +275,7 @@ def test_batch_writes_a_trec_run(run, corpus_index, tmp_path):
     result = run("search", "--batch", str(queries), "-n", "3", index=corpus_index)
     assert result.exit_code == 0
     lines = [line.split() for line in result.stdout.strip().split("\n")]
-    assert [l[:2] + l[3:4] + l[5:] for l in lines] == [["1", "Q0", str(r), "dateline"] for r in (1, 2, 3)]
+    assert [fields[:2] + fields[3:4] + fields[5:] for fields in lines] == [["1", "Q0", str(r), "dateline"] for r in (1, 2, 3)]
     assert lines[0][2] == SEED_NAME
 
 
@@ -299,15 +299,16 @@ def test_ranking_options_change_the_order(run, jsonl_index):
          "language": "en"},
         *({"_id": f"f{i}", "title": f"Note {i}", "text": "The board met.", "language": "en"} for i in range(8)),
     ])  # fmt: skip
-    first = lambda *opts: run("search", "solar", "--format", "paths", *opts, index=path).stdout.split()[0]  # noqa: E731
+
+    def first(*opts: str) -> str:
+        return run("search", "solar", "--format", "paths", *opts, index=path).stdout.split()[0]
+
+    def scores(*opts: str) -> dict[str, float]:
+        hits = json.loads(run("search", "solar", "--format", "json", *opts, index=path).stdout)["hits"]
+        return {h["id"]: h["score"] for h in hits}
+
     assert first("--boost", "title=10") == "title"
     assert first("--boost", "title=0.1") == "body"
-    scores = lambda *opts: {
-        h["id"]: h["score"]
-        for h in json.loads(  # noqa: E731
-            run("search", "solar", "--format", "json", *opts, index=path).stdout
-        )["hits"]
-    }
     # k1 = 0: neither how often nor in which field the word occurs counts any more.
     assert scores("--k1", "0")["title"] == pytest.approx(scores("--k1", "0")["body"])
     # b = 1 penalises the longer body more than b = 0 does.

@@ -260,8 +260,8 @@ def test_csv_round_trips_through_csv_reader(cli, awkward_index: Path) -> None:
     as_json = json.loads(cli("search", "storage", "--format", "json", index=awkward_index).stdout)["hits"]
     assert rows[0] == list(CSV_COLUMNS)
     assert len(rows) == 1 + len(as_json) == 3
-    for row, hit in zip(rows[1:], as_json):
-        record = dict(zip(CSV_COLUMNS, row))
+    for row, hit in zip(rows[1:], as_json, strict=True):
+        record = dict(zip(CSV_COLUMNS, row, strict=True))
         assert record["rank"] == str(hit["rank"]) and record["id"] == hit["id"]
         assert float(record["score"]) == pytest.approx(hit["score"], abs=1e-6)
         for key in ("date", "issuer", "title", "wire", "place", "url", "snippet"):

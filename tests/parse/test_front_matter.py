@@ -4,12 +4,12 @@ RFC 2822 dates, `--map`, and bad values that skip a key instead of failing the f
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
+from conftest import shared_path
 
 from indexer.parse.files import read_documents
-from tests.conftest import shared_path
 
 BERLIN_SUMMER = "+02:00"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache, lru_cache
+from functools import cache
 
 import pytest
 from conftest import CORPUS

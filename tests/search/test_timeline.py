@@ -107,7 +107,7 @@ def test_text_is_a_bar_chart(cli, corpus_index):
     counts = [int(b.split()[-1]) for b in bars]
     widths = [b.count("█") for b in bars]
     assert max(widths) == 40 and widths[counts.index(max(counts))] == 40
-    assert all((w == 0) == (n == 0) for w, n in zip(widths, counts))
+    assert all((w == 0) == (n == 0) for w, n in zip(widths, counts, strict=True))
     assert summary == f"{sum(counts)} hits by month"
 
 
