@@ -252,7 +252,8 @@ def build_indexes(corpus: Path, files: list[Path], ix: Path, naive: Path, db: Pa
     for name, (seconds, memory) in index.items():
         disk = f"{sizes[name] / 1e6:6.0f}MB" if name in sizes else ""
         print(
-            f"{name:22} {seconds:8.1f} {len(files) / seconds:8.0f} {memory.rss / 1e6:7.0f}MB {memory.pss / 1e6:7.0f}MB {disk:>8}"
+            f"{name:22} {seconds:8.1f} {len(files) / seconds:8.0f} {memory.rss / 1e6:7.0f}MB"
+            f" {memory.pss / 1e6:7.0f}MB {disk:>8}"
         )
     ratios = {
         "indexing speed dateline / naive whoosh": index["naive whoosh"][0] / full,
@@ -326,11 +327,15 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait()
-    end_to_end = {"dateline search (median s)": statistics.median(cli),
-                  "dateline search, served (median s)": statistics.median(served),
-                  "rg -il (median s)": statistics.median(rg)}  # fmt: skip
-    print(f"\nend to end over {len(words)} one-word queries (median of 5 each): "
-          + ", ".join(f"{name.split(' (')[0]} {value * 1000:.0f} ms" for name, value in end_to_end.items()))  # fmt: skip
+    end_to_end = {
+        "dateline search (median s)": statistics.median(cli),
+        "dateline search, served (median s)": statistics.median(served),
+        "rg -il (median s)": statistics.median(rg),
+    }
+    print(
+        f"\nend to end over {len(words)} one-word queries (median of 5 each): "
+        + ", ".join(f"{name.split(' (')[0]} {value * 1000:.0f} ms" for name, value in end_to_end.items())
+    )
     ratios["rg -il / dateline search (end to end)"] = (
         end_to_end["rg -il (median s)"] / end_to_end["dateline search (median s)"]
     )
@@ -349,9 +354,16 @@ def main() -> None:
     print("\nratios")
     for name, value in ratios.items():
         print(f"  {name:42} {value:8.3f}")
-    result.update(indexing={k: {"seconds": s, "peak_rss_bytes": m.rss, "peak_pss_bytes": m.pss, "peak_process_rss_bytes": m.process}
-                            for k, (s, m) in index.items()},
-                  search_ms=search, end_to_end=end_to_end, costs=bounded, ratios=ratios)  # fmt: skip
+    result.update(
+        indexing={
+            k: {"seconds": s, "peak_rss_bytes": m.rss, "peak_pss_bytes": m.pss, "peak_process_rss_bytes": m.process}
+            for k, (s, m) in index.items()
+        },
+        search_ms=search,
+        end_to_end=end_to_end,
+        costs=bounded,
+        ratios=ratios,
+    )
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n", "utf-8")
     if not args.work:

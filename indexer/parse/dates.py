@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
+# Laid out by hand (fmt: skip): ruff's layout, one item a line, takes 40 lines, not 10.
 _MONTHS = {
     # English, full and abbreviated (AP style "Sept.")
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -125,6 +126,7 @@ def parse_feed_datetime(text: str, *, naive: timezone | ZoneInfo = UTC) -> tuple
     return (value if value.tzinfo else value.replace(tzinfo=naive)), None
 
 
+# Laid out by hand (fmt: skip): ruff's layout, one item a line, takes 19 lines, not 8.
 _ZONES = {
     "EST": "America/New_York", "EDT": "America/New_York", "ET": "America/New_York",
     "EASTERN STANDARD TIME": "America/New_York", "EASTERN DAYLIGHT TIME": "America/New_York",

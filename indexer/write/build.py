@@ -199,8 +199,16 @@ def _finish(writer: Any, storage: Any, analyzer: Analyzer) -> Any:
     return segment
 
 
-def _worker(index_dir: str, tasks: Spill, start: int, end: int, field_map: Mapping[str, str] | None,
-            max_bytes: int, pool_bytes: int, fd: int) -> None:  # fmt: skip
+def _worker(
+    index_dir: str,
+    tasks: Spill,
+    start: int,
+    end: int,
+    field_map: Mapping[str, str] | None,
+    max_bytes: int,
+    pool_bytes: int,
+    fd: int,
+) -> None:
     """A worker process: build the run of tasks in bytes ``start``–``end`` of ``tasks``, sending
     file results as they come, then the segments, through the pipe ``fd`` (`channel.send`)."""
     _die_with_parent()
@@ -323,8 +331,9 @@ def _in_workers(
     try:
         for start, end in ranges:
             receiver, fd = pipe()
-            process = context.Process(target=_worker, daemon=True,
-                                      args=(index_dir, tasks, start, end, field_map, max_bytes, pool_bytes, fd))  # fmt: skip
+            process = context.Process(
+                target=_worker, daemon=True, args=(index_dir, tasks, start, end, field_map, max_bytes, pool_bytes, fd)
+            )
             try:
                 workers.append(_Worker(process, receiver))
                 process.start()

@@ -158,11 +158,34 @@ def index_paths(
         recover(index_dir)
         _refuse_foreign(index_dir)
         if rebuild or not index_exists(index_dir):
-            report = _rebuild(index_dir, roots, prune, field_map, on_file, on_start, patience,
-                              max_bytes, workers or default_workers(), pool_bytes, follow_links)  # fmt: skip
+            report = _rebuild(
+                index_dir,
+                roots,
+                prune,
+                field_map,
+                on_file,
+                on_start,
+                patience,
+                max_bytes,
+                workers or default_workers(),
+                pool_bytes,
+                follow_links,
+            )
         else:
-            report = _run(open_index(index_dir), roots, index_dir, prune, field_map, on_file,
-                          on_start, patience, max_bytes, workers or default_workers(), pool_bytes, follow_links)  # fmt: skip
+            report = _run(
+                open_index(index_dir),
+                roots,
+                index_dir,
+                prune,
+                field_map,
+                on_file,
+                on_start,
+                patience,
+                max_bytes,
+                workers or default_workers(),
+                pool_bytes,
+                follow_links,
+            )
     report.seconds = time.perf_counter() - started
     return report
 
@@ -173,8 +196,19 @@ def _refuse_foreign(index_dir: Path) -> None:
         raise IndexNotFoundError(f"{index_dir} exists and is not a dateline index; refusing to write there")
 
 
-def _rebuild(index_dir, roots, prune, field_map, on_file, on_start, patience, max_bytes, workers, pool_bytes,  # type: ignore[no-untyped-def]
-             follow_links) -> IndexReport:  # fmt: skip
+def _rebuild(
+    index_dir,
+    roots,
+    prune,
+    field_map,
+    on_file,
+    on_start,
+    patience,
+    max_bytes,
+    workers,
+    pool_bytes,  # type: ignore[no-untyped-def]
+    follow_links,
+) -> IndexReport:
     """Build a fresh index in a folder of dateline's beside ``index_dir``, then swap it in."""
     try:  # the new index is built beside where it goes, then renamed into place
         build_dir = new_build_folder(index_dir)
@@ -187,8 +221,20 @@ def _rebuild(index_dir, roots, prune, field_map, on_file, on_start, patience, ma
             new = create_index(build_dir)
         except OSError as exc:
             raise _write_failed(index_dir, exc) from None
-        report = _run(new, roots, index_dir, prune, field_map, on_file, on_start, patience, max_bytes, workers, pool_bytes,
-                      follow_links)  # fmt: skip
+        report = _run(
+            new,
+            roots,
+            index_dir,
+            prune,
+            field_map,
+            on_file,
+            on_start,
+            patience,
+            max_bytes,
+            workers,
+            pool_bytes,
+            follow_links,
+        )
         swap_in(build_dir, index_dir)
     finally:
         building.release()
@@ -197,8 +243,20 @@ def _rebuild(index_dir, roots, prune, field_map, on_file, on_start, patience, ma
     return report
 
 
-def _run(ix, roots, index_dir, prune, field_map, on_file, on_start, patience, max_bytes, workers, pool_bytes,  # type: ignore[no-untyped-def]
-         follow_links) -> IndexReport:  # fmt: skip
+def _run(
+    ix,
+    roots,
+    index_dir,
+    prune,
+    field_map,
+    on_file,
+    on_start,
+    patience,
+    max_bytes,
+    workers,
+    pool_bytes,  # type: ignore[no-untyped-def]
+    follow_links,
+) -> IndexReport:
     from whoosh.index import LockError
 
     from indexer.engine.segments import FastSegmentWriter
@@ -240,8 +298,16 @@ def _run(ix, roots, index_dir, prune, field_map, on_file, on_start, patience, ma
                 counts = read_counts(folder, committed) if had_docs else LineCounts()
                 _count_lines(tasks, counts, max_bytes)
                 write_counts(folder, writer.generation, counts, committed=committed)
-                built = build_segments(folder, tasks, workers=workers, field_map=field_map, max_bytes=max_bytes,
-                                       pool_bytes=pool_bytes, on_file=on_file, name=index_dir)  # fmt: skip
+                built = build_segments(
+                    folder,
+                    tasks,
+                    workers=workers,
+                    field_map=field_map,
+                    max_bytes=max_bytes,
+                    pool_bytes=pool_bytes,
+                    on_file=on_file,
+                    name=index_dir,
+                )
                 try:
                     _apply(tasks, built, removals, writer, reader if had_docs else None, report, root_keys, unlisted)
                 finally:

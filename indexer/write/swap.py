@@ -80,8 +80,11 @@ def _ours(target: Path, *kinds: str) -> list[Path]:
         names = os.listdir(target.parent)
     except OSError:
         return []
-    return [target.parent / n for n in sorted(names)
-            if any(n.startswith(target.name + kind) for kind in kinds) and made_by_dateline(target.parent / n)]  # fmt: skip
+    return [
+        target.parent / n
+        for n in sorted(names)
+        if any(n.startswith(target.name + kind) for kind in kinds) and made_by_dateline(target.parent / n)
+    ]
 
 
 def _unmark(folder: Path) -> None:

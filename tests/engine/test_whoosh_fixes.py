@@ -19,8 +19,9 @@ def searcher():
     ix = RamStorage().create_index(Schema(id=ID(stored=True), text=TEXT, lang=ID))
     with ix.writer() as w:
         for i in range(300):
-            w.add_document(id=str(i), text="alpha " * (1 + i % 7) + ("beta" if i % 3 else "gamma"),
-                           lang="en" if i % 2 else "de")  # fmt: skip
+            w.add_document(
+                id=str(i), text="alpha " * (1 + i % 7) + ("beta" if i % 3 else "gamma"), lang="en" if i % 2 else "de"
+            )
     with ix.searcher() as s:
         yield s
 

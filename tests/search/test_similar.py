@@ -46,10 +46,13 @@ def two_versions_index(corpus_copy: Path, tmp_path: Path) -> Path:
     return tmp_path / "ix"
 
 
-@pytest.mark.parametrize("this, other", [
-    ("story/prnewswire-quillmoor-velradimab.txt", "story/businesswire-quillmoor-velradimab.txt"),
-    ("story/businesswire-quillmoor-velradimab.txt", "story/prnewswire-quillmoor-velradimab.txt"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "this, other",
+    [
+        ("story/prnewswire-quillmoor-velradimab.txt", "story/businesswire-quillmoor-velradimab.txt"),
+        ("story/businesswire-quillmoor-velradimab.txt", "story/prnewswire-quillmoor-velradimab.txt"),
+    ],
+)
 def test_the_other_wires_version_ranks_first(two_versions_index, this, other):
     from search import Index
 
@@ -134,10 +137,12 @@ def test_cli_unknown_id_exits_2_with_one_line(cli, corpus_index):
 
 
 def test_cli_nothing_alike_exits_1(cli, jsonl_index):
-    index = jsonl_index([
-        {"_id": "a", "title": "Quokka census", "text": "Quokkas counted on Rottnest.", "language": "en"},
-        {"_id": "b", "title": "Zinc smelter", "text": "Smelter output of zinc rose.", "language": "en"},
-    ])  # fmt: skip
+    index = jsonl_index(
+        [
+            {"_id": "a", "title": "Quokka census", "text": "Quokkas counted on Rottnest.", "language": "en"},
+            {"_id": "b", "title": "Zinc smelter", "text": "Smelter output of zinc rose.", "language": "en"},
+        ]
+    )
     result = cli("similar", "a", index=index)
     assert result.exit_code == 1
     assert result.stdout.strip().startswith("0 hits")

@@ -37,8 +37,10 @@ _GAPS = [" ", "  ", ", ", ".\n\n", "-", " (", ") "]
 
 def _fragments(fragmenter, text: str, tokens) -> list[tuple[int, int, list[tuple[int, int]]]]:  # type: ignore[no-untyped-def]
     merged = highlight.Highlighter._merge_matched_tokens(tokens)
-    return [(f.startchar, f.endchar, [(t.startchar, t.endchar) for t in f.matches])
-            for f in fragmenter.fragment_tokens(text, merged)]  # fmt: skip
+    return [
+        (f.startchar, f.endchar, [(t.startchar, t.endchar) for t in f.matches])
+        for f in fragmenter.fragment_tokens(text, merged)
+    ]
 
 
 @settings(max_examples=300, deadline=None)
@@ -62,6 +64,8 @@ def test_windowed_tokens_give_the_fragments_of_every_token(words, wanted, sizes)
             token.matched = token.text.encode("utf-8") in terms
             yield token
 
-    ours = [(f.startchar, f.endchar, [(t.startchar, t.endchar) for t in f.matches])
-            for f in fragments(fast, text, terms, fragmenter)]  # fmt: skip
+    ours = [
+        (f.startchar, f.endchar, [(t.startchar, t.endchar) for t in f.matches])
+        for f in fragments(fast, text, terms, fragmenter)
+    ]
     assert ours == _fragments(fragmenter, text, every_token())

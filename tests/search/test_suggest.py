@@ -155,10 +155,14 @@ def names_index(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-un
 
     docs = tmp_path_factory.mktemp("names") / "docs"
     docs.mkdir()
-    texts = (["Bravio Mining reports results\n\nBravio mining output rose."] * 2
-             + ["Team bravo\n\nThe bravo team visited the mining site."] * 300
-             + ["Statement\n\nThe goverment said so."] + ["Statement\n\nThe government said so."] * 150
-             + ["Notes\n\nThe markte figures."] * 5 + ["Notes\n\nThe market figures."] * 100)  # fmt: skip
+    texts = (
+        ["Bravio Mining reports results\n\nBravio mining output rose."] * 2
+        + ["Team bravo\n\nThe bravo team visited the mining site."] * 300
+        + ["Statement\n\nThe goverment said so."]
+        + ["Statement\n\nThe government said so."] * 150
+        + ["Notes\n\nThe markte figures."] * 5
+        + ["Notes\n\nThe market figures."] * 100
+    )
     for n, text in enumerate(texts):
         (docs / f"{n:04}.txt").write_text(text, "utf-8")
     index = docs.parent / "ix"
@@ -223,9 +227,14 @@ def test_every_segment_has_a_vocabulary_and_keeps_it_through_merges(tmp_path):
     merged = False
     for run in range(8):  # each run adds a segment and replaces documents of the first one,
         before = _segment_ids(index)  # until the merge policy rewrites or merges old segments
-        _write(docs, {f"{2 * run:03}.txt": "Report\n\nThe quokka population shrank.",
-                      f"{2 * run + 1:03}.txt": "Report\n\nThe quokka population shrank.",
-                      f"new{run}.txt": f"Update\n\nA wombat{'x' * run}ian sighting."})  # fmt: skip
+        _write(
+            docs,
+            {
+                f"{2 * run:03}.txt": "Report\n\nThe quokka population shrank.",
+                f"{2 * run + 1:03}.txt": "Report\n\nThe quokka population shrank.",
+                f"new{run}.txt": f"Update\n\nA wombat{'x' * run}ian sighting.",
+            },
+        )
         assert not index_paths([docs], index).failed
         after = _segment_ids(index)
         assert {p.stem for p in index.glob("*.vocab")} == after

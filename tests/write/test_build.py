@@ -45,8 +45,10 @@ def test_a_duplicate_id_in_another_workers_run_is_refused(
     source = tmp_path / "src"
     source.mkdir()
     for name in ("a.jsonl", "m.jsonl", "z.jsonl"):  # sorted: a goes to the first worker, z to the second
-        records = [{"id": f"shared-{name < 'z'}", "title": f"from {name}", "body": "wind power"},
-                   {"id": f"own-{name}", "title": f"solar {name}", "body": "storage"}]  # fmt: skip
+        records = [
+            {"id": f"shared-{name < 'z'}", "title": f"from {name}", "body": "wind power"},
+            {"id": f"own-{name}", "title": f"solar {name}", "body": "storage"},
+        ]
         if shared_last:
             records.reverse()
         (source / name).write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")

@@ -53,8 +53,11 @@ WRITER = textwrap.dedent(
 def _write_corpus(root: Path, count: int) -> None:
     root.mkdir()
     for i in range(count):
-        (root / f"d{i:03}.txt").write_text(f"date 2025-06-01 Anzeige\n01.06.2025 10:00 Uhr\nAcme AG: Story {i} of {count}\n\n"
-                                           f"BERLIN, June 1, 2025 /PRNewswire/ -- common words for story {i}.\n", "utf-8")  # fmt: skip
+        (root / f"d{i:03}.txt").write_text(
+            f"date 2025-06-01 Anzeige\n01.06.2025 10:00 Uhr\nAcme AG: Story {i} of {count}\n\n"
+            f"BERLIN, June 1, 2025 /PRNewswire/ -- common words for story {i}.\n",
+            "utf-8",
+        )
 
 
 @pytest.mark.parametrize("swap", ["exchange", "renames"])
@@ -70,8 +73,12 @@ def test_fresh_opens_during_rebuild_swaps_see_a_whole_index_and_never_fail(tmp_p
     whole = set(FILES.values())
     env = {**os.environ, "DATELINE_INDEX": str(index), "DATELINE_NO_SERVE": "1"}
 
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, *map(str, corpora), str(index), str(SECONDS), swap],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, *map(str, corpora), str(index), str(SECONDS), swap],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert writer.stdout is not None and writer.stdout.readline().strip() == "ready"
     opens, cli_runs, failures, totals = 0, 0, [], set()
     while writer.poll() is None:
@@ -86,16 +93,22 @@ def test_fresh_opens_during_rebuild_swaps_see_a_whole_index_and_never_fail(tmp_p
                 failures.append(f"Index: {total} documents, a mix of two indexes")
         opens += 1
         if opens % 10 == 0:
-            found = subprocess.run([installed_dateline(), "search", "common", "--format", "json", "-n", "1"],
-                                   capture_output=True, text=True, env=env)  # fmt: skip
+            found = subprocess.run(
+                [installed_dateline(), "search", "common", "--format", "json", "-n", "1"],
+                capture_output=True,
+                text=True,
+                env=env,
+            )
             cli_runs += 1
             if found.returncode != 0 or json.loads(found.stdout)["total"] not in whole:
                 failures.append(f"dateline search: exit {found.returncode}: {found.stderr.strip()}")
     out, err = writer.communicate(timeout=60)
     assert writer.returncode == 0, err
     rebuilds = int(out.split()[-1])
-    print(f"\nswap test ({swap}): {rebuilds} rebuilds, {opens} fresh Index opens and {cli_runs} dateline search runs, "
-          f"{len(failures)} failures{': ' if failures else ''}{'; '.join(sorted(set(failures))[:5])}")  # fmt: skip
+    print(
+        f"\nswap test ({swap}): {rebuilds} rebuilds, {opens} fresh Index opens and {cli_runs} dateline search runs, "
+        f"{len(failures)} failures{': ' if failures else ''}{'; '.join(sorted(set(failures))[:5])}"
+    )
     assert totals == whole  # the opens saw both versions: they really overlapped the swaps
     assert not failures
 
