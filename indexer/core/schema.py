@@ -11,6 +11,8 @@ import re
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from indexer.core.analysis import ANALYZERS, neutral_analyzer
+from indexer.core.defaults import DEFAULT_BOOSTS as DEFAULT_BOOSTS  # re-exported: the query side reads them here
+from indexer.core.defaults import DEFAULT_FIELDS as DEFAULT_FIELDS
 from indexer.core.language import LANGUAGES
 
 SCHEMA_VERSION = 5
