@@ -110,17 +110,17 @@ def report(name: str, figures: dict[str, object]) -> None:
     docs = figures["documents"] or 1
     failed, warnings, filled, chars = (figures[k] for k in ("failed", "warnings", "filled", "chars"))
     print(
-        f"\n{name}: {figures['files']} files, {sum(failed.values())} failed, {figures['documents']} documents, "  # type: ignore[union-attr]
+        f"\n{name}: {figures['files']} files, {sum(failed.values())} failed, {figures['documents']} documents, "
         f"{sum(warnings.values())} warnings"
-    )  # type: ignore[union-attr]
-    for reason, n in failed.most_common(5):  # type: ignore[union-attr]
+    )
+    for reason, n in failed.most_common(5):
         print(f"  failed {n:6}  {reason}")
-    for kind, n in warnings.most_common(5):  # type: ignore[union-attr]
+    for kind, n in warnings.most_common(5):
         print(f"  warned {n:6}  {kind}")
     shown = [f"{f} {filled[f] / docs:.0%}" for f in FIELDS if f in DOCUMENT_FIELDS]  # type: ignore[index]
     print("  filled: " + ", ".join(shown))
-    total = sum(chars.values()) or 1  # type: ignore[union-attr]
-    print("  text in: " + ", ".join(f"{k} {v / total:.1%}" for k, v in chars.items()))  # type: ignore[union-attr]
+    total = sum(chars.values()) or 1
+    print("  text in: " + ", ".join(f"{k} {v / total:.1%}" for k, v in chars.items()))
 
 
 def main() -> None:

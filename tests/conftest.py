@@ -23,7 +23,7 @@ SEED_NAME = "prnewswire-fama-2025-06-06.txt"
 SHARED = ROOT.parent / "shared"
 
 
-def load_testsets():  # type: ignore[no-untyped-def]
+def load_testsets():
     """bench/testsets.py (readers of the test collections), or skip where ../shared is absent."""
     shared_path("data", "cranfield")
     sys.path.insert(0, str(ROOT / "bench"))
@@ -51,7 +51,7 @@ def installed_dateline() -> str:
     return found
 
 
-def on_terminal(command: list[str], stream: str, **kwargs):  # type: ignore[no-untyped-def]
+def on_terminal(command: list[str], stream: str, **kwargs):
     """Run ``command`` with its ``stream`` (stdout or stderr) on a real pseudo-terminal: the
     finished process and the bytes it showed there."""
     import os
@@ -256,7 +256,7 @@ class _Runs:
     def __init__(self, command: str) -> None:
         self.command = command
 
-    def __reduce__(self):  # type: ignore[no-untyped-def]
+    def __reduce__(self):
         return (os.system, (self.command,))
 
 

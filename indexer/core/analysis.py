@@ -106,7 +106,7 @@ class SnowballFilter(Filter):
         self.language = language
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other.language == self.language  # type: ignore[attr-defined]
+        return type(other) is type(self) and other.language == self.language
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         stem = _stemmer(self.language).stemWord

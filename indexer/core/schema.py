@@ -45,7 +45,7 @@ class DateField(DATETIME):
     Whoosh's own parser strips separators, so unpadded months and German dates would misparse.
     """
 
-    def _parse_datestring(self, qstring):  # type: ignore[no-untyped-def]
+    def _parse_datestring(self, qstring):
         qstring = qstring.strip()
         if m := _DOTTED.match(qstring):
             qstring = f"{m[3]}{int(m[2]):02d}{int(m[1]):02d}"

@@ -318,7 +318,7 @@ class _Worker:
 
 def _in_workers(
     index_dir, tasks, ranges, results, field_map, max_bytes, pool_bytes, on_file, name
-) -> dict[int, list[Any]]:  # type: ignore[no-untyped-def]
+) -> dict[int, list[Any]]:
     """Each worker's segments, by the number of its run.
 
     Each worker sends through a pipe of its own (`indexer.write.channel`); the parent waits on the
@@ -343,11 +343,11 @@ def _in_workers(
             watched = {w.pipe.fileno(): w for w in workers if not w.pipe.closed}
             ended = {w.process.sentinel: w for w in workers if w.segments is None}
             for ready in wait([*watched, *ended], timeout=POLL_SECONDS):
-                worker = watched.get(ready)  # type: ignore[call-overload]
+                worker = watched.get(ready)
                 if worker is not None:
                     messages = worker.pipe.read()
                 else:
-                    worker = ended[ready]  # type: ignore[index]
+                    worker = ended[ready]
                     messages = worker.pipe.drain()
                 for message in messages:
                     _receive(worker, message, results[workers.index(worker)], on_file, name)

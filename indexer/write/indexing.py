@@ -206,7 +206,7 @@ def _rebuild(
     patience,
     max_bytes,
     workers,
-    pool_bytes,  # type: ignore[no-untyped-def]
+    pool_bytes,
     follow_links,
 ) -> IndexReport:
     """Build a fresh index in a folder of dateline's beside ``index_dir``, then swap it in."""
@@ -254,7 +254,7 @@ def _run(
     patience,
     max_bytes,
     workers,
-    pool_bytes,  # type: ignore[no-untyped-def]
+    pool_bytes,
     follow_links,
 ) -> IndexReport:
     from whoosh.index import LockError

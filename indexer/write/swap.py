@@ -53,7 +53,7 @@ def new_build_folder(target: Path) -> Path:
     return folder
 
 
-def build_lock(folder: Path):  # type: ignore[no-untyped-def]
+def build_lock(folder: Path):
     """The lock a rebuild holds on its build folder from creation to swap, so that `recover`
     never removes a live build (the writer lock beside the index already keeps other dateline
     writers out; this one also covers a folder whose writer lock could not be made)."""

@@ -39,12 +39,12 @@ def user_config(text: str) -> Path:
     return path
 
 
-def run(*args: str, **env: str | None):  # type: ignore[no-untyped-def]
+def run(*args: str, **env: str | None):
     """The CLI in-process, with extra environment variables (None unsets one)."""
     return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
 
 
-def hits(result) -> list[dict]:  # type: ignore[no-untyped-def]
+def hits(result) -> list[dict]:
     assert result.exit_code == 0, result.output
     return json.loads(result.output)["hits"]
 

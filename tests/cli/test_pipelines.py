@@ -141,5 +141,5 @@ def test_json_stays_strict_when_nested_boosts_overflow_the_score(cli, unusual, f
     lines = result.stdout.splitlines()
     assert len(lines) == (1 if fmt == "json" else 3)
     parsed = [strict_json(line) for line in lines]
-    hits = parsed[0]["hits"] if fmt == "json" else parsed  # type: ignore[index]
+    hits = parsed[0]["hits"] if fmt == "json" else parsed
     assert all(isinstance(hit["score"], float) for hit in hits)

@@ -20,7 +20,7 @@ from indexer import index_paths
 
 
 @pytest.fixture(scope="module")
-def segmented(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
+def segmented(tmp_path_factory) -> Path:
     """An index written by four runs, each adding a file of its own."""
     root = tmp_path_factory.mktemp("open-files")
     index = root / "index"

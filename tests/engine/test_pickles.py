@@ -21,7 +21,7 @@ from search import Index
 
 
 @pytest.fixture
-def planted(corpus_index: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+def planted(corpus_index: Path, tmp_path: Path):
     """``planted(where)``: a copy of the sample index with code planted in its TOC, and the marker
     the code would create."""
 

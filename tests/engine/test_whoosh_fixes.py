@@ -194,7 +194,7 @@ def test_var_bytes_lengths_gone_negative_fail_as_in_whoosh(code):
     assert struct.calcsize(code) * len(lengths) + 4 == len(data)
 
 
-def _segments_with_gaps(layout: tuple[bool, ...]):  # type: ignore[no-untyped-def]
+def _segments_with_gaps(layout: tuple[bool, ...]):
     """A RAM index with one segment per entry of ``layout``: three documents each, with an
     issuer (a column) where the entry is true, without one (no column file) where false."""
     ix = RamStorage().create_index(Schema(id=ID(stored=True), issuer=ID(sortable=True)))

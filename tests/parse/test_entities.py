@@ -14,7 +14,7 @@ from indexer.parse.files import read_documents
 CITYBIZ = ("data", "archives", "newsworthy-citybiz", "citybiz", "2025")
 
 
-def _no_entities(doc) -> None:  # type: ignore[no-untyped-def]
+def _no_entities(doc) -> None:
     for name, value in doc.to_dict().items():
         if isinstance(value, str) and name not in ("id", "source"):
             for entity in ("&amp;", "&#39;", "&quot;", "&nbsp;"):

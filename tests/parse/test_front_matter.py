@@ -50,7 +50,7 @@ def test_real_jekyll_posts(name, title, day, published, keywords, language, warn
     assert doc.warnings == warnings
 
 
-def _read(tmp_path, name: str, text: str, **kwargs):  # type: ignore[no-untyped-def]
+def _read(tmp_path, name: str, text: str, **kwargs):
     path = tmp_path / name
     path.write_text(text, "utf-8")
     return read_documents(path, **kwargs).documents[0]

@@ -59,7 +59,7 @@ def ranked_ix(request, corpus_index: Path):
         yield ix
 
 
-def _check_sums(results) -> None:  # type: ignore[no-untyped-def]
+def _check_sums(results) -> None:
     for hit in results.hits:
         explanation = hit.explanation
         assert explanation is not None
@@ -98,7 +98,7 @@ def test_parts_add_up_with_feedback(corpus_ix) -> None:
     assert any(t.boost < 1 for t in results.hits[0].explanation.terms)
 
 
-def _corpus_documents():  # type: ignore[no-untyped-def]
+def _corpus_documents():
     from indexer.parse.files import read_documents
 
     return [d for path in sorted(CORPUS.rglob("*")) if path.is_file() for d in read_documents(path).documents]

@@ -14,7 +14,7 @@ from search.facets import FACETS
 QUERIES = ["*", "energy", "wind OR solar", "Unternehmen", '"armed forces"', "energ*", "acquisition -corvane"]
 
 
-def value(doc, name: str) -> str | None:  # type: ignore[no-untyped-def]
+def value(doc, name: str) -> str | None:
     """The facet value of a parsed document, computed here without the index."""
     day = doc.date or (doc.published.date() if doc.published else None)
     if name == "year":
@@ -26,13 +26,13 @@ def value(doc, name: str) -> str | None:  # type: ignore[no-untyped-def]
     return getattr(doc, name) or None
 
 
-def expected(docs, ids, name: str, top: int | None = 10) -> list[tuple[str, int]]:  # type: ignore[no-untyped-def]
+def expected(docs, ids, name: str, top: int | None = 10) -> list[tuple[str, int]]:
     counts = Counter(v for i in ids if (v := value(docs[i], name)) is not None)
     ordered = sorted(counts.items(), key=lambda vn: (-vn[1], vn[0]))
     return ordered if top is None else ordered[:top]
 
 
-def pairs(counts) -> list[tuple[str, int]]:  # type: ignore[no-untyped-def]
+def pairs(counts) -> list[tuple[str, int]]:
     return [(c.value, c.count) for c in counts]
 
 

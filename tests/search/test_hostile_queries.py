@@ -71,7 +71,7 @@ CASES = ['"unbalanced', "((", "))", "AND", "OR", "NOT", "*", "?", ":", "date:[0 
          "[\ndate:[2025-06-01 TO]"]  # a too-wide range whose message held the newline (hypothesis found it)  # fmt: skip
 
 
-def _library_outcome(ix, query: str) -> str:  # type: ignore[no-untyped-def]
+def _library_outcome(ix, query: str) -> str:
     try:
         results = ix.search(query, timeout=TIMEOUT)
     except DatelineError as exc:
@@ -82,12 +82,12 @@ def _library_outcome(ix, query: str) -> str:  # type: ignore[no-untyped-def]
     return "results"
 
 
-def _cli(index, query: str, *options: str):  # type: ignore[no-untyped-def]
+def _cli(index, query: str, *options: str):
     argv = ["search", "--index", str(index), "--timeout", str(TIMEOUT), *options, "--", query]
     return CliRunner().invoke(main, argv, catch_exceptions=True)
 
 
-def _check_cli(result) -> None:  # type: ignore[no-untyped-def]
+def _check_cli(result) -> None:
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code in (0, 1, 2), (result.exit_code, result.stderr)
     assert "Traceback" not in result.output and "Traceback" not in result.stderr
@@ -112,7 +112,7 @@ def test_hostile_queries_through_the_library(corpus_ix, capsys):
     @given(QUERIES, st.sampled_from([None, "de"]), st.sampled_from(["relevance", "-date"]))
     def check(query: str, lang: str | None, sort: str) -> None:
         try:
-            results = corpus_ix.search(query, lang=lang, sort=sort, timeout=TIMEOUT)  # type: ignore[arg-type]
+            results = corpus_ix.search(query, lang=lang, sort=sort, timeout=TIMEOUT)
         except DatelineError as exc:
             message = str(exc)
             assert message and "\n" not in message and len(message) < 400, message

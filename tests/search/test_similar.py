@@ -123,7 +123,7 @@ def test_cli_text_paths_and_json(cli, corpus_index):
     assert text.stdout.rstrip().splitlines()[-1].endswith("showing 1–2")
 
 
-def _api_hits(index: Path, doc_id: str, limit: int):  # type: ignore[no-untyped-def]
+def _api_hits(index: Path, doc_id: str, limit: int):
     from search import Index
 
     with Index(index) as ix:

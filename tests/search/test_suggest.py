@@ -146,7 +146,7 @@ def test_the_suggestion_is_one_line_however_the_query_was_typed(cli, corpus_inde
 
 
 @pytest.fixture(scope="module")
-def names_index(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def names_index(tmp_path_factory: pytest.TempPathFactory):
     """A company (Bravio) in 2 releases beside a common word one letter away (bravo, in 300), a typo
     of a common word (goverment, in 1) beside it (government, in 150), and a rarer word (markte, in
     5) beside a word 20 times as common (market, in 100)."""
@@ -195,18 +195,18 @@ def test_an_unknown_word_is_still_corrected(names_index):
 # -- the segments' vocabularies (indexer/write/vocab.py): suggestions without reading stored documents --
 
 
-def _write(folder, texts: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+def _write(folder, texts: dict[str, str]) -> None:
     folder.mkdir(exist_ok=True)
     for name, text in texts.items():
         (folder / name).write_text(text, "utf-8")
 
 
-def _vocab_text(index) -> str:  # type: ignore[no-untyped-def]
+def _vocab_text(index) -> str:
     """The words of all the index's vocabulary files (they are UTF-8 words between binary counts)."""
     return "\n".join(p.read_bytes().decode("utf-8", "replace") for p in sorted(index.glob("*.vocab")))
 
 
-def _segment_ids(index) -> set[str]:  # type: ignore[no-untyped-def]
+def _segment_ids(index) -> set[str]:
     from whoosh.index import open_dir
 
     ix = open_dir(str(index))

@@ -37,7 +37,7 @@ def all_periods(first: date, last: date, by: str) -> list[str]:
     return out
 
 
-def day_of(doc) -> date | None:  # type: ignore[no-untyped-def]
+def day_of(doc) -> date | None:
     return doc.date or (doc.published.date() if doc.published else None)
 
 

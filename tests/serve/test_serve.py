@@ -67,7 +67,7 @@ class Served:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def server(tmp_path_factory: pytest.TempPathFactory):
     served = Served(tmp_path_factory.mktemp("serve") / "run")
     yield served
     served.stop()

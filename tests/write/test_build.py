@@ -73,7 +73,7 @@ def test_a_failing_worker_commits_nothing(
         path.write_text(path.read_text("utf-8") + "\nchanged\n", "utf-8")
     real = build.read_documents
 
-    def failing(path, **kwargs):  # type: ignore[no-untyped-def]
+    def failing(path, **kwargs):
         if Path(path).name.startswith("ots-"):
             raise MemoryError
         return real(path, **kwargs)

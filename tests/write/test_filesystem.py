@@ -65,7 +65,7 @@ def test_files_deleted_or_changed_after_the_walk(docs, tmp_path, monkeypatch):
     real = indexing._stamp
     meddled = []
 
-    def stamp_after_meddling(path):  # type: ignore[no-untyped-def]
+    def stamp_after_meddling(path):
         if not meddled:
             meddled.append(path)
             (docs / "c.txt").unlink()
@@ -131,7 +131,7 @@ def test_a_file_deleted_while_being_read_loses_its_documents(docs, tmp_path, mon
     (docs / "a.txt").write_text(story("changed"), "utf-8")
     real = build.read_documents
 
-    def read_after_deleting(path, **kwargs):  # type: ignore[no-untyped-def]
+    def read_after_deleting(path, **kwargs):
         if path.endswith("a.txt"):
             os.unlink(path)  # a real deletion, at the moment between stat and open
         return real(path, **kwargs)
@@ -223,7 +223,7 @@ def _unprivileged_dateline() -> tuple[list[str], dict[str, str], dict[str, objec
                 cwd="/",
                 env={**os.environ, **env},
                 **privileges,
-            )  # type: ignore[arg-type]
+            )
         except (OSError, subprocess.SubprocessError) as exc:
             tried.append(f"{command[0]}: {exc}")
             continue

@@ -186,7 +186,7 @@ def test_a_commit_that_fills_the_disk_keeps_the_last_commit(
     target, name = (indexing, "_commit") if moment == "own-segment" else (FastSegmentWriter, "_commit_toc")
     real = getattr(target, name)
 
-    def fill_then(*args):  # type: ignore[no-untyped-def]
+    def fill_then(*args):
         fill(filler)
         return real(*args)
 

@@ -153,7 +153,7 @@ def portal_headers(draw, n: int) -> Case:
     return Case(name, data, indexed={name: word}, warnings=warnings, date=day)
 
 
-def _value(kind: str):  # type: ignore[no-untyped-def]
+def _value(kind: str):
     return {
         "text": st.text("abcdefghij ", min_size=1, max_size=12).filter(str.strip) | st.just("\udfff lone surrogate"),
         "number": st.integers(-(2**40), 2**40) | st.floats(),
@@ -278,7 +278,7 @@ def write_folder(cases: list[Case], parent: Path) -> Path:
     return folder
 
 
-def check_run(cases: list[Case], folder: Path, index: Path, **options) -> None:  # type: ignore[no-untyped-def]
+def check_run(cases: list[Case], folder: Path, index: Path, **options) -> None:
     """Index ``folder`` and check that each case gave exactly what it must, and nothing else failed."""
     report = index_paths([folder], index, **options)
     by_file: dict[str, list[str]] = {}

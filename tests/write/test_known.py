@@ -81,7 +81,7 @@ def test_a_file_of_many_documents_is_one_source(tmp_path: Path) -> None:
         (["b"], ["a", "b", "c"], [(None, "a"), ("b", "b"), (None, "c")]),
     ],
 )
-def test_pair_up_merges_files_with_sources_in_key_order(files: list[str], sources: list[str], expected: list) -> None:  # type: ignore[type-arg]
+def test_pair_up_merges_files_with_sources_in_key_order(files: list[str], sources: list[str], expected: list) -> None:
     walked = [(key, "/root", f"/root/{key}") for key in files]
     known = [KnownSource(s, "stamp", (s,)) for s in sources]
     got = [(f and f[0], k and k.source) for f, k in pair_up(walked, known)]

@@ -40,7 +40,7 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _workers(proc: subprocess.Popen, count: int) -> list[int]:  # type: ignore[type-arg]
+def _workers(proc: subprocess.Popen, count: int) -> list[int]:
     """The pids of the run's ``count`` worker processes, as soon as they are all there."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -64,14 +64,14 @@ def _blocked_writing_to_a_pipe(pid: int) -> bool:
     return False
 
 
-def _start(command: list[str], index: Path, *args: str) -> subprocess.Popen:  # type: ignore[type-arg]
+def _start(command: list[str], index: Path, *args: str) -> subprocess.Popen:
     env = {**os.environ, "DATELINE_INDEX": str(index), "DATELINE_NO_SERVE": "1"}
     return subprocess.Popen(
         [*command, "index", "--workers", "2", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
 
 
-def _stopped(proc: subprocess.Popen) -> tuple[str, str, float]:  # type: ignore[type-arg]
+def _stopped(proc: subprocess.Popen) -> tuple[str, str, float]:
     """The run's output and how long it took to end from now; fails if it does not."""
     started = time.monotonic()
     try:
@@ -189,7 +189,7 @@ def test_a_worker_that_exits_without_finishing_stops_the_run(
     monkeypatch.setattr(build, "MIN_FILES_PER_WORKER", 1)
     real = build.read_documents
 
-    def leaving(path, **kwargs):  # type: ignore[no-untyped-def]
+    def leaving(path, **kwargs):
         if Path(path).name.startswith("ots-"):
             os._exit(0)  # as if some library called exit(): status 0, and no segments sent
         return real(path, **kwargs)
