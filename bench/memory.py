@@ -29,7 +29,8 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     print(
-        f"{'archive':24} {'files':>8} {'seconds':>8} {'peak RSS':>9} {'peak PSS':>9} {'1 process':>9} {'PSS per more file':>18}"
+        f"{'archive':24} {'files':>8} {'seconds':>8} {'peak RSS':>9} {'peak PSS':>9} {'1 process':>9}"
+        f" {'PSS per more file':>18}"
     )
     for corpus in args.corpora:
         files = len(walk(corpus).files)
@@ -42,10 +43,19 @@ def main() -> None:
         if rows:
             growth = f"{(memory.pss - rows[-1]['peak_pss_bytes']) / (files - rows[-1]['files']):16.0f} B"
         print(
-            f"{str(corpus):24} {files:8} {seconds:8.1f} {memory.rss / 1e6:7.0f}MB {memory.pss / 1e6:7.0f}MB {memory.process / 1e6:7.0f}MB {growth:>18}"
+            f"{str(corpus):24} {files:8} {seconds:8.1f} {memory.rss / 1e6:7.0f}MB {memory.pss / 1e6:7.0f}MB"
+            f" {memory.process / 1e6:7.0f}MB {growth:>18}"
         )
-        rows.append({"corpus": str(corpus), "files": files, "seconds": seconds, "peak_rss_bytes": memory.rss,
-                     "peak_pss_bytes": memory.pss, "peak_process_rss_bytes": memory.process})  # fmt: skip
+        rows.append(
+            {
+                "corpus": str(corpus),
+                "files": files,
+                "seconds": seconds,
+                "peak_rss_bytes": memory.rss,
+                "peak_pss_bytes": memory.pss,
+                "peak_process_rss_bytes": memory.process,
+            }
+        )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n", "utf-8")
 

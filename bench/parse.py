@@ -49,8 +49,9 @@ def timed(fn, files: list[Path], rounds: int) -> tuple[float, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("folders", nargs="*", type=Path,
-                        default=[ROOT / "corpus", ROOT.parent / "shared" / "data" / "wires"])  # fmt: skip
+    parser.add_argument(
+        "folders", nargs="*", type=Path, default=[ROOT / "corpus", ROOT.parent / "shared" / "data" / "wires"]
+    )
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
     files = files_under(args.folders)

@@ -27,8 +27,9 @@ def bm25s_peer(k1: float, b: float) -> Callable[[Docs, Queries, int], Ranking]:
         stemmer = Stemmer.Stemmer("english")
         corpus = [f"{title}\n{text}" for _, title, text in docs]
         retriever = bm25s.BM25(k1=k1, b=b)
-        retriever.index(bm25s.tokenize(corpus, stopwords="en", stemmer=stemmer, show_progress=False),
-                        show_progress=False)  # fmt: skip
+        retriever.index(
+            bm25s.tokenize(corpus, stopwords="en", stemmer=stemmer, show_progress=False), show_progress=False
+        )
         ids = [doc_id for doc_id, _, _ in docs]
         k = min(limit, len(docs))
         for qid, text in queries:
@@ -36,7 +37,7 @@ def bm25s_peer(k1: float, b: float) -> Callable[[Docs, Queries, int], Ranking]:
             if not tokens.ids[0]:
                 continue
             found, scores = retriever.retrieve(tokens, k=k, show_progress=False)
-            for index, score in zip(found[0], scores[0]):
+            for index, score in zip(found[0], scores[0], strict=True):
                 if score > 0:
                     yield qid, ids[int(index)], float(score)
 
@@ -53,8 +54,9 @@ def fts5_peer(docs: Docs, queries: Queries, limit: int) -> Ranking:
         if not words:
             continue
         match = " OR ".join(f'"{w}"' for w in words)
-        rows = db.execute("SELECT docid, bm25(docs) FROM docs WHERE docs MATCH ? ORDER BY bm25(docs) LIMIT ?",
-                          (match, limit))  # fmt: skip
+        rows = db.execute(
+            "SELECT docid, bm25(docs) FROM docs WHERE docs MATCH ? ORDER BY bm25(docs) LIMIT ?", (match, limit)
+        )
         for docid, score in rows:
             yield qid, docid, -score  # bm25() is lower-is-better
 
@@ -66,8 +68,9 @@ def whoosh_peer(docs: Docs, queries: Queries, limit: int) -> Ranking:
     from whoosh.fields import ID, TEXT, Schema
     from whoosh.qparser import MultifieldParser, OrGroup
 
-    schema = Schema(docid=ID(stored=True), title=TEXT(analyzer=StemmingAnalyzer()),
-                    text=TEXT(analyzer=StemmingAnalyzer()))  # fmt: skip
+    schema = Schema(
+        docid=ID(stored=True), title=TEXT(analyzer=StemmingAnalyzer()), text=TEXT(analyzer=StemmingAnalyzer())
+    )
     with tempfile.TemporaryDirectory() as folder:
         ix = wix.create_in(folder, schema)
         writer = ix.writer()

@@ -69,8 +69,11 @@ def run_dateline(c: Collection, folder: Path, variants: dict[str, list[str]]) ->
     for name, options in variants.items():
         started = time.perf_counter()
         run = folder / "run.txt"
-        subprocess.run([*cmd, "search", "--batch", str(queries), "--run", str(run), "--index", index, *options],
-                       check=True, capture_output=True)  # fmt: skip
+        subprocess.run(
+            [*cmd, "search", "--batch", str(queries), "--run", str(run), "--index", index, *options],
+            check=True,
+            capture_output=True,
+        )
         runs[name] = read_run(run), indexing + time.perf_counter() - started
     return runs
 
@@ -103,17 +106,29 @@ def table(results: dict[str, dict[str, dict[str, float]]]) -> str:
             mark = ""
             if system in VARIANTS and best_peer is not None:
                 mark = f"  {values['nDCG@10'] - best_peer:+.3f} vs best peer"
-            lines.append(f"{name:10} {system:15} " + " ".join(f"{values[m]:8.3f}" for m, _ in SHOWN)
-                         + f" {values['seconds']:8.1f}{mark}")  # fmt: skip
+            lines.append(
+                f"{name:10} {system:15} "
+                + " ".join(f"{values[m]:8.3f}" for m, _ in SHOWN)
+                + f" {values['seconds']:8.1f}{mark}"
+            )
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--collection", action="append", choices=sorted(COLLECTIONS),
-                        help="only this collection (repeatable); default all")  # fmt: skip
-    parser.add_argument("--search-option", action="append", default=[], metavar="OPT",
-                        help="pass OPT to `dateline search --batch` (e.g. --search-option=--k1=0.9)")  # fmt: skip
+    parser.add_argument(
+        "--collection",
+        action="append",
+        choices=sorted(COLLECTIONS),
+        help="only this collection (repeatable); default all",
+    )
+    parser.add_argument(
+        "--search-option",
+        action="append",
+        default=[],
+        metavar="OPT",
+        help="pass OPT to `dateline search --batch` (e.g. --search-option=--k1=0.9)",
+    )
     parser.add_argument("--no-peers", action="store_true", help="measure dateline only")
     parser.add_argument("--json", type=Path, metavar="OUT", help="also write the figures as JSON")
     args = parser.parse_args()

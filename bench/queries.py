@@ -29,10 +29,12 @@ def _phrase(text: str) -> Query:
     return Query("phrase", f'"{text}"', f'"{text}"', f'"{text}"')
 
 
+# Laid out by hand (fmt: skip): ruff's layout, one item a line, takes 26 lines, not 4.
 KEYWORDS = ["oil", "coffee", "merger", "dividend", "gold", "wheat", "Bundesbank", "OPEC", "football",
             "election", "broadband", "Regierung", "Flüchtlinge", "cocoa", "sugar", "yen", "oil prices",
             "interest rates", "takeover bid", "trade deficit", "crude output", "coffee exports",
             "mobile phones", "share buyback"]  # fmt: skip
+# Laid out by hand (fmt: skip): ruff's layout, one item a line, takes 14 lines, not 3.
 PHRASES = ["oil prices", "interest rates", "trade deficit", "tender offer", "stock split", "crude oil",
            "federal reserve", "world cup", "chief executive", "net profit", "prime minister",
            "european union"]  # fmt: skip
@@ -55,7 +57,7 @@ DATES = [
         f"{word} date:[{lo.replace('-', '')} to {hi.replace('-', '')}]",
         f'"{word}"',
         dates=(lo, hi),
-    )  # fmt: skip
+    )
     for word, lo, hi in [
         ("oil", "2021-01-01", "2021-12-31"),
         ("merger", "2022-01-01", "2022-06-30"),

@@ -37,8 +37,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from costs import costs  # noqa: E402
-from costs import ratios as cost_ratios
-from costs import report as cost_report
+from costs import ratios as cost_ratios  # noqa: E402
+from costs import report as cost_report  # noqa: E402
 from queries import QUERIES, Query  # noqa: E402
 
 RUNS = 5
@@ -144,7 +144,7 @@ def wall(command: list[str], env: dict[str, str] | None = None) -> float:
     return seconds
 
 
-def serve(work: Path) -> tuple[subprocess.Popen, dict[str, str]]:  # type: ignore[type-arg]
+def serve(work: Path) -> tuple[subprocess.Popen, dict[str, str]]:
     """A `dateline serve` on a socket in ``work``, and the environment that reaches it."""
     run = work / "run"
     run.mkdir(mode=0o700, exist_ok=True)
@@ -174,7 +174,7 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def latencies(run, queries: list[Query]) -> dict[str, list[float]]:  # type: ignore[no-untyped-def]
+def latencies(run, queries: list[Query]) -> dict[str, list[float]]:
     """Per kind, each query's median milliseconds over RUNS runs (after one warm-up run)."""
     out: dict[str, list[float]] = {}
     for q in queries:
@@ -188,14 +188,14 @@ def latencies(run, queries: list[Query]) -> dict[str, list[float]]:  # type: ign
     return out
 
 
-def search_dateline(index: Path):  # type: ignore[no-untyped-def]
+def search_dateline(index: Path):
     from search import Index
 
     ix = Index(index)
     return ix, lambda q: ix.search(q.dateline, limit=10)
 
 
-def search_naive(index: Path):  # type: ignore[no-untyped-def]
+def search_naive(index: Path):
     from whoosh import index as whoosh_index
     from whoosh.qparser import MultifieldParser
 
@@ -212,7 +212,7 @@ def search_naive(index: Path):  # type: ignore[no-untyped-def]
     return searcher, run
 
 
-def search_fts5(db: Path):  # type: ignore[no-untyped-def]
+def search_fts5(db: Path):
     con = sqlite3.connect(db)
 
     def run(q: Query) -> None:
@@ -232,7 +232,7 @@ def summary(kinds: dict[str, list[float]]) -> dict[str, dict[str, float]]:
     return {k: {"p50": statistics.median(v), "p95": percentile(v, 95), "queries": len(v)} for k, v in kinds.items()}
 
 
-def build_indexes(corpus: Path, files: list[Path], ix: Path, naive: Path, db: Path, result: dict):  # type: ignore[no-untyped-def]
+def build_indexes(corpus: Path, files: list[Path], ix: Path, naive: Path, db: Path, result: dict):
     """Index with each system and print the table; returns the timings and the indexing ratios."""
     index = {}
     index["dateline"] = measure([*dateline(), "index", str(corpus), "--index", str(ix)])
@@ -252,13 +252,14 @@ def build_indexes(corpus: Path, files: list[Path], ix: Path, naive: Path, db: Pa
     for name, (seconds, memory) in index.items():
         disk = f"{sizes[name] / 1e6:6.0f}MB" if name in sizes else ""
         print(
-            f"{name:22} {seconds:8.1f} {len(files) / seconds:8.0f} {memory.rss / 1e6:7.0f}MB {memory.pss / 1e6:7.0f}MB {disk:>8}"
+            f"{name:22} {seconds:8.1f} {len(files) / seconds:8.0f} {memory.rss / 1e6:7.0f}MB"
+            f" {memory.pss / 1e6:7.0f}MB {disk:>8}"
         )
     ratios = {
         "indexing speed dateline / naive whoosh": index["naive whoosh"][0] / full,
         "no-op re-index / full build": index["dateline no-op"][0] / full,
         "1% touched re-index / full build": index["dateline 1% touched"][0] / full,
-        "index size dateline / raw corpus": sizes["dateline"] / result["corpus_bytes"],  # type: ignore[operator]
+        "index size dateline / raw corpus": sizes["dateline"] / result["corpus_bytes"],
     }
     result["sizes"] = sizes
     return index, ratios
@@ -326,11 +327,15 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait()
-    end_to_end = {"dateline search (median s)": statistics.median(cli),
-                  "dateline search, served (median s)": statistics.median(served),
-                  "rg -il (median s)": statistics.median(rg)}  # fmt: skip
-    print(f"\nend to end over {len(words)} one-word queries (median of 5 each): "
-          + ", ".join(f"{name.split(' (')[0]} {value * 1000:.0f} ms" for name, value in end_to_end.items()))  # fmt: skip
+    end_to_end = {
+        "dateline search (median s)": statistics.median(cli),
+        "dateline search, served (median s)": statistics.median(served),
+        "rg -il (median s)": statistics.median(rg),
+    }
+    print(
+        f"\nend to end over {len(words)} one-word queries (median of 5 each): "
+        + ", ".join(f"{name.split(' (')[0]} {value * 1000:.0f} ms" for name, value in end_to_end.items())
+    )
     ratios["rg -il / dateline search (end to end)"] = (
         end_to_end["rg -il (median s)"] / end_to_end["dateline search (median s)"]
     )
@@ -349,9 +354,16 @@ def main() -> None:
     print("\nratios")
     for name, value in ratios.items():
         print(f"  {name:42} {value:8.3f}")
-    result.update(indexing={k: {"seconds": s, "peak_rss_bytes": m.rss, "peak_pss_bytes": m.pss, "peak_process_rss_bytes": m.process}
-                            for k, (s, m) in index.items()},
-                  search_ms=search, end_to_end=end_to_end, costs=bounded, ratios=ratios)  # fmt: skip
+    result.update(
+        indexing={
+            k: {"seconds": s, "peak_rss_bytes": m.rss, "peak_pss_bytes": m.pss, "peak_process_rss_bytes": m.process}
+            for k, (s, m) in index.items()
+        },
+        search_ms=search,
+        end_to_end=end_to_end,
+        costs=bounded,
+        ratios=ratios,
+    )
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n", "utf-8")
     if not args.work:

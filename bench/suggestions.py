@@ -34,7 +34,7 @@ def _misspell(word: str, kind: int) -> str:
     return word[:i] + ("e" if word[i] != "e" else "a") + word[i + 1 :]
 
 
-def misspelt_words(ix, count: int = QUERIES) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def misspelt_words(ix, count: int = QUERIES) -> list[tuple[str, str]]:
     """(right word, misspelt word) pairs taken from the stored bodies of the index's first
     documents: words of 6-12 lower-case letters, every few distinct ones, in a fixed order."""
     reader = ix._current().reader()
@@ -49,7 +49,7 @@ def misspelt_words(ix, count: int = QUERIES) -> list[tuple[str, str]]:  # type: 
     return [(w, _misspell(w, i % 4)) for i, w in enumerate(chosen)]
 
 
-def median_ms(call, runs: int = RUNS) -> float:  # type: ignore[no-untyped-def]
+def median_ms(call, runs: int = RUNS) -> float:
     """The median wall time of ``call()`` in milliseconds, after one warm-up call."""
     call()
     times = []

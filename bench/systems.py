@@ -81,8 +81,12 @@ def fts5_index(corpus: Path, db: Path) -> int:
     with con:
         for doc in documents(corpus):
             when = index_date(doc)
-            row = [doc.id, *(getattr(doc, n) or "" for n in TEXT_FIELDS), doc.language or "",
-                   when.strftime("%Y-%m-%d") if when else ""]  # fmt: skip
+            row = [
+                doc.id,
+                *(getattr(doc, n) or "" for n in TEXT_FIELDS),
+                doc.language or "",
+                when.strftime("%Y-%m-%d") if when else "",
+            ]
             con.execute(f"INSERT INTO docs VALUES ({', '.join('?' * len(row))})", row)
             count += 1
     con.close()

@@ -39,8 +39,10 @@ def _smart_records(path: Path) -> list[dict[str, str]]:
 
 def cranfield() -> Collection:
     root = DATA / "cranfield"
-    docs = [(r["id"], " ".join(r.get("T", "").split()), " ".join(r.get("W", "").split()))
-            for r in _smart_records(root / "cran.all.1400")]  # fmt: skip
+    docs = [
+        (r["id"], " ".join(r.get("T", "").split()), " ".join(r.get("W", "").split()))
+        for r in _smart_records(root / "cran.all.1400")
+    ]
     # cran.qry numbers its queries 001..365 with gaps; cranqrel numbers them 1..225 in order.
     queries = [(str(n), " ".join(r.get("W", "").split())) for n, r in enumerate(_smart_records(root / "cran.qry"), 1)]
     qrels = []
@@ -53,8 +55,10 @@ def cranfield() -> Collection:
 
 def cisi() -> Collection:
     root = DATA / "cisi"
-    docs = [(r["id"], " ".join(r.get("T", "").split()), " ".join(r.get("W", "").split()))
-            for r in _smart_records(root / "CISI.ALL")]  # fmt: skip
+    docs = [
+        (r["id"], " ".join(r.get("T", "").split()), " ".join(r.get("W", "").split()))
+        for r in _smart_records(root / "CISI.ALL")
+    ]
     queries = [(r["id"], " ".join(r.get("W", "").split())) for r in _smart_records(root / "CISI.QRY")]
     qrels = [
         (p[0], p[1], 1) for line in (root / "CISI.REL").read_text("utf-8").split("\n") if len(p := line.split()) >= 2
@@ -66,8 +70,11 @@ def medline() -> Collection:
     root = DATA / "medline"
     docs = [(r["id"], "", " ".join(r.get("W", "").split())) for r in _smart_records(root / "MED.ALL")]
     queries = [(r["id"], " ".join(r.get("W", "").split())) for r in _smart_records(root / "MED.QRY")]
-    qrels = [(p[0], p[2], int(p[3])) for line in (root / "MED.REL").read_text("utf-8").split("\n")
-             if len(p := line.split()) == 4 and int(p[3]) > 0]  # fmt: skip
+    qrels = [
+        (p[0], p[2], int(p[3]))
+        for line in (root / "MED.REL").read_text("utf-8").split("\n")
+        if len(p := line.split()) == 4 and int(p[3]) > 0
+    ]
     return Collection("medline", docs, queries, qrels)
 
 

@@ -25,7 +25,7 @@ SEED_NAME = "prnewswire-fama-2025-06-06.txt"
 SHARED = ROOT.parent / "shared"
 
 
-def load_testsets():  # type: ignore[no-untyped-def]
+def load_testsets():
     """bench/testsets.py (readers of the test collections), or skip where ../shared is absent."""
     shared_path("data", "cranfield")
     sys.path.insert(0, str(ROOT / "bench"))
@@ -53,7 +53,7 @@ def installed_dateline() -> str:
     return found
 
 
-def on_terminal(command: list[str], stream: str, **kwargs):  # type: ignore[no-untyped-def]
+def on_terminal(command: list[str], stream: str, **kwargs):
     """Run ``command`` with its ``stream`` (stdout or stderr) on a real pseudo-terminal: the
     finished process and the bytes it showed there."""
     import os
@@ -258,7 +258,7 @@ class _Runs:
     def __init__(self, command: str) -> None:
         self.command = command
 
-    def __reduce__(self):  # type: ignore[no-untyped-def]
+    def __reduce__(self):
         return (os.system, (self.command,))
 
 
@@ -322,22 +322,30 @@ def ids_in(index: Path) -> set[str]:
 class Served:
     """A real `dateline serve` process on a socket in a private temporary directory."""
 
-    def __init__(self, directory: Path, *extra: str, stdin: int | None = None, cwd: Path | None = None,
-                 listen: str | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, directory: Path, *extra: str, stdin: int | None = None, cwd: Path | None = None, listen: str | None = None
+    ) -> None:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.socket = directory / "serve.sock"
         self.log = directory / "serve.log"
         self.exe = installed_dateline()
         with open(self.log, "w") as log:
-            self.proc = subprocess.Popen([self.exe, "serve", "--socket", listen or str(self.socket), *extra], stderr=log,
-                                         stdout=subprocess.DEVNULL, stdin=stdin, cwd=cwd)  # fmt: skip
+            self.proc = subprocess.Popen(
+                [self.exe, "serve", "--socket", listen or str(self.socket), *extra],
+                stderr=log,
+                stdout=subprocess.DEVNULL,
+                stdin=stdin,
+                cwd=cwd,
+            )
         deadline = time.monotonic() + 30
         while "serving on" not in self.log.read_text():
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 raise AssertionError(f"dateline serve did not start: {self.log.read_text()}")
             time.sleep(0.05)
 
-    def call(self, *args: str, index: Path | None = None, served: bool = True, **env: str) -> subprocess.CompletedProcess[str]:  # fmt: skip
+    def call(
+        self, *args: str, index: Path | None = None, served: bool = True, **env: str
+    ) -> subprocess.CompletedProcess[str]:
         environ = {**os.environ, "DATELINE_SOCKET": str(self.socket), **env}
         if index is not None:
             environ["DATELINE_INDEX"] = str(index)

@@ -25,6 +25,7 @@ def test_every_command_is_documented(name, command):
     assert command.help and "\b" in command.help, f"`dateline {name} --help` shows no examples"
 
 
+# Laid out by hand (fmt: skip): ruff's layout, one item a line, takes 11 lines, not 5.
 @pytest.mark.parametrize(
     "name, option",
     [(name, opt) for name, cmd in _commands() for param in cmd.params if isinstance(param, click.Option)
@@ -80,3 +81,18 @@ def test_readme_opens_with_the_two_setup_commands():
     assert "'.[test]'" in blocks[1] and "pytest" in blocks[1]
     ci = (ROOT / ".ci" / "run").read_text("utf-8")
     assert blocks[1].split("&& ", 1)[1] in ci, "the CI script must run the README's test command"
+
+
+def test_the_version_moves_with_the_changelog():
+    """pyproject.toml's version, the newest CHANGELOG.md heading, the installed package's metadata and
+    `dateline --version` agree: a landing that bumps one without the others fails here."""
+    import importlib.metadata
+    import tomllib
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"]
+    headings = re.findall(r"^## \[(\d+\.\d+\.\d+)\]", (ROOT / "CHANGELOG.md").read_text("utf-8"), re.MULTILINE)
+    assert headings and headings[0] == declared
+    assert headings == sorted(headings, key=lambda v: tuple(map(int, v.split("."))), reverse=True)
+    assert importlib.metadata.version("dateline") == declared
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0 and result.output.split()[-1] == declared

@@ -105,8 +105,14 @@ def check_index(
         storage.close_files()  # what Whoosh opened on a damaged file and left open
 
 
-def _check(storage: Any, path: Path, roots: Iterable[str | os.PathLike[str]] | None, max_bytes: int,
-           follow_links: bool, started: float) -> CheckReport:  # fmt: skip
+def _check(
+    storage: Any,
+    path: Path,
+    roots: Iterable[str | os.PathLike[str]] | None,
+    max_bytes: int,
+    follow_links: bool,
+    started: float,
+) -> CheckReport:
     generation = latest_generation(storage)
     toc, damage = read_toc(storage, generation)
     report = CheckReport(str(path), _roots(path, generation, roots, damaged=damage is not None))
@@ -139,15 +145,21 @@ def _roots(path: Path, generation: int, given: Iterable[str | os.PathLike[str]] 
     return recorded
 
 
-def _compare(report: CheckReport, known: Iterator[KnownSource], index_dir: Path, max_bytes: int,
-             follow_links: bool) -> None:  # fmt: skip
+def _compare(
+    report: CheckReport, known: Iterator[KnownSource], index_dir: Path, max_bytes: int, follow_links: bool
+) -> None:
     """Fill in missing, stale, orphaned and failed: the roots walked as indexing walks them,
     merged with the index's sources (both in key order, as streams)."""
     problems: list[tuple[str, str]] = []
     skipped: list[tuple[str, str]] = []
     gone: list[KnownSource] = []  # sources no file was found for: orphaned, unless not listable
-    files = iter_files([r for r in report.roots if os.path.exists(r)], exclude=index_dir, problems=problems,
-                       skipped=skipped, follow_links=follow_links)  # fmt: skip
+    files = iter_files(
+        [r for r in report.roots if os.path.exists(r)],
+        exclude=index_dir,
+        problems=problems,
+        skipped=skipped,
+        follow_links=follow_links,
+    )
     for file, match in pair_up(files, known):
         if file is None:
             gone.append(match)  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
-from functools import cache, lru_cache
+from functools import cache
 
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
 from whoosh.analysis.acore import Token
@@ -47,8 +47,24 @@ def _fold_table() -> dict[int, str]:
         base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
         if base != char and base.isascii():
             table[code] = base
-    special = {"ß": "ss", "ẞ": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ø": "o", "Ø": "o",
-               "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "þ": "th", "Þ": "th", "ð": "d", "ı": "i"}  # fmt: skip
+    special = {
+        "ß": "ss",
+        "ẞ": "ss",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ø": "o",
+        "Ø": "o",
+        "ł": "l",
+        "Ł": "l",
+        "đ": "d",
+        "Đ": "d",
+        "þ": "th",
+        "Þ": "th",
+        "ð": "d",
+        "ı": "i",
+    }
     table.update({ord(k): v for k, v in special.items()})
     return table
 
@@ -91,7 +107,7 @@ class SnowballFilter(Filter):
         self.language = language
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other.language == self.language  # type: ignore[attr-defined]
+        return type(other) is type(self) and other.language == self.language
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         stem = stemmer(self.language).stemWord

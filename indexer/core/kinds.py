@@ -27,8 +27,11 @@ KINDS: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
     (key, re.compile(pattern, re.DOTALL), label)
     for key, pattern, label in (
         ("front-matter-keys-unused", r"front matter keys not used: (?P<details>.*)", "front matter keys not used"),
-        ("front-matter-time-not-read", r"front matter key '(?P<details>[^']*)': time of day not read in .*; date kept",
-         "front matter time of day not read (date kept)"),
+        (
+            "front-matter-time-not-read",
+            r"front matter key '(?P<details>[^']*)': time of day not read in .*; date kept",
+            "front matter time of day not read (date kept)",
+        ),
         ("jsonl-keys-unused", r"line \d+: keys not used: (?P<details>.*)", "keys not used"),
         ("not-utf8-cp1252", r"not valid UTF-8 \(byte \d+\); read as cp1252", "not valid UTF-8; read as cp1252"),
         ("not-utf8-latin1", r"not valid UTF-8 \(byte \d+\); read as Latin-1", "not valid UTF-8; read as Latin-1"),
@@ -36,14 +39,20 @@ KINDS: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
         ("timestamp-invalid", r"timestamp .* is not a valid time", "timestamp is not a valid time"),
         ("meta-date-invalid", r"meta (?P<details>\S+) .* is not a date", "meta date is not a date"),
         ("id-used", r"document id .* is already used (?:by .*|earlier in this file)", "document id is already used"),
-        ("internal-error", r"(?:line \d+: )?document .*: internal error indexing it: (?P<details>\w+):.*",
-         "internal error indexing a document"),
+        (
+            "internal-error",
+            r"(?:line \d+: )?document .*: internal error indexing it: (?P<details>\w+):.*",
+            "internal error indexing a document",
+        ),
         ("symlink-broken", r"a broken symbolic link to .*", "a broken symbolic link"),
         ("symlink-loop", r"a symbolic link loop to .*", "a symbolic link loop"),
-        ("symlink-outside", r"a symbolic link to .*, outside the paths given; not followed \(--follow-links\)",
-         "a symbolic link outside the paths given; not followed (--follow-links)"),
+        (
+            "symlink-outside",
+            r"a symbolic link to .*, outside the paths given; not followed \(--follow-links\)",
+            "a symbolic link outside the paths given; not followed (--follow-links)",
+        ),
     )
-)  # fmt: skip
+)
 
 _LINE = re.compile(r"^line \d+: ")
 # A value quoted or counted at the end of a message: ``'date' is not a date: 'Fri, 14 Jun'``.

@@ -11,7 +11,8 @@ import re
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from indexer.core.analysis import ANALYZERS, neutral_analyzer
-from indexer.core.defaults import DEFAULT_BOOSTS, DEFAULT_FIELDS
+from indexer.core.defaults import DEFAULT_BOOSTS as DEFAULT_BOOSTS  # re-exported: the query side reads them here
+from indexer.core.defaults import DEFAULT_FIELDS as DEFAULT_FIELDS
 from indexer.core.language import LANGUAGES
 
 SCHEMA_VERSION = 5
@@ -44,7 +45,7 @@ class DateField(DATETIME):
     Whoosh's own parser strips separators, so unpadded months and German dates would misparse.
     """
 
-    def _parse_datestring(self, qstring):  # type: ignore[no-untyped-def]
+    def _parse_datestring(self, qstring):
         qstring = qstring.strip()
         if m := _DOTTED.match(qstring):
             qstring = f"{m[3]}{int(m[2]):02d}{int(m[1]):02d}"

@@ -20,11 +20,16 @@ from indexer.parse.formats.text import parse_text
 
 #: Extensions the folder walk picks up, and the reader each one gets.
 READERS = {
-    ".txt": "text", ".text": "text",
-    ".md": "markdown", ".markdown": "markdown",
-    ".html": "html", ".htm": "html", ".xhtml": "html",
-    ".jsonl": "jsonl", ".ndjson": "jsonl",
-}  # fmt: skip
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
 
 #: Files larger than this are skipped with a message (a wire story is a few kilobytes); the
 #: limit bounds the memory one file can take (`dateline index --max-size`).

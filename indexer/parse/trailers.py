@@ -83,7 +83,8 @@ _UEBER_COMPANY = re.compile(
 ABOUT_GLUED = re.compile(r"(?<=[a-z0-9.!?\"”)\]])About\s+(?=[A-Z])")
 
 _FLS_HEADINGS = (
-    r"(?:Special |Important )?(?:Note|Notice|Information|Statement)s? (?:Regarding|Concerning|About|on) Forward[- ]Looking Statements?",
+    r"(?:Special |Important )?(?:Note|Notice|Information|Statement)s? (?:Regarding|Concerning|About|on) "
+    r"Forward[- ]Looking Statements?",
     r"Forward[- ]Looking (?:Statements?|Information)(?: and [\w -]{3,40})?",
     r"Cautionary (?:Note|Notice|Statement|Language)s?(?: (?:Regarding|Concerning|About|on) [\w -]{3,60})?",
     r"Safe Harbou?r(?: Statement)?(?: [\w -]{3,60})?",
@@ -95,11 +96,14 @@ _FLS_HEADINGS = (
 #: Headings of the forward-looking-statements disclaimer, on a line of their own.
 DISCLAIMER_HEADING = re.compile(rf"^{_MD}(?:{'|'.join(_FLS_HEADINGS)}){_END}$", re.IGNORECASE)
 _FLS_SENTENCES = (
-    r"This (?:press |news )?(?:release|announcement|communication|document) (?:contains|includes|may contain)[^.]{0,100}forward[- ]looking",
-    r"Certain (?:statements|information) (?:contained |set forth |made )?in this (?:press |news )?(?:release|announcement)[^.]{0,60}forward[- ]looking",
+    r"This (?:press |news )?(?:release|announcement|communication|document) (?:contains|includes|may contain)"
+    r"[^.]{0,100}forward[- ]looking",
+    r"Certain (?:statements|information) (?:contained |set forth |made )?in this (?:press |news )?"
+    r"(?:release|announcement)[^.]{0,60}forward[- ]looking",
     r"Statements in this (?:press |news )?release[^.]{0,160}forward[- ]looking",
     r"Except for (?:the )?historical information[^.]{0,160}forward[- ]looking",
-    r"(?:Diese|Die vorliegende) (?:Mitteilung|Pressemitteilung|Veröffentlichung|Meldung) enthält[^.]{0,80}zukunfts(?:gerichtete|bezogene)",
+    r"(?:Diese|Die vorliegende) (?:Mitteilung|Pressemitteilung|Veröffentlichung|Meldung) enthält"
+    r"[^.]{0,80}zukunfts(?:gerichtete|bezogene)",
 )
 #: A disclaimer paragraph that opens without a heading.
 DISCLAIMER_SENTENCE = re.compile(rf"^(?:{'|'.join(_FLS_SENTENCES)})", re.IGNORECASE)
@@ -241,7 +245,10 @@ _TABLE_LINE = re.compile(r"\s*\|.*\|\s*$|[^\t]*\t[^\t]*\t|\s*[-|:+ ]{6,}\s*$")
 #: "About 60% of …", "About 3,000 employees …", "About $2 billion …": a quantity, not a heading.
 _ABOUT_QUANTITY = re.compile(r"^[$€£]?\d[\d,.]*\s*(?:%|[a-z])")
 #: Words that open an about section's first sentence: "About Empire Access Founded in 1896 …".
-_OPENERS = r"(?:The|A|An|Founded|Since|Established|Located|Headquartered|Launched|Based|Through|Published|With|At|For|In|Our|We|As)"
+_OPENERS = (
+    r"(?:The|A|An|Founded|Since|Established|Located|Headquartered|Launched|Based|Through|Published|With|At|For|In"
+    r"|Our|We|As)"
+)
 #: An "About …" heading run on into its text: a colon after the name ("About Vivo: Real-Time …"),
 #: the name said again ("About Brafton Brafton is …", "About Keystone.aiKeystone.ai is"), or a
 #: capitalised name followed, spaced or glued, by a sentence opener ("About Girl Scouts The …",
@@ -364,7 +371,7 @@ def _split_sections(body: str, found: Trailers, issuer: str | None = None) -> st
     ]
     parts: dict[str, list[str]] = {"contact": [], "about": [], "disclaimer": []}
     kept = [body[: starts[0][0]].rstrip()]
-    for (start, text_at, kind), following in zip(starts, [*starts[1:], (len(body), 0, "")]):
+    for (start, text_at, kind), following in zip(starts, [*starts[1:], (len(body), 0, "")], strict=True):
         text_at = min(text_at, following[0])
         end = _section_end(body, text_at, following[0], kind)
         heading = _clean(body[start:text_at])

@@ -200,8 +200,16 @@ def _finish(writer: Any, storage: Any, analyzer: Analyzer) -> Any:
     return segment
 
 
-def _worker(index_dir: str, tasks: Spill, start: int, end: int, field_map: Mapping[str, str] | None,
-            max_bytes: int, pool_bytes: int, fd: int) -> None:  # fmt: skip
+def _worker(
+    index_dir: str,
+    tasks: Spill,
+    start: int,
+    end: int,
+    field_map: Mapping[str, str] | None,
+    max_bytes: int,
+    pool_bytes: int,
+    fd: int,
+) -> None:
     """A worker process: build the run of tasks in bytes ``start``–``end`` of ``tasks``, sending
     file results as they come, then the segments, through the pipe ``fd`` (`channel.send`)."""
     _die_with_parent()
@@ -311,7 +319,7 @@ class _Worker:
 
 def _in_workers(
     index_dir, tasks, ranges, results, field_map, max_bytes, pool_bytes, on_file, name
-) -> dict[int, list[Any]]:  # type: ignore[no-untyped-def]
+) -> dict[int, list[Any]]:
     """Each worker's segments, by the number of its run.
 
     Each worker sends through a pipe of its own (`indexer.write.channel`); the parent waits on the
@@ -324,8 +332,9 @@ def _in_workers(
     try:
         for start, end in ranges:
             receiver, fd = pipe()
-            process = context.Process(target=_worker, daemon=True,
-                                      args=(index_dir, tasks, start, end, field_map, max_bytes, pool_bytes, fd))  # fmt: skip
+            process = context.Process(
+                target=_worker, daemon=True, args=(index_dir, tasks, start, end, field_map, max_bytes, pool_bytes, fd)
+            )
             try:
                 workers.append(_Worker(process, receiver))
                 process.start()
@@ -335,11 +344,11 @@ def _in_workers(
             watched = {w.pipe.fileno(): w for w in workers if not w.pipe.closed}
             ended = {w.process.sentinel: w for w in workers if w.segments is None}
             for ready in wait([*watched, *ended], timeout=POLL_SECONDS):
-                worker = watched.get(ready)  # type: ignore[call-overload]
+                worker = watched.get(ready)
                 if worker is not None:
                     messages = worker.pipe.read()
                 else:
-                    worker = ended[ready]  # type: ignore[index]
+                    worker = ended[ready]
                     messages = worker.pipe.drain()
                 for message in messages:
                     _receive(worker, message, results[workers.index(worker)], on_file, name)

@@ -143,11 +143,34 @@ def index_paths(
         recover(index_dir)
         _refuse_foreign(index_dir)
         if rebuild or not index_exists(index_dir):
-            report = _rebuild(index_dir, roots, prune, field_map, on_file, on_start, patience,
-                              max_bytes, workers or default_workers(), pool_bytes, follow_links)  # fmt: skip
+            report = _rebuild(
+                index_dir,
+                roots,
+                prune,
+                field_map,
+                on_file,
+                on_start,
+                patience,
+                max_bytes,
+                workers or default_workers(),
+                pool_bytes,
+                follow_links,
+            )
         else:
-            report = _run(open_index(index_dir), roots, index_dir, prune, field_map, on_file,
-                          on_start, patience, max_bytes, workers or default_workers(), pool_bytes, follow_links)  # fmt: skip
+            report = _run(
+                open_index(index_dir),
+                roots,
+                index_dir,
+                prune,
+                field_map,
+                on_file,
+                on_start,
+                patience,
+                max_bytes,
+                workers or default_workers(),
+                pool_bytes,
+                follow_links,
+            )
     report.seconds = time.perf_counter() - started
     return report
 
@@ -158,8 +181,19 @@ def _refuse_foreign(index_dir: Path) -> None:
         raise IndexNotFoundError(f"{index_dir} exists and is not a dateline index; refusing to write there")
 
 
-def _rebuild(index_dir, roots, prune, field_map, on_file, on_start, patience, max_bytes, workers, pool_bytes,  # type: ignore[no-untyped-def]
-             follow_links) -> IndexReport:  # fmt: skip
+def _rebuild(
+    index_dir,
+    roots,
+    prune,
+    field_map,
+    on_file,
+    on_start,
+    patience,
+    max_bytes,
+    workers,
+    pool_bytes,
+    follow_links,
+) -> IndexReport:
     """Build a fresh index in a folder of dateline's beside ``index_dir``, then swap it in."""
     try:  # the new index is built beside where it goes, then renamed into place
         build_dir = new_build_folder(index_dir)
@@ -172,8 +206,20 @@ def _rebuild(index_dir, roots, prune, field_map, on_file, on_start, patience, ma
             new = create_index(build_dir)
         except OSError as exc:
             raise _write_failed(index_dir, exc) from None
-        report = _run(new, roots, index_dir, prune, field_map, on_file, on_start, patience, max_bytes, workers, pool_bytes,
-                      follow_links)  # fmt: skip
+        report = _run(
+            new,
+            roots,
+            index_dir,
+            prune,
+            field_map,
+            on_file,
+            on_start,
+            patience,
+            max_bytes,
+            workers,
+            pool_bytes,
+            follow_links,
+        )
         swap_in(build_dir, index_dir)
     finally:
         building.release()
@@ -182,8 +228,20 @@ def _rebuild(index_dir, roots, prune, field_map, on_file, on_start, patience, ma
     return report
 
 
-def _run(ix, roots, index_dir, prune, field_map, on_file, on_start, patience, max_bytes, workers, pool_bytes,  # type: ignore[no-untyped-def]
-         follow_links) -> IndexReport:  # fmt: skip
+def _run(
+    ix,
+    roots,
+    index_dir,
+    prune,
+    field_map,
+    on_file,
+    on_start,
+    patience,
+    max_bytes,
+    workers,
+    pool_bytes,
+    follow_links,
+) -> IndexReport:
     from whoosh.index import LockError
 
     from indexer.engine.segments import FastSegmentWriter
@@ -225,8 +283,16 @@ def _run(ix, roots, index_dir, prune, field_map, on_file, on_start, patience, ma
                 counts = read_counts(folder, committed) if had_docs else LineCounts()
                 _count_lines(tasks, counts, max_bytes)
                 write_counts(folder, writer.generation, counts, committed=committed)
-                built = build_segments(folder, tasks, workers=workers, field_map=field_map, max_bytes=max_bytes,
-                                       pool_bytes=pool_bytes, on_file=on_file, name=index_dir)  # fmt: skip
+                built = build_segments(
+                    folder,
+                    tasks,
+                    workers=workers,
+                    field_map=field_map,
+                    max_bytes=max_bytes,
+                    pool_bytes=pool_bytes,
+                    on_file=on_file,
+                    name=index_dir,
+                )
                 try:
                     _apply(tasks, built, removals, writer, reader if had_docs else None, report, root_keys, unlisted)
                 finally:
@@ -348,7 +414,7 @@ def _apply(tasks, built, removals, writer, old, report, root_keys, unlisted) -> 
     or that a document outside the roots given had (it is replaced). ``old`` reads the index as
     it was before this run (None when it was empty)."""
     before = writer.deleted_count()
-    for task, result in zip(map(Task.from_record, tasks), built.files()):
+    for task, result in zip(map(Task.from_record, tasks), built.files(), strict=True):
         if task.known and (result.error is None or not os.path.lexists(task.path)):  # read, or deleted while being read
             writer.delete_by_term("source", printable_path(task.path))
     for source in removals:
@@ -357,7 +423,7 @@ def _apply(tasks, built, removals, writer, old, report, root_keys, unlisted) -> 
     hashes = array("q")  # each new document's id hash, by number; 0 for one dropped already
     try:
         sources = current.column_reader("source") if current is not None else None
-        for task, result in zip(map(Task.from_record, tasks), built.files()):
+        for task, result in zip(map(Task.from_record, tasks), built.files(), strict=True):
             source = printable_path(task.path)
             if result.error is not None:
                 report.failed.append(Problem(source, result.error))
@@ -427,7 +493,7 @@ def _drop_repeated(tasks, built, numbers: set[int], old, report) -> None:  # typ
     """Of the new documents ``numbers`` that share an id, keep the first and drop the others."""
     holders: dict[str, tuple[str, int]] = {}  # id -> first source and number
     number = 0
-    for task, result in zip(map(Task.from_record, tasks), built.files()):
+    for task, result in zip(map(Task.from_record, tasks), built.files(), strict=True):
         if result.error is not None:
             continue
         source = printable_path(task.path)

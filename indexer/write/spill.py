@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import itertools
 import json
 import os
 import tempfile
@@ -54,7 +55,7 @@ class Spill:
             at = max(bounds[-1], size * i // parts)
             bounds.append(self._line_start(at, size))
         bounds.append(size)
-        return list(zip(bounds, bounds[1:]))
+        return list(itertools.pairwise(bounds))
 
     def _line_start(self, at: int, size: int) -> int:
         """The first record boundary at or after byte ``at``."""

@@ -53,7 +53,7 @@ def new_build_folder(target: Path) -> Path:
     return folder
 
 
-def build_lock(folder: Path):  # type: ignore[no-untyped-def]
+def build_lock(folder: Path):
     """The lock a rebuild holds on its build folder from creation to swap, so that `recover`
     never removes a live build (the writer lock beside the index already keeps other dateline
     writers out; this one also covers a folder whose writer lock could not be made)."""
@@ -80,8 +80,11 @@ def _ours(target: Path, *kinds: str) -> list[Path]:
         names = os.listdir(target.parent)
     except OSError:
         return []
-    return [target.parent / n for n in sorted(names)
-            if any(n.startswith(target.name + kind) for kind in kinds) and made_by_dateline(target.parent / n)]  # fmt: skip
+    return [
+        target.parent / n
+        for n in sorted(names)
+        if any(n.startswith(target.name + kind) for kind in kinds) and made_by_dateline(target.parent / n)
+    ]
 
 
 def _unmark(folder: Path) -> None:

@@ -159,7 +159,7 @@ def merged_counts(vocabs: Sequence[SegmentVocab]) -> list[tuple[list[str], dict[
             counts: Counter[str] = Counter()
             for letter in vocab._fields[fields[0]]:
                 words, nums = vocab.words(fields[0], letter)
-                counts.update(dict(zip(words, nums)))
+                counts.update(dict(zip(words, nums, strict=True)))
             names = set(fields)
             for other in [g for g in merged if g[0] & names]:
                 merged.remove(other)

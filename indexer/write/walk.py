@@ -32,14 +32,21 @@ class Walk:
 def walk(root: str | os.PathLike[str], *, exclude: Path | None = None, follow_links: bool = False) -> Walk:
     """List the document files under ``root`` (itself, if it is a file), in key order."""
     result = Walk(root=Path(os.path.abspath(root)))
-    result.files.extend(iter_walk(root, exclude=exclude, problems=result.problems, skipped=result.skipped,
-                                  follow_links=follow_links))  # fmt: skip
+    result.files.extend(
+        iter_walk(root, exclude=exclude, problems=result.problems, skipped=result.skipped, follow_links=follow_links)
+    )
     return result
 
 
-def iter_walk(root: str | os.PathLike[str], *, exclude: Path | None = None,
-              problems: list[tuple[str, str]] | None = None, skipped: list[tuple[str, str]] | None = None,
-              within: Iterable[str | os.PathLike[str]] | None = None, follow_links: bool = False) -> Iterator[str]:  # fmt: skip
+def iter_walk(
+    root: str | os.PathLike[str],
+    *,
+    exclude: Path | None = None,
+    problems: list[tuple[str, str]] | None = None,
+    skipped: list[tuple[str, str]] | None = None,
+    within: Iterable[str | os.PathLike[str]] | None = None,
+    follow_links: bool = False,
+) -> Iterator[str]:
     """Yield the document files under ``root`` (itself, if it is a file) in key order.
 
     Folders and files whose names start with ``.`` are skipped, and so is ``exclude`` (the index
@@ -151,9 +158,14 @@ def _listing(folder: str, scope: _Scope) -> list[tuple[str, bool]]:
     return [(path, is_dir) for _key, path, is_dir in keyed]
 
 
-def iter_files(roots: Iterable[str | os.PathLike[str]], *, exclude: Path | None = None,
-               problems: list[tuple[str, str]] | None = None, skipped: list[tuple[str, str]] | None = None,
-               follow_links: bool = False) -> Iterator[tuple[str, str, str]]:  # fmt: skip
+def iter_files(
+    roots: Iterable[str | os.PathLike[str]],
+    *,
+    exclude: Path | None = None,
+    problems: list[tuple[str, str]] | None = None,
+    skipped: list[tuple[str, str]] | None = None,
+    follow_links: bool = False,
+) -> Iterator[tuple[str, str, str]]:
     """Yield ``(key, root, path)`` for the files under all ``roots``, in key order, each file
     once: a file under two roots given comes with the first of them. Links out of all the
     ``roots`` are not followed unless ``follow_links``; each is added to ``skipped`` once."""
@@ -170,8 +182,14 @@ def iter_files(roots: Iterable[str | os.PathLike[str]], *, exclude: Path | None 
             yield item
 
 
-def _keyed(root: str, exclude: Path | None, problems: list[tuple[str, str]], skipped: list[tuple[str, str]],
-           within: tuple[str, ...] | None, reported: set[str]) -> Iterator[tuple[str, str, str]]:  # fmt: skip
+def _keyed(
+    root: str,
+    exclude: Path | None,
+    problems: list[tuple[str, str]],
+    skipped: list[tuple[str, str]],
+    within: tuple[str, ...] | None,
+    reported: set[str],
+) -> Iterator[tuple[str, str, str]]:
     if os.path.isfile(root):
         yield printable_path(root), root, root
         return

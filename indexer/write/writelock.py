@@ -109,8 +109,9 @@ def _open_lock_file(path: Path) -> int | None:
     try:
         return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
     except IsADirectoryError:
-        raise PathInTheWayError(f"{path} is a folder, where dateline keeps the index's lock file; "
-                                f"move it away") from None  # fmt: skip
+        raise PathInTheWayError(
+            f"{path} is a folder, where dateline keeps the index's lock file; move it away"
+        ) from None
     except OSError as exc:
         if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
             raise

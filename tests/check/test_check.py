@@ -252,15 +252,19 @@ def test_check_on_a_missing_index_is_one_line_exit_2(tmp_path, cli):
     result = cli("check", index=tmp_path / "nothing")
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert result.stderr.strip().splitlines() == [f"dateline: no dateline index at {tmp_path / 'nothing'} "
-                                                  "(create it with: dateline index PATH)"]  # fmt: skip
+    assert result.stderr.strip().splitlines() == [
+        f"dateline: no dateline index at {tmp_path / 'nothing'} (create it with: dateline index PATH)"
+    ]
 
 
 def test_the_installed_command(indexed, corpus_copy):
     _edit(corpus_copy)
     env = {**os.environ, "DATELINE_NO_SERVE": "1"}
-    run = lambda *args: subprocess.run([installed_dateline(), "check", "--index", str(indexed), *args],  # noqa: E731
-                                       capture_output=True, text=True, env=env, timeout=120)  # fmt: skip
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [installed_dateline(), "check", "--index", str(indexed), *args]
+        return subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+
     found = run()
     assert found.returncode == 1 and found.stdout.startswith(f"stale: {EDITED} ")
     assert run("--repair").returncode == 0

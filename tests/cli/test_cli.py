@@ -167,11 +167,13 @@ def test_installed_command_end_to_end(tmp_path):
     env = {**os.environ, "DATELINE_INDEX": str(tmp_path / "ix")}
     indexed = subprocess.run([exe, "index", str(CORPUS)], capture_output=True, text=True, env=env, cwd=tmp_path)
     assert indexed.returncode == 0, indexed.stderr
-    found = subprocess.run([exe, "search", '"armed forces"', "--format", "paths"], capture_output=True, text=True,
-                           env=env, cwd=tmp_path)  # fmt: skip
+    found = subprocess.run(
+        [exe, "search", '"armed forces"', "--format", "paths"], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
     assert found.returncode == 0 and found.stdout.split()[0] == SEED_NAME
-    bad = subprocess.run([exe, "search", "date:[2025-99-01 TO 2025-06-30]"], capture_output=True, text=True,
-                         env=env, cwd=tmp_path)  # fmt: skip
+    bad = subprocess.run(
+        [exe, "search", "date:[2025-99-01 TO 2025-06-30]"], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
     assert bad.returncode == 2 and bad.stderr.startswith("dateline: query ") and "Traceback" not in bad.stderr
     none = subprocess.run([exe, "search", "xylophone"], capture_output=True, text=True, env=env, cwd=tmp_path)
     assert none.returncode == 1
@@ -183,15 +185,20 @@ def test_installed_command_exits_with_all_its_output(corpus_index, cli):
     output is still all there, its status the command's; a reader gone early is no error."""
     exe = installed_dateline()
     env = {**os.environ, "DATELINE_INDEX": str(corpus_index), "DATELINE_NO_SERVE": "1"}
-    for args, status in [(("search", "energy OR solar OR wind", "--format", "json", "-n", "40"), 0),
-                         (("search", "xylophone"), 1), (("stats",), 0), (("show", "no-such-document.txt"), 2)]:  # fmt: skip
+    for args, status in [
+        (("search", "energy OR solar OR wind", "--format", "json", "-n", "40"), 0),
+        (("search", "xylophone"), 1),
+        (("stats",), 0),
+        (("show", "no-such-document.txt"), 2),
+    ]:
         proc = subprocess.run([exe, *args], capture_output=True, text=True, env=env)
         local = cli(*args, index=corpus_index)
         assert proc.returncode == local.exit_code == status, proc.stderr
         same = lambda text: re.sub(r'in \d+ ms|"elapsed_ms": [\d.]+', "TIME", text)  # noqa: E731
         assert (same(proc.stdout), proc.stderr) == (same(local.stdout), local.stderr)
-    gone = subprocess.Popen([exe, "search", "energy OR solar OR wind", "-n", "40"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=env)  # fmt: skip
+    gone = subprocess.Popen(
+        [exe, "search", "energy OR solar OR wind", "-n", "40"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    )
     assert gone.stdout is not None and gone.stderr is not None
     gone.stdout.close()
     assert gone.wait(timeout=60) == 0 and gone.stderr.read() == b""
@@ -201,10 +208,20 @@ def test_installed_command_exits_with_all_its_output(corpus_index, cli):
 @pytest.mark.slow
 def test_python_dash_m_search(tmp_path):
     env = {**os.environ, "DATELINE_INDEX": str(tmp_path / "ix")}
-    subprocess.run([sys.executable, "-m", "search", "index", str(CORPUS / SEED_NAME)], check=True, env=env,
-                   capture_output=True, cwd=ROOT)  # fmt: skip
-    shown = subprocess.run([sys.executable, "-m", "search", "show", SEED_NAME, "--format", "json"], env=env,
-                           capture_output=True, text=True, cwd=ROOT)  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-m", "search", "index", str(CORPUS / SEED_NAME)],
+        check=True,
+        env=env,
+        capture_output=True,
+        cwd=ROOT,
+    )
+    shown = subprocess.run(
+        [sys.executable, "-m", "search", "show", SEED_NAME, "--format", "json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert json.loads(shown.stdout)["wire"] == "PR Newswire"
 
 
@@ -222,9 +239,14 @@ def test_progress_bar_only_on_a_terminal(tmp_path):
 
 @pytest.mark.parametrize(
     "tty, no_color, choice, coloured, emphasised",
-    [(True, None, "auto", True, False), (True, "1", "auto", False, True), (False, None, "auto", False, False),
-     (False, None, "always", True, False), (True, None, "never", False, False)],
-)  # fmt: skip
+    [
+        (True, None, "auto", True, False),
+        (True, "1", "auto", False, True),
+        (False, None, "auto", False, False),
+        (False, None, "always", True, False),
+        (True, None, "never", False, False),
+    ],
+)
 def test_colour_choice(monkeypatch, tty, no_color, choice, coloured, emphasised):
     """Colour on a terminal; bold and underline there with NO_COLOR; [brackets] (no style) off it."""
     from search.cli import commands as cli
@@ -257,7 +279,7 @@ def test_search_on_a_terminal_wraps_and_marks(tmp_path, corpus_index, no_color, 
     text = re.sub(r"\x1b\[[0-9;]*m", "", shown.decode("utf-8"))
     lines = text.replace("\r\n", "\n").splitlines()
     assert len(lines) > 20
-    assert all(len(line) <= 50 or len(line.split()) == 1 for line in lines), [l for l in lines if len(l) > 50]
+    assert all(len(line) <= 50 or len(line.split()) == 1 for line in lines), [line for line in lines if len(line) > 50]
     assert "General Staff of the Malian Armed Forces" in text.replace("\n   ", " ")
 
 
@@ -275,7 +297,9 @@ def test_batch_writes_a_trec_run(run, corpus_index, tmp_path):
     result = run("search", "--batch", str(queries), "-n", "3", index=corpus_index)
     assert result.exit_code == 0
     lines = [line.split() for line in result.stdout.strip().split("\n")]
-    assert [l[:2] + l[3:4] + l[5:] for l in lines] == [["1", "Q0", str(r), "dateline"] for r in (1, 2, 3)]
+    assert [fields[:2] + fields[3:4] + fields[5:] for fields in lines] == [
+        ["1", "Q0", str(r), "dateline"] for r in (1, 2, 3)
+    ]
     assert lines[0][2] == SEED_NAME
 
 
@@ -293,21 +317,28 @@ def test_batch_file_errors_are_one_line(run, corpus_index, tmp_path):
 
 
 def test_ranking_options_change_the_order(run, jsonl_index):
-    path = jsonl_index([
-        {"_id": "title", "title": "Solar results", "text": "Output rose in the quarter.", "language": "en"},
-        {"_id": "body", "title": "Results", "text": "Solar output rose, solar margins rose, solar demand rose.",
-         "language": "en"},
-        *({"_id": f"f{i}", "title": f"Note {i}", "text": "The board met.", "language": "en"} for i in range(8)),
-    ])  # fmt: skip
-    first = lambda *opts: run("search", "solar", "--format", "paths", *opts, index=path).stdout.split()[0]  # noqa: E731
+    path = jsonl_index(
+        [
+            {"_id": "title", "title": "Solar results", "text": "Output rose in the quarter.", "language": "en"},
+            {
+                "_id": "body",
+                "title": "Results",
+                "text": "Solar output rose, solar margins rose, solar demand rose.",
+                "language": "en",
+            },
+            *({"_id": f"f{i}", "title": f"Note {i}", "text": "The board met.", "language": "en"} for i in range(8)),
+        ]
+    )
+
+    def first(*opts: str) -> str:
+        return run("search", "solar", "--format", "paths", *opts, index=path).stdout.split()[0]
+
+    def scores(*opts: str) -> dict[str, float]:
+        hits = json.loads(run("search", "solar", "--format", "json", *opts, index=path).stdout)["hits"]
+        return {h["id"]: h["score"] for h in hits}
+
     assert first("--boost", "title=10") == "title"
     assert first("--boost", "title=0.1") == "body"
-    scores = lambda *opts: {
-        h["id"]: h["score"]
-        for h in json.loads(  # noqa: E731
-            run("search", "solar", "--format", "json", *opts, index=path).stdout
-        )["hits"]
-    }
     # k1 = 0: neither how often nor in which field the word occurs counts any more.
     assert scores("--k1", "0")["title"] == pytest.approx(scores("--k1", "0")["body"])
     # b = 1 penalises the longer body more than b = 0 does.

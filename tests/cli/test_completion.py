@@ -19,8 +19,13 @@ from search.cli.commands import main
 def complete(line: str, **env: str) -> list[str]:
     """What ``dateline`` offers for the last word of ``line`` (``type,value`` lines, as bash gets them)."""
     words = line.split(" ")
-    environ = {**os.environ, "COMP_WORDS": line, "COMP_CWORD": str(len(words) - 1),
-               "_DATELINE_COMPLETE": "bash_complete", **env}  # fmt: skip
+    environ = {
+        **os.environ,
+        "COMP_WORDS": line,
+        "COMP_CWORD": str(len(words) - 1),
+        "_DATELINE_COMPLETE": "bash_complete",
+        **env,
+    }
     proc = subprocess.run([installed_dateline()], env=environ, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and not proc.stderr, proc.stderr
     return proc.stdout.splitlines()
@@ -45,7 +50,7 @@ def complete(line: str, **env: str) -> list[str]:
         ("dateline search --index ", ["dir,"]),
         ("dateline search --batch q", ["file,q"]),
     ],
-)  # fmt: skip
+)
 def test_installed_script_completes(line, expected):
     assert complete(line) == expected
 
@@ -58,10 +63,20 @@ def test_field_completion_offers_every_field_not_yet_given():
 def test_completion_runs_locally_and_cheaply(tmp_path):
     """No Whoosh, no numpy, no index: completion runs on every Tab. With a server socket
     configured (even a dead one) the answer still comes from this process."""
-    environ = {**os.environ, "COMP_WORDS": "dateline search --so", "COMP_CWORD": "2",
-               "_DATELINE_COMPLETE": "bash_complete", "DATELINE_INDEX": str(tmp_path / "nothing")}  # fmt: skip
-    proc = subprocess.run([sys.executable, "-X", "importtime", installed_dateline()], env=environ,
-                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    environ = {
+        **os.environ,
+        "COMP_WORDS": "dateline search --so",
+        "COMP_CWORD": "2",
+        "_DATELINE_COMPLETE": "bash_complete",
+        "DATELINE_INDEX": str(tmp_path / "nothing"),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", installed_dateline()],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.stdout == "plain,--sort\n"
     imported = {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines() if "|" in line}
     assert "click" in imported and "search.cli.commands" in imported
@@ -101,15 +116,17 @@ def test_completion_command_rejects_other_shells():
         ("dateline search --sort d", "date"),
         ("dateline search --fields title,bo", "title,body"),
     ],
-)  # fmt: skip
+)
 def test_bash_uses_the_script(tmp_path, words, expected):
     """Load the printed script into a real bash, as ~/.bashrc would, and press Tab."""
     script = tmp_path / "dateline.bash"
     script.write_text(CliRunner().invoke(main, ["completion", "bash"]).output)
     exe_dir = os.path.dirname(installed_dateline())
-    program = (f'source {script}; COMP_WORDS=({words}); COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 )); '
-               f'[[ "{words}" == *" " ]] && COMP_CWORD=${{#COMP_WORDS[@]}}; '
-               '_dateline_completion dateline; echo "${COMPREPLY[@]}"')  # fmt: skip
+    program = (
+        f"source {script}; COMP_WORDS=({words}); COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 )); "
+        f'[[ "{words}" == *" " ]] && COMP_CWORD=${{#COMP_WORDS[@]}}; '
+        '_dateline_completion dateline; echo "${COMPREPLY[@]}"'
+    )
     environ = {**os.environ, "PATH": exe_dir + os.pathsep + os.environ.get("PATH", "")}
     proc = subprocess.run(["bash", "--norc", "-c", program], env=environ, capture_output=True, text=True, timeout=60)
     assert proc.stdout.strip() == expected, proc.stderr

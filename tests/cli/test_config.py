@@ -39,12 +39,12 @@ def user_config(text: str) -> Path:
     return path
 
 
-def run(*args: str, **env: str | None):  # type: ignore[no-untyped-def]
+def run(*args: str, **env: str | None):
     """The CLI in-process, with extra environment variables (None unsets one)."""
     return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
 
 
-def hits(result) -> list[dict]:  # type: ignore[no-untyped-def]
+def hits(result) -> list[dict]:
     assert result.exit_code == 0, result.output
     return json.loads(result.output)["hits"]
 
@@ -75,7 +75,7 @@ def dated_documents() -> int:
         (7, None, 3, 2, 2),  # a flag beats every file
         (None, 5, None, 4, 4),
     ],
-)  # fmt: skip
+)
 def test_limit_precedence(home, corpus_index, user, local, explicit, flag, expected):
     assert dated_documents() > 10
     env: dict[str, str | None] = {}
@@ -142,8 +142,23 @@ def test_ranking_keys_match_the_flags_and_the_api(home, corpus_index):
     (home / "dateline.toml").write_text("[search]\nk1 = 0.9\nb = 0.4\nboost = { title = 5, body = 1.5 }\n")
     args = ["search", "solar OR wind OR storage", "--index", str(corpus_index), "--format", "json"]
     configured = [(h["id"], round(h["score"], 9)) for h in hits(run(*args))]
-    flagged = [(h["id"], round(h["score"], 9)) for h in hits(run(*args, "--k1", "0.9", "--b", "0.4", "--boost", "title=5",
-                                                                   "--boost", "body=1.5", DATELINE_CONFIG=os.devnull))]  # fmt: skip
+    flagged = [
+        (h["id"], round(h["score"], 9))
+        for h in hits(
+            run(
+                *args,
+                "--k1",
+                "0.9",
+                "--b",
+                "0.4",
+                "--boost",
+                "title=5",
+                "--boost",
+                "body=1.5",
+                DATELINE_CONFIG=os.devnull,
+            )
+        )
+    ]
     default = [(h["id"], round(h["score"], 9)) for h in hits(run(*args, DATELINE_CONFIG=os.devnull))]
     with Index(corpus_index, k1=0.9, b=0.4, boosts={"title": 5, "body": 1.5}) as ix:
         api = [(h.id, round(h.score, 9)) for h in ix.search("solar OR wind OR storage").hits]
@@ -173,8 +188,22 @@ def test_sort_lang_fields_and_format_keys(home, corpus_index):
     assert found and all(h["language"] == "de" for h in found)
     dates = [h["date"] for h in found if "date" in h]
     assert len(dates) > 2 and dates == sorted(dates, reverse=True)
-    flagged = hits(run("search", "Unternehmen OR solar", *ix, "--sort", "-date", "--lang", "de", "--format", "json", "-n", "100",
-                       DATELINE_CONFIG=os.devnull))  # fmt: skip
+    flagged = hits(
+        run(
+            "search",
+            "Unternehmen OR solar",
+            *ix,
+            "--sort",
+            "-date",
+            "--lang",
+            "de",
+            "--format",
+            "json",
+            "-n",
+            "100",
+            DATELINE_CONFIG=os.devnull,
+        )
+    )
     assert [h["id"] for h in found] == [h["id"] for h in flagged]
     everywhere = hits(
         run("search", "Unternehmen OR solar", *ix, "--format", "json", "-n", "100", DATELINE_CONFIG=os.devnull)
@@ -295,13 +324,19 @@ def test_keys_match_the_command_line():
 @pytest.mark.parametrize(
     "text, message",
     [
-        ("[search]\nlimt = 2\n", "unknown key 'search.limt'; known here: b, boost, fields, format, k1, lang, limit, sort"),
+        (
+            "[search]\nlimt = 2\n",
+            "unknown key 'search.limt'; known here: b, boost, fields, format, k1, lang, limit, sort",
+        ),
         ("colour = 'never'\n", "unknown key 'colour'; known here: color, index, safe_directories, search, show, stats"),
         ("[serch]\nlimit = 2\n", "unknown key 'serch'"),
         ("[search]\nlimit = 'ten'\n", "search.limit: must be a whole number of 1 or more (got 'ten')"),
         ("[search]\nlimit = 2.5\n", "search.limit: must be a whole number of 1 or more (got 2.5)"),
         ("[search]\nlimit = 0\n", "search.limit: must be a whole number of 1 or more (got 0)"),
-        ("[search]\nformat = 'xml'\n", "search.format: must be one of text, json, jsonl, paths, paths0, html, csv (got 'xml')"),
+        (
+            "[search]\nformat = 'xml'\n",
+            "search.format: must be one of text, json, jsonl, paths, paths0, html, csv (got 'xml')",
+        ),
         ("[show]\nformat = 'html'\n", "show.format: must be one of text, json (got 'html')"),
         ("[search]\nk1 = true\n", "search.k1: must be a number (got True)"),
         ("[search]\nb = 1.5\n", "search.b: must be 0–1 (got 1.5)"),
@@ -313,7 +348,7 @@ def test_keys_match_the_command_line():
         ("[search]\nlimit = 2\nlimit = 3\n", ", line 3, column 10: not valid TOML: Cannot overwrite a value"),
         ("[search\n", ", line 1, column 8: not valid TOML: Expected ']' at the end of a table declaration"),
     ],
-)  # fmt: skip
+)
 @pytest.mark.parametrize("where", ["user", "local"])
 def test_bad_config_is_one_line_naming_file_and_key(home, corpus_index, text, message, where):
     path = user_config(text) if where == "user" else home / "dateline.toml"

@@ -17,7 +17,7 @@ def snippet_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     real = snippets.highlights
 
-    def counted(hit, fieldname, text, top):  # type: ignore[no-untyped-def]
+    def counted(hit, fieldname, text, top):
         calls.append(hit["id"])
         return real(hit, fieldname, text, top)
 

@@ -38,8 +38,10 @@ def index_of(tmp_path: Path, cli, files: dict[str, str]) -> Path:
 @pytest.fixture
 def hostile_index(tmp_path: Path, cli) -> Path:
     """An index of one Markdown release whose title, issuer, URL and body carry markup."""
-    hostile = (f"---\ntitle: '{HOSTILE_TITLE}'\nissuer: '<i>Evil</i> Corp'\nurl: 'javascript:alert(document.cookie)'\n"
-               f"date: 2025-06-06\n---\n\n{HOSTILE_BODY}\n")  # fmt: skip
+    hostile = (
+        f"---\ntitle: '{HOSTILE_TITLE}'\nissuer: '<i>Evil</i> Corp'\nurl: 'javascript:alert(document.cookie)'\n"
+        f"date: 2025-06-06\n---\n\n{HOSTILE_BODY}\n"
+    )
     linked = (
         "---\ntitle: 'Storm over <Mali>'\nurl: 'https://example.com/a?x=1&y=\"2\"'\n---\n\nA storm and armed forces.\n"
     )
@@ -207,6 +209,7 @@ def test_wide_characters_take_two_columns() -> None:
     assert line_breaks("東京 東京 東京", 10) == [(0, 5), (6, 8)]
 
 
+# Laid out by hand (fmt: skip): ruff's layout, one item a line, takes 11 lines, not 5.
 @pytest.mark.parametrize(
     "choice, tty, no_color, expected",
     [("auto", True, False, "colour"), ("auto", True, True, "emphasis"), ("auto", False, False, None),
@@ -244,8 +247,10 @@ def test_terminal_width(columns: str, tty: bool, expected: int | None) -> None:
 @pytest.fixture
 def awkward_index(tmp_path: Path, cli) -> Path:
     """Releases whose title, issuer and place hold commas, quotes and semicolons."""
-    awkward = ('---\ntitle: \'Acme, Inc. says "storage, at last"\'\nissuer: \'Acme, Inc.\'\nplace: \'Paris, France\'\n'
-               "date: 2025-06-06\nurl: 'https://example.com/a?x=1,2'\n---\n\nStorage for the grid; \"quoted\" storage, too.\n")  # fmt: skip
+    awkward = (
+        "---\ntitle: 'Acme, Inc. says \"storage, at last\"'\nissuer: 'Acme, Inc.'\nplace: 'Paris, France'\n"
+        "date: 2025-06-06\nurl: 'https://example.com/a?x=1,2'\n---\n\nStorage for the grid; \"quoted\" storage, too.\n"
+    )
     return index_of(tmp_path, cli, {"a.md": awkward, "b.md": "---\ntitle: Plain storage\n---\n\nSome storage.\n"})
 
 
@@ -260,8 +265,8 @@ def test_csv_round_trips_through_csv_reader(cli, awkward_index: Path) -> None:
     as_json = json.loads(cli("search", "storage", "--format", "json", index=awkward_index).stdout)["hits"]
     assert rows[0] == list(CSV_COLUMNS)
     assert len(rows) == 1 + len(as_json) == 3
-    for row, hit in zip(rows[1:], as_json):
-        record = dict(zip(CSV_COLUMNS, row))
+    for row, hit in zip(rows[1:], as_json, strict=True):
+        record = dict(zip(CSV_COLUMNS, row, strict=True))
         assert record["rank"] == str(hit["rank"]) and record["id"] == hit["id"]
         assert float(record["score"]) == pytest.approx(hit["score"], abs=1e-6)
         for key in ("date", "issuer", "title", "wire", "place", "url", "snippet"):

@@ -40,9 +40,13 @@ def test_sample_releases(path):
 
 
 # Documents whose source states its language (front matter, <html lang>, a JSONL key).
-STATED = [d for p in sorted(CORPUS.rglob("*.*")) if p.suffix in (".md", ".html", ".jsonl")
-          and re.search(r'^language:|lang="|"language":', p.read_text("utf-8"), re.MULTILINE)
-          for d in read_documents(p).documents]  # fmt: skip
+STATED = [
+    d
+    for p in sorted(CORPUS.rglob("*.*"))
+    if p.suffix in (".md", ".html", ".jsonl")
+    and re.search(r'^language:|lang="|"language":', p.read_text("utf-8"), re.MULTILINE)
+    for d in read_documents(p).documents
+]
 
 
 @pytest.mark.parametrize("doc", STATED, ids=lambda d: d.id.rsplit("/", 1)[-1])
@@ -73,8 +77,10 @@ def test_a_given_language_is_kept(tmp_path):
 def test_a_feed_lends_its_language_to_items_too_short_to_tell(tmp_path):
     """Headline-only items in an English JSONL export are English, not unknown."""
     path = tmp_path / "feed.jsonl"
-    lines = [f'{{"_id": "{i}", "text": "The company said that it will report the results of the year on {i} May."}}'
-             for i in range(6)]  # fmt: skip
+    lines = [
+        f'{{"_id": "{i}", "text": "The company said that it will report the results of the year on {i} May."}}'
+        for i in range(6)
+    ]
     lines += ['{"_id": "short", "text": "Cascade directional filter"}']
     path.write_text("\n".join(lines) + "\n", "utf-8")
     docs = {d.id.rsplit("#", 1)[-1]: d for d in read_documents(path).documents}

@@ -40,11 +40,21 @@ def test_glued_sentences_split_and_names_stay_one_token() -> None:
     glued = [
         (ECONOMY, "local economy.And in", ["local", "economi", "and", "in"]),
         (GROWTH, "phase of growth.We", ["phase", "of", "growth", "we"]),
-        ((*CITYBIZ, "0623", "interview-with-terrence-defranco-chairman-and-ceo-of-iotacomm.md"),
-         "shareholders.For more", ["sharehold", "for", "more"]),
-        ((*CITYBIZ, "1023", "snap-benefits-uncertain-how-boca-helping-hands-will-help-plus-help-for-federal-workers.md"),
-         "visit BocaHelpingHands.org.Since 1998", ["visit", "bocahelpinghands.org", "sinc", "1998"]),
-    ]  # fmt: skip
+        (
+            (*CITYBIZ, "0623", "interview-with-terrence-defranco-chairman-and-ceo-of-iotacomm.md"),
+            "shareholders.For more",
+            ["sharehold", "for", "more"],
+        ),
+        (
+            (
+                *CITYBIZ,
+                "1023",
+                "snap-benefits-uncertain-how-boca-helping-hands-will-help-plus-help-for-federal-workers.md",
+            ),
+            "visit BocaHelpingHands.org.Since 1998",
+            ["visit", "bocahelpinghands.org", "sinc", "1998"],
+        ),
+    ]
     for parts, text, words in glued:
         assert text in _around(parts, text)
         assert _words(english, text) == words, text
@@ -54,17 +64,26 @@ def test_glued_sentences_split_and_names_stay_one_token() -> None:
     # A closing bracket already separates words; it still does.
     assert _words(english, "(NYSE: ACME)The company") == ["nyse", "acm", "the", "compani"]
     kept = [
-        ((*CITYBIZ, "0905", "rosso-commercial-sells-office-condo-at-annapolis-town-center-for-1-175m.md"),
-         "www.RossoCRE.com", ["www.rossocre.com"]),
+        (
+            (*CITYBIZ, "0905", "rosso-commercial-sells-office-condo-at-annapolis-town-center-for-1-175m.md"),
+            "www.RossoCRE.com",
+            ["www.rossocre.com"],
+        ),
         ((*CITYBIZ, "0602", "trump-media-raises-2-4-billion-amid-pivot-to-bitcoin.md"), "Truth.Fi", ["truth.fi"]),
-    ]  # fmt: skip
+    ]
     for parts, text, words in kept:
         assert text in _around(parts, text)
         assert _words(unstemmed, text) == words, text
-    for text, words in [("U.S. stocks", ["u.s", "stocks"]), ("rose 5.2 percent", ["rose", "5.2", "percent"]),
-                        ("e.g. bonds", ["e.g", "bonds"]), ("prnewswire.co.uk", ["prnewswire.co.uk"]),
-                        ("Amazon.com", ["amazon.com"]), ("inDrive.Money", ["indrive.money"]),
-                        ("z.B. Aktien", ["z.b", "aktien"]), ("1,000 jobs", ["1,000", "jobs"])]:  # fmt: skip
+    for text, words in [
+        ("U.S. stocks", ["u.s", "stocks"]),
+        ("rose 5.2 percent", ["rose", "5.2", "percent"]),
+        ("e.g. bonds", ["e.g", "bonds"]),
+        ("prnewswire.co.uk", ["prnewswire.co.uk"]),
+        ("Amazon.com", ["amazon.com"]),
+        ("inDrive.Money", ["indrive.money"]),
+        ("z.B. Aktien", ["z.b", "aktien"]),
+        ("1,000 jobs", ["1,000", "jobs"]),
+    ]:
         assert _words(unstemmed, text) == words, text
 
 

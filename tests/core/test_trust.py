@@ -65,8 +65,9 @@ def test_a_planted_dateline_folder_is_not_searched(here: Path, corpus_index: Pat
 
 
 @pytest.mark.parametrize("way", WAYS)
-def test_a_planted_toml_cannot_prune_the_users_own_index(here: Path, corpus_copy: Path, tmp_path: Path, cli,
-                                                        way: str) -> None:  # fmt: skip
+def test_a_planted_toml_cannot_prune_the_users_own_index(
+    here: Path, corpus_copy: Path, tmp_path: Path, cli, way: str
+) -> None:
     own = tmp_path / "home" / "news.idx"
     index_paths([corpus_copy], own)
     with Index(own) as ix:
@@ -103,8 +104,9 @@ def test_the_callers_own_files_are_used_without_a_word(here: Path, corpus_copy: 
 
 
 @pytest.mark.parametrize("allow", ["env", "env-star", "user-config"])
-def test_a_folder_listed_as_safe_is_trusted(here: Path, corpus_index: Path, tmp_path: Path, cli,
-                                           monkeypatch: pytest.MonkeyPatch, allow: str) -> None:  # fmt: skip
+def test_a_folder_listed_as_safe_is_trusted(
+    here: Path, corpus_index: Path, tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch, allow: str
+) -> None:
     shutil.copytree(corpus_index, here / ".dateline")
     plant(here / ".dateline", "writable by all")
     if allow == "env":

@@ -33,9 +33,17 @@ def many_segments(root: Path, count: int) -> Path:
     index, segments = root / "index", []
     for run in range(count):
         source, part = root / f"run{run}.jsonl", root / f"part{run}"
-        records = [{"id": f"r{run}-{i}", "title": f"Solar {run} {i}", "text": f"Wind and solar report {run} {i}",
-                    "issuer": f"Acme {i}", "wire": "reuters", "date": f"2025-{run % 12 + 1:02d}-0{i + 1}"}
-                   for i in range(5)]  # fmt: skip
+        records = [
+            {
+                "id": f"r{run}-{i}",
+                "title": f"Solar {run} {i}",
+                "text": f"Wind and solar report {run} {i}",
+                "issuer": f"Acme {i}",
+                "wire": "reuters",
+                "date": f"2025-{run % 12 + 1:02d}-0{i + 1}",
+            }
+            for i in range(5)
+        ]
         source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
         assert not index_paths([source], part).failed
         toc = TOC.read(open_storage(str(part)), "MAIN")
@@ -65,12 +73,19 @@ def _limited() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (LIMIT, LIMIT))
 
 
+# Laid out by hand (fmt: skip): ruff's layout, one item a line, takes 12 lines, not 3.
 @pytest.mark.parametrize("args", [["search", "solar"], ["search", "solar", "--facet", "wire", "--facet", "year"],
                                   ["stats"], ["timeline", "solar"], ["similar", "r0-1"], ["show", "r11-4"]],
                          ids=lambda a: "-".join(a[:3:2]))  # fmt: skip
 def test_a_many_segment_index_is_read_under_ulimit_256(big: Path, args: list[str]) -> None:
-    proc = subprocess.run([installed_dateline(), *args, "--index", str(big)], capture_output=True, text=True,
-                          preexec_fn=_limited, timeout=120, env={**os.environ, "DATELINE_NO_SERVE": "1"})  # fmt: skip
+    proc = subprocess.run(
+        [installed_dateline(), *args, "--index", str(big)],
+        capture_output=True,
+        text=True,
+        preexec_fn=_limited,
+        timeout=120,
+        env={**os.environ, "DATELINE_NO_SERVE": "1"},
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == "" or "too many" not in proc.stderr
 
@@ -100,16 +115,18 @@ def test_descriptors_held_by_an_open_index_do_not_grow_with_its_segments(tmp_pat
 
 
 @pytest.mark.slow
-def test_serve_answers_three_many_segment_indexes_in_turn_under_ulimit_256(tmp_path_factory: pytest.TempPathFactory,
-                                                                           big: Path) -> None:  # fmt: skip
+def test_serve_answers_three_many_segment_indexes_in_turn_under_ulimit_256(
+    tmp_path_factory: pytest.TempPathFactory, big: Path
+) -> None:
     indexes = [big, *(many_segments(tmp_path_factory.mktemp(f"segments-many-{n}"), SEGMENTS) for n in (1, 2))]
     run = tmp_path_factory.mktemp("serve-fds") / "run"
     run.mkdir(mode=0o700)
     socket, log_path = run / "serve.sock", run / "serve.log"
     exe = installed_dateline()
     with open(log_path, "w") as log:
-        server = subprocess.Popen([exe, "serve", "--socket", str(socket)], stderr=log, stdout=subprocess.DEVNULL,
-                                  preexec_fn=_limited)  # fmt: skip
+        server = subprocess.Popen(
+            [exe, "serve", "--socket", str(socket)], stderr=log, stdout=subprocess.DEVNULL, preexec_fn=_limited
+        )
     try:
         deadline = time.monotonic() + 30
         while "serving on" not in log_path.read_text():
@@ -121,8 +138,9 @@ def test_serve_answers_three_many_segment_indexes_in_turn_under_ulimit_256(tmp_p
         for _ in range(2):
             for index in indexes:
                 for args in (["search", "solar"], ["stats"]):
-                    proc = subprocess.run([exe, *args, "--index", str(index)], capture_output=True, text=True, env=env,
-                                          timeout=120)  # fmt: skip
+                    proc = subprocess.run(
+                        [exe, *args, "--index", str(index)], capture_output=True, text=True, env=env, timeout=120
+                    )
                     calls += 1
                     assert proc.returncode == 0, (index, args, proc.stderr)
         answered = [line for line in log_path.read_text().splitlines() if " → " in line]

@@ -20,15 +20,23 @@ from indexer import index_paths
 
 
 @pytest.fixture(scope="module")
-def segmented(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
+def segmented(tmp_path_factory) -> Path:
     """An index written by four runs, each adding a file of its own."""
     root = tmp_path_factory.mktemp("open-files")
     index = root / "index"
     for run in range(4):
         source = root / f"run{run}.jsonl"
-        records = [{"id": f"r{run}-{i}", "title": f"Solar {i}", "text": f"Wind and solar report {i}",
-                    "issuer": f"Acme {i}", "wire": "reuters", "date": f"2025-0{run + 1}-0{i + 1}"}
-                   for i in range(5)]  # fmt: skip
+        records = [
+            {
+                "id": f"r{run}-{i}",
+                "title": f"Solar {i}",
+                "text": f"Wind and solar report {i}",
+                "issuer": f"Acme {i}",
+                "wire": "reuters",
+                "date": f"2025-0{run + 1}-0{i + 1}",
+            }
+            for i in range(5)
+        ]
         source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
         assert not index_paths([source], index).failed
     return index

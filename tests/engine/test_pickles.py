@@ -21,7 +21,7 @@ from search import Index
 
 
 @pytest.fixture
-def planted(corpus_index: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+def planted(corpus_index: Path, tmp_path: Path):
     """``planted(where)``: a copy of the sample index with code planted in its TOC, and the marker
     the code would create."""
 
@@ -82,8 +82,9 @@ def test_an_old_toc_format_is_refused_not_read_with_whoosh_legacy_unpickler(plan
 
 def test_the_installed_command_refuses_a_planted_index(planted) -> None:
     index, marker = planted("segments")
-    done = subprocess.run([installed_dateline(), "search", "mali", "--index", str(index)], capture_output=True,
-                          text=True, timeout=60)  # fmt: skip
+    done = subprocess.run(
+        [installed_dateline(), "search", "mali", "--index", str(index)], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 2 and not marker.exists()
     assert len(done.stderr.splitlines()) == 1 and "posix.system" in done.stderr
 

@@ -75,7 +75,7 @@ def _counts(records: list[dict[str, str]], key: str) -> dict[str, int]:
     return dict(Counter(r[key] for r in records if r.get(key)))
 
 
-def _json(result) -> dict:  # type: ignore[no-untyped-def]
+def _json(result) -> dict:
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
 
@@ -137,7 +137,7 @@ CHECKS = {
 
 
 @pytest.fixture(scope="module", params=list(LAYOUTS))
-def built(request, tmp_path_factory):  # type: ignore[no-untyped-def]
+def built(request, tmp_path_factory):
     return _build(tmp_path_factory.mktemp("segments"), request.param)
 
 

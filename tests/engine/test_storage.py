@@ -39,7 +39,7 @@ def test_a_block_that_succeeds_leaves_its_files_to_their_owner(tmp_path: Path) -
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full to fail a write with ENOSPC")
 def test_a_file_whose_buffer_cannot_be_flushed_is_still_closed() -> None:
-    f = StructFile(open("/dev/full", "wb"), name="full")  # noqa: SIM115 - closed by the code under test
+    f = StructFile(open("/dev/full", "wb"), name="full")
     f.write(b"x" * 100)  # buffered: the disk-full error comes at flush
     raw = f.file.raw
     close_quietly(f)

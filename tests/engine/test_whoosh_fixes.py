@@ -24,8 +24,9 @@ def searcher():
     ix = RamStorage().create_index(Schema(id=ID(stored=True), text=TEXT, lang=ID))
     with ix.writer() as w:
         for i in range(300):
-            w.add_document(id=str(i), text="alpha " * (1 + i % 7) + ("beta" if i % 3 else "gamma"),
-                           lang="en" if i % 2 else "de")  # fmt: skip
+            w.add_document(
+                id=str(i), text="alpha " * (1 + i % 7) + ("beta" if i % 3 else "gamma"), lang="en" if i % 2 else "de"
+            )
     with ix.searcher() as s:
         yield s
 
@@ -230,7 +231,7 @@ def test_var_bytes_lengths_gone_negative_fail_as_in_whoosh(code):
     assert struct.calcsize(code) * len(lengths) + 4 == len(data)
 
 
-def _segments_with_gaps(layout: tuple[bool, ...]):  # type: ignore[no-untyped-def]
+def _segments_with_gaps(layout: tuple[bool, ...]):
     """A RAM index with one segment per entry of ``layout``: three documents each, with an
     issuer (a column) where the entry is true, without one (no column file) where false."""
     ix = RamStorage().create_index(Schema(id=ID(stored=True), issuer=ID(sortable=True)))

@@ -27,11 +27,11 @@ def test_any_text_runs(corpus_ix, text):
 
 def test_operators_and_punctuation_are_words(corpus_ix):
     """In batch mode 'AND', 'NOT', quotes and colons are text: the words still rank."""
-    plain = [l.docid for l in run_batch(corpus_ix, [Query("q", "armed forces mali")], limit=5)]
-    noisy = [l.docid for l in run_batch(corpus_ix, [Query("q", 'armed: "forces (mali?')], limit=5)]
+    plain = [hit.docid for hit in run_batch(corpus_ix, [Query("q", "armed forces mali")], limit=5)]
+    noisy = [hit.docid for hit in run_batch(corpus_ix, [Query("q", 'armed: "forces (mali?')], limit=5)]
     assert plain == noisy and plain
 
 
 def test_apostrophes_split_as_the_analyzers_split_them(corpus_ix):
-    quoted = [l.docid for l in run_batch(corpus_ix, [Query("q", "Mali's armed forces")], limit=5)]
-    assert quoted == [l.docid for l in run_batch(corpus_ix, [Query("q", "Mali s armed forces")], limit=5)] != []
+    quoted = [hit.docid for hit in run_batch(corpus_ix, [Query("q", "Mali's armed forces")], limit=5)]
+    assert quoted == [hit.docid for hit in run_batch(corpus_ix, [Query("q", "Mali s armed forces")], limit=5)] != []

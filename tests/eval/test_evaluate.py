@@ -34,8 +34,11 @@ def cranfield_run(tmp_path_factory):
     index = str(root / "index")
     runner = CliRunner()
     indexed = runner.invoke(main, ["index", str(root / "docs.jsonl"), "--index", index], catch_exceptions=False)
-    batch = runner.invoke(main, ["search", "--batch", str(root / "queries.tsv"), "--run", str(root / "run.txt"),
-                                 "--index", index], catch_exceptions=False)  # fmt: skip
+    batch = runner.invoke(
+        main,
+        ["search", "--batch", str(root / "queries.tsv"), "--run", str(root / "run.txt"), "--index", index],
+        catch_exceptions=False,
+    )
     return root, judged, (indexed.exit_code, batch.exit_code)
 
 

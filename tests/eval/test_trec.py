@@ -11,11 +11,14 @@ from search.eval.trec import Judgment, Query, RunLine, read_qrels, read_queries,
 @pytest.mark.parametrize(
     "name, text",
     [
-        ("queries.tsv", "1\twhat similarity laws must be obeyed?\n\n2\tAND ( \"unbalanced\n"),
-        ("queries.jsonl", '{"_id": "1", "text": "what similarity laws must be obeyed?", "metadata": {}}\n'
-                          '{"_id": 2, "text": "AND ( \\"unbalanced"}\n'),
+        ("queries.tsv", '1\twhat similarity laws must be obeyed?\n\n2\tAND ( "unbalanced\n'),
+        (
+            "queries.jsonl",
+            '{"_id": "1", "text": "what similarity laws must be obeyed?", "metadata": {}}\n'
+            '{"_id": 2, "text": "AND ( \\"unbalanced"}\n',
+        ),
     ],
-)  # fmt: skip
+)
 def test_read_queries(tmp_path, name, text):
     path = tmp_path / name
     path.write_text(text, "utf-8")
@@ -45,7 +48,10 @@ def test_run_round_trip(tmp_path):
         RunLine("2", "c", 1, 0.0, "dl"),
     ]
     out = io.StringIO()
-    assert write_run([RunLine(l.qid, safe_docid(l.docid), l.rank, l.score, l.tag) for l in lines], out) == 3
+    assert (
+        write_run([RunLine(line.qid, safe_docid(line.docid), line.rank, line.score, line.tag) for line in lines], out)
+        == 3
+    )
     assert out.getvalue().split("\n")[0] == "1 Q0 doc_7.txt 1 12.500000 dl"
     path = tmp_path / "run.txt"
     path.write_text(out.getvalue(), "utf-8")

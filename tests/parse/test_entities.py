@@ -14,7 +14,7 @@ from indexer.parse.files import read_documents
 CITYBIZ = ("data", "archives", "newsworthy-citybiz", "citybiz", "2025")
 
 
-def _no_entities(doc) -> None:  # type: ignore[no-untyped-def]
+def _no_entities(doc) -> None:
     for name, value in doc.to_dict().items():
         if isinstance(value, str) and name not in ("id", "source"):
             for entity in ("&amp;", "&#39;", "&quot;", "&nbsp;"):
@@ -24,12 +24,16 @@ def _no_entities(doc) -> None:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     ("path", "title"),
     [
-        ("0718/q-a-with-nate-chang-chief-marketing-officer-for-sequel-brands.md",
-         "Q&A with Nate Chang, Chief Marketing Officer for Sequel Brands"),
-        ("0602/q-a-with-chad-roffers-co-founder-and-ceo-of-concierge-auctions.md",
-         "Q&A with Chad Roffers, Co-Founder and CEO of Concierge Auctions"),
+        (
+            "0718/q-a-with-nate-chang-chief-marketing-officer-for-sequel-brands.md",
+            "Q&A with Nate Chang, Chief Marketing Officer for Sequel Brands",
+        ),
+        (
+            "0602/q-a-with-chad-roffers-co-founder-and-ceo-of-concierge-auctions.md",
+            "Q&A with Chad Roffers, Co-Founder and CEO of Concierge Auctions",
+        ),
     ],
-)  # fmt: skip
+)
 def test_real_citybiz_titles_with_amp(path: str, title: str) -> None:
     file = shared_path(*CITYBIZ, *path.split("/"))
     assert file.read_text(encoding="utf-8").startswith("# " + title.replace("&", "&amp;") + "\n")
@@ -93,8 +97,13 @@ def test_markdown_front_matter_and_heading_decoded(tmp_path: Path) -> None:
 def test_jsonl_fields_decoded_once(tmp_path: Path) -> None:
     # Reconstruction: a JSONL feed whose values carry entities, one of them escaped twice.
     file = tmp_path / "feed.jsonl"
-    record = {"id": "a&amp;b", "title": "Q&amp;A: Acme&#39;s CEO", "description": "&quot;Bold&quot; plans",
-              "body": "Acme&nbsp;Corp writes &amp;amp; in its code.", "place": "Lagos&nbsp;Island"}  # fmt: skip
+    record = {
+        "id": "a&amp;b",
+        "title": "Q&amp;A: Acme&#39;s CEO",
+        "description": "&quot;Bold&quot; plans",
+        "body": "Acme&nbsp;Corp writes &amp;amp; in its code.",
+        "place": "Lagos&nbsp;Island",
+    }
     file.write_text(json.dumps(record) + "\n", encoding="utf-8")
     doc = read_documents(file).documents[0]
     assert doc.id == "a&amp;b"  # an id is a name, kept exactly

@@ -4,12 +4,12 @@ RFC 2822 dates, `--map`, and bad values that skip a key instead of failing the f
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
+from conftest import shared_path
 
 from indexer.parse.files import read_documents
-from tests.conftest import shared_path
 
 BERLIN_SUMMER = "+02:00"
 
@@ -18,18 +18,30 @@ BERLIN_SUMMER = "+02:00"
     "name, title, day, published, keywords, language, warnings",
     [
         # An ordinary German post: RFC 2822 date with its zone.
-        ("2024-04-15-lungenembolie.md",
-         "🔥🔥 [Lungenembolie] Kristina Vogel erleidet Lungenembolie – das sind die Warnzeichen",
-         date(2024, 4, 15), "2024-04-15T23:00:00" + BERLIN_SUMMER, ["entries", "DE"], "de",
-         ["front matter keys not used: layout"]),
+        (
+            "2024-04-15-lungenembolie.md",
+            "🔥🔥 [Lungenembolie] Kristina Vogel erleidet Lungenembolie – das sind die Warnzeichen",
+            date(2024, 4, 15),
+            "2024-04-15T23:00:00" + BERLIN_SUMMER,
+            ["entries", "DE"],
+            "de",
+            ["front matter keys not used: layout"],
+        ),
         # An "llm" post whose time is broken (13 00 00): the date stays, the time is not guessed.
-        ("2024-04-03-luke-mockridge.md",
-         "🔥🔥 [Luke Mockridge]  I am 'the one from Aulendorf': This is how Steffen experienced the show with Luke...",
-         date(2024, 4, 3), None, ["entries", "DE", "llm"], "en",
-         ["front matter key 'date': time of day not read in 'Wed, 03 Apr 2024 13 00 00 +0200'; date kept",
-          "front matter keys not used: layout"]),
+        (
+            "2024-04-03-luke-mockridge.md",
+            "🔥🔥 [Luke Mockridge]  I am 'the one from Aulendorf': This is how Steffen experienced the show with Luke...",
+            date(2024, 4, 3),
+            None,
+            ["entries", "DE", "llm"],
+            "en",
+            [
+                "front matter key 'date': time of day not read in 'Wed, 03 Apr 2024 13 00 00 +0200'; date kept",
+                "front matter keys not used: layout",
+            ],
+        ),
     ],
-)  # fmt: skip
+)
 def test_real_jekyll_posts(name, title, day, published, keywords, language, warnings):
     path = shared_path("data", "archives", "trends-de-jekyll", "_posts", name)
     doc = read_documents(path).documents[0]
@@ -38,7 +50,7 @@ def test_real_jekyll_posts(name, title, day, published, keywords, language, warn
     assert doc.warnings == warnings
 
 
-def _read(tmp_path, name: str, text: str, **kwargs):  # type: ignore[no-untyped-def]
+def _read(tmp_path, name: str, text: str, **kwargs):
     path = tmp_path / name
     path.write_text(text, "utf-8")
     return read_documents(path, **kwargs).documents[0]
@@ -46,11 +58,16 @@ def _read(tmp_path, name: str, text: str, **kwargs):  # type: ignore[no-untyped-
 
 def test_yaml_lists_and_aliases(tmp_path):
     # Reconstruction of a Hugo finance site's front matter (issue 19's archive), values shortened.
-    doc = _read(tmp_path, "hugo.md", (
-        '---\ntitle: "Acme beats estimates"\ndate: "2025-02-13 15:30:54"\nlang: ["en"]\n'
-        'tags: ["earnings", "S&P 500"]\ncategories: [Markets, earnings]\nsummary: "Acme rose 5%."\n'
-        'author: ["Ann Lee", "Bo Chen"]\npermalink: https://example.com/acme\ntranslations: [de]\n---\n\n'
-        "Acme Corp reported higher sales.\n"))  # fmt: skip
+    doc = _read(
+        tmp_path,
+        "hugo.md",
+        (
+            '---\ntitle: "Acme beats estimates"\ndate: "2025-02-13 15:30:54"\nlang: ["en"]\n'
+            'tags: ["earnings", "S&P 500"]\ncategories: [Markets, earnings]\nsummary: "Acme rose 5%."\n'
+            'author: ["Ann Lee", "Bo Chen"]\npermalink: https://example.com/acme\ntranslations: [de]\n---\n\n'
+            "Acme Corp reported higher sales.\n"
+        ),
+    )
     assert doc.title == "Acme beats estimates" and doc.language == "en"
     assert doc.keywords == ["earnings", "S&P 500", "Markets"]
     assert (doc.description, doc.author, doc.url) == ("Acme rose 5%.", "Ann Lee, Bo Chen", "https://example.com/acme")
@@ -62,10 +79,15 @@ def test_yaml_lists_and_aliases(tmp_path):
 
 def test_toml_front_matter(tmp_path):
     # Reconstruction of Hugo's TOML front matter.
-    doc = _read(tmp_path, "toml.md", (
-        '+++\ntitle = "Fed holds rates"\ndate = 2025-02-13T15:30:54-05:00\nkeywords = ["rate cut", "fed"]\n'
-        'description = "No change."\nbyline = "Ann Lee"\ncanonical = "https://example.com/fed"\n+++\n\n'
-        "The Federal Reserve kept rates unchanged.\n"))  # fmt: skip
+    doc = _read(
+        tmp_path,
+        "toml.md",
+        (
+            '+++\ntitle = "Fed holds rates"\ndate = 2025-02-13T15:30:54-05:00\nkeywords = ["rate cut", "fed"]\n'
+            'description = "No change."\nbyline = "Ann Lee"\ncanonical = "https://example.com/fed"\n+++\n\n'
+            "The Federal Reserve kept rates unchanged.\n"
+        ),
+    )
     assert (doc.title, doc.date, doc.published.isoformat()) == (
         "Fed holds rates",
         date(2025, 2, 13),
@@ -82,8 +104,14 @@ def test_toml_front_matter(tmp_path):
 
 def test_json_front_matter(tmp_path):
     # Reconstruction of Hugo's JSON front matter: an object at the top of the file.
-    meta = {"title": "Chip output rises", "date": "2025-03-01", "tags": ["chips"], "excerpt": "Up 4%.",
-            "source_url": "https://example.com/chips", "weight": 3}  # fmt: skip
+    meta = {
+        "title": "Chip output rises",
+        "date": "2025-03-01",
+        "tags": ["chips"],
+        "excerpt": "Up 4%.",
+        "source_url": "https://example.com/chips",
+        "weight": 3,
+    }
     doc = _read(tmp_path, "json.md", json.dumps(meta, indent=2) + "\n\nFoundries raised output in March.\n")
     assert (doc.title, doc.date, doc.keywords, doc.description, doc.url) == (
         "Chip output rises",

@@ -163,7 +163,7 @@ def test_jsonl_feed_uses_dateline_field_names():
     parsed = read_documents(CORPUS / "feeds" / "wire-feed-2025-07.jsonl")
     rows = [json.loads(line) for line in (CORPUS / "feeds" / "wire-feed-2025-07.jsonl").read_text("utf-8").splitlines()]
     assert [d.id for d in parsed.documents] == [r["id"] for r in rows]
-    for doc, row in zip(parsed.documents, rows):
+    for doc, row in zip(parsed.documents, rows, strict=True):
         assert (doc.title, doc.issuer, doc.wire, doc.language, doc.date.isoformat()) == (
             row["title"],
             row["issuer"],

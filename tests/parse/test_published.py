@@ -4,7 +4,7 @@ date orders a day's documents by time."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from indexer.parse.files import read_documents
 

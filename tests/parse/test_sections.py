@@ -140,8 +140,10 @@ def test_german_news_sub_headings_are_no_about_sections():
     """Real German news posts: "Über Falten und Schmerzen" and "Über 20 Jahre später: …" are
     sub-headings of the article (no company named; a number is "more than"), and what follows
     them is article text. A German release's "Über die Netfonds Gruppe" stays an about section."""
-    for name, words in (("2024-06-02-kubitschek.md", "Über Falten und Schmerzen"),
-                        ("2024-06-29-mittelstadt.md", "Über 20 Jahre später")):  # fmt: skip
+    for name, words in (
+        ("2024-06-02-kubitschek.md", "Über Falten und Schmerzen"),
+        ("2024-06-29-mittelstadt.md", "Über 20 Jahre später"),
+    ):
         doc = parse_file(shared_path("data", "archives", "trends-de-jekyll", "_posts", name))
         assert doc.about is None and words in doc.body
     release = parse_file(shared_path("data", "wires", "eqs", "netfonds-aktienrueckkauf-24-zwischenmeldung-de.txt"))

@@ -51,7 +51,7 @@ def same_ranking(fast: list[tuple[str, float]], slow: list[tuple[str, float]]) -
         i = j
 
 
-def both_ways(ix: Index, query: str, **kwargs) -> tuple[list, list, int, int]:  # type: ignore[no-untyped-def]
+def both_ways(ix: Index, query: str, **kwargs) -> tuple[list, list, int, int]:
     out = []
     for columnar in (True, False):
         ix.columnar = columnar

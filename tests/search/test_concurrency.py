@@ -47,8 +47,11 @@ def _write_corpus(root: Path, count: int = 600) -> None:
     root.mkdir()
     for i in range(count):
         name = f"d{i:04}.txt"
-        (root / name).write_text(f"date 2025-06-01 Anzeige\n01.06.2025 10:00 Uhr\nAcme AG: Story {name} version 0\n\n"
-                                 f"BERLIN, June 1, 2025 /PRNewswire/ -- common words w{i % 50} for story {i}.\n", "utf-8")  # fmt: skip
+        (root / name).write_text(
+            f"date 2025-06-01 Anzeige\n01.06.2025 10:00 Uhr\nAcme AG: Story {name} version 0\n\n"
+            f"BERLIN, June 1, 2025 /PRNewswire/ -- common words w{i % 50} for story {i}.\n",
+            "utf-8",
+        )
 
 
 def test_searches_during_commits_see_whole_states_and_never_fail(tmp_path: Path) -> None:
@@ -62,8 +65,11 @@ def test_searches_during_commits_see_whole_states_and_never_fail(tmp_path: Path)
     with Index(index) as ix:
         initial = {h.id: h.document.headline for h in ix.search("common", limit=100000, snippets=False).hits}
 
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(corpus), str(index), str(states), str(ROUNDS)],
-                              stderr=subprocess.PIPE, text=True)  # fmt: skip
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(corpus), str(index), str(states), str(ROUNDS)],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     seen: list[dict[str, str]] = []
     cli_runs = 0
     env = {**os.environ, "DATELINE_INDEX": str(index), "DATELINE_NO_SERVE": "1"}
@@ -76,8 +82,12 @@ def test_searches_during_commits_see_whole_states_and_never_fail(tmp_path: Path)
             )  # no document twice (the writer only edits)
             seen.append({h.id: h.document.headline for h in results.hits})
             if len(seen) % 20 == 0:  # and now and then the real command, in its own process
-                found = subprocess.run([installed_dateline(), "search", "common", "--format", "json", "-n", "1"],
-                                       capture_output=True, text=True, env=env)  # fmt: skip
+                found = subprocess.run(
+                    [installed_dateline(), "search", "common", "--format", "json", "-n", "1"],
+                    capture_output=True,
+                    text=True,
+                    env=env,
+                )
                 assert found.returncode == 0 and json.loads(found.stdout)["total"] == len(initial), found.stderr
                 cli_runs += 1
     _, writer_errors = writer.communicate(timeout=60)  # reads and closes its pipe
@@ -87,8 +97,10 @@ def test_searches_during_commits_see_whole_states_and_never_fail(tmp_path: Path)
     mixed = [i for i, state in enumerate(seen) if state not in committed]
     assert not mixed, f"{len(mixed)} of {len(seen)} searches saw no committed state"
     distinct = {json.dumps(s, sort_keys=True) for s in seen}
-    print(f"\n{len(seen)} searches and {cli_runs} CLI searches during {ROUNDS} commits, 0 errors; "
-          f"{len(distinct)} distinct states seen")  # fmt: skip
+    print(
+        f"\n{len(seen)} searches and {cli_runs} CLI searches during {ROUNDS} commits, 0 errors; "
+        f"{len(distinct)} distinct states seen"
+    )
     assert len(distinct) >= 2  # the searches really overlapped the commits
 
 
@@ -104,15 +116,29 @@ def test_a_second_writer_waits_a_bounded_time_then_fails_clearly(tmp_path: Path)
     assert not index_paths([corpus], index).failed
     target = corpus / "d0007.txt"
     target.write_text(target.read_text("utf-8").replace("version 0", "version 1"), "utf-8")
-    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from whoosh import index; "
-                               "lock = index.open_dir(sys.argv[1]).lock('WRITELOCK'); assert lock.acquire(); "
-                               "print('held', flush=True); sys.stdin.readline()", str(index)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from whoosh import index; "
+            "lock = index.open_dir(sys.argv[1]).lock('WRITELOCK'); assert lock.acquire(); "
+            "print('held', flush=True); sys.stdin.readline()",
+            str(index),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     env = {**os.environ, "DATELINE_INDEX": str(index)}
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        refused = subprocess.run([installed_dateline(), "index", str(corpus), "--wait", "0.5"], capture_output=True,
-                                 text=True, env=env, timeout=60)  # fmt: skip
+        refused = subprocess.run(
+            [installed_dateline(), "index", str(corpus), "--wait", "0.5"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
         assert refused.returncode == 2 and "Traceback" not in refused.stderr
         assert refused.stderr.splitlines() == [
             "dateline: another process is writing the index; waiting up to 0.5 s",
@@ -120,8 +146,13 @@ def test_a_second_writer_waits_a_bounded_time_then_fails_clearly(tmp_path: Path)
         ]
         with Index(index) as ix:
             assert ix.get("d0007.txt").headline == "Acme AG: Story d0007.txt version 0"
-        patient = subprocess.Popen([installed_dateline(), "index", str(corpus), "--wait", "60"], env=env,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        patient = subprocess.Popen(
+            [installed_dateline(), "index", str(corpus), "--wait", "60"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         time.sleep(1.0)
         assert patient.poll() is None  # still waiting
     finally:

@@ -13,9 +13,11 @@ RECORDS = [
     # Both mention the lens once, in texts of the same length; one is about eyes, one about cameras.
     {"_id": "eyes", "title": "Report", "text": "A lens note. Cataract, ocular protein, retina.", "language": "en"},
     {"_id": "camera", "title": "Report", "text": "A lens note. Shutter, aperture, sensor, tripod.", "language": "en"},
-    *({"_id": f"f{i}", "title": f"Board {i}", "text": "The board approved the annual budget.", "language": "en"}
-      for i in range(10)),
-]  # fmt: skip
+    *(
+        {"_id": f"f{i}", "title": f"Board {i}", "text": "The board approved the annual budget.", "language": "en"}
+        for i in range(10)
+    ),
+]
 
 
 def test_feedback_ranks_a_document_like_the_best_hits_higher(jsonl_index):

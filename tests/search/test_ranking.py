@@ -18,10 +18,14 @@ from search.collecting import search as whoosh_search
 from search.ranking import Bm25, FieldsTerm
 
 FILLER = [  # documents that make "solar" and "storage" rare words, as they are in an archive
-    {"_id": f"f{i}", "title": f"Quarterly report {i}", "text": f"The board met on day {i} and approved the budget.",
-     "language": "en"}
+    {
+        "_id": f"f{i}",
+        "title": f"Quarterly report {i}",
+        "text": f"The board met on day {i} and approved the budget.",
+        "language": "en",
+    }
     for i in range(12)
-]  # fmt: skip
+]
 
 
 def score_of(ranking: list[tuple[str, float]], doc_id: str) -> float:
@@ -32,20 +36,36 @@ def test_a_word_in_title_and_body_counts_once(jsonl_index):
     """Coverage beats repetition: matching both words in the body ranks above matching one word
     in title and body. Whoosh's BM25F, which adds up each field's saturated score and weighs
     common words nearly as much as rare ones, ranks them the other way round."""
-    path = jsonl_index(FILLER + [
-        {"_id": "repeat", "title": "Solar update", "text": "The solar plant ran all year.", "language": "en"},
-        {"_id": "cover", "title": "Plant update", "text": "The solar plant added storage.", "language": "en"},
-    ])  # fmt: skip
+    path = jsonl_index(
+        FILLER
+        + [
+            {"_id": "repeat", "title": "Solar update", "text": "The solar plant ran all year.", "language": "en"},
+            {"_id": "cover", "title": "Plant update", "text": "The solar plant added storage.", "language": "en"},
+        ]
+    )
     with Index(path) as ix:
         ranking = ix.ranked("solar storage")
     assert [doc for doc, _ in ranking[:2]] == ["cover", "repeat"]
 
 
 def test_fields_term_score_is_bm25f_of_the_index_statistics(jsonl_index):
-    path = jsonl_index(FILLER + [
-        {"_id": "a", "title": "Solar power", "text": "Solar panels and more solar panels on the roof.", "language": "en"},
-        {"_id": "b", "title": "Wind", "text": "A long text about wind farms with one solar mention.", "language": "en"},
-    ])  # fmt: skip
+    path = jsonl_index(
+        FILLER
+        + [
+            {
+                "_id": "a",
+                "title": "Solar power",
+                "text": "Solar panels and more solar panels on the roof.",
+                "language": "en",
+            },
+            {
+                "_id": "b",
+                "title": "Wind",
+                "text": "A long text about wind farms with one solar mention.",
+                "language": "en",
+            },
+        ]
+    )
     k1, b, weights = 1.4, 0.6, {"title_en": 3.0, "body_en": 1.0}
     with Index(path, k1=k1, b=b, boosts={"title": 3.0}) as ix:
         got = dict(ix.ranked("solar", fields=["title", "body"]))
@@ -84,9 +104,15 @@ def test_german_documents_do_not_change_english_scores(jsonl_index):
     path = jsonl_index(english)
     with Index(path) as ix:
         before = ix.ranked("solar grid")
-    german = [{"_id": f"d{i}", "title": f"Bericht {i}", "language": "de",
-               "text": "Der Vorstand hat den Haushalt für das Jahr beschlossen, und die Aktie stieg. " * (i + 1)}
-              for i in range(20)]  # fmt: skip
+    german = [
+        {
+            "_id": f"d{i}",
+            "title": f"Bericht {i}",
+            "language": "de",
+            "text": "Der Vorstand hat den Haushalt für das Jahr beschlossen, und die Aktie stieg. " * (i + 1),
+        }
+        for i in range(20)
+    ]
     jsonl_index(german, name="german.jsonl")
     with Index(path) as ix:
         after = ix.ranked("solar grid")
@@ -96,10 +122,13 @@ def test_german_documents_do_not_change_english_scores(jsonl_index):
 
 
 def test_k1_zero_ignores_how_often_a_word_occurs(jsonl_index):
-    path = jsonl_index(FILLER + [
-        {"_id": "once", "title": "Note", "text": "Solar output rose in March.", "language": "en"},
-        {"_id": "often", "title": "Note", "text": "Solar, solar and solar output.", "language": "en"},
-    ])  # fmt: skip
+    path = jsonl_index(
+        FILLER
+        + [
+            {"_id": "once", "title": "Note", "text": "Solar output rose in March.", "language": "en"},
+            {"_id": "often", "title": "Note", "text": "Solar, solar and solar output.", "language": "en"},
+        ]
+    )
     with Index(path, k1=0.0) as ix:
         flat = dict(ix.ranked("solar"))
     with Index(path) as ix:
@@ -109,11 +138,18 @@ def test_k1_zero_ignores_how_often_a_word_occurs(jsonl_index):
 
 
 def test_b_zero_ignores_document_length(jsonl_index):
-    path = jsonl_index(FILLER + [
-        {"_id": "short", "title": "Note", "text": "Solar output rose.", "language": "en"},
-        {"_id": "long", "title": "Note", "text": "Solar output rose. " + "The board met and approved it. " * 20,
-         "language": "en"},
-    ])  # fmt: skip
+    path = jsonl_index(
+        FILLER
+        + [
+            {"_id": "short", "title": "Note", "text": "Solar output rose.", "language": "en"},
+            {
+                "_id": "long",
+                "title": "Note",
+                "text": "Solar output rose. " + "The board met and approved it. " * 20,
+                "language": "en",
+            },
+        ]
+    )
     with Index(path, b=0.0) as ix:
         flat = dict(ix.ranked("solar"))
     with Index(path, b=1.0) as ix:
@@ -123,12 +159,23 @@ def test_b_zero_ignores_document_length(jsonl_index):
 
 
 def test_field_boosts_decide_between_title_and_body(jsonl_index):
-    path = jsonl_index(FILLER + [
-        {"_id": "title", "title": "Solar results", "text": "Output rose in the first quarter of the year.",
-         "language": "en"},
-        {"_id": "body", "title": "Results", "text": "Solar output rose, solar margins rose, solar demand rose.",
-         "language": "en"},
-    ])  # fmt: skip
+    path = jsonl_index(
+        FILLER
+        + [
+            {
+                "_id": "title",
+                "title": "Solar results",
+                "text": "Output rose in the first quarter of the year.",
+                "language": "en",
+            },
+            {
+                "_id": "body",
+                "title": "Results",
+                "text": "Solar output rose, solar margins rose, solar demand rose.",
+                "language": "en",
+            },
+        ]
+    )
     with Index(path, boosts={"title": 10.0}) as ix:
         assert ix.ranked("solar")[0][0] == "title"
     with Index(path, boosts={"title": 0.1}) as ix:

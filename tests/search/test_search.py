@@ -122,8 +122,9 @@ def test_fields_option_restricts_bare_words(corpus_ix):
 
 
 def test_prefix_and_fuzzy(corpus_ix):
-    prefixed = {i for i, d in corpus_docs().items() for f in DEFAULT_FIELDS
-                if any(t.startswith("acqui") for t in tokens(d, f))}  # fmt: skip
+    prefixed = {
+        i for i, d in corpus_docs().items() for f in DEFAULT_FIELDS if any(t.startswith("acqui") for t in tokens(d, f))
+    }
     assert all_ids(corpus_ix, "acqui*") == prefixed
     assert has_term("armed") <= all_ids(corpus_ix, "armd~")
     assert all_ids(corpus_ix, "armd") == set()
@@ -354,8 +355,11 @@ def test_about_and_disclaimer_are_searchable_but_not_by_default(corpus_ix):
     for section in ("about", "disclaimer"):
         doc = next(d for d in docs.values() if getattr(d, section) and d.language == "en")
         elsewhere = {t for f in DEFAULT_FIELDS for t in tokens(doc, f)}
-        word = next(w for w in re.findall(r"[a-z]{6,}", getattr(doc, section).lower())
-                    if analyze(doc, section, w)[0] not in elsewhere)  # fmt: skip
+        word = next(
+            w
+            for w in re.findall(r"[a-z]{6,}", getattr(doc, section).lower())
+            if analyze(doc, section, w)[0] not in elsewhere
+        )
         assert doc.id not in ids(corpus_ix.search(word, limit=100))
         assert doc.id in ids(corpus_ix.search(f"{section}:{word}", limit=100))
 
@@ -363,10 +367,12 @@ def test_about_and_disclaimer_are_searchable_but_not_by_default(corpus_ix):
 def test_stop_words_of_any_language_are_dropped_for_other_languages(jsonl_index):
     """A French document is indexed language-neutrally; the query may be English or German, so
     both languages' stop words are dropped for it."""
-    path = jsonl_index([
-        {"_id": "fr", "title": "Rapport annuel", "text": "Le rapport annuel de la société.", "language": "fr"},
-        {"_id": "en", "title": "Annual report", "text": "The annual report of the company.", "language": "en"},
-    ])  # fmt: skip
+    path = jsonl_index(
+        [
+            {"_id": "fr", "title": "Rapport annuel", "text": "Le rapport annuel de la société.", "language": "fr"},
+            {"_id": "en", "title": "Annual report", "text": "The annual report of the company.", "language": "en"},
+        ]
+    )
     with Index(path) as ix:
         assert ids(ix.search("the rapport")) == {"fr"}
         assert ids(ix.search("der Rapport")) == {"fr"}
@@ -385,7 +391,7 @@ def test_every_exported_name_resolves(package):
         assert getattr(value, "__name__", name) == name, name
         assert name in dir(module)
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
-        module.nope
+        module.nope  # noqa: B018 (reading the attribute is what raises)
 
 
 def test_an_index_dropped_without_close_leaves_no_file_open(corpus_index):
@@ -401,8 +407,9 @@ def test_an_index_dropped_without_close_leaves_no_file_open(corpus_index):
         "gc.collect()\n"
         "print('searched', file=sys.stderr)\n"
     )
-    proc = subprocess.run([sys.executable, "-W", "error", "-X", "dev", "-c", code],
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-W", "error", "-X", "dev", "-c", code], capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0 and proc.stderr == "searched\n", proc.stderr[-2000:]
 
 

@@ -46,10 +46,13 @@ def two_versions_index(corpus_copy: Path, tmp_path: Path) -> Path:
     return tmp_path / "ix"
 
 
-@pytest.mark.parametrize("this, other", [
-    ("story/prnewswire-quillmoor-velradimab.txt", "story/businesswire-quillmoor-velradimab.txt"),
-    ("story/businesswire-quillmoor-velradimab.txt", "story/prnewswire-quillmoor-velradimab.txt"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "this, other",
+    [
+        ("story/prnewswire-quillmoor-velradimab.txt", "story/businesswire-quillmoor-velradimab.txt"),
+        ("story/businesswire-quillmoor-velradimab.txt", "story/prnewswire-quillmoor-velradimab.txt"),
+    ],
+)
 def test_the_other_wires_version_ranks_first(two_versions_index, this, other):
     from search import Index
 
@@ -120,7 +123,7 @@ def test_cli_text_paths_and_json(cli, corpus_index):
     assert text.stdout.rstrip().splitlines()[-1].endswith("showing 1–2")
 
 
-def _api_hits(index: Path, doc_id: str, limit: int):  # type: ignore[no-untyped-def]
+def _api_hits(index: Path, doc_id: str, limit: int):
     from search import Index
 
     with Index(index) as ix:
@@ -134,10 +137,12 @@ def test_cli_unknown_id_exits_2_with_one_line(cli, corpus_index):
 
 
 def test_cli_nothing_alike_exits_1(cli, jsonl_index):
-    index = jsonl_index([
-        {"_id": "a", "title": "Quokka census", "text": "Quokkas counted on Rottnest.", "language": "en"},
-        {"_id": "b", "title": "Zinc smelter", "text": "Smelter output of zinc rose.", "language": "en"},
-    ])  # fmt: skip
+    index = jsonl_index(
+        [
+            {"_id": "a", "title": "Quokka census", "text": "Quokkas counted on Rottnest.", "language": "en"},
+            {"_id": "b", "title": "Zinc smelter", "text": "Smelter output of zinc rose.", "language": "en"},
+        ]
+    )
     result = cli("similar", "a", index=index)
     assert result.exit_code == 1
     assert result.stdout.strip().startswith("0 hits")

@@ -35,10 +35,12 @@ _WORDS = ["oil", "prices", "the", "rose", "Ölpreise", "stiegen", "x" * 75, "OPE
 _GAPS = [" ", "  ", ", ", ".\n\n", "-", " (", ") "]
 
 
-def _fragments(fragmenter, text: str, tokens) -> list[tuple[int, int, list[tuple[int, int]]]]:  # type: ignore[no-untyped-def]
+def _fragments(fragmenter, text: str, tokens) -> list[tuple[int, int, list[tuple[int, int]]]]:
     merged = highlight.Highlighter._merge_matched_tokens(tokens)
-    return [(f.startchar, f.endchar, [(t.startchar, t.endchar) for t in f.matches])
-            for f in fragmenter.fragment_tokens(text, merged)]  # fmt: skip
+    return [
+        (f.startchar, f.endchar, [(t.startchar, t.endchar) for t in f.matches])
+        for f in fragmenter.fragment_tokens(text, merged)
+    ]
 
 
 @settings(max_examples=300, deadline=None)
@@ -47,7 +49,7 @@ def _fragments(fragmenter, text: str, tokens) -> list[tuple[int, int, list[tuple
     wanted=st.sets(st.sampled_from(_WORDS), min_size=1, max_size=3),
     sizes=st.sampled_from([(240, 70), (30, 5), (60, 20), (500, 1)]),
 )
-def test_windowed_tokens_give_the_fragments_of_every_token(words, wanted, sizes) -> None:  # type: ignore[no-untyped-def]
+def test_windowed_tokens_give_the_fragments_of_every_token(words, wanted, sizes) -> None:
     """Skipping the tokens far from any match never changes a fragment (match clusters,
     words longer than the look-behind, matches at either end, tiny and huge windows)."""
     text = "".join(word + gap for word, gap in words)
@@ -57,11 +59,13 @@ def test_windowed_tokens_give_the_fragments_of_every_token(words, wanted, sizes)
     maxchars, surround = sizes
     fragmenter = highlight.ContextFragmenter(maxchars=maxchars, surround=surround)
 
-    def every_token():  # type: ignore[no-untyped-def]
+    def every_token():
         for token in analyzer(text, positions=True, chars=True, mode="index", removestops=False):
             token.matched = token.text.encode("utf-8") in terms
             yield token
 
-    ours = [(f.startchar, f.endchar, [(t.startchar, t.endchar) for t in f.matches])
-            for f in fragments(fast, text, terms, fragmenter)]  # fmt: skip
+    ours = [
+        (f.startchar, f.endchar, [(t.startchar, t.endchar) for t in f.matches])
+        for f in fragments(fast, text, terms, fragmenter)
+    ]
     assert ours == _fragments(fragmenter, text, every_token())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache, lru_cache
+from functools import cache
 
 import pytest
 from conftest import CORPUS
@@ -146,7 +146,7 @@ def test_the_suggestion_is_one_line_however_the_query_was_typed(cli, corpus_inde
 
 
 @pytest.fixture(scope="module")
-def names_index(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def names_index(tmp_path_factory: pytest.TempPathFactory):
     """A company (Bravio) in 2 releases beside a common word one letter away (bravo, in 300), a typo
     of a common word (goverment, in 1) beside it (government, in 150), and a rarer word (markte, in
     5) beside a word 20 times as common (market, in 100)."""
@@ -155,10 +155,14 @@ def names_index(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-un
 
     docs = tmp_path_factory.mktemp("names") / "docs"
     docs.mkdir()
-    texts = (["Bravio Mining reports results\n\nBravio mining output rose."] * 2
-             + ["Team bravo\n\nThe bravo team visited the mining site."] * 300
-             + ["Statement\n\nThe goverment said so."] + ["Statement\n\nThe government said so."] * 150
-             + ["Notes\n\nThe markte figures."] * 5 + ["Notes\n\nThe market figures."] * 100)  # fmt: skip
+    texts = (
+        ["Bravio Mining reports results\n\nBravio mining output rose."] * 2
+        + ["Team bravo\n\nThe bravo team visited the mining site."] * 300
+        + ["Statement\n\nThe goverment said so."]
+        + ["Statement\n\nThe government said so."] * 150
+        + ["Notes\n\nThe markte figures."] * 5
+        + ["Notes\n\nThe market figures."] * 100
+    )
     for n, text in enumerate(texts):
         (docs / f"{n:04}.txt").write_text(text, "utf-8")
     index = docs.parent / "ix"
@@ -191,18 +195,18 @@ def test_an_unknown_word_is_still_corrected(names_index):
 # -- the segments' vocabularies (indexer/write/vocab.py): suggestions without reading stored documents --
 
 
-def _write(folder, texts: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+def _write(folder, texts: dict[str, str]) -> None:
     folder.mkdir(exist_ok=True)
     for name, text in texts.items():
         (folder / name).write_text(text, "utf-8")
 
 
-def _vocab_text(index) -> str:  # type: ignore[no-untyped-def]
+def _vocab_text(index) -> str:
     """The words of all the index's vocabulary files (they are UTF-8 words between binary counts)."""
     return "\n".join(p.read_bytes().decode("utf-8", "replace") for p in sorted(index.glob("*.vocab")))
 
 
-def _segment_ids(index) -> set[str]:  # type: ignore[no-untyped-def]
+def _segment_ids(index) -> set[str]:
     from whoosh.index import open_dir
 
     ix = open_dir(str(index))
@@ -223,9 +227,14 @@ def test_every_segment_has_a_vocabulary_and_keeps_it_through_merges(tmp_path):
     merged = False
     for run in range(8):  # each run adds a segment and replaces documents of the first one,
         before = _segment_ids(index)  # until the merge policy rewrites or merges old segments
-        _write(docs, {f"{2 * run:03}.txt": "Report\n\nThe quokka population shrank.",
-                      f"{2 * run + 1:03}.txt": "Report\n\nThe quokka population shrank.",
-                      f"new{run}.txt": f"Update\n\nA wombat{'x' * run}ian sighting."})  # fmt: skip
+        _write(
+            docs,
+            {
+                f"{2 * run:03}.txt": "Report\n\nThe quokka population shrank.",
+                f"{2 * run + 1:03}.txt": "Report\n\nThe quokka population shrank.",
+                f"new{run}.txt": f"Update\n\nA wombat{'x' * run}ian sighting.",
+            },
+        )
         assert not index_paths([docs], index).failed
         after = _segment_ids(index)
         assert {p.stem for p in index.glob("*.vocab")} == after

@@ -37,7 +37,7 @@ def all_periods(first: date, last: date, by: str) -> list[str]:
     return out
 
 
-def day_of(doc) -> date | None:  # type: ignore[no-untyped-def]
+def day_of(doc) -> date | None:
     return doc.date or (doc.published.date() if doc.published else None)
 
 
@@ -62,12 +62,15 @@ def test_undated_documents_are_counted_apart(corpus_ix, corpus_documents):
     assert result.total == len(corpus_documents) and result.undated == len(undated) > 0
 
 
-@pytest.mark.parametrize("by, since, until, first, last", [
-    ("month", "2025-05-01", "2025-08-31", "2025-05", "2025-08"),
-    ("week", "2025-06-01", "2025-07-31", "2025-W22", "2025-W31"),
-    ("day", "2025-06-01", "2025-06-10", "2025-06-01", "2025-06-10"),
-    ("month", "2024-11-01", "2025-02-28", "2024-11", "2025-02"),  # months without any document
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "by, since, until, first, last",
+    [
+        ("month", "2025-05-01", "2025-08-31", "2025-05", "2025-08"),
+        ("week", "2025-06-01", "2025-07-31", "2025-W22", "2025-W31"),
+        ("day", "2025-06-01", "2025-06-10", "2025-06-01", "2025-06-10"),
+        ("month", "2024-11-01", "2025-02-28", "2024-11", "2025-02"),  # months without any document
+    ],
+)
 def test_since_and_until_bound_the_periods(corpus_ix, corpus_documents, by, since, until, first, last):
     result = corpus_ix.timeline("*", by=by, since=since, until=until)
     start, end = date.fromisoformat(since), date.fromisoformat(until)
@@ -107,17 +110,20 @@ def test_text_is_a_bar_chart(cli, corpus_index):
     counts = [int(b.split()[-1]) for b in bars]
     widths = [b.count("█") for b in bars]
     assert max(widths) == 40 and widths[counts.index(max(counts))] == 40
-    assert all((w == 0) == (n == 0) for w, n in zip(widths, counts))
+    assert all((w == 0) == (n == 0) for w, n in zip(widths, counts, strict=True))
     assert summary == f"{sum(counts)} hits by month"
 
 
-@pytest.mark.parametrize("args, status, message", [
-    (("timeline", "xylophone", "--format", "text"), 1, "0 hits by month"),
-    (("timeline", "xylophone"), 1, '{"query": "xylophone", "by": "month", "total": 0'),
-    (("timeline", "energy", "--filter", "colour=red"), 2, "dateline: unknown filter field 'colour'"),
-    (("timeline", "date:2025-13"), 2, "dateline: query 'date:2025-13'"),
-    (("timeline", "energy", "--since", "June"), 2, "dateline: date bound 'June'"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "args, status, message",
+    [
+        (("timeline", "xylophone", "--format", "text"), 1, "0 hits by month"),
+        (("timeline", "xylophone"), 1, '{"query": "xylophone", "by": "month", "total": 0'),
+        (("timeline", "energy", "--filter", "colour=red"), 2, "dateline: unknown filter field 'colour'"),
+        (("timeline", "date:2025-13"), 2, "dateline: query 'date:2025-13'"),
+        (("timeline", "energy", "--since", "June"), 2, "dateline: date bound 'June'"),
+    ],
+)
 def test_cli_exit_status(cli, corpus_index, args, status, message):
     out = cli(*args, index=corpus_index)
     assert out.exit_code == status

@@ -36,8 +36,12 @@ def test_past_the_timeout_one_line_and_exit_2(cli, corpus_index, command):
 
 
 def test_installed_similar_past_its_timeout(corpus_index):
-    proc = subprocess.run([installed_dateline(), "similar", FAMA, "--timeout", "1e-9", "--index", str(corpus_index)],
-                          capture_output=True, text=True, env={**os.environ, "DATELINE_NO_SERVE": "1"})  # fmt: skip
+    proc = subprocess.run(
+        [installed_dateline(), "similar", FAMA, "--timeout", "1e-9", "--index", str(corpus_index)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DATELINE_NO_SERVE": "1"},
+    )
     assert (proc.returncode, proc.stdout) == (2, "")
     assert proc.stderr == f"dateline: query {FAMA!r}: took longer than 1e-09 s (--timeout)\n"
 

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def server(tmp_path_factory: pytest.TempPathFactory):
     served = Served(tmp_path_factory.mktemp("serve") / "run")
     yield served
     served.stop()
@@ -57,7 +57,7 @@ def _same(text: str) -> str:
         ("similar", SEED_NAME, "-n", "3", "--format", "json"),
         ("similar", "no-such-document.txt"),
     ],
-)  # fmt: skip
+)
 def test_a_served_call_prints_what_a_local_call_prints(
     server: Served, corpus_index: Path, args: tuple[str, ...]
 ) -> None:
@@ -80,8 +80,12 @@ def test_a_served_call_imports_almost_nothing(server: Served, corpus_index: Path
 
     before = server.answered()
     environ = {**os.environ, "DATELINE_SOCKET": str(server.socket), "DATELINE_INDEX": str(corpus_index)}
-    proc = subprocess.run([sys.executable, "-X", "importtime", server.exe, "search", "mali", "--format", "paths"],
-                          capture_output=True, text=True, env=environ)  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", server.exe, "search", "mali", "--format", "paths"],
+        capture_output=True,
+        text=True,
+        env=environ,
+    )
     assert proc.returncode == 0 and proc.stdout and server.answered() == before + 1
     imported = {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
     ours = {name for name in imported if name.split(".")[0] in ("search", "indexer")}
@@ -99,8 +103,10 @@ def test_relative_index_paths_are_the_callers(server: Served, corpus_index: Path
     def both(*argv: str) -> tuple[subprocess.CompletedProcess[str], subprocess.CompletedProcess[str]]:
         run = [server.exe, *argv]
         kwargs = {"capture_output": True, "text": True, "cwd": corpus_index.parent}
-        return (subprocess.run(run, env=environ, **kwargs),  # type: ignore[call-overload]
-                subprocess.run(run, env={**environ, "DATELINE_NO_SERVE": "1"}, **kwargs))  # fmt: skip
+        return (
+            subprocess.run(run, env=environ, **kwargs),  # type: ignore[call-overload]
+            subprocess.run(run, env={**environ, "DATELINE_NO_SERVE": "1"}, **kwargs),
+        )
 
     before = server.answered()
     served, local = both(*args, "--index", corpus_index.name)
@@ -177,8 +183,9 @@ def test_a_killed_server_leaves_calls_working_and_can_be_replaced(tmp_path: Path
 
 
 def test_a_second_server_on_the_same_socket_fails_clearly(server: Served) -> None:
-    other = subprocess.run([server.exe, "serve", "--socket", str(server.socket)], capture_output=True, text=True,
-                           timeout=30)  # fmt: skip
+    other = subprocess.run(
+        [server.exe, "serve", "--socket", str(server.socket)], capture_output=True, text=True, timeout=30
+    )
     assert other.returncode == 2
     assert other.stderr.strip().endswith("another dateline serve is already answering there")
     assert server.proc.poll() is None and server.call("stats").returncode in (0, 2)
@@ -194,8 +201,9 @@ def test_a_directory_others_can_write_is_refused(tmp_path: Path, monkeypatch: py
     shared = tmp_path / "shared"
     shared.mkdir()
     shared.chmod(0o777)
-    refused = subprocess.run([installed_dateline(), "serve", "--socket", str(shared / "s.sock")], capture_output=True,
-                             text=True, timeout=30)  # fmt: skip
+    refused = subprocess.run(
+        [installed_dateline(), "serve", "--socket", str(shared / "s.sock")], capture_output=True, text=True, timeout=30
+    )
     assert refused.returncode == 2 and "not private to this user" in refused.stderr
     # nor does a caller send its environment to a socket there
     monkeypatch.setenv("DATELINE_SOCKET", str(shared / "s.sock"))
@@ -228,6 +236,7 @@ def test_a_server_whose_code_changed_declines_and_stops(tmp_path: Path, monkeypa
     assert not thread.is_alive() and not (run / "s.sock").exists()
 
 
+# Laid out by hand (fmt: skip): ruff's layout, one item a line, takes 24 lines, not 11.
 @pytest.mark.parametrize(
     "payload",
     [b"", b"not json", b"[]", b'{"protocol": 99, "argv": ["stats"], "cwd": "/", "env": {}}',
@@ -343,7 +352,7 @@ _HOSTILE = [
     b"GET / HTTP/1.0\r\n\r\n",
     b"\xff" * 64,
     b"",
-]  # fmt: skip
+]
 
 
 def test_malformed_frames_are_declined_in_one_log_line_and_never_fatal(tmp_path: Path, corpus_index: Path) -> None:
@@ -436,8 +445,14 @@ def test_sigterm_stops_the_server_during_a_call_and_its_caller_runs_it(tmp_path:
     os.mkfifo(fifo)
     environ = {**os.environ, "DATELINE_SOCKET": str(served.socket), "DATELINE_INDEX": str(corpus_index)}
     environ.pop("DATELINE_CONFIG")
-    client = subprocess.Popen([served.exe, "search", "mali", "--format", "paths"], cwd=folder, env=environ,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    client = subprocess.Popen(
+        [served.exe, "search", "mali", "--format", "paths"],
+        cwd=folder,
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     writer = None
     try:
         deadline = time.monotonic() + 20
@@ -487,9 +502,19 @@ def test_the_servers_stdin_is_dev_null_and_a_call_naming_stdin_is_the_callers(
         assert os.readlink(f"/proc/{served.proc.pid}/fd/0") == "/dev/null"
         for name in ("/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"):
             started = time.monotonic()
-            proc = subprocess.run([served.exe, "search", "mali", "--format", "paths"], input="[search]\nlimit = 1\n",
-                                  capture_output=True, text=True, timeout=15, env={**os.environ, "DATELINE_SOCKET":
-                                  str(served.socket), "DATELINE_INDEX": str(corpus_index), "DATELINE_CONFIG": name})  # fmt: skip
+            proc = subprocess.run(
+                [served.exe, "search", "mali", "--format", "paths"],
+                input="[search]\nlimit = 1\n",
+                capture_output=True,
+                text=True,
+                timeout=15,
+                env={
+                    **os.environ,
+                    "DATELINE_SOCKET": str(served.socket),
+                    "DATELINE_INDEX": str(corpus_index),
+                    "DATELINE_CONFIG": name,
+                },
+            )
             assert (proc.returncode, proc.stderr, len(proc.stdout.split())) == (0, "", 1), name
             assert time.monotonic() - started < 5 and served.answered() == 0
         assert len(_log_lines(served, "which the caller must read itself")) == 3
@@ -506,8 +531,19 @@ def test_arguments_naming_a_stream(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     link.symlink_to("/dev/stdin")
     plain.write_text("")
-    for value in ("-", "/dev/stdin", "/dev/fd/0", "/dev/fd/5", "/proc/self/fd/0", "/proc/1234/fd/0", "/dev/tty",
-                  "fifo", str(fifo), "link", "/dev/zero"):  # fmt: skip
+    for value in (
+        "-",
+        "/dev/stdin",
+        "/dev/fd/0",
+        "/dev/fd/5",
+        "/proc/self/fd/0",
+        "/proc/1234/fd/0",
+        "/dev/tty",
+        "fifo",
+        str(fifo),
+        "link",
+        "/dev/zero",
+    ):
         assert names_a_stream(value, str(tmp_path)), value
     for value in ("plain.toml", str(plain), ".", "/", "/dev/null", "mali", "armed forces", "no/such/file", ""):
         assert not names_a_stream(value, str(tmp_path)), value
@@ -636,8 +672,12 @@ def test_something_else_at_the_socket_path_is_refused_untouched(tmp_path: Path, 
         path.symlink_to(target)
     else:
         os.mkfifo(path)
-    proc = subprocess.Popen([installed_dateline(), "serve", "--socket", str(path)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)  # fmt: skip
+    proc = subprocess.Popen(
+        [installed_dateline(), "serve", "--socket", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         out, err = proc.communicate(timeout=15)
     except subprocess.TimeoutExpired:
@@ -664,8 +704,13 @@ def test_a_server_whose_starting_folder_is_deleted_goes_on_serving(tmp_path: Pat
         start.rmdir()
         environ = {**os.environ, "DATELINE_SOCKET": str(served.socket)}
         environ.pop("DATELINE_INDEX")
-        proc = subprocess.run([served.exe, "stats", "--index", corpus_index.name], capture_output=True, text=True,
-                              cwd=corpus_index.parent, env=environ)  # fmt: skip
+        proc = subprocess.run(
+            [served.exe, "stats", "--index", corpus_index.name],
+            capture_output=True,
+            text=True,
+            cwd=corpus_index.parent,
+            env=environ,
+        )
         assert proc.returncode == 0 and served.answered() == 1
     finally:
         served.stop()

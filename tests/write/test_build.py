@@ -45,8 +45,10 @@ def test_a_duplicate_id_in_another_workers_run_is_refused(
     source = tmp_path / "src"
     source.mkdir()
     for name in ("a.jsonl", "m.jsonl", "z.jsonl"):  # sorted: a goes to the first worker, z to the second
-        records = [{"id": f"shared-{name < 'z'}", "title": f"from {name}", "body": "wind power"},
-                   {"id": f"own-{name}", "title": f"solar {name}", "body": "storage"}]  # fmt: skip
+        records = [
+            {"id": f"shared-{name < 'z'}", "title": f"from {name}", "body": "wind power"},
+            {"id": f"own-{name}", "title": f"solar {name}", "body": "storage"},
+        ]
         if shared_last:
             records.reverse()
         (source / name).write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
@@ -71,7 +73,7 @@ def test_a_failing_worker_commits_nothing(
         path.write_text(path.read_text("utf-8") + "\nchanged\n", "utf-8")
     real = build.read_documents
 
-    def failing(path, **kwargs):  # type: ignore[no-untyped-def]
+    def failing(path, **kwargs):
         if Path(path).name.startswith("ots-"):
             raise MemoryError
         return real(path, **kwargs)

@@ -49,8 +49,11 @@ class Corpus:
         title = f"Story {name} version {version} " + " ".join(rng.choices(WORDS, k=4))
         body = " ".join(rng.choices(WORDS, k=rng.randint(50, 400)))
         day = rng.randint(1, 28)
-        (self.root / name).write_text(f"date 2025-06-{day:02} Anzeige\n{day:02}.06.2025 10:00 Uhr\nAcme AG: {title}\n\n"
-                                      f"BERLIN, June {day}, 2025 /PRNewswire/ -- common {body}\n", encoding="utf-8")  # fmt: skip
+        (self.root / name).write_text(
+            f"date 2025-06-{day:02} Anzeige\n{day:02}.06.2025 10:00 Uhr\nAcme AG: {title}\n\n"
+            f"BERLIN, June {day}, 2025 /PRNewswire/ -- common {body}\n",
+            encoding="utf-8",
+        )
         self.titles[name] = f"Acme AG: {title}"
 
     def change(self, version: int) -> None:
@@ -117,8 +120,12 @@ def test_killed_runs_leave_the_old_or_the_new_index_and_the_next_run_completes(t
         after = dict(corpus.titles)
         delay = rng.uniform(0.05, took["rebuild" if rebuild else "update"] * 1.1)
         print(f"kill {kill + 1}: after {delay:.3f} s{' (--rebuild)' if rebuild else ''}")
-        proc = subprocess.Popen([exe, "index", str(corpus.root), *(["--rebuild"] if rebuild else [])], env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        proc = subprocess.Popen(
+            [exe, "index", str(corpus.root), *(["--rebuild"] if rebuild else [])],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
@@ -144,8 +151,10 @@ def test_killed_runs_leave_the_old_or_the_new_index_and_the_next_run_completes(t
         assert not list(tmp_path.glob("index.new-*")), f"{where}: a killed build's folder was left behind"
     checked = _dateline("check", index=index)
     assert checked.returncode == 0 and checked.stdout.startswith("consistent: "), checked.stdout + checked.stderr
-    print(f"crash test: {KILLS} kills survived; the index held the old state after {outcomes['old']}, "
-          f"the new one after {outcomes['new']}")  # fmt: skip
+    print(
+        f"crash test: {KILLS} kills survived; the index held the old state after {outcomes['old']}, "
+        f"the new one after {outcomes['new']}"
+    )
     assert outcomes["old"] and outcomes["new"]  # the kills landed both before and after commits
 
 
@@ -183,9 +192,18 @@ def test_only_build_folders_no_live_process_holds_are_removed(tmp_path: Path) ->
         folder.mkdir()
     mark(dead)
     mark(live)
-    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from indexer.write.swap import build_lock; "
-                               "from pathlib import Path; lock = build_lock(Path(sys.argv[1])); lock.acquire(); print('held', flush=True); "
-                               "time.sleep(60)", str(live)], stdout=subprocess.PIPE, text=True)  # fmt: skip
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from indexer.write.swap import build_lock; "
+            "from pathlib import Path; lock = build_lock(Path(sys.argv[1])); lock.acquire(); print('held', flush=True); "
+            "time.sleep(60)",
+            str(live),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         recover(index)

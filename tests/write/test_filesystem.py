@@ -65,7 +65,7 @@ def test_files_deleted_or_changed_after_the_walk(docs, tmp_path, monkeypatch):
     real = indexing.file_stamp
     meddled = []
 
-    def stamp_after_meddling(path):  # type: ignore[no-untyped-def]
+    def stamp_after_meddling(path):
         if not meddled:
             meddled.append(path)
             (docs / "c.txt").unlink()
@@ -80,8 +80,10 @@ def test_files_deleted_or_changed_after_the_walk(docs, tmp_path, monkeypatch):
     assert [Path(p).name for p in meddled] == ["a.txt"]  # the first file looked at
     gone = "deleted while indexing (after the folder was listed)"
     assert sorted((Path(p.path).name, p.reason) for p in report.failed) == [
-        ("b.txt", "binary file (NUL bytes)"), ("c.txt", gone), ("d.txt", gone),
-    ]  # fmt: skip
+        ("b.txt", "binary file (NUL bytes)"),
+        ("c.txt", gone),
+        ("d.txt", gone),
+    ]
     assert (report.added, report.updated, report.removed) == (0, 1, 1)
     with Index(index) as ix:
         assert [h.id for h in ix.search("rewritten").hits] == ["a.txt"]
@@ -110,8 +112,9 @@ def test_files_changed_after_they_were_checked(docs, tmp_path):
     report = index_paths([docs], index, on_start=meddle)
     assert counts == [2]  # d.txt and b.txt are to be read; a.txt is unchanged
     assert sorted((Path(p.path).name, p.reason) for p in report.failed) == [
-        ("b.txt", "binary file (NUL bytes)"), ("d.txt", "No such file or directory"),
-    ]  # fmt: skip
+        ("b.txt", "binary file (NUL bytes)"),
+        ("d.txt", "No such file or directory"),
+    ]
     assert (report.added, report.updated, report.removed, report.unchanged) == (0, 0, 0, 1)
     assert ids_in(index) == {"a.txt", "sub/b.txt"}
     again = index_paths([docs], index)
@@ -128,7 +131,7 @@ def test_a_file_deleted_while_being_read_loses_its_documents(docs, tmp_path, mon
     (docs / "a.txt").write_text(story("changed"), "utf-8")
     real = build.read_documents
 
-    def read_after_deleting(path, **kwargs):  # type: ignore[no-untyped-def]
+    def read_after_deleting(path, **kwargs):
         if path.endswith("a.txt"):
             os.unlink(path)  # a real deletion, at the moment between stat and open
         return real(path, **kwargs)
@@ -207,13 +210,20 @@ def _unprivileged_dateline() -> tuple[list[str], dict[str, str], dict[str, objec
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     candidates = [([installed_dateline()], {})] + [
         ([python, "-m", "search"], {"PYTHONPATH": os.pathsep.join([str(ROOT), *packages])})
-        for python in (f"/usr/bin/{version}", f"/usr/local/bin/{version}") if os.path.exists(python)
-    ]  # fmt: skip
+        for python in (f"/usr/bin/{version}", f"/usr/local/bin/{version}")
+        if os.path.exists(python)
+    ]
     tried = []
     for command, env in candidates:
         try:
-            done = subprocess.run([*command, "--version"], capture_output=True, text=True, cwd="/",
-                                  env={**os.environ, **env}, **privileges)  # type: ignore[arg-type]  # fmt: skip
+            done = subprocess.run(
+                [*command, "--version"],
+                capture_output=True,
+                text=True,
+                cwd="/",
+                env={**os.environ, **env},
+                **privileges,
+            )
         except (OSError, subprocess.SubprocessError) as exc:
             tried.append(f"{command[0]}: {exc}")
             continue
@@ -254,8 +264,14 @@ def test_unreadable_files_and_folders_are_reported_and_the_rest_indexed(open_tmp
     if privileges:
         os.chown(index.parent, NOBODY, NOBODY)
     env = {**os.environ, **extra_env, "DATELINE_NO_SERVE": "1", "HOME": str(open_tmp)}
-    result = subprocess.run([*dateline, "index", str(docs), "--index", str(index), "--workers", "1"],
-                            capture_output=True, text=True, env=env, cwd=open_tmp, **privileges)  # fmt: skip
+    result = subprocess.run(
+        [*dateline, "index", str(docs), "--index", str(index), "--workers", "1"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=open_tmp,
+        **privileges,
+    )
     assert result.returncode == 1, result.stderr
     assert sorted(result.stderr.splitlines()) == [
         f"dateline: failed: {docs / 'closed'}: Permission denied",
@@ -263,10 +279,24 @@ def test_unreadable_files_and_folders_are_reported_and_the_rest_indexed(open_tmp
         "dateline: failed: 2 files: Permission denied (2)",  # each is listed, then counted by reason
     ]
     assert result.stdout.startswith("2 added, 0 updated, 0 removed, 0 unchanged, 2 failed")
-    found = subprocess.run([*dateline, "search", "story", "--format", "paths", "--index", str(index)],
-                           capture_output=True, text=True, env=env, cwd=open_tmp, **privileges)  # fmt: skip
+    found = subprocess.run(
+        [*dateline, "search", "story", "--format", "paths", "--index", str(index)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=open_tmp,
+        **privileges,
+    )
     assert sorted(found.stdout.split()) == ["a.txt", "sub/b.txt"]
-    denied = subprocess.run([*dateline, "index", str(docs / "a.txt"), "--index", str(open_tmp / "ix")],
-                            capture_output=True, text=True, env=env, cwd=open_tmp, **privileges)  # fmt: skip
-    assert (denied.returncode, denied.stderr) == (2, f"dateline: writing the index at {open_tmp / 'ix'} failed: "
-                                                     "Permission denied; nothing was committed\n")  # fmt: skip
+    denied = subprocess.run(
+        [*dateline, "index", str(docs / "a.txt"), "--index", str(open_tmp / "ix")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=open_tmp,
+        **privileges,
+    )
+    assert (denied.returncode, denied.stderr) == (
+        2,
+        f"dateline: writing the index at {open_tmp / 'ix'} failed: Permission denied; nothing was committed\n",
+    )

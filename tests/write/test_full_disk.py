@@ -54,8 +54,9 @@ def small_disk(tmp_path: Path):
     mount, umount = _mount_tool("mount"), _mount_tool("umount")
     disk = tmp_path / "disk"
     disk.mkdir()
-    done = subprocess.run([mount, "-t", "tmpfs", "-o", f"size={SMALL},mode=0755", "tmpfs", str(disk)],
-                          capture_output=True, text=True)  # fmt: skip
+    done = subprocess.run(
+        [mount, "-t", "tmpfs", "-o", f"size={SMALL},mode=0755", "tmpfs", str(disk)], capture_output=True, text=True
+    )
     if done.returncode != 0:
         why = (done.stderr.strip().splitlines() or [f"mount exited {done.returncode}"])[0]
         pytest.skip(f"mounting a tmpfs is not permitted here: {why}")
@@ -185,7 +186,7 @@ def test_a_commit_that_fills_the_disk_keeps_the_last_commit(
     target, name = (indexing, "_commit") if moment == "own-segment" else (FastSegmentWriter, "_commit_toc")
     real = getattr(target, name)
 
-    def fill_then(*args):  # type: ignore[no-untyped-def]
+    def fill_then(*args):
         fill(filler)
         return real(*args)
 
@@ -236,8 +237,15 @@ def test_installed_dateline_says_the_disk_is_full_in_one_line(small_disk: Path, 
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
-def test_a_full_temporary_folder_is_named_in_one_line(small_disk: Path, corpus_copy: Path, tmp_path: Path,
-                                                      workers: str, cli, small_runs: None, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_a_full_temporary_folder_is_named_in_one_line(
+    small_disk: Path,
+    corpus_copy: Path,
+    tmp_path: Path,
+    workers: str,
+    cli,
+    small_runs: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """The list of files to read, and what reading each gave, go to the temporary folder (not
     memory): when that disk is full the run says so, naming it, and the index (elsewhere) is
     untouched. (Python's own pick of ``$TMPDIR`` passes a full disk over, so the folder is set

@@ -20,6 +20,7 @@ from indexer import index_paths
 from indexer.write import build
 from search import Index
 
+# Laid out by hand (fmt: skip): ruff's layout, one item a line, takes 11 lines, not 3.
 SETTINGS = dict(deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.data_too_large, HealthCheck.large_base_example])  # fmt: skip
@@ -87,8 +88,11 @@ def invalid_utf8(draw, n: int) -> Case:
     rng = random.Random(draw(st.integers(0, 2**32)))
     word = plant(n)
     parts = [_text(rng, 5), "\n\n", *(_text(rng, 3) + " " for _ in range(8)), word]
-    stray = draw(st.lists(st.sampled_from([b"\xff", b"\xfe", b"\xe9", b"\xc3", b"\x80", b"\x81", b"\x9d"]),
-                          min_size=1, max_size=6))  # fmt: skip
+    stray = draw(
+        st.lists(
+            st.sampled_from([b"\xff", b"\xfe", b"\xe9", b"\xc3", b"\x80", b"\x81", b"\x9d"]), min_size=1, max_size=6
+        )
+    )
     data = b"".join(p.encode("utf-8") for p in parts)
     for s in stray:
         cut = data.rfind(b" ", 0, draw(st.integers(1, len(data) - len(word) - 1))) + 1
@@ -113,8 +117,11 @@ def blank_files(draw, n: int) -> Case:
     if kind == "zero":
         return Case(f"zero-{n}.{ext}", b"", fails="empty file")
     if kind == "ascii":
-        return Case(f"blank-{n}.{ext}", draw(st.text(" \t\n\r\x0b\x0c", min_size=1, max_size=300)).encode(),
-                    fails="empty file (only whitespace)")  # fmt: skip
+        return Case(
+            f"blank-{n}.{ext}",
+            draw(st.text(" \t\n\r\x0b\x0c", min_size=1, max_size=300)).encode(),
+            fails="empty file (only whitespace)",
+        )
     spaces = draw(st.text(" \n\u00a0\u2009\u3000\u202f", min_size=1, max_size=100)).encode("utf-8")
     if not spaces.strip():  # only ASCII spaces were drawn
         return Case(f"blank-{n}.{ext}", spaces, fails="empty file (only whitespace)")
@@ -146,7 +153,7 @@ def portal_headers(draw, n: int) -> Case:
     return Case(name, data, indexed={name: word}, warnings=warnings, date=day)
 
 
-def _value(kind: str):  # type: ignore[no-untyped-def]
+def _value(kind: str):
     return {
         "text": st.text("abcdefghij ", min_size=1, max_size=12).filter(str.strip) | st.just("\udfff lone surrogate"),
         "number": st.integers(-(2**40), 2**40) | st.floats(),
@@ -164,12 +171,15 @@ def _value(kind: str):  # type: ignore[no-untyped-def]
 #: The kinds of value each key is given, and those it takes (any other makes the line fail,
 #: naming the key): text for the text fields, an ISO date for ``date``, text or a number for ``id``.
 KEY_KINDS = {
-    "title": (["text", "number", "list", "object", "null", "bool", "date", "id", "blank"], {"text", "number", "null", "date", "id", "blank"}),
+    "title": (
+        ["text", "number", "list", "object", "null", "bool", "date", "id", "blank"],
+        {"text", "number", "null", "date", "id", "blank"},
+    ),
     "body": (["text", "number", "list", "object", "null", "bool", "id"], {"text", "number", "null", "id"}),
     "language": (["text", "number", "list", "object", "null", "bool", "id"], {"text", "null", "id"}),
     "date": (["date", "baddate", "number", "list", "object", "null", "bool"], {"date", "null"}),
     "id": (["id", "number", "list", "object", "null", "bool", "blank", "text"], {"id", "number", "null", "text"}),
-}  # fmt: skip
+}
 
 
 @st.composite
@@ -268,7 +278,7 @@ def write_folder(cases: list[Case], parent: Path) -> Path:
     return folder
 
 
-def check_run(cases: list[Case], folder: Path, index: Path, **options) -> None:  # type: ignore[no-untyped-def]
+def check_run(cases: list[Case], folder: Path, index: Path, **options) -> None:
     """Index ``folder`` and check that each case gave exactly what it must, and nothing else failed."""
     report = index_paths([folder], index, **options)
     by_file: dict[str, list[str]] = {}
@@ -285,8 +295,15 @@ def check_run(cases: list[Case], folder: Path, index: Path, **options) -> None: 
             assert len(reasons) == 1 and case.fails in reasons[0], (case.name, case.fails, reasons)
         else:
             lines = {int(r.split(":")[0].removeprefix("line ")): r for r in reasons if r.startswith("line ")}
-            lines.update({n: r for r in reasons if "already used" in r for n in case.bad_lines
-                          if "already used earlier in this file" in case.bad_lines[n] and n not in lines})  # fmt: skip
+            lines.update(
+                {
+                    n: r
+                    for r in reasons
+                    if "already used" in r
+                    for n in case.bad_lines
+                    if "already used earlier in this file" in case.bad_lines[n] and n not in lines
+                }
+            )
             assert sorted(case.bad_lines) == sorted(lines) and len(reasons) == len(case.bad_lines), (
                 case.name,
                 case.bad_lines,
@@ -340,11 +357,19 @@ CLI_CASES = [
     ("blank.md", b" \n\t\r\n ", "empty file (only whitespace)"),
     ("header.txt", b"date 2025-02-31 Anzeige\n31.02.2025 13:18 Uhr\n", "no text"),
     ("feed.jsonl", b'{"id": "a", "title": [1, 2]}\n', "line 1: 'title' must be text, not list"),
-    ("types.jsonl", b'{"id": "b", "language": 7}\n', "line 1: 'language' must be a language code such as \"en\", not int"),
+    (
+        "types.jsonl",
+        b'{"id": "b", "language": 7}\n',
+        "line 1: 'language' must be a language code such as \"en\", not int",
+    ),
     ("cut.jsonl", b'{"id": "c", "bo', "line 1: not valid JSON (Unterminated string starting at, column 13)"),
     ("nested.jsonl", b"[" * 100_000 + b"]" * 100_000 + b"\n", "line 1: JSON nested too deeply"),
-    ("front.md", b"---\ntitle: Fine\n  bad: indent\n---\nbody\n", "front matter is not valid YAML (mapping values are not allowed here)"),
-]  # fmt: skip
+    (
+        "front.md",
+        b"---\ntitle: Fine\n  bad: indent\n---\nbody\n",
+        "front matter is not valid YAML (mapping values are not allowed here)",
+    ),
+]
 
 
 @pytest.mark.parametrize("name, data, reason", CLI_CASES, ids=[c[0] for c in CLI_CASES])
@@ -385,8 +410,10 @@ def test_max_size_skips_a_file_just_over_and_indexes_one_at_the_limit(cli, tmp_p
     assert (docs / "under.txt").stat().st_size == limit
     result = cli("index", str(docs), "--max-size", option, index=tmp_path / "ix")
     assert result.exit_code == 1
-    assert result.stderr == (f"dateline: failed: {docs / 'over.txt'}: larger than the {format_size(limit)} limit "
-                             f"(--max-size); skipped: {limit + 1} bytes\n")  # fmt: skip
+    assert result.stderr == (
+        f"dateline: failed: {docs / 'over.txt'}: larger than the {format_size(limit)} limit "
+        f"(--max-size); skipped: {limit + 1} bytes\n"
+    )
     assert cli("search", plant(3), "--format", "paths", index=tmp_path / "ix").output == "under.txt\n"
 
 
@@ -440,9 +467,23 @@ def test_the_largest_max_size_is_not_allocated_up_front(tmp_path):
     def bounded() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (room, room))
 
-    proc = subprocess.run([installed_dateline(), "index", str(tmp_path / "a.txt"), "--max-size", "4GB",
-                           "--workers", "1", "--index", str(tmp_path / "ix")],
-                          capture_output=True, text=True, preexec_fn=bounded, timeout=120)  # fmt: skip
+    proc = subprocess.run(
+        [
+            installed_dateline(),
+            "index",
+            str(tmp_path / "a.txt"),
+            "--max-size",
+            "4GB",
+            "--workers",
+            "1",
+            "--index",
+            str(tmp_path / "ix"),
+        ],
+        capture_output=True,
+        text=True,
+        preexec_fn=bounded,
+        timeout=120,
+    )
     assert (proc.returncode, proc.stderr) == (0, "")
     assert proc.stdout.startswith("1 added")
 

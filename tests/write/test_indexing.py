@@ -78,8 +78,11 @@ def test_ids_are_paths_relative_to_the_root(corpus_copy, tmp_path):
 def test_bad_files_are_listed_and_the_rest_committed(corpus_copy, tmp_path):
     (corpus_copy / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     (corpus_copy / "empty.txt").write_bytes(b"")
-    (corpus_copy / "bad.jsonl").write_text('{"id": "ok-1", "title": "Fine", "body": "good line"}\n{not json\n[1, 2]\n'
-                                           '{"id": "t", "title": {"nested": 1}}\n', "utf-8")  # fmt: skip
+    (corpus_copy / "bad.jsonl").write_text(
+        '{"id": "ok-1", "title": "Fine", "body": "good line"}\n{not json\n[1, 2]\n'
+        '{"id": "t", "title": {"nested": 1}}\n',
+        "utf-8",
+    )
     report = index_paths([corpus_copy], tmp_path / "ix")
     reasons = {(Path(p.path.split(":")[0]).name, p.reason.split(" ")[0]) for p in report.failed}
     assert ("binary.txt", "binary") in reasons

@@ -71,14 +71,17 @@ def test_a_file_of_many_documents_is_one_source(tmp_path: Path) -> None:
     assert [(Path(k.source).name, k.ids) for k in got] == [("a.txt", ("a.txt",)), ("b.jsonl", ("b0", "b1", "b2"))]
 
 
-@pytest.mark.parametrize(("files", "sources", "expected"), [
-    ([], [], []),
-    (["a", "c"], [], [("a", None), ("c", None)]),
-    ([], ["b"], [(None, "b")]),
-    (["a", "c", "e"], ["b", "c", "f"], [("a", None), (None, "b"), ("c", "c"), ("e", None), (None, "f")]),
-    (["b"], ["a", "b", "c"], [(None, "a"), ("b", "b"), (None, "c")]),
-])  # fmt: skip
-def test_pair_up_merges_files_with_sources_in_key_order(files: list[str], sources: list[str], expected: list) -> None:  # type: ignore[type-arg]
+@pytest.mark.parametrize(
+    ("files", "sources", "expected"),
+    [
+        ([], [], []),
+        (["a", "c"], [], [("a", None), ("c", None)]),
+        ([], ["b"], [(None, "b")]),
+        (["a", "c", "e"], ["b", "c", "f"], [("a", None), (None, "b"), ("c", "c"), ("e", None), (None, "f")]),
+        (["b"], ["a", "b", "c"], [(None, "a"), ("b", "b"), (None, "c")]),
+    ],
+)
+def test_pair_up_merges_files_with_sources_in_key_order(files: list[str], sources: list[str], expected: list) -> None:
     walked = [(key, "/root", f"/root/{key}") for key in files]
     known = [KnownSource(s, "stamp", (s,)) for s in sources]
     got = [(f and f[0], k and k.source) for f, k in pair_up(walked, known)]

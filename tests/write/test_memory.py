@@ -44,8 +44,10 @@ traced = tracemalloc.get_traced_memory()[1] if workers == 1 else 0
 print(json.dumps({"added": report.added, "self": usage(resource.RUSAGE_SELF), "children": usage(resource.RUSAGE_CHILDREN), "traced": traced}))
 """
 
-WORDS = ("wind power grid solar storage merger shares quarter results offshore turbine battery "
-         "capacity acquisition dividend revenue outlook customers contract partnership").split()  # fmt: skip
+WORDS = (
+    "wind power grid solar storage merger shares quarter results offshore turbine battery "
+    "capacity acquisition dividend revenue outlook customers contract partnership"
+).split()
 
 
 def archive(root: Path, count: int) -> Path:
@@ -57,14 +59,17 @@ def archive(root: Path, count: int) -> Path:
         words = " ".join(WORDS[(i * 7 + k) % len(WORDS)] for k in range(12))
         (folder / f"release-{i:06d}.txt").write_text(
             f"date 2025-01-{i % 28 + 1:02d} memory\nNordwind {i}: {words}\n\nHAMBURG, Germany /PRNewswire/ -- "
-            f"Item {i} {i * 31 % 9973} {words}. {words}.\n", "utf-8")  # fmt: skip
+            f"Item {i} {i * 31 % 9973} {words}. {words}.\n",
+            "utf-8",
+        )
     return root
 
 
 def peak(corpus: Path, index: Path, workers: int) -> dict[str, int]:
-    out = subprocess.run([sys.executable, "-c", RUN, str(corpus), str(index), str(workers)],
-                         capture_output=True, text=True, check=True)  # fmt: skip
-    return json.loads(out.stdout)  # type: ignore[no-any-return]
+    out = subprocess.run(
+        [sys.executable, "-c", RUN, str(corpus), str(index), str(workers)], capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout)
 
 
 @pytest.mark.slow
@@ -74,9 +79,11 @@ def test_peak_memory_does_not_grow_with_the_archive(tmp_path: Path, workers: int
     large = peak(archive(tmp_path / "large", 16000), tmp_path / "ix-large", workers)
     assert (small["added"], large["added"]) == (4000, 16000)
     which = "traced" if workers == 1 else "self"
-    print(f"workers={workers}: peak {which} {small[which] / 1e6:.1f} -> {large[which] / 1e6:.1f} MB; "
-          f"peak RSS {small['self'] / 1e6:.1f} -> {large['self'] / 1e6:.1f} MB (indexing process), "
-          f"{small['children'] / 1e6:.1f} -> {large['children'] / 1e6:.1f} MB (largest worker)")  # fmt: skip
+    print(
+        f"workers={workers}: peak {which} {small[which] / 1e6:.1f} -> {large[which] / 1e6:.1f} MB; "
+        f"peak RSS {small['self'] / 1e6:.1f} -> {large['self'] / 1e6:.1f} MB (indexing process), "
+        f"{small['children'] / 1e6:.1f} -> {large['children'] / 1e6:.1f} MB (largest worker)"
+    )
     assert large[which] - small[which] < ALLOWED_GROWTH
     if workers > 1:
         assert large["children"] - small["children"] < ALLOWED_WORKER_GROWTH

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 
 import pytest
@@ -29,7 +30,7 @@ def test_parts_cover_every_record_once_in_order(count: int, parts: int) -> None:
             spill.write(record)
         ranges = spill.ranges(parts)
         assert len(ranges) == parts and ranges[0][0] == 0
-        assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:]))  # contiguous
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(ranges))  # contiguous
         assert [r for start, end in ranges for r in spill.read(start, end)] == records
         if count >= 100 * parts:  # about equal shares
             sizes = [len(list(spill.read(start, end))) for start, end in ranges]

@@ -53,8 +53,11 @@ WRITER = textwrap.dedent(
 def _write_corpus(root: Path, count: int) -> None:
     root.mkdir()
     for i in range(count):
-        (root / f"d{i:03}.txt").write_text(f"date 2025-06-01 Anzeige\n01.06.2025 10:00 Uhr\nAcme AG: Story {i} of {count}\n\n"
-                                           f"BERLIN, June 1, 2025 /PRNewswire/ -- common words for story {i}.\n", "utf-8")  # fmt: skip
+        (root / f"d{i:03}.txt").write_text(
+            f"date 2025-06-01 Anzeige\n01.06.2025 10:00 Uhr\nAcme AG: Story {i} of {count}\n\n"
+            f"BERLIN, June 1, 2025 /PRNewswire/ -- common words for story {i}.\n",
+            "utf-8",
+        )
 
 
 @pytest.mark.parametrize("swap", ["exchange", "renames"])
@@ -63,22 +66,26 @@ def test_fresh_opens_during_rebuild_swaps_see_a_whole_index_and_never_fail(tmp_p
     from search import Index
 
     corpora = [tmp_path / name for name in FILES]
-    for root, count in zip(corpora, FILES.values()):
+    for root, count in zip(corpora, FILES.values(), strict=True):
         _write_corpus(root, count)
     index = tmp_path / "news"
     assert not index_paths([corpora[1]], index, workers=1).failed
     whole = set(FILES.values())
     env = {**os.environ, "DATELINE_INDEX": str(index), "DATELINE_NO_SERVE": "1"}
 
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, *map(str, corpora), str(index), str(SECONDS), swap],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, *map(str, corpora), str(index), str(SECONDS), swap],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert writer.stdout is not None and writer.stdout.readline().strip() == "ready"
     opens, cli_runs, failures, totals = 0, 0, [], set()
     while writer.poll() is None:
         try:
             with Index(index) as ix:
                 total = ix.search("common", limit=1, snippets=False).total
-        except Exception as exc:  # noqa: BLE001 - every kind of failure is counted and shown
+        except Exception as exc:
             failures.append(f"Index: {type(exc).__name__}: {exc}")
         else:
             totals.add(total)
@@ -86,16 +93,22 @@ def test_fresh_opens_during_rebuild_swaps_see_a_whole_index_and_never_fail(tmp_p
                 failures.append(f"Index: {total} documents, a mix of two indexes")
         opens += 1
         if opens % 10 == 0:
-            found = subprocess.run([installed_dateline(), "search", "common", "--format", "json", "-n", "1"],
-                                   capture_output=True, text=True, env=env)  # fmt: skip
+            found = subprocess.run(
+                [installed_dateline(), "search", "common", "--format", "json", "-n", "1"],
+                capture_output=True,
+                text=True,
+                env=env,
+            )
             cli_runs += 1
             if found.returncode != 0 or json.loads(found.stdout)["total"] not in whole:
                 failures.append(f"dateline search: exit {found.returncode}: {found.stderr.strip()}")
     out, err = writer.communicate(timeout=60)
     assert writer.returncode == 0, err
     rebuilds = int(out.split()[-1])
-    print(f"\nswap test ({swap}): {rebuilds} rebuilds, {opens} fresh Index opens and {cli_runs} dateline search runs, "
-          f"{len(failures)} failures{': ' if failures else ''}{'; '.join(sorted(set(failures))[:5])}")  # fmt: skip
+    print(
+        f"\nswap test ({swap}): {rebuilds} rebuilds, {opens} fresh Index opens and {cli_runs} dateline search runs, "
+        f"{len(failures)} failures{': ' if failures else ''}{'; '.join(sorted(set(failures))[:5])}"
+    )
     assert totals == whole  # the opens saw both versions: they really overlapped the swaps
     assert not failures
 
@@ -107,7 +120,7 @@ def test_a_kept_open_index_sees_the_rebuilt_index_once_it_is_swapped_in(tmp_path
     from search import Index
 
     corpora = [tmp_path / name for name in FILES]
-    for root, count in zip(corpora, FILES.values()):
+    for root, count in zip(corpora, FILES.values(), strict=True):
         _write_corpus(root, count)
     index = tmp_path / "news"
     assert not index_paths([corpora[0]], index, workers=1).failed

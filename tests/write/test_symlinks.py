@@ -46,8 +46,9 @@ INSIDE_IDS = {"a.txt", "other/b.txt", "sub/in.txt"}
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_links_out_of_the_paths_are_skipped_and_reported_once(archive: Path, tmp_path: Path, workers: int,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_links_out_of_the_paths_are_skipped_and_reported_once(
+    archive: Path, tmp_path: Path, workers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from indexer.write import build
 
     monkeypatch.setattr(build, "MIN_FILES_PER_WORKER", 1)

@@ -59,8 +59,13 @@ def test_several_roots_merge_in_key_order_each_file_once(tmp_path: Path) -> None
 
 
 def test_the_sample_corpus_walks_as_its_sorted_file_list() -> None:
-    expected = sorted(str(p) for p in CORPUS.rglob("*") if p.is_file() and p.suffix.lower() in READERS
-                      and not any(part.startswith(".") for part in p.relative_to(CORPUS).parts))  # fmt: skip
+    expected = sorted(
+        str(p)
+        for p in CORPUS.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in READERS
+        and not any(part.startswith(".") for part in p.relative_to(CORPUS).parts)
+    )
     assert walk(CORPUS).files == expected
 
 

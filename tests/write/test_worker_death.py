@@ -40,7 +40,7 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _workers(proc: subprocess.Popen, count: int) -> list[int]:  # type: ignore[type-arg]
+def _workers(proc: subprocess.Popen, count: int) -> list[int]:
     """The pids of the run's ``count`` worker processes, as soon as they are all there."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -64,13 +64,14 @@ def _blocked_writing_to_a_pipe(pid: int) -> bool:
     return False
 
 
-def _start(command: list[str], index: Path, *args: str) -> subprocess.Popen:  # type: ignore[type-arg]
+def _start(command: list[str], index: Path, *args: str) -> subprocess.Popen:
     env = {**os.environ, "DATELINE_INDEX": str(index), "DATELINE_NO_SERVE": "1"}
-    return subprocess.Popen([*command, "index", "--workers", "2", *args], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    return subprocess.Popen(
+        [*command, "index", "--workers", "2", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
-def _stopped(proc: subprocess.Popen) -> tuple[str, str, float]:  # type: ignore[type-arg]
+def _stopped(proc: subprocess.Popen) -> tuple[str, str, float]:
     """The run's output and how long it took to end from now; fails if it does not."""
     started = time.monotonic()
     try:
@@ -92,15 +93,21 @@ def _stories(folder: Path, count: int, prefix: str = "s") -> Path:
     return folder
 
 
-def _check_nothing_committed_and_the_next_run_works(index: Path, before: object, source: Path, err: str,
-                                                     returncode: int, files: int, how: str) -> None:  # fmt: skip
+def _check_nothing_committed_and_the_next_run_works(
+    index: Path, before: object, source: Path, err: str, returncode: int, files: int, how: str
+) -> None:
     assert returncode == 2, err
     assert err.count("\n") == 1 and err.startswith("dateline: an indexing worker died (it ") and how in err, err
     assert err.endswith(f") while writing the index at {index}; nothing was committed\n"), err
     assert "Traceback" not in err
     assert index_contents(index) == before
-    again = subprocess.run([installed_dateline(), "index", "--wait", "0", str(source), "--index", str(index)],
-                           capture_output=True, text=True, env={**os.environ, "DATELINE_NO_SERVE": "1"}, timeout=300)  # fmt: skip
+    again = subprocess.run(
+        [installed_dateline(), "index", "--wait", "0", str(source), "--index", str(index)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DATELINE_NO_SERVE": "1"},
+        timeout=300,
+    )
     assert again.returncode in (0, 1), again.stderr  # 1: the bad lines of test 2's files
     assert again.stdout.startswith(f"{files} added, 0 updated, 0 removed, 1 unchanged, "), again.stdout
 
@@ -119,8 +126,9 @@ def test_a_worker_killed_mid_run_stops_the_run_at_once(tmp_path: Path) -> None:
     os.kill(second, signal.SIGCONT)
     out, err, seconds = _stopped(proc)
     print(f"the run ended {seconds:.2f} s after its worker was killed")
-    _check_nothing_committed_and_the_next_run_works(index, before, source, err, proc.returncode, 3000,
-                                                     "was killed by SIGKILL")  # fmt: skip
+    _check_nothing_committed_and_the_next_run_works(
+        index, before, source, err, proc.returncode, 3000, "was killed by SIGKILL"
+    )
 
 
 def test_a_worker_killed_while_sending_a_large_result_stops_the_run(tmp_path: Path) -> None:
@@ -134,8 +142,12 @@ def test_a_worker_killed_while_sending_a_large_result_stops_the_run(tmp_path: Pa
             f'{{"id": "feed{i}", "title": "Feed {i}", "body": "wind"}}\n' + bad, "utf-8"
         )
     # the real CLI, with workers allowed for 40 files (normally 200 files per worker at least)
-    command = [sys.executable, "-c", "import indexer.write.build as b; b.MIN_FILES_PER_WORKER = 1; "
-               "from search.cli.commands import main; main(prog_name='dateline')"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-c",
+        "import indexer.write.build as b; b.MIN_FILES_PER_WORKER = 1; "
+        "from search.cli.commands import main; main(prog_name='dateline')",
+    ]
     proc = _start(command, index, str(source))
     workers = _workers(proc, 2)
     os.kill(proc.pid, signal.SIGSTOP)  # the run reads nothing: the workers fill their pipes
@@ -150,8 +162,9 @@ def test_a_worker_killed_while_sending_a_large_result_stops_the_run(tmp_path: Pa
         os.kill(proc.pid, signal.SIGCONT)
     out, err, seconds = _stopped(proc)
     print(f"the run ended {seconds:.2f} s after its worker was killed mid-message")
-    _check_nothing_committed_and_the_next_run_works(index, before, source, err, proc.returncode, 40,
-                                                     "was killed by SIGKILL in the middle of sending a result")  # fmt: skip
+    _check_nothing_committed_and_the_next_run_works(
+        index, before, source, err, proc.returncode, 40, "was killed by SIGKILL in the middle of sending a result"
+    )
 
 
 @contextlib.contextmanager
@@ -170,19 +183,26 @@ def _fails_after(seconds: int) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def test_a_worker_that_exits_without_finishing_stops_the_run(tmp_path: Path, corpus_copy: Path,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_a_worker_that_exits_without_finishing_stops_the_run(
+    tmp_path: Path, corpus_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(build, "MIN_FILES_PER_WORKER", 1)
     real = build.read_documents
 
-    def leaving(path, **kwargs):  # type: ignore[no-untyped-def]
+    def leaving(path, **kwargs):
         if Path(path).name.startswith("ots-"):
             os._exit(0)  # as if some library called exit(): status 0, and no segments sent
         return real(path, **kwargs)
 
     monkeypatch.setattr(build, "read_documents", leaving)  # inherited by the forked workers
-    with _fails_after(STOP_SECONDS), pytest.raises(IndexBuildError, match=r"an indexing worker died \(it exited with status 0 before finishing\) "
-                                              rf"while writing the index at {tmp_path / 'ix'}; nothing was committed"):  # fmt: skip
+    with (
+        _fails_after(STOP_SECONDS),
+        pytest.raises(
+            IndexBuildError,
+            match=r"an indexing worker died \(it exited with status 0 before finishing\) "
+            rf"while writing the index at {tmp_path / 'ix'}; nothing was committed",
+        ),
+    ):
         index_paths([corpus_copy], tmp_path / "ix", workers=2)
     monkeypatch.setattr(build, "read_documents", real)
     assert index_paths([corpus_copy], tmp_path / "ix", workers=2).added == 50

@@ -67,8 +67,12 @@ def test_a_folder_where_the_lock_file_goes_is_a_one_line_refusal(tmp_path: Path)
     index, blocker = tmp_path / "news", tmp_path / "news.lock"
     (blocker / "sub").mkdir(parents=True)
     for rebuild in ([], ["--rebuild"]):
-        result = subprocess.run([installed_dateline(), "index", str(docs), "--index", str(index), *rebuild],
-                                capture_output=True, text=True, timeout=60)  # fmt: skip
+        result = subprocess.run(
+            [installed_dateline(), "index", str(docs), "--index", str(index), *rebuild],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert result.returncode == 2, result.stderr
         assert (
             result.stderr
@@ -94,8 +98,13 @@ def test_indexing_into_a_file_raises_a_typed_error(tmp_path: Path) -> None:
 
 
 def _dateline(*args: str, index: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([installed_dateline(), *args, "--index", str(index)], capture_output=True, text=True,
-                          timeout=300, env={**os.environ, "DATELINE_NO_SERVE": "1"})  # fmt: skip
+    return subprocess.run(
+        [installed_dateline(), *args, "--index", str(index)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "DATELINE_NO_SERVE": "1"},
+    )
 
 
 def _ids(index: Path) -> set[str]:
@@ -114,8 +123,12 @@ def test_an_incremental_run_waits_for_a_rebuild_and_loses_nothing(tmp_path: Path
     big, extra = _stories(tmp_path / "big", 6000), _stories(tmp_path / "extra", 5, prefix="x")
     index = tmp_path / "news"
     assert _dateline("index", str(big / "d00000.txt"), index=index).returncode == 0
-    rebuild = subprocess.Popen([installed_dateline(), "index", "--rebuild", "--workers", "1", str(big), "--index", str(index)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    rebuild = subprocess.Popen(
+        [installed_dateline(), "index", "--rebuild", "--workers", "1", str(big), "--index", str(index)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         until = time.monotonic() + 60
         while not list(tmp_path.glob("news.new-*")) and time.monotonic() < until:  # the build has begun
@@ -123,8 +136,12 @@ def test_an_incremental_run_waits_for_a_rebuild_and_loses_nothing(tmp_path: Path
         assert list(tmp_path.glob("news.new-*")), "the rebuild never started building"
         impatient = _dateline("index", str(extra), "--wait", "0.5", index=index)
         assert rebuild.poll() is None, "the rebuild ended first: the test needs more files"
-        patient = subprocess.Popen([installed_dateline(), "index", str(extra), "--wait", "300", "--index", str(index)],
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        patient = subprocess.Popen(
+            [installed_dateline(), "index", str(extra), "--wait", "300", "--index", str(index)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         out, err = patient.communicate(timeout=300)
     finally:
         rebuilt, rebuild_err = rebuild.communicate(timeout=300)

@@ -34,7 +34,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any] | None, str]:
     """
     if m := _YAML.match(text):
         try:
-            meta = yaml.load(m["text"], Loader=_TextDates) or {}  # noqa: S506 - a SafeLoader subclass
+            meta = yaml.load(m["text"], Loader=_TextDates) or {}
         except yaml.YAMLError as exc:
             raise ValueError(f"front matter is not valid YAML ({_first_line(exc)})") from None
         except (ValueError, RecursionError) as exc:  # nesting deeper than Python's stack

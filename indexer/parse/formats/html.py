@@ -13,11 +13,13 @@ from indexer.parse.story import apply_story
 # Elements whose content is never shown to a reader.
 _HIDDEN = {"script", "style", "noscript", "template", "head", "svg", "iframe", "object"}
 # Elements that end a line of text when rendered.
+# Laid out by hand (fmt: skip): ruff's layout, one item a line, takes 30 lines, not 5.
 _BLOCKS = {
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
     "section", "article", "header", "footer", "blockquote", "pre", "dd", "dt", "figcaption",
     "main", "nav", "aside", "hr", "address",
 }  # fmt: skip
+# Laid out by hand (fmt: skip): ruff's layout, one item a line, takes 10 lines, not 2.
 _DATE_META = ("article:published_time", "date", "dc.date", "dcterms.date", "pubdate", "publish-date",
               "og:published_time", "datepublished")  # fmt: skip
 _VOID = {"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "embed", "source", "wbr"}

@@ -52,8 +52,20 @@ LEAD_CHARS = 2500
 #: How much of a story's end is searched for a wire's credit ("(dpa)", "/wdw/DP/mis").
 TAIL_CHARS = 400
 
-__all__ = ["FAMILIES", "Dateline", "Family", "find_dateline", "find_credit", "match_footer",
-           "wire_from_copyright", "split_place", "header_hooks", "trailer_hooks", "unglue", "contact_after"]  # fmt: skip
+__all__ = [
+    "FAMILIES",
+    "Dateline",
+    "Family",
+    "find_dateline",
+    "find_credit",
+    "match_footer",
+    "wire_from_copyright",
+    "split_place",
+    "header_hooks",
+    "trailer_hooks",
+    "unglue",
+    "contact_after",
+]
 
 
 def find_dateline(text: str, *, at_start: bool = True) -> Dateline | None:
