@@ -12,21 +12,41 @@ from indexer.core.lazy import lazy_exports
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from indexer.core.document import Document
+    from indexer.core.document import Document as Document
     from indexer.core.errors import (
-        DatelineError,
-        DocumentError,
-        IncompatibleIndexError,
-        IndexBuildError,
-        IndexLockedError,
-        IndexNotFoundError,
-        SourceNotFoundError,
-        UnsafeIndexError,
-        UntrustedLocationError,
+        DatelineError as DatelineError,
     )
-    from indexer.core.store import resolve_index_path
-    from indexer.parse.files import ParsedFile, parse_file, read_documents
-    from indexer.write.indexing import IndexReport, Problem, index_paths
+    from indexer.core.errors import (
+        DocumentError as DocumentError,
+    )
+    from indexer.core.errors import (
+        IncompatibleIndexError as IncompatibleIndexError,
+    )
+    from indexer.core.errors import (
+        IndexBuildError as IndexBuildError,
+    )
+    from indexer.core.errors import (
+        IndexLockedError as IndexLockedError,
+    )
+    from indexer.core.errors import (
+        IndexNotFoundError as IndexNotFoundError,
+    )
+    from indexer.core.errors import (
+        SourceNotFoundError as SourceNotFoundError,
+    )
+    from indexer.core.errors import (
+        UnsafeIndexError as UnsafeIndexError,
+    )
+    from indexer.core.errors import (
+        UntrustedLocationError as UntrustedLocationError,
+    )
+    from indexer.core.store import resolve_index_path as resolve_index_path
+    from indexer.parse.files import ParsedFile as ParsedFile
+    from indexer.parse.files import parse_file as parse_file
+    from indexer.parse.files import read_documents as read_documents
+    from indexer.write.indexing import IndexReport as IndexReport
+    from indexer.write.indexing import Problem as Problem
+    from indexer.write.indexing import index_paths as index_paths
 
 _HOMES = {
     "DatelineError": "indexer.core.errors",

@@ -15,21 +15,49 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # not `typing`'s: importing typing costs the served command's start
 if TYPE_CHECKING:
-    from indexer.core.document import Document
+    from indexer.core.document import Document as Document
     from indexer.core.errors import (
-        DatelineError,
-        IncompatibleIndexError,
-        IndexNotFoundError,
-        UnsafeIndexError,
-        UntrustedLocationError,
+        DatelineError as DatelineError,
     )
-    from search.errors import ConfigError, DocumentNotFoundError, QueryError, QueryTooLargeError, SearchTimeoutError
-    from search.explain import Explanation, FieldScore, TermScore
-    from search.feedback import Feedback
-    from search.index import Index
-    from search.results import FacetCount, Hit, Results, Snippet
-    from search.stats import Stats
-    from search.timeline import PeriodCount, Timeline
+    from indexer.core.errors import (
+        IncompatibleIndexError as IncompatibleIndexError,
+    )
+    from indexer.core.errors import (
+        IndexNotFoundError as IndexNotFoundError,
+    )
+    from indexer.core.errors import (
+        UnsafeIndexError as UnsafeIndexError,
+    )
+    from indexer.core.errors import (
+        UntrustedLocationError as UntrustedLocationError,
+    )
+    from search.errors import (
+        ConfigError as ConfigError,
+    )
+    from search.errors import (
+        DocumentNotFoundError as DocumentNotFoundError,
+    )
+    from search.errors import (
+        QueryError as QueryError,
+    )
+    from search.errors import (
+        QueryTooLargeError as QueryTooLargeError,
+    )
+    from search.errors import (
+        SearchTimeoutError as SearchTimeoutError,
+    )
+    from search.explain import Explanation as Explanation
+    from search.explain import FieldScore as FieldScore
+    from search.explain import TermScore as TermScore
+    from search.feedback import Feedback as Feedback
+    from search.index import Index as Index
+    from search.results import FacetCount as FacetCount
+    from search.results import Hit as Hit
+    from search.results import Results as Results
+    from search.results import Snippet as Snippet
+    from search.stats import Stats as Stats
+    from search.timeline import PeriodCount as PeriodCount
+    from search.timeline import Timeline as Timeline
 
 _HOMES = {
     "ConfigError": "search.errors",

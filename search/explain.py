@@ -115,12 +115,14 @@ def explain(searcher, q: wq.Query, docnum: int, model: Bm25) -> Explanation:  # 
 
 _WHOLE = "scored as a whole, not broken down"
 _NOTES = {
-    "Wildcard": f"wildcard: {_WHOLE}", "Prefix": f"prefix: {_WHOLE}", "FuzzyTerm": f"fuzzy term: {_WHOLE}",
+    "Wildcard": f"wildcard: {_WHOLE}",
+    "Prefix": f"prefix: {_WHOLE}",
+    "FuzzyTerm": f"fuzzy term: {_WHOLE}",
     "TermRange": f"range: {_WHOLE}",
     "Not": "NOT: Whoosh adds this constant to every document the NOT lets through",
     "NumericRange": "date range: a constant added to every document in the range",
     "DateRange": "date range: a constant added to every document in the range",
-}  # fmt: skip
+}
 
 
 _LANG_SUFFIX = re.compile(rf"\b({'|'.join(LANG_FIELDS)})_(?:{'|'.join(LANG_KEYS)}):")
@@ -210,8 +212,16 @@ class _Walker:
         name, text = _field_name(q.fieldname), _text(tbytes)
         if not self.leaf.schema[q.fieldname].scorable:  # Whoosh scores such a term by its weight
             part = FieldScore(name, text, tf, 0.0, 0.0, 1.0, tf)
-            return [TermScore("term", f"{name}:{text}", boost * q.boost * tf, boost=boost * q.boost, fields=(part,),
-                              note="unscored field: its weight")]  # fmt: skip
+            return [
+                TermScore(
+                    "term",
+                    f"{name}:{text}",
+                    boost * q.boost * tf,
+                    boost=boost * q.boost,
+                    fields=(part,),
+                    note="unscored field: its weight",
+                )
+            ]
         idf = self.model.idf(self.leaf, q.fieldname, tbytes)
         length, avg = self._length(q.fieldname), self.model.avg_length(self.leaf, q.fieldname)
         value = bm25(idf, tf, length, avg, self.model.k1, self.model.b)

@@ -74,8 +74,13 @@ def _words(searcher, docnum: int, lang: str, text_fields: Sequence[str]) -> Coun
     return counts
 
 
-def expand(searcher, q: wq.Query, feedback: Feedback, fields: Sequence[str],  # type: ignore[no-untyped-def]
-           boosts: Mapping[str, float]) -> wq.Query:  # fmt: skip
+def expand(
+    searcher,
+    q: wq.Query,
+    feedback: Feedback,
+    fields: Sequence[str],  # type: ignore[no-untyped-def]
+    boosts: Mapping[str, float],
+) -> wq.Query:
     """``q`` with RM3 expansion terms from its best ``feedback.docs`` hits in ``searcher``."""
     top = whoosh_search(searcher, q, limit=feedback.docs).top_n
     if not top:
@@ -101,7 +106,7 @@ def expand(searcher, q: wq.Query, feedback: Feedback, fields: Sequence[str],  # 
             FieldsTerm(
                 [wq.Term(lang_field(f, lang), word, boost=boosts.get(f, 1.0)) for f in text_fields],
                 boost=scale * w / total,
-            )  # fmt: skip
+            )
             for word, w in chosen
         ]
         expansions.append(FilteredBy(wq.Or(terms), wq.Term("lang", lang)))

@@ -22,7 +22,9 @@ from indexer.engine.postings import FastTerms
 _Word = tuple[int, int, str, bool]  # start, end, text, matched
 
 
-def fragments(fast: FastTerms, text: str, terms: frozenset[bytes], fragmenter: highlight.ContextFragmenter) -> list[highlight.Fragment]:  # fmt: skip
+def fragments(
+    fast: FastTerms, text: str, terms: frozenset[bytes], fragmenter: highlight.ContextFragmenter
+) -> list[highlight.Fragment]:
     """``fragmenter.fragment_tokens`` over the field's tokens of ``text``, those whose term is
     in ``terms`` matched and adjacent matches merged, as `Highlighter` does."""
     found = fast.findall(text)

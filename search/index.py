@@ -149,10 +149,26 @@ class Index:
         (`QueryTooLargeError` for a query over `search.limits`' bounds) and `SearchTimeoutError`
         when the search takes longer than ``timeout`` seconds (None or 0: no limit).
         """
-        request = SearchRequest(query, limit=limit, page=page, since=since, until=until, sort=sort,
-                                fields=_tuple(fields), lang=lang, match=match, syntax=syntax, snippets=snippets,
-                                feedback=feedback, explain=explain, timeout=timeout, facets=tuple(facets),
-                                filters=filters or {}, facet_limit=facet_limit, suggest=suggest)  # fmt: skip
+        request = SearchRequest(
+            query,
+            limit=limit,
+            page=page,
+            since=since,
+            until=until,
+            sort=sort,
+            fields=_tuple(fields),
+            lang=lang,
+            match=match,
+            syntax=syntax,
+            snippets=snippets,
+            feedback=feedback,
+            explain=explain,
+            timeout=timeout,
+            facets=tuple(facets),
+            filters=filters or {},
+            facet_limit=facet_limit,
+            suggest=suggest,
+        )
         with running(Deadline(query, timeout)) as deadline:
             return self._search(request, deadline)
 
@@ -170,37 +186,65 @@ class Index:
                 from whoosh.query import NullQuery
 
                 q = NullQuery  # Whoosh reads an empty filter set as no filter
-            found = self._find(searcher, q, request.top_n, sort=request.sort, allowed=allowed,
-                               fast=request.feedback is None)  # fmt: skip
+            found = self._find(
+                searcher, q, request.top_n, sort=request.sort, allowed=allowed, fast=request.feedback is None
+            )
             counts = {}
             if request.facets:
                 docs = found.docs
                 if docs is None:
                     docs = matching(self._columns_of(searcher), self._weighting, q, allowed)
                 counts = self._facets(searcher).count(request.facets, docs, request.facet_limit)
-            hits = self._hits(searcher, found, q, deadline, first=(request.page - 1) * request.limit,
-                              limit=request.limit, scored=not request.sorted_by_date, snippets=request.snippets,
-                              explain=request.explain)  # fmt: skip
+            hits = self._hits(
+                searcher,
+                found,
+                q,
+                deadline,
+                first=(request.page - 1) * request.limit,
+                limit=request.limit,
+                scored=not request.sorted_by_date,
+                snippets=request.snippets,
+                explain=request.explain,
+            )
         elapsed = (time.perf_counter() - started) * 1000
         suggestion = None
         if request.suggest or (request.suggest is None and found.total < FEW_HITS):
             suggestion = self._suggest(request, deadline, total=found.total)
         balanced = balance(request.text) if request.syntax else Balanced(request.text)
-        return Results(query=request.text, total=found.total, page=request.page, limit=request.limit,
-                       elapsed_ms=elapsed, hits=hits, facets=counts, suggestion=suggestion,
-                       read_as=balanced.read_as, repairs=balanced.changes)  # fmt: skip
+        return Results(
+            query=request.text,
+            total=found.total,
+            page=request.page,
+            limit=request.limit,
+            elapsed_ms=elapsed,
+            hits=hits,
+            facets=counts,
+            suggestion=suggestion,
+            read_as=balanced.read_as,
+            repairs=balanced.changes,
+        )
 
-    def suggest(self, query: str, *, total: int | None = None, since: str | date | None = None,
-                until: str | date | None = None, fields: Sequence[str] | None = None, lang: str | None = None,
-                match: Match = "all", timeout: float | None = DEFAULT_TIMEOUT) -> str | None:  # fmt: skip
+    def suggest(
+        self,
+        query: str,
+        *,
+        total: int | None = None,
+        since: str | date | None = None,
+        until: str | date | None = None,
+        fields: Sequence[str] | None = None,
+        lang: str | None = None,
+        match: Match = "all",
+        timeout: float | None = DEFAULT_TIMEOUT,
+    ) -> str | None:
         """Did you mean: ``query`` with its misspelt words replaced by words of the index, kept
         only when it finds more documents than ``query`` (``total`` hits, counted when None)
         with the same options; None otherwise (`search.suggest`). Raises `SearchTimeoutError`
         past ``timeout`` seconds (None or 0: no limit)."""
         check_timeout(timeout)
         try:
-            request = SearchRequest(query, since=since, until=until, fields=_tuple(fields), lang=lang, match=match,
-                                    timeout=timeout)  # fmt: skip
+            request = SearchRequest(
+                query, since=since, until=until, fields=_tuple(fields), lang=lang, match=match, timeout=timeout
+            )
         except QueryError:
             return None  # a query that cannot run has no better spelling
         with running(Deadline(query, timeout)) as deadline:
@@ -212,9 +256,21 @@ class Index:
         from search.suggest import MORE_HITS, Speller, corrected
 
         def count(text: str) -> int:
-            counting = replace(request, text=text, limit=1, page=1, sort="relevance", syntax=True,
-                               snippets=False, feedback=None, explain=False, facets=(), filters={},
-                               facet_limit=None, suggest=False)  # fmt: skip
+            counting = replace(
+                request,
+                text=text,
+                limit=1,
+                page=1,
+                sort="relevance",
+                syntax=True,
+                snippets=False,
+                feedback=None,
+                explain=False,
+                facets=(),
+                filters={},
+                facet_limit=None,
+                suggest=False,
+            )
             return self._search(counting, deadline).total
 
         try:
@@ -232,18 +288,35 @@ class Index:
             return None
         return candidate if better else None
 
-    def ranked(self, query: str, *, limit: int = 1000, fields: Sequence[str] | None = None,
-               lang: str | None = None, match: Match = "any", syntax: bool = False,
-               feedback: Feedback | None = None,
-               timeout: float | None = DEFAULT_TIMEOUT) -> list[tuple[str, float]]:  # fmt: skip
+    def ranked(
+        self,
+        query: str,
+        *,
+        limit: int = 1000,
+        fields: Sequence[str] | None = None,
+        lang: str | None = None,
+        match: Match = "any",
+        syntax: bool = False,
+        feedback: Feedback | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+    ) -> list[tuple[str, float]]:
         """The ids and scores of the best ``limit`` documents, best first, and nothing else.
 
         For batch runs and evaluation: no stored fields are read and no snippets made. Defaults
         suit natural-language queries (plain words, any of them). Raises `QueryError`, and
         `SearchTimeoutError` past ``timeout`` seconds (None or 0: no limit).
         """
-        request = SearchRequest(query, limit=limit, fields=_tuple(fields), lang=lang, match=match, syntax=syntax,
-                                feedback=feedback, timeout=timeout, ranked=True)  # fmt: skip
+        request = SearchRequest(
+            query,
+            limit=limit,
+            fields=_tuple(fields),
+            lang=lang,
+            match=match,
+            syntax=syntax,
+            feedback=feedback,
+            timeout=timeout,
+            ranked=True,
+        )
         with running(Deadline(query, timeout)) as deadline:
             q = self._planner.build(request)
             with self._lock:
@@ -287,8 +360,9 @@ class Index:
 
         return bound(expand(searcher, q, request.feedback, self._planner.fields_of(request), self._planner.boosts))
 
-    def _find(self, searcher, q, top_n: int, *, sort: str = "relevance", allowed=None, fast: bool = True,
-              terms: bool = True) -> _Found:  # type: ignore[no-untyped-def]  # fmt: skip
+    def _find(
+        self, searcher, q, top_n: int, *, sort: str = "relevance", allowed=None, fast: bool = True, terms: bool = True
+    ) -> _Found:  # type: ignore[no-untyped-def]
         """The best ``top_n`` matches of ``q`` in ``sort`` order: from `search.columnar` where it
         handles the query (and ``fast``), else from Whoosh's matchers (which record the matched
         terms for snippets when ``terms``). ``allowed`` (a boolean array over the documents)
@@ -300,12 +374,25 @@ class Index:
             return _Found(WhooshResults(searcher, q, quick[0]), quick[1], quick[2])
         keep = None if allowed is None else set(np.flatnonzero(allowed).tolist())
         sortedby = None if sort == "relevance" else "date"
-        results = whoosh_search(searcher, q, limit=top_n, sortedby=sortedby, reverse=sort == "-date", terms=terms,
-                                filter=keep)  # fmt: skip
+        results = whoosh_search(
+            searcher, q, limit=top_n, sortedby=sortedby, reverse=sort == "-date", terms=terms, filter=keep
+        )
         return _Found(results, len(results), None)
 
-    def _hits(self, searcher, found: _Found, q, deadline: Deadline, *, first: int, limit: int, scored: bool = True,
-              snippets: bool = True, explain: bool = False, skip: int | None = None) -> list[Hit]:  # type: ignore[no-untyped-def]  # fmt: skip
+    def _hits(
+        self,
+        searcher,
+        found: _Found,
+        q,
+        deadline: Deadline,
+        *,
+        first: int,
+        limit: int,
+        scored: bool = True,
+        snippets: bool = True,
+        explain: bool = False,
+        skip: int | None = None,
+    ) -> list[Hit]:  # type: ignore[no-untyped-def]
         """`Hit`s of the ``limit`` matches from rank ``first`` (0-based) of ``found``, without document
         number ``skip``; scores None unless ``scored``, with snippets and explanations if asked."""
         results = found.results
@@ -319,14 +406,16 @@ class Index:
         hits = []
         for i, hit in enumerate(window):
             deadline.check()
-            hits.append(Hit(
-                rank=first + i + 1,
-                id=hit["id"],
-                score=float(hit.score) if scored else None,
-                document=from_stored(hit.fields()),
-                snippet=snippet_maker.snippet_for(hit) if snippets else None,
-                explanation=explain_score(searcher, q, hit.docnum, self._weighting) if explain else None,
-            ))  # fmt: skip
+            hits.append(
+                Hit(
+                    rank=first + i + 1,
+                    id=hit["id"],
+                    score=float(hit.score) if scored else None,
+                    document=from_stored(hit.fields()),
+                    snippet=snippet_maker.snippet_for(hit) if snippets else None,
+                    explanation=explain_score(searcher, q, hit.docnum, self._weighting) if explain else None,
+                )
+            )
         return hits
 
     def _fast(self, searcher, q, limit: int, allowed=None, *, sort: str = "relevance"):  # type: ignore[no-untyped-def]
@@ -363,10 +452,19 @@ class Index:
     def _facets(self, searcher):  # type: ignore[no-untyped-def]
         return facet_columns(self._columns_of(searcher))
 
-    def timeline(self, query: str, *, by: str = "month", since: str | date | None = None,
-                 until: str | date | None = None, fields: Sequence[str] | None = None, lang: str | None = None,
-                 match: Match = "all", filters: Mapping[str, Sequence[str] | str] | None = None,
-                 timeout: float | None = DEFAULT_TIMEOUT) -> Timeline:  # fmt: skip
+    def timeline(
+        self,
+        query: str,
+        *,
+        by: str = "month",
+        since: str | date | None = None,
+        until: str | date | None = None,
+        fields: Sequence[str] | None = None,
+        lang: str | None = None,
+        match: Match = "all",
+        filters: Mapping[str, Sequence[str] | str] | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+    ) -> Timeline:
         """Counts of the documents matching ``query`` per ``day``, ``week`` (ISO) or ``month``,
         every period from the first to the last (or ``since`` … ``until``) listed, empty ones
         as 0; documents without a date are counted apart (`search.timeline`). Raises `QueryError`,
@@ -374,8 +472,16 @@ class Index:
         from search.timeline import bound_days, check_by, count_periods
 
         check_by(by)
-        request = SearchRequest(query, since=since, until=until, fields=_tuple(fields), lang=lang, match=match,
-                                filters=filters or {}, timeout=timeout)  # fmt: skip
+        request = SearchRequest(
+            query,
+            since=since,
+            until=until,
+            fields=_tuple(fields),
+            lang=lang,
+            match=match,
+            filters=filters or {},
+            timeout=timeout,
+        )
         with running(Deadline(query, timeout)) as deadline:
             q = self._planner.build(request)
             first, last = bound_days(self._planner.dates(request))
@@ -389,11 +495,21 @@ class Index:
                 days = view.day_numbers()[docs]
         return count_periods(query, by, days, first, last)
 
-    def _build(self, query: str, *, fields: Sequence[str] | None, lang: str | None, match: Match, syntax: bool,
-               since: str | date | None = None, until: str | date | None = None):  # type: ignore[no-untyped-def]  # fmt: skip
+    def _build(
+        self,
+        query: str,
+        *,
+        fields: Sequence[str] | None,
+        lang: str | None,
+        match: Match,
+        syntax: bool,
+        since: str | date | None = None,
+        until: str | date | None = None,
+    ):  # type: ignore[no-untyped-def]
         """The Whoosh query `search` runs for these options (`search.plan`); tests compare paths with it."""
-        request = SearchRequest(query, fields=_tuple(fields), lang=lang, match=match, syntax=syntax, since=since,
-                                until=until)  # fmt: skip
+        request = SearchRequest(
+            query, fields=_tuple(fields), lang=lang, match=match, syntax=syntax, since=since, until=until
+        )
         return self._planner.build(request)
 
     def get(self, doc_id: str) -> Document:

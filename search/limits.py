@@ -21,7 +21,6 @@ from whoosh import query as wq
 from whoosh.collectors import WrappingCollector
 from whoosh.qparser.plugins import Plugin
 
-from indexer.core.defaults import DEFAULT_TIMEOUT
 from indexer.core.text import escape_controls
 from search.errors import QueryTooLargeError, SearchTimeoutError
 
@@ -148,8 +147,10 @@ def _expansions(self: Any, ixreader: Any) -> Iterator[bytes]:
     check()
     for count, btext in enumerate(super(type(self), self)._btexts(ixreader), 1):
         if count > MAX_EXPANSIONS:
-            raise QueryTooLargeError(f"{_deadline_name()}: {escape_controls(shorten(str(self), 40))} matches more than {MAX_EXPANSIONS:,} words "
-                                     f"in one field; make it more specific")  # fmt: skip
+            raise QueryTooLargeError(
+                f"{_deadline_name()}: {escape_controls(shorten(str(self), 40))} matches more than {MAX_EXPANSIONS:,} words "
+                f"in one field; make it more specific"
+            )
         if not count & 63:
             check()
         yield btext

@@ -50,8 +50,14 @@ def check_boosts(boosts: Mapping[str, float]) -> dict[str, float]:
     return dict(boosts)
 
 
-def make_parser(schema: Schema, lang: str, fields: Sequence[str] = DEFAULT_FIELDS,
-                boosts: Mapping[str, float] | None = None, *, match: str = "all") -> MultifieldParser:  # fmt: skip
+def make_parser(
+    schema: Schema,
+    lang: str,
+    fields: Sequence[str] = DEFAULT_FIELDS,
+    boosts: Mapping[str, float] | None = None,
+    *,
+    match: str = "all",
+) -> MultifieldParser:
     """A parser for documents in ``lang`` over ``fields`` with the given boosts; words are ANDed,
     or ORed with ``match="any"``.
 
@@ -60,8 +66,12 @@ def make_parser(schema: Schema, lang: str, fields: Sequence[str] = DEFAULT_FIELD
     """
     boosts = {**DEFAULT_BOOSTS, **(boosts or {})}
     real = {f: lang_field(f, lang) if f in LANG_FIELDS else f for f in fields}
-    parser = MultifieldParser(list(real.values()), schema, group=OrGroup if match == "any" else AndGroup,
-                              fieldboosts={real[f]: boosts.get(f, 1.0) for f in fields})  # fmt: skip
+    parser = MultifieldParser(
+        list(real.values()),
+        schema,
+        group=OrGroup if match == "any" else AndGroup,
+        fieldboosts={real[f]: boosts.get(f, 1.0) for f in fields},
+    )
     parser.add_plugin(FuzzyTermPlugin())
     parser.add_plugin(DeadlinePlugin())
     parser.add_plugin(FieldAliasPlugin({lang_field(f, lang): [f] for f in LANG_FIELDS}))

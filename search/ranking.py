@@ -244,8 +244,11 @@ class FieldsTerm(wq.CompoundQuery):
             return wq.Or(self.subqueries, boost=self.boost).matcher(searcher, context)
         reader = searcher.reader()
         idf, fields = self.statistics(searcher)
-        parts = [searcher.postings(name, text, weighting=_FieldShare(model, weight))
-                 for name, text, weight in fields if (name, text) in reader]  # fmt: skip
+        parts = [
+            searcher.postings(name, text, weighting=_FieldShare(model, weight))
+            for name, text, weight in fields
+            if (name, text) in reader
+        ]
         if not parts:
             return NullMatcher()
         return _Saturated(make_binary_tree(UnionMatcher, parts), idf, model.k1, self.boost)

@@ -63,8 +63,12 @@ def more_like(searcher: Any, schema: Any, docnum: int) -> wq.Query | None:
     if not terms:
         return None
     top = terms[0][1]
-    return wq.Or([
-        FieldsTerm([wq.Term(lang_field(base, lang), term, boost=DEFAULT_BOOSTS.get(base, 1.0)) for base in _FIELDS],
-                   boost=weight / top)
-        for term, weight in terms
-    ])  # fmt: skip
+    return wq.Or(
+        [
+            FieldsTerm(
+                [wq.Term(lang_field(base, lang), term, boost=DEFAULT_BOOSTS.get(base, 1.0)) for base in _FIELDS],
+                boost=weight / top,
+            )
+            for term, weight in terms
+        ]
+    )

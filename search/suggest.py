@@ -29,7 +29,6 @@ from whoosh.reading import TermNotFound
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from indexer.core.analysis import STOP_WORDS, TOKEN_PATTERN, fold
-from indexer.core.defaults import FEW_HITS  # noqa: F401  (a query with fewer hits gets a suggestion unasked)
 from indexer.core.schema import LANG_FIELDS, lang_field
 from indexer.engine.postings import FastTerms, fast_terms
 from indexer.write.vocab import SegmentVocab, bucket, read_vocab
@@ -90,8 +89,11 @@ def query_words(text: str, fields: Sequence[str]) -> list[QueryWord]:
             negate = m["word"] in ("NOT", "ANDNOT")
             continue
         negated, negate = negate, False
-        if m["range"] or negated or (m["word"] and (m["word"].startswith("-") or m["word"].endswith(":")
-                                                    or re.search(r"[*?~^]", m["word"]))):  # fmt: skip
+        if (
+            m["range"]
+            or negated
+            or (m["word"] and (m["word"].startswith("-") or m["word"].endswith(":") or re.search(r"[*?~^]", m["word"])))
+        ):
             continue
         field = m["field"][:-1] if m["field"] else None
         if field is not None and field not in TEXT_FIELDS:
@@ -217,8 +219,9 @@ class Speller:
             words, counts = vocab.words(field, bucket(typed))
             if not words:
                 continue
-            for near, _, i in process.extract(typed, words, scorer=DamerauLevenshtein.distance,
-                                              score_cutoff=limit, limit=None):  # fmt: skip
+            for near, _, i in process.extract(
+                typed, words, scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=None
+            ):
                 found[near] += counts[i]
         found.pop(typed, None)
         return found

@@ -21,27 +21,70 @@ from indexer.core.errors import UnsafeIndexError
 
 #: Modules whose classes (types only, never functions) an index may name.
 CLASS_MODULES = (
-    "whoosh.fields", "whoosh.analysis", "whoosh.formats", "whoosh.columns", "whoosh.lang",
-    "indexer.core.analysis", "indexer.core.schema", "indexer.core.language",
-)  # fmt: skip
+    "whoosh.fields",
+    "whoosh.analysis",
+    "whoosh.formats",
+    "whoosh.columns",
+    "whoosh.lang",
+    "indexer.core.analysis",
+    "indexer.core.schema",
+    "indexer.core.language",
+)
 
 #: Where the schema's classes lived before the modules moved into stage folders (0.2.0): an index
 #: written then names the old modules, which are read as the new ones.
-MOVED = {"indexer.analysis": "indexer.core.analysis", "indexer.schema": "indexer.core.schema",
-         "indexer.language": "indexer.core.language"}  # fmt: skip
+MOVED = {
+    "indexer.analysis": "indexer.core.analysis",
+    "indexer.schema": "indexer.core.schema",
+    "indexer.language": "indexer.core.language",
+}
 
 #: Other names an index's pickles use: Whoosh's segment records, and builtins that build plain data.
-NAMES = frozenset({
-    ("whoosh.codec.whoosh3", "W3Segment"), ("whoosh.codec.whoosh3", "W3Codec"),
-    ("whoosh.codec.whoosh3", "W3TermInfo"), ("whoosh.idsets", "BitSet"), ("whoosh.idsets", "SortedIntSet"),
-    ("re", "_compile"), ("copyreg", "_reconstructor"), ("array", "array"), ("array", "_array_reconstructor"),
-    ("_codecs", "encode"), ("codecs", "encode"), ("collections", "OrderedDict"), ("collections", "defaultdict"),
-    ("datetime", "datetime"), ("datetime", "date"), ("datetime", "timedelta"), ("datetime", "timezone"),
-    *((b, n) for b in ("builtins", "__builtin__") for n in (
-        "int", "long", "float", "complex", "bool", "str", "unicode", "bytes", "bytearray", "list", "tuple",
-        "dict", "set", "frozenset", "object", "slice", "range", "xrange",
-    )),
-})  # fmt: skip
+NAMES = frozenset(
+    {
+        ("whoosh.codec.whoosh3", "W3Segment"),
+        ("whoosh.codec.whoosh3", "W3Codec"),
+        ("whoosh.codec.whoosh3", "W3TermInfo"),
+        ("whoosh.idsets", "BitSet"),
+        ("whoosh.idsets", "SortedIntSet"),
+        ("re", "_compile"),
+        ("copyreg", "_reconstructor"),
+        ("array", "array"),
+        ("array", "_array_reconstructor"),
+        ("_codecs", "encode"),
+        ("codecs", "encode"),
+        ("collections", "OrderedDict"),
+        ("collections", "defaultdict"),
+        ("datetime", "datetime"),
+        ("datetime", "date"),
+        ("datetime", "timedelta"),
+        ("datetime", "timezone"),
+        *(
+            (b, n)
+            for b in ("builtins", "__builtin__")
+            for n in (
+                "int",
+                "long",
+                "float",
+                "complex",
+                "bool",
+                "str",
+                "unicode",
+                "bytes",
+                "bytearray",
+                "list",
+                "tuple",
+                "dict",
+                "set",
+                "frozenset",
+                "object",
+                "slice",
+                "range",
+                "xrange",
+            )
+        ),
+    }
+)
 
 
 class UnsafePickleError(UnsafeIndexError, pickle.UnpicklingError):

@@ -20,7 +20,7 @@ from whoosh.fields import FieldType
 from whoosh.formats import Existence, Positions
 from whoosh.system import pack_uint
 
-from indexer.core.analysis import FoldFilter, SnowballFilter, stemmer, fold
+from indexer.core.analysis import FoldFilter, SnowballFilter, fold, stemmer
 
 #: A posting of one field of one document: term bytes, frequency, weight, encoded value.
 Posting = tuple[bytes, int, float, bytes]

@@ -16,6 +16,7 @@ import re
 import zlib
 from array import array
 from collections import defaultdict
+from itertools import pairwise
 from pickle import dumps
 from typing import Any
 
@@ -123,8 +124,12 @@ class FastSegmentWriter(SegmentWriter):
             return
         perdoc, fields = self.perdocwriter, self.fieldwriter
         cols = getattr(perdoc, "_cols", None)
-        for f in (getattr(cols, "_temp", None), getattr(perdoc, "_vpostfile", None),
-                  getattr(getattr(fields, "_tindex", None), "dbfile", None), getattr(fields, "_postfile", None)):  # fmt: skip
+        for f in (
+            getattr(cols, "_temp", None),
+            getattr(perdoc, "_vpostfile", None),
+            getattr(getattr(fields, "_tindex", None), "dbfile", None),
+            getattr(fields, "_postfile", None),
+        ):
             if f is not None and not getattr(f, "is_closed", False):
                 with contextlib.suppress(OSError, ValueError):
                     f.close()
@@ -216,7 +221,7 @@ def _write_postings(postfile: Any, flat: list[Any], blocklimit: int, fixedsize: 
             info._minid = ids[0]
         info._maxid = ids[-1]
         # W3PostingsWriter._write_block: (delta ids, weights, values) pickled, maybe compressed
-        deltas = tuple(b - a for a, b in zip([0, *ids], ids))
+        deltas = tuple(b - a for a, b in pairwise([0, *ids]))
         first = weights[0]
         if first == 1.0 and all(w == 1.0 for w in weights):
             mini_weights: Any = None

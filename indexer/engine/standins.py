@@ -61,8 +61,11 @@ class _MorphEn(_StandIn):
 
 
 #: Module → (the module it imports, the stand-in's class).
-_STAND_INS = {"whoosh.compat": ("urllib.request", _UrllibRequest), "cached_property": ("asyncio", _Asyncio),
-              "whoosh.query.terms": ("whoosh.lang.morph_en", _MorphEn)}  # fmt: skip
+_STAND_INS = {
+    "whoosh.compat": ("urllib.request", _UrllibRequest),
+    "cached_property": ("asyncio", _Asyncio),
+    "whoosh.query.terms": ("whoosh.lang.morph_en", _MorphEn),
+}
 
 
 class _StandInLoader:

@@ -70,7 +70,7 @@ def open_mapped(path: str, name: str | None = None, **kwargs: Any) -> Any:
 
     from indexer.engine.mapped import map_file, struct_file_class
 
-    fileobj = open(path, "rb")  # noqa: SIM115 - closed below, or owned by the StructFile
+    fileobj = open(path, "rb")  # closed below, or owned by the StructFile
     try:
         size = os.fstat(fileobj.fileno()).st_size
         mapped = map_file(fileobj.fileno(), size, path) if size else None

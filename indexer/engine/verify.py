@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from indexer.engine.storage import closes_on_error
@@ -50,7 +51,7 @@ def read_toc(storage: Any, generation: int, indexname: str = "MAIN") -> tuple[An
     try:
         with closes_on_error(storage):  # TOC.read leaves the file open when it cannot decode it
             return TOC.read(storage, indexname, generation), None
-    except Exception as exc:  # noqa: BLE001 - any failure to decode the file is damage to report
+    except Exception as exc:  # any failure to decode the file is damage to report
         return None, Damage(name, _reason(exc))
 
 
@@ -69,7 +70,7 @@ def verify_segment(storage: Any, schema: Any, segment: Any) -> Damage | None:
         try:
             with closes_on_error(storage):  # a reader that fails half-way leaves files open
                 reader = SegmentReader(storage, schema, segment)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise _Damaged(_file_of(exc, base + ".trm"), _reason(exc)) from None
         try:
             lengths = _check_documents(reader, schema, segment, base)
@@ -98,7 +99,7 @@ def _check_postings(reader: Any, segment: Any, base: str, lengths: dict[str, lis
     previous = None
     try:
         items = list(reader._terms.items())  # (fieldname, bytes), term info: one pass over the file
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise _Damaged(trm, _reason(exc)) from None
     items.sort(key=lambda item: item[0])
     for (fieldname, tbytes), info in items:
@@ -111,12 +112,12 @@ def _check_postings(reader: Any, segment: Any, base: str, lengths: dict[str, lis
             ids, weight = _read_postings(reader, fieldname, tbytes, info, lengths.get(fieldname))
         except _Damaged:
             raise
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise _Damaged(pst, f"postings of {fieldname}:{tbytes!r}: {_reason(exc)}") from None
         where = f"postings of {fieldname}:{tbytes!r}"
         if len(ids) != info.doc_frequency():
             raise _Damaged(pst, f"{where}: {len(ids)} documents, the term info says {info.doc_frequency()}")
-        if any(b <= a for a, b in zip(ids, ids[1:])) or (ids and (ids[0] < 0 or ids[-1] >= limit)):
+        if any(b <= a for a, b in pairwise(ids)) or (ids and (ids[0] < 0 or ids[-1] >= limit)):
             raise _Damaged(pst, f"{where}: document numbers out of order or range")
         if not math.isclose(weight, info.weight(), rel_tol=1e-4, abs_tol=1e-4):
             raise _Damaged(pst, f"{where}: weights add up to {weight:g}, the term info says {info.weight():g}")
@@ -154,8 +155,10 @@ def _read_postings(
             and block
             and not all(matcher._minlength <= lengths[d] <= matcher._maxlength for d in block if d < len(lengths))
         ):
-            raise _Damaged(reader.segment().make_filename(f"._{fieldname}_len.col"),
-                           f"lengths of {fieldname} differ from those its postings give")  # fmt: skip
+            raise _Damaged(
+                reader.segment().make_filename(f"._{fieldname}_len.col"),
+                f"lengths of {fieldname} differ from those its postings give",
+            )
         ids.extend(block)
         weight += float(sum(matcher._weights))
         matcher._next_block()
@@ -168,7 +171,7 @@ def _disagreeing(reader: Any, name: str, docnum: int, value: str, stored_file: s
     the column's."""
     try:
         column_agrees = docnum in reader.postings(name, value).all_ids()
-    except Exception:  # noqa: BLE001  (no such term, or the terms are damaged too)
+    except Exception:  # no such term, or the terms are damaged too
         column_agrees = False
     if column_agrees:
         return _Damaged(stored_file, f"document {docnum}: the stored {name} differs from the {name} column and terms")
@@ -184,7 +187,7 @@ def _check_documents(reader: Any, schema: Any, segment: Any, base: str) -> dict[
     for name in _REQUIRED_COLUMNS:
         try:
             columns[name] = list(reader.column_reader(name))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise _Damaged(f"{base}.{name}.col", _reason(exc)) from None
         if len(columns[name]) != count:
             raise _Damaged(f"{base}.{name}.col", f"{len(columns[name])} values for {count} documents")
@@ -193,13 +196,13 @@ def _check_documents(reader: Any, schema: Any, segment: Any, base: str) -> dict[
             continue
         try:
             columns[name] = list(reader.column_reader(name, translate=False))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise _Damaged(f"{base}.{name}.col", _reason(exc)) from None
     date_field = schema["date"] if "date" in columns else None
     for docnum in range(count):
         try:
             stored = reader.stored_fields(docnum)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise _Damaged(stored_file, f"document {docnum}: {_reason(exc)}") from None
         if not isinstance(stored, dict):
             raise _Damaged(stored_file, f"document {docnum}: its stored fields are not a document's")
@@ -221,7 +224,7 @@ def _check_documents(reader: Any, schema: Any, segment: Any, base: str) -> dict[
         try:
             lengths[fieldname] = [reader.doc_field_length(d, fieldname) or 0 for d in range(count)]
             total = reader.field_length(fieldname)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise _Damaged(name, _reason(exc)) from None
         if any(n < 0 for n in lengths[fieldname]) or (total and not any(lengths[fieldname])):
             raise _Damaged(name, "field lengths missing or negative")

@@ -10,9 +10,17 @@ from search.feedback import Feedback
 from search.index import Index, Match
 
 
-def run_batch(ix: Index, queries: Iterable[Query], *, limit: int = 1000, tag: str = "dateline",
-              match: Match = "any", lang: str | None = None, feedback: Feedback | None = None,
-              timeout: float | None = None) -> Iterator[RunLine]:  # fmt: skip
+def run_batch(
+    ix: Index,
+    queries: Iterable[Query],
+    *,
+    limit: int = 1000,
+    tag: str = "dateline",
+    match: Match = "any",
+    lang: str | None = None,
+    feedback: Feedback | None = None,
+    timeout: float | None = None,
+) -> Iterator[RunLine]:
     """Rank documents for each query, reading its text as plain words (never a syntax error).
 
     A query with no words at all yields no lines, as an empty ranking would; one too large or

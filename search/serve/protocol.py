@@ -65,8 +65,14 @@ DECLINED = b"dateline-declined"
 
 def encode_request(argv: list[str], cwd: str, env: dict[str, str], stdout_tty: bool, stderr_tty: bool) -> bytes:
     """The request to run ``dateline ARGV`` in ``cwd`` under ``env``; ValueError when a field holds a NUL."""
-    fields = ["1" if stdout_tty else "0", "1" if stderr_tty else "0", cwd, str(len(argv)), *argv,
-              *(f"{key}={value}" for key, value in env.items())]  # fmt: skip
+    fields = [
+        "1" if stdout_tty else "0",
+        "1" if stderr_tty else "0",
+        cwd,
+        str(len(argv)),
+        *argv,
+        *(f"{key}={value}" for key, value in env.items()),
+    ]
     if any("\0" in field for field in fields):
         raise ValueError("a NUL character in an argument, the directory or the environment")
     body = "\0".join(fields).encode(_ENCODING, _ERRORS)
@@ -146,5 +152,8 @@ def decode_reply(data: bytes) -> dict | None:
     if size + int(parts[3]) != len(parts[4]):
         return None
     stdout, stderr = parts[4][:size], parts[4][size:]
-    return {"status": int(parts[1]), "stdout": stdout.decode(_ENCODING, _ERRORS),
-            "stderr": stderr.decode(_ENCODING, _ERRORS)}  # fmt: skip
+    return {
+        "status": int(parts[1]),
+        "stdout": stdout.decode(_ENCODING, _ERRORS),
+        "stderr": stderr.decode(_ENCODING, _ERRORS),
+    }

@@ -86,8 +86,11 @@ class Request:
     def streams(self) -> list[str]:
         """The arguments (or ``$DATELINE_CONFIG``, ``$DATELINE_INDEX``) that name a stream rather
         than a file (`names_a_stream`): a server would read its own, not the caller's."""
-        values = [*self.argv[1:], *(a.partition("=")[2] for a in self.argv[1:] if a.startswith("--") and "=" in a),
-                  *(self.env[name] for name in (CONFIG_ENV, INDEX_ENV) if self.env.get(name))]  # fmt: skip
+        values = [
+            *self.argv[1:],
+            *(a.partition("=")[2] for a in self.argv[1:] if a.startswith("--") and "=" in a),
+            *(self.env[name] for name in (CONFIG_ENV, INDEX_ENV) if self.env.get(name)),
+        ]
         return [value for value in values if names_a_stream(value, self.cwd)]
 
 

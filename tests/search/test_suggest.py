@@ -10,8 +10,9 @@ from functools import cache
 import pytest
 from conftest import CORPUS
 
+from indexer.core.defaults import FEW_HITS
 from indexer.parse.files import read_documents
-from search.suggest import FEW_HITS, query_words
+from search.suggest import query_words
 
 
 @cache
