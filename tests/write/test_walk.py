@@ -9,7 +9,7 @@ import pytest
 from conftest import CORPUS
 
 from indexer.core.text import printable_path
-from indexer.parse.files import READERS
+from indexer.parse.formats import extensions
 from indexer.write.walk import iter_files, iter_walk, walk
 
 # Names whose order as path strings differs from a walk that lists a folder's files before its
@@ -59,7 +59,7 @@ def test_several_roots_merge_in_key_order_each_file_once(tmp_path: Path) -> None
 
 
 def test_the_sample_corpus_walks_as_its_sorted_file_list() -> None:
-    expected = sorted(str(p) for p in CORPUS.rglob("*") if p.is_file() and p.suffix.lower() in READERS
+    expected = sorted(str(p) for p in CORPUS.rglob("*") if p.is_file() and p.suffix.lower() in extensions()
                       and not any(part.startswith(".") for part in p.relative_to(CORPUS).parts))  # fmt: skip
     assert walk(CORPUS).files == expected
 
