@@ -1,71 +1,25 @@
-"""Rendering results, documents and stats as text or JSON for the command line."""
+"""``--format text``: every command's output for people on a terminal (the default format)."""
 
 from __future__ import annotations
 
-import html
-import json
-import math
-import re
-import sys
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from indexer.core.document import Document
-from indexer.core.text import escape_controls, printable_path, without_surrogates
-from search.results import Hit, Results, Snippet
+from search.cli.render._renderer import Renderer, Style
 
-if TYPE_CHECKING:  # the evaluation code is loaded only by `dateline eval`, stats' by `dateline stats`
+if TYPE_CHECKING:
+    from indexer.check.integrity import CheckReport, RepairReport
+    from indexer.core.document import Document
+    from search.cli.config import Config
     from search.eval.evaluate import Evaluation
+    from search.results import FacetCount, Hit, Results
     from search.stats import Stats
-
-#: What JSON leaves raw but a terminal may obey or reorder text by: DEL, C1 controls (0x9b is
-#: CSI), line separators, bidi controls. They can only stand inside strings, so they are
-#: written as ``\\u`` escapes there and programs still read the exact string.
-_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+    from search.timeline import Timeline
 
 
-def finite(value: Any) -> Any:
-    """``value`` with every float made a number strict JSON allows: infinity as the largest
-    float (a score past overflow is still the highest), NaN as ``None`` (JSON's ``null``)."""
-    if isinstance(value, float):
-        if math.isnan(value):
-            return None
-        return value if math.isfinite(value) else math.copysign(sys.float_info.max, value)
-    if isinstance(value, dict):
-        return {k: finite(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [finite(v) for v in value]
-    return value
-
-
-def to_json(value: Any) -> str:
-    """``value`` as strict JSON (no ``Infinity`` or ``NaN``: see `finite`), non-ASCII text as
-    itself but characters a terminal obeys (JSON escapes C0 controls itself; C1 and the others
-    above here); with a lone surrogate (a query typed as ``\\ud800``), which no UTF-8 output can
-    carry, every non-ASCII character as an escape."""
-    value = finite(value)
-    text = json.dumps(value, ensure_ascii=False, allow_nan=False)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return json.dumps(value, allow_nan=False)
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-def mark(snippet: Snippet, style: Callable[[str], str] | None) -> str:
-    """The snippet with matches coloured by ``style``, or in ``[brackets]`` without colour."""
-    if style is None:
-        return snippet.marked("[", "]")
-    out, last = [], 0
-    for start, end in snippet.spans:
-        out += [snippet.text[last:start], style(snippet.text[start:end])]
-        last = end
-    out.append(snippet.text[last:])
-    return "".join(out)
-
-
-def _hit_text(hit: Hit, style: Callable[[str], str] | None, width: int | None = None) -> str:
+def _hit_text(hit: Hit, style: Style | None, width: int | None = None) -> str:
     """One hit's block, each part wrapped at ``width`` under a three-space hanging indent."""
+    from indexer.core.text import escape_controls
     from search.cli.layout import explanation_text, wrap
 
     doc = hit.document
@@ -83,51 +37,17 @@ def _hit_text(hit: Hit, style: Callable[[str], str] | None, width: int | None = 
     return "\n".join(lines)
 
 
-def results_text(results: Results, style: Callable[[str], str] | None = None, width: int | None = None) -> str:
+def results_text(results: Results, style: Style | None = None, width: int | None = None) -> str:
     """Human-readable hits followed by a one-line summary; lines wrapped at ``width``
     columns (None: not wrapped)."""
     blocks = [_hit_text(hit, style, width) for hit in results.hits]
     if results.facets:
-        from search.facets import facets_text
-
         blocks.append(facets_text(results.facets))
-    return "\n\n".join(blocks + [_summary(results)])
+    return "\n\n".join(blocks + [results_summary(results)])
 
 
-def results_output(
-    results: Results, fmt: str, style: Callable[[str], str] | None = None, width: int | None = None
-) -> str:
-    if fmt == "json":
-        return to_json(results.to_dict())
-    if fmt == "jsonl":
-        return "\n".join(to_json(hit.to_dict()) for hit in results.hits)
-    if fmt == "paths":  # one id a line, as text: escaped, as everywhere but JSON
-        return "\n".join(escape_controls(hit.id) for hit in results.hits)
-    if fmt == "html":
-        return results_html(results)
-    if fmt == "csv":
-        from search.cli.csv_output import results_csv
-
-        return results_csv(results)
-    return results_text(results, style, width)
-
-
-def id_bytes(doc_id: str) -> bytes:
-    """``doc_id`` as the exact bytes a program reads back (`dateline show -0 -`): UTF-8, no
-    escaping, a non-UTF-8 byte Python carries as a surrogate written as that byte."""
-    try:
-        return doc_id.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:  # a surrogate no file name gives; ids in the index never hold one
-        return printable_path(doc_id).encode("utf-8")
-
-
-def results_paths0(results: Results) -> bytes:
-    """``--format paths0``: each hit's id, raw, ended by a NUL byte (as ``find -print0`` writes
-    names, for ``xargs -0`` and ``dateline show -0 -``): the one format no name can break."""
-    return b"".join(id_bytes(hit.id) + b"\0" for hit in results.hits)
-
-
-def _summary(results: Results) -> str:
+def results_summary(results: Results) -> str:
+    """``12 hits in 3 ms, showing 1–10``: the line under the hits (also the HTML page's)."""
     noun = "hit" if results.total == 1 else "hits"
     summary = f"{results.total} {noun} in {results.elapsed_ms:.0f} ms"
     if results.hits:
@@ -137,61 +57,20 @@ def _summary(results: Results) -> str:
     return summary
 
 
-def _safe_link(url: str | None) -> str | None:
-    """``url`` if it is a web address; a document could carry ``javascript:`` or worse."""
-    return url if url and url.lower().startswith(("https://", "http://")) else None
-
-
-def _escape(text: str) -> str:
-    """``text`` for HTML; a lone surrogate (a query typed as ``\\ud800``), which no UTF-8 page
-    can carry, becomes U+FFFD."""
-    return html.escape(without_surrogates(text))
-
-
-def results_html(results: Results) -> str:
-    """A standalone HTML page of the hits, matches in ``<mark>``. Every piece of document text
-    is escaped (documents are untrusted: a release may hold ``<script>``), and only http(s)
-    URLs become links."""
-    e = _escape
-    items = []
-    for hit in results.hits:
-        doc = hit.document
-        title = e(doc.title or "(untitled)")
-        if link := _safe_link(doc.url):
-            title = f'<a href="{e(link)}">{title}</a>'
-        meta = " · ".join(e(x) for x in (doc.date.isoformat() if doc.date else "", doc.issuer, doc.place, doc.wire,
-                                          escape_controls(hit.id)) if x)  # fmt: skip
-        score = f"{hit.score:.3f}" if hit.score is not None else "-"
-        parts = [
-            f'<li value="{hit.rank}"><h2>{title}</h2>',
-            f'<p class="meta">{meta} <span class="score">{score}</span></p>',
-        ]
-        if hit.snippet is not None and hit.snippet.text:
-            snippet, last, text = [], 0, hit.snippet.text
-            for start, end in hit.snippet.spans:
-                snippet += [e(text[last:start]), "<mark>", e(text[start:end]), "</mark>"]
-                last = end
-            snippet.append(e(text[last:]))
-            parts.append(f'<p class="snippet">{"".join(snippet)}</p>')
-        items.append("".join(parts) + "</li>")
-    return "\n".join(
-        [
-            "<!DOCTYPE html>",
-            '<html><head><meta charset="utf-8">',
-            f"<title>dateline: {e(escape_controls(results.query))}</title></head><body>",
-            f"<h1>{e(escape_controls(results.query))}</h1>",
-            "<ol>",
-            *items,
-            "</ol>",
-            f'<p class="summary">{e(_summary(results))}</p>',
-            "</body></html>",
-        ]
-    )
+def facets_text(facets: Mapping[str, Sequence[FacetCount]]) -> str:
+    """A short block per facet: its name, then one ``count  value`` line per value."""
+    blocks = []
+    for name, counts in facets.items():
+        lines = [f"{name}:"] + [f"  {c.count:>5}  {c.value}" for c in counts]
+        blocks.append("\n".join(lines if counts else [f"{name}:", "  (none)"]))
+    return "\n".join(blocks)
 
 
 def document_text(doc: Document) -> str:
     """The document's fields, one a line, then its body; its id and source (names of files)
     with control characters escaped (the rest was cleaned when the document was read)."""
+    from indexer.core.text import escape_controls
+
     fields = doc.to_dict()
     for name in ("id", "source"):
         if isinstance(fields.get(name), str):
@@ -212,6 +91,10 @@ def _human_size(size: int) -> str:
 
 
 def stats_text(stats: Stats) -> str:
+    """The index's summary: where and how large, documents, dates, then the counts by wire,
+    issuer, language and format."""
+    from indexer.core.text import escape_controls
+
     def counts(pairs: list[tuple[str, int]]) -> str:
         return "\n".join(f"  {n:>7}  {k}" for k, n in pairs) or "  (none)"
 
@@ -234,6 +117,21 @@ def stats_text(stats: Stats) -> str:
     )
 
 
+def timeline_text(timeline: Timeline, width: int = 40) -> str:
+    """A bar chart, one line per period (``2025-06  ████████ 8``), then a summary line."""
+    most = max((p.count for p in timeline.periods), default=0)
+    pad = max((len(p.period) for p in timeline.periods), default=0)
+    lines = []
+    for p in timeline.periods:
+        bar = "█" * (max(1, round(p.count * width / most)) if p.count else 0)
+        lines.append(f"{p.period:<{pad}}  {bar} {p.count}")
+    noun = "hit" if timeline.total == 1 else "hits"
+    summary = f"{timeline.total} {noun} by {timeline.by}"
+    if timeline.undated:
+        summary += f", {timeline.undated} undated"
+    return "\n".join(lines + [summary])
+
+
 def evaluation_text(result: Evaluation) -> str:
     """A table of the mean measures, then one row per query when they were asked for."""
     names = list(result.measures)
@@ -243,3 +141,85 @@ def evaluation_text(result: Evaluation) -> str:
         rows.append(f"{qid:<10} " + " ".join(f"{values.get(n, 0.0):8.4f}" for n in names))
     rows.append(f"{result.queries} queries")
     return "\n".join(rows)
+
+
+def settings_text(config: Config, environ: Mapping[str, str] | None = None) -> str:
+    """The effective settings as TOML (dotted keys), each with its source as a comment: the
+    output of ``dateline config``, and a valid config file itself."""
+    import json
+
+    lines = [f"# files read: {', '.join(config.files) or 'none'}"]
+    for setting in config.effective(environ):
+        if setting.value is None:
+            lines.append(f"# {setting.key} is not set  # {setting.source}")
+            continue
+        value = list(setting.value) if isinstance(setting.value, tuple) else setting.value
+        lines.append(f"{setting.key} = {json.dumps(value, ensure_ascii=False)}  # {setting.source}")
+    return "\n".join(lines)
+
+
+def problem_lines(report: CheckReport) -> list[str]:
+    """One line per problem: ``missing: PATH``, ``stale: ID (PATH)``, ``orphaned: ID``,
+    ``unreadable: FILE: reason``; paths and ids with control characters escaped."""
+    from indexer.core.text import escape_controls as e
+
+    return [
+        *(f"unreadable: {e(d.file)}: {e(d.reason)}" for d in report.unreadable),
+        *(f"missing: {e(path)}" for path in report.missing),
+        *(f"stale: {e(s.id)} ({e(s.source)})" for s in report.stale),
+        *(f"orphaned: {e(doc_id)}" for doc_id in report.orphaned),
+    ]
+
+
+def check_text(report: CheckReport) -> str:
+    """The problems ``dateline check`` found, one a line (nothing when there are none)."""
+    return "\n".join(problem_lines(report))
+
+
+def repair_text(repair: RepairReport) -> str:
+    """The problems found, what the repair did, and what it left."""
+    lines = [*problem_lines(repair.before), repair_line(repair)]
+    if repair.indexed:
+        lines += [f"not repaired: {line}" for line in problem_lines(repair.after)]
+    return "\n".join(lines)
+
+
+def summary_line(report: CheckReport) -> str:
+    """What was compared, and the verdict."""
+    from indexer.core.text import escape_controls as e
+
+    roots = f"{len(report.roots)} root{'s' if len(report.roots) != 1 else ''}"
+    if not report.compared:
+        return (f"{len(report.unreadable)} unreadable: the index at {e(report.index)} is damaged, documents not "
+                f"compared (dateline check --repair rebuilds it from {roots}) in {report.seconds:.2f} s")  # fmt: skip
+    counts = f"{report.documents} documents, {report.files} files under {roots}"
+    failed = f"{len(report.failed)} failed" + (f", {len(report.skipped)} skipped" if report.skipped else "")
+    if report.ok:
+        return f"consistent: {counts}, {failed}, in {report.seconds:.2f} s"
+    return (f"{report.problems} problems: {len(report.missing)} missing, {len(report.stale)} stale, "
+            f"{len(report.orphaned)} orphaned ({counts}, {failed}) in {report.seconds:.2f} s")  # fmt: skip
+
+
+def repair_line(repair: RepairReport) -> str:
+    """What the repair did."""
+    run = repair.indexed
+    if run is None:
+        return "repaired: nothing to do"
+    how = "rebuilt the index" if repair.rebuilt else "reindexed"
+    return (f"repaired: {how}: {run.added} added, {run.updated} updated, {run.removed} removed, "
+            f"{run.unchanged} unchanged, {len(run.failed)} failed in {run.seconds:.2f} s")  # fmt: skip
+
+
+RENDERER = Renderer(
+    "text",
+    results=results_text,
+    document=document_text,
+    stats=stats_text,
+    timeline=timeline_text,
+    evaluation=evaluation_text,
+    settings=settings_text,
+    check=check_text,
+    repair=repair_text,
+    check_summary=summary_line,
+    people=True,
+)
