@@ -231,12 +231,3 @@ def matching(columns: Any, model: Any, q: Any, allowed: np.ndarray | None = None
     if allowed is not None:
         keep &= allowed[ids]
     return ids[keep]
-
-
-def facets_text(facets: Mapping[str, Sequence[FacetCount]]) -> str:
-    """A short block per facet: its name, then one ``count  value`` line per value."""
-    blocks = []
-    for name, counts in facets.items():
-        lines = [f"{name}:"] + [f"  {c.count:>5}  {c.value}" for c in counts]
-        blocks.append("\n".join(lines if counts else [f"{name}:", "  (none)"]))
-    return "\n".join(blocks)

@@ -119,18 +119,3 @@ def count_periods(query: str, by: str, days: np.ndarray, first: int | None = Non
             periods.append(PeriodCount(_label(day, by), counts.get(day, 0)))
             day = _next(day, by)
     return Timeline(query=query, by=by, total=len(days), undated=len(days) - len(dated), periods=periods)
-
-
-def timeline_text(timeline: Timeline, width: int = 40) -> str:
-    """A bar chart, one line per period (``2025-06  ████████ 8``), then a summary line."""
-    most = max((p.count for p in timeline.periods), default=0)
-    pad = max((len(p.period) for p in timeline.periods), default=0)
-    lines = []
-    for p in timeline.periods:
-        bar = "█" * (max(1, round(p.count * width / most)) if p.count else 0)
-        lines.append(f"{p.period:<{pad}}  {bar} {p.count}")
-    noun = "hit" if timeline.total == 1 else "hits"
-    summary = f"{timeline.total} {noun} by {timeline.by}"
-    if timeline.undated:
-        summary += f", {timeline.undated} undated"
-    return "\n".join(lines + [summary])

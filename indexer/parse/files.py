@@ -1,4 +1,5 @@
-"""Reading a file into documents: choose the reader by extension, decode, normalise, parse."""
+"""Reading a file into documents: choose the format by extension (`indexer.parse.formats`), decode,
+normalise, parse."""
 
 from __future__ import annotations
 
@@ -13,23 +14,7 @@ from indexer.core.errors import DocumentError
 from indexer.core.language import detect_language, file_language
 from indexer.core.text import DecodeError, decode, decode_entities, normalise, printable_path, strip_controls
 from indexer.parse.dates import date_in_path
-from indexer.parse.formats.html import parse_html
-from indexer.parse.formats.jsonl import LineError, parse_jsonl
-from indexer.parse.formats.markdown import parse_markdown
-from indexer.parse.formats.text import parse_text
-
-#: Extensions the folder walk picks up, and the reader each one gets.
-READERS = {
-    ".txt": "text",
-    ".text": "text",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".html": "html",
-    ".htm": "html",
-    ".xhtml": "html",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-}
+from indexer.parse.formats import LineError, format_for
 
 #: Files larger than this are skipped with a message (a wire story is a few kilobytes); the
 #: limit bounds the memory one file can take (`dateline index --max-size`).
@@ -132,9 +117,8 @@ class ParsedFile:
 
 
 def reader_for(path: str | os.PathLike[str]) -> str:
-    """The reader for ``path``; unknown extensions are read as plain text. (`os.path`, not
-    `Path`: Python 3.11's `Path` interns every name it parses, for good, a leak per file.)"""
-    return READERS.get(os.path.splitext(os.fspath(path))[1].lower(), "text")
+    """The name of the format that reads ``path``; unknown extensions are read as plain text."""
+    return format_for(path).name
 
 
 def read_documents(
@@ -144,10 +128,11 @@ def read_documents(
     field_map: Mapping[str, str] | None = None,
     max_bytes: int = MAX_FILE_BYTES,
 ) -> ParsedFile:
-    """Read every document in ``path``; ``doc_id`` defaults to the path as given.
+    """Read every document in ``path`` with the format its extension names; ``doc_id`` defaults
+    to the path as given.
 
     Raises `DocumentError` when the file as a whole cannot be read (missing, too large, binary,
-    empty, malformed); a JSONL file's bad lines are listed in ``errors`` instead.
+    empty, malformed); a many-document file's bad records (JSONL lines) are listed in ``errors``.
     """
     name = os.fspath(path)
     doc_id = doc_id or printable_path(name)
@@ -158,27 +143,17 @@ def read_documents(
         raise DocumentError(name, str(exc)) from None
     result = ParsedFile(path=name, warnings=[warning] if warning else [])
     text = normalise(raw)
-    kind = reader_for(name)
+    fmt = format_for(name)
     try:
-        if kind == "jsonl":
-            for item in parse_jsonl(text, doc_id, field_map):
-                if isinstance(item, LineError):
-                    result.errors.append(f"line {item.line}: {item.reason}")
-                else:
-                    result.documents.append(item)
-            if not result.documents and not result.errors:
-                raise DocumentError(name, "no JSON lines")
-        else:
-            doc = Document(id=doc_id)
-            if kind == "markdown":
-                parse_markdown(text, doc, field_map)
+        for item in fmt.read(text, doc_id, field_map):
+            if isinstance(item, LineError):
+                result.errors.append(f"line {item.line}: {item.reason}")
             else:
-                {"text": parse_text, "html": parse_html}[kind](text, doc)
-            if not (doc.body or doc.title):
-                raise DocumentError(name, "no text")
-            result.documents.append(doc)
+                result.documents.append(item)
     except (ValueError, RecursionError) as exc:
         raise DocumentError(name, str(exc)) from None
+    if not result.documents and not result.errors:
+        raise DocumentError(name, fmt.empty)
     undetected = []
     in_path = date_in_path(os.path.abspath(name))
     for doc in result.documents:
@@ -214,9 +189,9 @@ def _clean_fields(doc: Document) -> None:
 def parse_file(path: str | os.PathLike[str], *, doc_id: str | None = None) -> Document:
     """Parse a single-document file (text, seed layout, Markdown, HTML) into a `Document`.
 
-    Raises `DocumentError` for an unreadable file, and for a JSONL file, which holds many
+    Raises `DocumentError` for an unreadable file, and for a many-document (JSONL) file, which holds many
     documents: read those with `read_documents`.
     """
-    if reader_for(path) == "jsonl":
-        raise DocumentError(os.fspath(path), "a JSONL file holds many documents; use read_documents()")
+    if (fmt := format_for(path)).many:
+        raise DocumentError(os.fspath(path), f"a {fmt.name.upper()} file holds many documents; use read_documents()")
     return read_documents(path, doc_id=doc_id).documents[0]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.core.text import printable_path
-from indexer.parse.files import READERS
+from indexer.parse.formats import extensions
 
 
 @dataclass
@@ -98,6 +98,8 @@ class _Scope:
     within: tuple[str, ...] | None
     seen: set[tuple[int, int]] = field(default_factory=set)
     reported: set[str] = field(default_factory=set)
+    #: The extensions of the files to pick up: those the input formats read.
+    readable: frozenset[str] = field(default_factory=lambda: frozenset(extensions()))
 
 
 def _prefixes(roots: Iterable[str | os.PathLike[str]]) -> tuple[str, ...]:
@@ -149,7 +151,7 @@ def _listing(folder: str, scope: _Scope) -> list[tuple[str, bool]]:
             is_dir = entry.is_dir()
         except OSError:
             is_dir = False
-        if not is_dir and os.path.splitext(name)[1].lower() not in READERS:
+        if not is_dir and os.path.splitext(name)[1].lower() not in scope.readable:
             continue
         if entry.is_symlink() and _out_of_bounds(entry.path, scope):
             continue

@@ -17,7 +17,8 @@ import click
 
 from indexer.core.defaults import BYS, DEFAULT_INDEX_DIR, DEFAULT_TIMEOUT, INDEX_ENV, K1, LOCK_TIMEOUT, B
 from search.cli.completion import SHELLS, complete_fields
-from search.cli.config import COLORS, LANGS, NO_SNIPPETS, SEARCH_FORMATS, SORTS
+from search.cli.config import COLORS, LANGS, SORTS
+from search.cli.render import Formats, renderer
 from search.serve.protocol import SOCKET_ENV
 
 if TYPE_CHECKING:
@@ -276,10 +277,36 @@ def _waiting(seconds: float) -> None:
     click.echo(f"dateline: another process is writing the index; waiting up to {seconds:g} s", err=True)
 
 
+class FormatChoice(click.Choice):
+    """``--format``: the output formats that render ``kind`` (`search.cli.render.formats`), read
+    from the registry whenever Click checks or lists them; ``before``: choices of the command's
+    own that come first (``auto``), ``only``: a subset it accepts."""
+
+    def __init__(self, kind: str, *, before: tuple[str, ...] = (), only: tuple[str, ...] | None = None) -> None:
+        self.kind, self.before, self.only, self._formats = kind, before, only, Formats(kind)
+        super().__init__(())
+
+    @property  # Click's is a plain attribute, set once in __init__
+    def choices(self) -> tuple[str, ...]:
+        return (*self.before, *(f for f in self._formats if self.only is None or f in self.only))
+
+    @choices.setter
+    def choices(self, value: Any) -> None:  # Click's __init__ sets it; the registry is the list
+        pass
+
+
 def _style(color: str) -> Any:
     from search.cli.layout import match_style
 
     return match_style(color, sys.stdout.isatty(), bool(os.environ.get("NO_COLOR")))
+
+
+def _render(fmt: str, kind: str) -> Any:
+    """The function of output format ``fmt`` that renders ``kind`` (a choice of `FormatChoice`,
+    so it has one)."""
+    render = getattr(renderer(fmt), kind)
+    assert render is not None, (fmt, kind)
+    return render
 
 
 @main.command()
@@ -315,7 +342,7 @@ def _style(color: str) -> Any:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(SEARCH_FORMATS),
+    type=FormatChoice("results"),
     default="text",
     show_default=True,
     help="text for people; json, jsonl, paths (one id a line) or paths0 (each id ended by NUL) for "
@@ -468,25 +495,23 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
                             fields=field_list, lang=lang, match="any" if any_word else "all",
                             feedback=expansion, explain=explain, timeout=timeout, facets=facets,
                             filters=parse_filters(filters), suggest=suggest or None,
-                            snippets=fmt not in NO_SNIPPETS)  # fmt: skip
+                            snippets=renderer(fmt).snippets)  # fmt: skip
     from search.cli.layout import terminal_width
-    from search.cli.output import results_output, results_paths0
 
-    if results.read_as is not None and fmt == "text":
+    output = renderer(fmt)
+    if results.read_as is not None and output.people:
         from indexer.core.text import escape_controls
         from search.limits import name
 
         click.echo(f"dateline: {escape_controls(name(query))}: read as {escape_controls(repr(results.read_as))} "
                    f"({' and '.join(results.repairs)})", err=True)  # fmt: skip
-    if fmt == "paths0":
-        _write_bytes(results_paths0(results))
-        if results.total == 0:
-            raise click.exceptions.Exit(EXIT_NONE)
-        return
-    text = results_output(results, fmt, _style(color), terminal_width(sys.stdout, os.environ))
-    if text:
+    assert output.results is not None  # the --format choices are the formats that render results
+    text = output.results(results, _style(color), terminal_width(sys.stdout, os.environ))
+    if isinstance(text, bytes):
+        _write_bytes(text)
+    elif text:
         click.echo(text, color=color == "always" or None)
-    if results.suggestion is not None and fmt == "text":
+    if results.suggestion is not None and output.people:
         click.echo(f"Did you mean: {results.suggestion}", err=True)
     if results.total == 0:
         raise click.exceptions.Exit(EXIT_NONE)
@@ -558,7 +583,7 @@ def _batch(index_dir: str, queries_path: str, run_out: str | None, limit: int, t
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["auto", "text", "json"]),
+    type=FormatChoice("timeline", before=("auto",)),
     default="auto",
     show_default=True,
     help="text: a bar chart; json for programs; auto: the chart on a terminal, else JSON.",
@@ -585,9 +610,7 @@ def timeline(query: str, index_dir: str, by: str, since: str | None, until: str 
       dateline timeline 'wind OR solar' --by week --since 2025-06-01 --until 2025-07-31
       dateline timeline Unternehmen --lang de > counts.json
     """
-    from search.cli.output import to_json
     from search.facets import parse_filters
-    from search.timeline import timeline_text
 
     with _index(index_dir) as ix:
         result = ix.timeline(
@@ -595,7 +618,7 @@ def timeline(query: str, index_dir: str, by: str, since: str | None, until: str 
         )
     if fmt == "auto":
         fmt = "text" if sys.stdout.isatty() else "json"
-    click.echo(to_json(result.to_dict()) if fmt == "json" else timeline_text(result))
+    click.echo(_render(fmt, "timeline")(result))
     if result.total == 0:
         raise click.exceptions.Exit(EXIT_NONE)
 
@@ -604,7 +627,7 @@ def timeline(query: str, index_dir: str, by: str, since: str | None, until: str 
 @click.argument("qrels", type=click.Path(dir_okay=False))
 @click.argument("run", type=click.Path(dir_okay=False))
 @click.option("--per-query", is_flag=True, help="Also print each query's measures.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=FormatChoice("evaluation"), default="text", show_default=True)
 def eval_command(qrels: str, run: str, per_query: bool, fmt: str) -> None:
     """Score a TREC RUN against QRELS: nDCG@10, MAP, Recall@100, MRR@10, P@10.
 
@@ -615,11 +638,10 @@ def eval_command(qrels: str, run: str, per_query: bool, fmt: str) -> None:
       dateline search --batch queries.tsv --run run.txt
       dateline eval qrels.txt run.txt --per-query
     """
-    from search.cli.output import evaluation_text, to_json
     from search.eval.evaluate import evaluate
 
     result = evaluate(qrels, run, per_query=per_query)
-    click.echo(to_json(result.to_dict()) if fmt == "json" else evaluation_text(result))
+    click.echo(_render(fmt, "evaluation")(result))
 
 
 @main.command()
@@ -628,7 +650,7 @@ def eval_command(qrels: str, run: str, per_query: bool, fmt: str) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=FormatChoice("document"),
     default="text",
     show_default=True,
     help="text for people; json, one document a line, for programs.",
@@ -648,8 +670,9 @@ def show(doc_ids: tuple[str, ...], index_dir: str, fmt: str, null: bool) -> None
       dateline search mali --format paths0 | dateline show -0 -
       dateline search mali -0 | xargs -0 dateline show --
     """
-    from search.cli.output import document_text, to_json
     from search.errors import DocumentNotFoundError
+
+    render = _render(fmt, "document")
 
     ids = [i for doc_id in doc_ids for i in (_read_ids(null) if doc_id == "-" else [doc_id])]
     missing = shown = 0
@@ -661,10 +684,10 @@ def show(doc_ids: tuple[str, ...], index_dir: str, fmt: str, null: bool) -> None
                 fail(str(exc))
                 missing += 1
                 continue
-            if fmt == "text" and shown:
+            if renderer(fmt).people and shown:
                 click.echo()  # a blank line between documents
             shown += 1
-            click.echo(to_json(doc.to_dict()) if fmt == "json" else document_text(doc))
+            click.echo(render(doc))
     if missing:
         raise click.exceptions.Exit(EXIT_ERROR)
 
@@ -683,7 +706,7 @@ def show(doc_ids: tuple[str, ...], index_dir: str, fmt: str, null: bool) -> None
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "paths"]),
+    type=FormatChoice("results", only=("text", "json", "paths")),
     default="text",
     show_default=True,
     help="text for people; json or paths (one id a line) for programs.",
@@ -708,11 +731,9 @@ def similar(doc_id: str, index_dir: str, limit: int, fmt: str, timeout: float) -
       dateline similar feed-2025-07-002 -n 3 --format paths
       dateline search corvane --format paths | head -1 | xargs dateline similar
     """
-    from search.cli.output import results_output
-
     with _index(index_dir) as ix:
         results = ix.similar(doc_id, limit=limit, timeout=timeout)
-    text = results_output(results, fmt, _style("auto"))
+    text = _render(fmt, "results")(results, _style("auto"), None)
     if text:
         click.echo(text)
     if not results.hits:
@@ -721,7 +742,7 @@ def similar(doc_id: str, index_dir: str, limit: int, fmt: str, timeout: float) -
 
 @main.command()
 @index_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=FormatChoice("stats"), default="text", show_default=True)
 def stats(index_dir: str, fmt: str) -> None:
     """Summarise the index: documents, date range, wires, top issuers, fields, size.
 
@@ -729,11 +750,9 @@ def stats(index_dir: str, fmt: str) -> None:
       dateline stats
       dateline stats --index ~/news.idx --format json
     """
-    from search.cli.output import stats_text, to_json
-
     with _index(index_dir) as ix:
         summary = ix.stats()
-    click.echo(to_json(summary.to_dict()) if fmt == "json" else stats_text(summary))
+    click.echo(_render(fmt, "stats")(summary))
 
 
 @main.command()
@@ -742,7 +761,7 @@ def stats(index_dir: str, fmt: str) -> None:
 @click.option(
     "--repair", is_flag=True, help="Fix what reindexing can (orphans are removed; a damaged index is rebuilt)."
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=FormatChoice("check"), default="text", show_default=True)
 @click.option(
     "--wait",
     type=click.FloatRange(min=0),
@@ -771,33 +790,22 @@ def check(paths: tuple[str, ...], index_dir: str, repair: bool, fmt: str, wait: 
     """
     from indexer.check.integrity import check_index, repair_index
     from indexer.core.text import escape_controls
-    from search.cli.check_output import check_dict, problem_lines, repair_dict, repair_line, summary_line
-    from search.cli.output import to_json
 
+    output = renderer(fmt)
     roots = list(paths) or None
     if repair:
         fixed = repair_index(index_dir, roots, lock_timeout=wait, on_wait=_waiting, follow_links=follow_links)
-        report = fixed.after
-        if fmt == "json":
-            click.echo(to_json(repair_dict(fixed)))
-        else:
-            for line in problem_lines(fixed.before):
-                click.echo(line)
-            click.echo(repair_line(fixed))
-            for line in problem_lines(report) if fixed.indexed else ():
-                click.echo(f"not repaired: {line}")
+        report, text = fixed.after, _render(fmt, "repair")(fixed)
     else:
         report = check_index(index_dir, roots, follow_links=follow_links)
-        if fmt == "json":
-            click.echo(to_json(check_dict(report)))
-        else:
-            for line in problem_lines(report):
-                click.echo(line)
-    if fmt == "text":
+        text = _render(fmt, "check")(report)
+    if text:
+        click.echo(text)
+    if output.check_summary is not None:
         _echo_failed(report.failed)
         for problem in report.skipped:
             click.echo(f"dateline: skipped: {escape_controls(str(problem))}", err=True)
-        click.echo(summary_line(report))
+        click.echo(output.check_summary(report))
     if not report.ok:
         raise click.exceptions.Exit(EXIT_NONE)
 
@@ -821,7 +829,7 @@ def completion(shell: str) -> None:
 
 
 @main.command(name="config")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=FormatChoice("settings"), default="text", show_default=True)
 def config_command(fmt: str) -> None:
     """Show the effective settings and where each comes from: a config file, $DATELINE_INDEX, or
     the built-in default. The text output is itself a valid config file (with
@@ -835,11 +843,9 @@ def config_command(fmt: str) -> None:
       dateline config --format json
       DATELINE_CONFIG=/dev/null dateline config
     """
-    from search.cli.config import load_config, settings_text
-    from search.cli.output import to_json
+    from search.cli.config import load_config
 
-    config = load_config()
-    click.echo(to_json(config.to_dict()) if fmt == "json" else settings_text(config))
+    click.echo(_render(fmt, "settings")(load_config()))
 
 
 @main.command()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 from indexer.core.defaults import DEFAULT_BOOSTS, DEFAULT_FIELDS, DEFAULT_INDEX_DIR, INDEX_ENV, K1, TEXT_FIELDS, B
 from indexer.core.language import LANGUAGES
 from indexer.core.trust import SAFE_KEY, check_trusted, safe_directories
+from search.cli.render import Formats
 from search.errors import ConfigError
 from search.request import SORTS
 
@@ -26,18 +27,16 @@ CONFIG_ENV = "DATELINE_CONFIG"
 PROJECT_FILE = "dateline.toml"
 
 COLORS: tuple[str, ...] = ("auto", "always", "never")
-SEARCH_FORMATS: tuple[str, ...] = ("text", "json", "jsonl", "paths", "paths0", "html", "csv")
-#: Formats that show no snippet, so a search for them builds none (most of a long listing's time).
-NO_SNIPPETS: frozenset[str] = frozenset({"paths", "paths0"})
+#: ``search --format``: the output formats that render results (`search.cli.render`).
+SEARCH_FORMATS: Sequence[str] = Formats("results")
 #: ``--lang``: the languages with their own analysis, and ``xx`` for any other (`indexer.core.schema.LANG_KEYS`).
 LANGS: tuple[str, ...] = (*LANGUAGES, "xx")
-#: ``timeline --by``.
 DEFAULT_LIMIT = 10
 
 DEFAULT = "default"
 
 
-def _choice(options: tuple[str, ...]) -> Callable[[Any], Any]:
+def _choice(options: Sequence[str]) -> Callable[[Any], Any]:
     def check(value: Any) -> Any:
         if value not in options:
             raise ValueError(f"must be one of {', '.join(options)} (got {value!r})")
@@ -106,8 +105,8 @@ KEYS: dict[str, tuple[Callable[[Any], Any], Any]] = {
     "search.k1": (_number(0), K1),
     "search.b": (_number(0, 1), B),
     **{f"search.boost.{name}": (_boost, DEFAULT_BOOSTS.get(name, 1.0)) for name in TEXT_FIELDS},
-    "show.format": (_choice(("text", "json")), "text"),
-    "stats.format": (_choice(("text", "json")), "text"),
+    "show.format": (_choice(Formats("document")), "text"),
+    "stats.format": (_choice(Formats("stats")), "text"),
     SAFE_KEY: (_folders, ()),
 }
 
@@ -295,18 +294,3 @@ def _resolve(key: str, value: Any, path: Path, cwd: str | os.PathLike[str] | Non
     if os.path.isabs(value) or os.path.abspath(folder) == os.path.abspath(cwd or "."):
         return value
     return os.path.join(os.path.abspath(folder), value)
-
-
-def settings_text(config: Config, environ: Mapping[str, str] | None = None) -> str:
-    """The effective settings as TOML (dotted keys), each with its source as a comment: the
-    output of ``dateline config``, and a valid config file itself."""
-    import json
-
-    lines = [f"# files read: {', '.join(config.files) or 'none'}"]
-    for setting in config.effective(environ):
-        if setting.value is None:
-            lines.append(f"# {setting.key} is not set  # {setting.source}")
-            continue
-        value = list(setting.value) if isinstance(setting.value, tuple) else setting.value
-        lines.append(f"{setting.key} = {json.dumps(value, ensure_ascii=False)}  # {setting.source}")
-    return "\n".join(lines)

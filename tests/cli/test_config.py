@@ -16,7 +16,8 @@ from conftest import CORPUS, installed_dateline
 
 from indexer.core.trust import SAFE_KEY
 from search.cli.commands import main
-from search.cli.config import KEYS, Config, load_config, settings_text
+from search.cli.config import KEYS, Config, load_config
+from search.cli.render.text import settings_text
 
 WIDE = "date:[2000-01-01 TO]"  # every dated document of the sample corpus
 

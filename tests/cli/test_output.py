@@ -257,7 +257,7 @@ def awkward_index(tmp_path: Path, cli) -> Path:
 def test_csv_round_trips_through_csv_reader(cli, awkward_index: Path) -> None:
     import csv
 
-    from search.cli.csv_output import CSV_COLUMNS
+    from search.cli.render.csv import CSV_COLUMNS
 
     result = cli("search", "storage", "--format", "csv", index=awkward_index)
     assert result.exit_code == 0, result.stderr
@@ -281,7 +281,7 @@ def test_csv_quotes_line_breaks() -> None:
     import csv
 
     from indexer.core.document import Document
-    from search.cli.csv_output import results_csv
+    from search.cli.render.csv import results_csv
     from search.results import Hit, Results, Snippet
 
     doc = Document(id="x", title='Two\nlines, "and" quotes', body="b")

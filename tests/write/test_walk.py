@@ -9,7 +9,7 @@ import pytest
 from conftest import CORPUS
 
 from indexer.core.text import printable_path
-from indexer.parse.files import READERS
+from indexer.parse.formats import extensions
 from indexer.write.walk import iter_files, iter_walk, walk
 
 # Names whose order as path strings differs from a walk that lists a folder's files before its
@@ -63,7 +63,7 @@ def test_the_sample_corpus_walks_as_its_sorted_file_list() -> None:
         str(p)
         for p in CORPUS.rglob("*")
         if p.is_file()
-        and p.suffix.lower() in READERS
+        and p.suffix.lower() in extensions()
         and not any(part.startswith(".") for part in p.relative_to(CORPUS).parts)
     )
     assert walk(CORPUS).files == expected

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from html.parser import HTMLParser
 
 from indexer.core.document import Document
 from indexer.parse.dates import parse_datetime
+from indexer.parse.formats._format import Format, one
 from indexer.parse.story import apply_story
 
 # Elements whose content is never shown to a reader.
@@ -134,3 +136,11 @@ def parse_html(text: str, doc: Document) -> Document:
     if doc.title and body.startswith(doc.title):
         body = body[len(doc.title) :].lstrip()
     return apply_story(doc, body)
+
+
+def read(text: str, doc_id: str, field_map: Mapping[str, str] | None = None) -> list[Document]:
+    """The page's one document (``field_map`` has no keys to map in HTML)."""
+    return one(parse_html(text, Document(id=doc_id)))
+
+
+FORMAT = Format("html", (".html", ".htm", ".xhtml"), read)

@@ -5,19 +5,11 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 
 from indexer.core.document import Document
+from indexer.parse.formats._format import Format, LineError
 from indexer.parse.formats.mapping import RecordError, apply_record
 from indexer.parse.story import apply_story
-
-
-@dataclass
-class LineError:
-    """A line that could not become a document."""
-
-    line: int
-    reason: str
 
 
 def parse_jsonl(
@@ -57,3 +49,6 @@ def parse_jsonl(
         if unused:
             doc.warnings.append(f"line {number}: keys not used: " + ", ".join(unused))
         yield apply_story(doc, doc.body)
+
+
+FORMAT = Format("jsonl", (".jsonl", ".ndjson"), parse_jsonl, many=True, empty="no JSON lines")

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Mapping
 
 from indexer.core.document import Document
+from indexer.parse.formats._format import Format, one
 from indexer.parse.formats.frontmatter import split_front_matter
 from indexer.parse.formats.mapping import apply_record
 from indexer.parse.story import apply_story
@@ -73,6 +74,14 @@ def parse_markdown(text: str, doc: Document, field_map: Mapping[str, str] | None
     # release; then the link a scraped article opens with.
     doc.url = doc.url or link or (source["url"] if source else None)
     return doc
+
+
+def read(text: str, doc_id: str, field_map: Mapping[str, str] | None = None) -> list[Document]:
+    """The file's one document, its front matter's keys mapped by ``field_map``."""
+    return one(parse_markdown(text, Document(id=doc_id), field_map))
+
+
+FORMAT = Format("markdown", (".md", ".markdown"), read)
 
 
 def plain_text(markdown: str) -> str:

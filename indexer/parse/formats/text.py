@@ -15,9 +15,11 @@ The seed layout::
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from indexer.core.document import Document
 from indexer.parse.dates import parse_date, parse_portal_timestamp
+from indexer.parse.formats._format import Format, one
 from indexer.parse.story import apply_story
 
 _STAMP_SHAPE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4},?\s+\d{1,2}:\d{2}")
@@ -53,6 +55,14 @@ def parse_text(text: str, doc: Document) -> Document:
         doc.format = "text"
         return apply_story(doc, "\n".join(lines[i:]).strip(), find_title=True)
     return apply_story(doc, "\n".join(lines[i:]).strip())
+
+
+def read(text: str, doc_id: str, field_map: Mapping[str, str] | None = None) -> list[Document]:
+    """The file's one document (``field_map`` has no keys to map in plain text)."""
+    return one(parse_text(text, Document(id=doc_id)))
+
+
+FORMAT = Format("text", (".txt", ".text"), read)
 
 
 def _set_title(doc: Document, line: str, *, split_issuer: bool) -> None:

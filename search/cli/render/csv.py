@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import csv
-import io
+from typing import TYPE_CHECKING
 
-from indexer.core.text import escape_controls
-from search.results import Hit, Results
+from search.cli.render._renderer import Renderer, Style
+
+if TYPE_CHECKING:
+    from search.results import Hit, Results
 
 #: The columns, in order; the first row of the output names them.
 CSV_COLUMNS: tuple[str, ...] = ("rank", "id", "score", "date", "issuer", "title", "wire", "place", "url", "snippet")
 
 
 def _row(hit: Hit) -> list[str]:
+    from indexer.core.text import escape_controls
+
     doc = hit.document
     return [
         str(hit.rank),
@@ -28,12 +31,18 @@ def _row(hit: Hit) -> list[str]:
     ]
 
 
-def results_csv(results: Results) -> str:
+def results_csv(results: Results, style: Style | None = None, width: int | None = None) -> str:
     """The hits as CSV, a header row first: Python's ``csv`` module in Excel's dialect (a field
     holding a comma, quote or line break is quoted, its quotes doubled), rows ending in ``\\n``
     as Unix tools expect; the last row's end is left to the caller's ``echo``."""
+    import csv
+    import io
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     writer.writerows(_row(hit) for hit in results.hits)
     return out.getvalue().removesuffix("\n")
+
+
+RENDERER = Renderer("csv", results=results_csv)

@@ -1,0 +1,129 @@
+"""Input formats are a registry (`indexer.parse.formats.FORMATS`): every extension the README
+names has a reader, the table is consistent, and a format added in one module and one line is
+read by ``dateline index`` and found by ``dateline search``."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import pkgutil
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import pytest
+
+import indexer.parse.formats as formats
+from indexer.core.document import Document
+from indexer.parse.files import parse_file, read_documents
+from indexer.parse.formats import FALLBACK, FORMATS, Format, LineError, extensions, format_for, one
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_every_extension_the_readme_lists_has_a_reader() -> None:
+    line = next(line for line in README.read_text(encoding="utf-8").splitlines() if line.startswith("- Reads `."))
+    listed = re.findall(r"`(\.[a-z]+)`", line.split("files")[0])
+    assert len(listed) >= 7, line
+    table = extensions()
+    assert [ext for ext in listed if ext not in table] == []
+    assert {table[ext].name for ext in listed} == {f.name for f in FORMATS}
+
+
+def test_the_registry_is_complete_and_consistent() -> None:
+    names = [f.name for f in FORMATS]
+    assert len(names) == len(set(names))
+    seen: dict[str, str] = {}
+    for fmt in FORMATS:
+        assert fmt.extensions, fmt.name
+        for ext in fmt.extensions:
+            assert re.fullmatch(r"\.[a-z0-9]+", ext), ext
+            assert ext not in seen, f"{ext} is read by both {seen[ext]} and {fmt.name}"
+            seen[ext] = fmt.name
+    assert FALLBACK in FORMATS
+    declared = []  # every module of the package that declares a FORMAT is registered
+    for info in pkgutil.iter_modules(formats.__path__):
+        module = importlib.import_module(f"{formats.__name__}.{info.name}")
+        if isinstance(getattr(module, "FORMAT", None), Format):
+            declared.append(module.FORMAT)
+    assert sorted(f.name for f in declared) == sorted(names)
+
+
+@pytest.mark.parametrize("name", ["a.TXT", "a.md", "b.Markdown", "c.htm", "d.xhtml", "e.ndjson", "f.jsonl", "g.text"])
+def test_each_extension_goes_to_its_format(name: str) -> None:
+    assert name.rsplit(".", 1)[1].lower() in {e[1:] for e in format_for(name).extensions}
+
+
+def test_an_unknown_extension_is_read_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "story.log"
+    path.write_text("A title\n\nThe body of the story.\n")
+    assert format_for(path) is FALLBACK
+    assert parse_file(path).format == "text"
+
+
+def _read_news(text: str, doc_id: str, field_map: Mapping[str, str] | None) -> Iterator[Document | LineError]:
+    """A tiny format: records parted by ``%%``, each ``key: value`` lines (``--map`` renames keys)."""
+    for number, record in enumerate(text.split("%%"), start=1):
+        doc = Document(id=f"{doc_id}#{number}", format="news")
+        for line in record.strip().splitlines():
+            key, _, value = line.partition(": ")
+            key = (field_map or {}).get(key, key)
+            if key not in ("title", "body"):
+                yield LineError(number, f"unknown key {key!r}")
+                break
+            setattr(doc, key, value)
+        else:
+            yield from one(doc)
+
+
+#: The one module and one line a newcomer writes (here the fixture adds the line).
+NEWS = Format("news", (".news",), _read_news, many=True, empty="no news records")
+
+
+@pytest.fixture
+def news_format(monkeypatch: pytest.MonkeyPatch) -> Format:
+    """`NEWS` registered for one test, as its line in `FORMATS` would."""
+    monkeypatch.setattr(formats, "FORMATS", [*FORMATS, NEWS])
+    return NEWS
+
+
+def test_a_new_format_is_read_by_index_and_found_by_search(news_format: Format, tmp_path: Path, cli) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "wire.news").write_text(
+        "headline: Quillwort harvest doubles\nbody: The quillwort harvest doubled this spring.\n%%\n"
+        "headline: Second record\nbody: Nothing about that plant here.\n"
+    )
+    (corpus / "plain.txt").write_text("Other news\n\nA story about the weather.\n")
+    index = tmp_path / "ix"
+    done = cli("index", str(corpus), "--map", "headline=title", index=index)
+    assert done.exit_code == 0, done.output
+    found = cli("search", "quillwort", "--format", "json", index=index)
+    assert found.exit_code == 0, found.output
+    hits = json.loads(found.output)["hits"]
+    assert [(h["id"], h["title"], h["format"]) for h in hits] == [("wire.news#1", "Quillwort harvest doubles", "news")]
+    assert cli("search", "weather", "--format", "paths", index=index).output.strip().endswith("plain.txt")
+
+
+def test_a_new_format_s_errors_and_empty_files_are_reported(news_format: Format, tmp_path: Path) -> None:
+    path = tmp_path / "bad.news"
+    path.write_text("title: One\n%%\nsubject: Two\n")
+    parsed = read_documents(path)
+    assert [d.title for d in parsed.documents] == ["One"]
+    assert parsed.errors == ["line 2: unknown key 'subject'"]
+    (tmp_path / "empty.news").write_text("%%\n")
+    with pytest.raises(Exception, match="no news records"):
+        read_documents(tmp_path / "empty.news")
+    with pytest.raises(Exception, match="many documents"):
+        parse_file(path)
+
+
+def test_without_its_line_the_walk_skips_the_new_extension(tmp_path: Path, cli) -> None:
+    """The control for the test above: unregistered, a ``.news`` file is not indexed at all."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "wire.news").write_text("title: Quillwort harvest doubles\nbody: The quillwort harvest doubled.\n")
+    (corpus / "plain.txt").write_text("Other news\n\nA story about the weather.\n")
+    index = tmp_path / "ix"
+    assert cli("index", str(corpus), index=index).exit_code == 0
+    assert cli("search", "quillwort", index=index).exit_code == 1
