@@ -19,13 +19,29 @@ from search.errors import QueryError
 from search.results import FacetCount
 
 #: The facet fields, in the order they are listed in help and errors.
-FACETS: tuple[str, ...] = ("issuer", "wire", "place", "region", "country", "language", "year", "month", "label",
-                           "keywords")  # fmt: skip
+FACETS: tuple[str, ...] = (
+    "issuer",
+    "wire",
+    "place",
+    "region",
+    "country",
+    "language",
+    "year",
+    "month",
+    "label",
+    "keywords",
+)
 #: Facets a document may have several values of, read from the terms of a field of that name.
 _MULTI = ("keywords",)
 #: Where each facet's exact values are read from: a column of whole values, or an ID field's terms.
-_KEY_COLUMNS = {"issuer": "issuer_key", "wire": "wire_key", "place": "place_key", "region": "region_key",
-                "country": "country_key", "label": "label_key"}  # fmt: skip
+_KEY_COLUMNS = {
+    "issuer": "issuer_key",
+    "wire": "wire_key",
+    "place": "place_key",
+    "region": "region_key",
+    "country": "country_key",
+    "label": "label_key",
+}
 #: Values listed per facet unless asked otherwise (Elasticsearch's default ``size``).
 TOP = 10
 
@@ -94,8 +110,9 @@ class FacetColumns:
         """Each value of the multi-valued facet ``name`` with the numbers of its documents."""
         if name not in self._multi:
             reader = self.columns.reader
-            self._multi[name] = [(tbytes.decode("utf-8"), self.columns.postings(name, tbytes)[0])
-                                 for tbytes in reader.lexicon(name)]  # fmt: skip
+            self._multi[name] = [
+                (tbytes.decode("utf-8"), self.columns.postings(name, tbytes)[0]) for tbytes in reader.lexicon(name)
+            ]
         return self._multi[name]
 
     def codes(self, name: str) -> tuple[np.ndarray, list[str]]:
@@ -124,7 +141,7 @@ class FacetColumns:
             if has_var_layout(column):
                 block = column_data(column, int(lengths.sum()))
                 starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).tolist()
-                raw = [block[s : s + n] for s, n in zip(starts, lengths.tolist())]
+                raw = [block[s : s + n] for s, n in zip(starts, lengths.tolist(), strict=True)]
             else:  # pragma: no cover - another column type than Whoosh's VarBytesColumn
                 raw = [column[d] for d in range(leaf.doc_count_all())]
             part = np.empty(len(raw), dtype=np.int32)
@@ -203,8 +220,9 @@ class FacetColumns:
             codes, values = self.codes(name)
             found = codes[docs]
             counts = np.bincount(found[found >= 0], minlength=len(values))
-            pairs = sorted(((values[i], int(n)) for i, n in enumerate(counts.tolist()) if n),
-                           key=lambda vn: (-vn[1], vn[0]))  # fmt: skip
+            pairs = sorted(
+                ((values[i], int(n)) for i, n in enumerate(counts.tolist()) if n), key=lambda vn: (-vn[1], vn[0])
+            )
             out[name] = [FacetCount(v, n) for v, n in (pairs if top is None else pairs[:top])]
         return out
 

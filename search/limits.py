@@ -148,8 +148,8 @@ def _expansions(self: Any, ixreader: Any) -> Iterator[bytes]:
     for count, btext in enumerate(super(type(self), self)._btexts(ixreader), 1):
         if count > MAX_EXPANSIONS:
             raise QueryTooLargeError(
-                f"{_deadline_name()}: {escape_controls(shorten(str(self), 40))} matches more than {MAX_EXPANSIONS:,} words "
-                f"in one field; make it more specific"
+                f"{_deadline_name()}: {escape_controls(shorten(str(self), 40))} matches more than "
+                f"{MAX_EXPANSIONS:,} words in one field; make it more specific"
             )
         if not count & 63:
             check()

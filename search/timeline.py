@@ -107,7 +107,7 @@ def count_periods(query: str, by: str, days: np.ndarray, first: int | None = Non
     counts: dict[int, int] = {}
     if len(dated):
         unique, per_day = np.unique(dated, return_counts=True)
-        for day, n in zip(unique.tolist(), per_day.tolist()):
+        for day, n in zip(unique.tolist(), per_day.tolist(), strict=True):
             start = _start(day, by)
             counts[start] = counts.get(start, 0) + n
         first = int(dated.min()) if first is None else min(first, int(dated.min()))

@@ -42,9 +42,15 @@ def _trusted_index(ctx: click.Context, param: click.Parameter, value: str) -> st
 
 
 index_option = click.option(
-    "--index", "index_dir", envvar=INDEX_ENV, default=DEFAULT_INDEX_DIR, show_default=True,
-    type=click.Path(file_okay=False), help=f"Index directory (also from ${INDEX_ENV}).", callback=_trusted_index,
-)  # fmt: skip
+    "--index",
+    "index_dir",
+    envvar=INDEX_ENV,
+    default=DEFAULT_INDEX_DIR,
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help=f"Index directory (also from ${INDEX_ENV}).",
+    callback=_trusted_index,
+)
 
 
 def _index(index_dir: str, **options: Any) -> contextlib.AbstractContextManager[Index]:
@@ -183,8 +189,14 @@ class _Progress:
 @click.option(
     "--rebuild", is_flag=True, help="Build a fresh index (swapped in when complete); needed after an upgrade."
 )
-@click.option("--map", "field_map", multiple=True, callback=_parse_map, metavar="KEY=FIELD",
-              help="Read JSONL key KEY into FIELD (repeatable), e.g. --map headline=title.")  # fmt: skip
+@click.option(
+    "--map",
+    "field_map",
+    multiple=True,
+    callback=_parse_map,
+    metavar="KEY=FIELD",
+    help="Read JSONL key KEY into FIELD (repeatable), e.g. --map headline=title.",
+)
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
@@ -220,8 +232,18 @@ class _Progress:
     is_flag=True,
     help="List every warning (default: the first 3 of each kind, then a count of the files).",
 )
-def index(paths: tuple[str, ...], index_dir: str, prune: bool, rebuild: bool, field_map: dict[str, str],
-          workers: int | None, wait: float, max_size: int, follow_links: bool, verbose: bool) -> None:  # fmt: skip
+def index(
+    paths: tuple[str, ...],
+    index_dir: str,
+    prune: bool,
+    rebuild: bool,
+    field_map: dict[str, str],
+    workers: int | None,
+    wait: float,
+    max_size: int,
+    follow_links: bool,
+    verbose: bool,
+) -> None:
     """Index the documents under PATHS (files or folders, recursively).
 
     Incremental: unchanged files are skipped, changed files re-read, and documents whose file
@@ -241,9 +263,20 @@ def index(paths: tuple[str, ...], index_dir: str, prune: bool, rebuild: bool, fi
 
     progress = _Progress()
     try:
-        report = index_paths(paths, index_dir, prune=prune, rebuild=rebuild, field_map=field_map,
-                             on_start=progress.start, on_file=progress.step, workers=workers,
-                             lock_timeout=wait, on_wait=_waiting, max_bytes=max_size, follow_links=follow_links)  # fmt: skip
+        report = index_paths(
+            paths,
+            index_dir,
+            prune=prune,
+            rebuild=rebuild,
+            field_map=field_map,
+            on_start=progress.start,
+            on_file=progress.step,
+            workers=workers,
+            lock_timeout=wait,
+            on_wait=_waiting,
+            max_bytes=max_size,
+            follow_links=follow_links,
+        )
     finally:
         progress.close()
     for line in warning_lines(report.warnings, verbose=verbose):
@@ -397,16 +430,30 @@ def _render(fmt: str, kind: str) -> Any:
     show_default=True,
     help="BM25 length normalisation: 0 ignores document length, 1 fully normalises.",
 )
-@click.option("--feedback", is_flag=True,
-              help="Expand the query with the words of its best first hits (RM3 pseudo-relevance feedback).")  # fmt: skip
+@click.option(
+    "--feedback",
+    is_flag=True,
+    help="Expand the query with the words of its best first hits (RM3 pseudo-relevance feedback).",
+)
 @click.option(
     "--explain", is_flag=True, help="Show how each hit's score adds up: per query word, its IDF and each field's part."
 )
-@click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS",
-              help="Stop a search that takes longer (exit status 2); 0: no limit. With --batch: per query.")  # fmt: skip
-@click.option("--facet", "facets", multiple=True, metavar="FIELD",
-              help="Count the matches per value of FIELD (repeatable): issuer, wire, place, region, country, "
-                   "language, year, month, label.")  # fmt: skip
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop a search that takes longer (exit status 2); 0: no limit. With --batch: per query.",
+)
+@click.option(
+    "--facet",
+    "facets",
+    multiple=True,
+    metavar="FIELD",
+    help="Count the matches per value of FIELD (repeatable): issuer, wire, place, region, country, "
+    "language, year, month, label.",
+)
 @click.option(
     "--filter",
     "filters",
@@ -421,11 +468,34 @@ def _render(fmt: str, kind: str) -> Any:
     default=None,
     help="Suggest a spelling correction even when the query has hits (always: with fewer than 3).",
 )
-def search(query: str | None, index_dir: str, limit: int | None, page: int, sort: str, fields: str | None,
-           since: str | None, until: str | None, lang: str | None, fmt: str, color: str, any_word: bool,
-           batch: str | None, run_out: str | None, tag: str, all_words: bool, boosts: dict[str, float],
-           k1: float, b: float, feedback: bool, explain: bool, timeout: float, facets: tuple[str, ...],
-           filters: tuple[str, ...], suggest: bool | None, null: bool) -> None:  # fmt: skip
+def search(
+    query: str | None,
+    index_dir: str,
+    limit: int | None,
+    page: int,
+    sort: str,
+    fields: str | None,
+    since: str | None,
+    until: str | None,
+    lang: str | None,
+    fmt: str,
+    color: str,
+    any_word: bool,
+    batch: str | None,
+    run_out: str | None,
+    tag: str,
+    all_words: bool,
+    boosts: dict[str, float],
+    k1: float,
+    b: float,
+    feedback: bool,
+    explain: bool,
+    timeout: float,
+    facets: tuple[str, ...],
+    filters: tuple[str, ...],
+    suggest: bool | None,
+    null: bool,
+) -> None:
     """Search the index with QUERY; all words must match unless joined with OR (or --any).
 
     With --batch, run a file of natural-language queries and write a TREC run: each query is
@@ -454,8 +524,10 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
       dateline search --batch queries.tsv --run run.txt
     """
     if null:
-        if click.get_current_context().get_parameter_source("fmt") is click.core.ParameterSource.COMMANDLINE \
-                and fmt != "paths0":  # fmt: skip
+        if (
+            click.get_current_context().get_parameter_source("fmt") is click.core.ParameterSource.COMMANDLINE
+            and fmt != "paths0"
+        ):
             raise fail(f"-0 is --format paths0; not with --format {fmt}")
         fmt = "paths0"
     if (query is None) == (batch is None):
@@ -491,11 +563,24 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
     assert query is not None
     field_list = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
     with _index(index_dir, **ranking) as ix:
-        results = ix.search(query, limit=10 if limit is None else limit, page=page, since=since, until=until, sort=sort,  # type: ignore[arg-type]
-                            fields=field_list, lang=lang, match="any" if any_word else "all",
-                            feedback=expansion, explain=explain, timeout=timeout, facets=facets,
-                            filters=parse_filters(filters), suggest=suggest or None,
-                            snippets=renderer(fmt).snippets)  # fmt: skip
+        results = ix.search(
+            query,
+            limit=10 if limit is None else limit,
+            page=page,
+            since=since,
+            until=until,
+            sort=sort,  # type: ignore[arg-type]
+            fields=field_list,
+            lang=lang,
+            match="any" if any_word else "all",
+            feedback=expansion,
+            explain=explain,
+            timeout=timeout,
+            facets=facets,
+            filters=parse_filters(filters),
+            suggest=suggest or None,
+            snippets=renderer(fmt).snippets,
+        )
     from search.cli.layout import terminal_width
 
     output = renderer(fmt)
@@ -503,8 +588,11 @@ def search(query: str | None, index_dir: str, limit: int | None, page: int, sort
         from indexer.core.text import escape_controls
         from search.limits import name
 
-        click.echo(f"dateline: {escape_controls(name(query))}: read as {escape_controls(repr(results.read_as))} "
-                   f"({' and '.join(results.repairs)})", err=True)  # fmt: skip
+        click.echo(
+            f"dateline: {escape_controls(name(query))}: read as {escape_controls(repr(results.read_as))} "
+            f"({' and '.join(results.repairs)})",
+            err=True,
+        )
     assert output.results is not None  # the --format choices are the formats that render results
     text = output.results(results, _style(color), terminal_width(sys.stdout, os.environ))
     if isinstance(text, bytes):
@@ -534,8 +622,18 @@ def _read_ids(null: bool) -> list[str]:
     return [doc_id for doc_id in data.split("\0" if null else "\n") if doc_id]
 
 
-def _batch(index_dir: str, queries_path: str, run_out: str | None, limit: int, tag: str, match: str,
-           lang: str | None, ranking: dict[str, Any], feedback: Feedback | None, timeout: float) -> None:  # fmt: skip
+def _batch(
+    index_dir: str,
+    queries_path: str,
+    run_out: str | None,
+    limit: int,
+    tag: str,
+    match: str,
+    lang: str | None,
+    ranking: dict[str, Any],
+    feedback: Feedback | None,
+    timeout: float,
+) -> None:
     from search import Index
     from search.eval.batch import run_batch
     from search.eval.trec import read_queries, write_run
@@ -596,8 +694,17 @@ def _batch(index_dir: str, queries_path: str, run_out: str | None, limit: int, t
     metavar="SECONDS",
     help="Stop a count that takes longer (exit status 2); 0: no limit.",
 )
-def timeline(query: str, index_dir: str, by: str, since: str | None, until: str | None, lang: str | None,
-             filters: tuple[str, ...], fmt: str, timeout: float) -> None:  # fmt: skip
+def timeline(
+    query: str,
+    index_dir: str,
+    by: str,
+    since: str | None,
+    until: str | None,
+    lang: str | None,
+    filters: tuple[str, ...],
+    fmt: str,
+    timeout: float,
+) -> None:
     """Count the documents matching QUERY per day, week or month: a bar chart on a terminal,
     JSON otherwise (--format chooses).
 
@@ -849,9 +956,14 @@ def config_command(fmt: str) -> None:
 
 
 @main.command()
-@click.option("--socket", "socket_file", envvar=SOCKET_ENV, metavar="PATH",
-              help="Where to listen (also from $DATELINE_SOCKET) [default: $XDG_RUNTIME_DIR or /tmp, "
-                   "then dateline-UID/serve.sock].")  # fmt: skip
+@click.option(
+    "--socket",
+    "socket_file",
+    envvar=SOCKET_ENV,
+    metavar="PATH",
+    help="Where to listen (also from $DATELINE_SOCKET) [default: $XDG_RUNTIME_DIR or /tmp, "
+    "then dateline-UID/serve.sock].",
+)
 @click.option(
     "--idle",
     type=click.IntRange(min=0),
@@ -885,8 +997,14 @@ def serve(socket_file: str | None, idle: int) -> None:
         click.echo(f"dateline serve: {line}", file=stderr)
 
     pool = IndexPool()
-    server = Server(path, functools.partial(replay, run=functools.partial(_run_served, pool=pool)), idle=idle,
-                    watch=sources(), log=log, pool=pool)  # fmt: skip
+    server = Server(
+        path,
+        functools.partial(replay, run=functools.partial(_run_served, pool=pool)),
+        idle=idle,
+        watch=sources(),
+        log=log,
+        pool=pool,
+    )
     try:
         server.serve()
         if not server.finish(timeout=0.25):  # a slow call: its caller, cut off, runs it itself

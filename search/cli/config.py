@@ -50,8 +50,11 @@ def _number(low: float, high: float | None = None) -> Callable[[Any], Any]:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ValueError(f"must be a number (got {value!r})")
         if value < low or (high is not None and value > high):
-            raise ValueError(f"must be {low:g}–{high:g} (got {value!r})" if high is not None
-                             else f"must be {low:g} or more (got {value!r})")  # fmt: skip
+            raise ValueError(
+                f"must be {low:g}–{high:g} (got {value!r})"
+                if high is not None
+                else f"must be {low:g} or more (got {value!r})"
+            )
         return float(value)
 
     return check
@@ -151,8 +154,9 @@ class Config:
 
     def index_options(self) -> dict[str, Any]:
         """Keyword arguments for `search.Index` (``fields``, ``boosts``, ``k1``, ``b``) that the files set."""
-        options: dict[str, Any] = {name: self.values[f"search.{name}"] for name in ("fields", "k1", "b")
-                                   if f"search.{name}" in self.values}  # fmt: skip
+        options: dict[str, Any] = {
+            name: self.values[f"search.{name}"] for name in ("fields", "k1", "b") if f"search.{name}" in self.values
+        }
         if self.boosts():
             options["boosts"] = self.boosts()
         return options

@@ -98,8 +98,14 @@ def line_breaks(text: str, width: int | None) -> list[tuple[int, int]]:
     return lines
 
 
-def wrap(text: str, width: int | None, indent: str = "", first: str | None = None,
-         spans: Sequence[tuple[int, int]] = (), style: Style | None = None) -> str:  # fmt: skip
+def wrap(
+    text: str,
+    width: int | None,
+    indent: str = "",
+    first: str | None = None,
+    spans: Sequence[tuple[int, int]] = (),
+    style: Style | None = None,
+) -> str:
     """``text`` wrapped at ``width`` columns: the first line after ``first`` (default
     ``indent``), the others after ``indent``. ``spans`` (offsets into ``text``) are marked with
     ``style``, or in ``[brackets]`` when ``style`` is None; the brackets count towards the width."""

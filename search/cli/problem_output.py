@@ -56,10 +56,12 @@ def warning_lines(warnings: Sequence[Problem], *, verbose: bool = False) -> list
         for names in names_by_file.values():
             details.update(list(names))
         counted = f": {_counted(details)}" if details else ""
-        lines.append(escape_controls(
-            f"dateline: warning: {_files(len(names_by_file))}: {kinds[key].label}{counted}"
-            f"; first {EXAMPLES} above, all with --verbose"
-        ))  # fmt: skip
+        lines.append(
+            escape_controls(
+                f"dateline: warning: {_files(len(names_by_file))}: {kinds[key].label}{counted}"
+                f"; first {EXAMPLES} above, all with --verbose"
+            )
+        )
     return lines
 
 

@@ -39,8 +39,17 @@ def results_html(results: Results, style: Style | None = None, width: int | None
         title = e(doc.title or "(untitled)")
         if link := _safe_link(doc.url):
             title = f'<a href="{e(link)}">{title}</a>'
-        meta = " · ".join(e(x) for x in (doc.date.isoformat() if doc.date else "", doc.issuer, doc.place, doc.wire,
-                                          escape_controls(hit.id)) if x)  # fmt: skip
+        meta = " · ".join(
+            e(x)
+            for x in (
+                doc.date.isoformat() if doc.date else "",
+                doc.issuer,
+                doc.place,
+                doc.wire,
+                escape_controls(hit.id),
+            )
+            if x
+        )
         score = f"{hit.score:.3f}" if hit.score is not None else "-"
         parts = [
             f'<li value="{hit.rank}"><h2>{title}</h2>',

@@ -74,12 +74,20 @@ def repair_dict(repair: RepairReport) -> dict[str, Any]:
     run = repair.indexed
     return {
         "before": check_dict(repair.before),
-        "repair": None if run is None else {
-            "rebuilt": repair.rebuilt, "added": run.added, "updated": run.updated, "removed": run.removed,
-            "unchanged": run.unchanged, "failed": len(run.failed), "skipped": len(run.skipped), "seconds": run.seconds,
+        "repair": None
+        if run is None
+        else {
+            "rebuilt": repair.rebuilt,
+            "added": run.added,
+            "updated": run.updated,
+            "removed": run.removed,
+            "unchanged": run.unchanged,
+            "failed": len(run.failed),
+            "skipped": len(run.skipped),
+            "seconds": run.seconds,
         },
         "after": check_dict(repair.after),
-    }  # fmt: skip
+    }
 
 
 RENDERER = Renderer(

@@ -190,14 +190,18 @@ def summary_line(report: CheckReport) -> str:
 
     roots = f"{len(report.roots)} root{'s' if len(report.roots) != 1 else ''}"
     if not report.compared:
-        return (f"{len(report.unreadable)} unreadable: the index at {e(report.index)} is damaged, documents not "
-                f"compared (dateline check --repair rebuilds it from {roots}) in {report.seconds:.2f} s")  # fmt: skip
+        return (
+            f"{len(report.unreadable)} unreadable: the index at {e(report.index)} is damaged, documents not "
+            f"compared (dateline check --repair rebuilds it from {roots}) in {report.seconds:.2f} s"
+        )
     counts = f"{report.documents} documents, {report.files} files under {roots}"
     failed = f"{len(report.failed)} failed" + (f", {len(report.skipped)} skipped" if report.skipped else "")
     if report.ok:
         return f"consistent: {counts}, {failed}, in {report.seconds:.2f} s"
-    return (f"{report.problems} problems: {len(report.missing)} missing, {len(report.stale)} stale, "
-            f"{len(report.orphaned)} orphaned ({counts}, {failed}) in {report.seconds:.2f} s")  # fmt: skip
+    return (
+        f"{report.problems} problems: {len(report.missing)} missing, {len(report.stale)} stale, "
+        f"{len(report.orphaned)} orphaned ({counts}, {failed}) in {report.seconds:.2f} s"
+    )
 
 
 def repair_line(repair: RepairReport) -> str:
@@ -206,8 +210,10 @@ def repair_line(repair: RepairReport) -> str:
     if run is None:
         return "repaired: nothing to do"
     how = "rebuilt the index" if repair.rebuilt else "reindexed"
-    return (f"repaired: {how}: {run.added} added, {run.updated} updated, {run.removed} removed, "
-            f"{run.unchanged} unchanged, {len(run.failed)} failed in {run.seconds:.2f} s")  # fmt: skip
+    return (
+        f"repaired: {how}: {run.added} added, {run.updated} updated, {run.removed} removed, "
+        f"{run.unchanged} unchanged, {len(run.failed)} failed in {run.seconds:.2f} s"
+    )
 
 
 RENDERER = Renderer(
