@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import installed_dateline
+from conftest import CORPUS, installed_dateline
 
 pytestmark = pytest.mark.slow
 
@@ -178,7 +178,7 @@ def test_a_run_killed_between_the_two_renames_of_a_swap_is_undone(tmp_path: Path
     shutil.rmtree(index)
     shutil.copytree(corpus_index, aside)
     mark(aside)
-    report = index_paths([Path(__file__).parent.parent / "corpus"], index)
+    report = index_paths([CORPUS], index)
     assert report.added == 0 and report.unchanged == len(_state(corpus_index) or {})
     assert (tmp_path / "index.old").is_dir()
 
