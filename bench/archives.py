@@ -21,6 +21,7 @@ import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
+from typing import TypedDict
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
@@ -56,7 +57,18 @@ def sources(folder: Path) -> dict[str, list[Path]]:
     return out
 
 
-def measure(files: list[Path]) -> dict[str, object]:
+class Figures(TypedDict):
+    """What ``measure`` counts for one source."""
+
+    files: int
+    failed: Counter[str]
+    warnings: Counter[str]
+    documents: int
+    filled: Counter[str]
+    chars: Counter[str]
+
+
+def measure(files: list[Path]) -> Figures:
     """Parse ``files`` as `dateline index` does and count what came out."""
     failed: Counter[str] = Counter()
     warnings: Counter[str] = Counter()
@@ -106,9 +118,9 @@ def stderr_lines(folder: Path) -> tuple[int, int]:
     return run.stderr.count("\n"), run.returncode
 
 
-def report(name: str, figures: dict[str, object]) -> None:
+def report(name: str, figures: Figures) -> None:
     docs = figures["documents"] or 1
-    failed, warnings, filled, chars = (figures[k] for k in ("failed", "warnings", "filled", "chars"))
+    failed, warnings, filled, chars = figures["failed"], figures["warnings"], figures["filled"], figures["chars"]
     print(
         f"\n{name}: {figures['files']} files, {sum(failed.values())} failed, {figures['documents']} documents, "
         f"{sum(warnings.values())} warnings"
@@ -117,7 +129,7 @@ def report(name: str, figures: dict[str, object]) -> None:
         print(f"  failed {n:6}  {reason}")
     for kind, n in warnings.most_common(5):
         print(f"  warned {n:6}  {kind}")
-    shown = [f"{f} {filled[f] / docs:.0%}" for f in FIELDS if f in DOCUMENT_FIELDS]  # type: ignore[index]
+    shown = [f"{f} {filled[f] / docs:.0%}" for f in FIELDS if f in DOCUMENT_FIELDS]
     print("  filled: " + ", ".join(shown))
     total = sum(chars.values()) or 1
     print("  text in: " + ", ".join(f"{k} {v / total:.1%}" for k, v in chars.items()))

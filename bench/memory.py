@@ -16,10 +16,22 @@ import json
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TypedDict
 
 from run import dateline, measure
 
 from indexer.write.walk import walk
+
+
+class Row(TypedDict):
+    """One archive's figures, as written to --json."""
+
+    corpus: str
+    files: int
+    seconds: float
+    peak_rss_bytes: int
+    peak_pss_bytes: int
+    peak_process_rss_bytes: int
 
 
 def main() -> None:
@@ -27,7 +39,7 @@ def main() -> None:
     parser.add_argument("corpora", nargs="+", type=Path)
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
-    rows = []
+    rows: list[Row] = []
     print(
         f"{'archive':24} {'files':>8} {'seconds':>8} {'peak RSS':>9} {'peak PSS':>9} {'1 process':>9}"
         f" {'PSS per more file':>18}"

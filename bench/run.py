@@ -232,9 +232,11 @@ def summary(kinds: dict[str, list[float]]) -> dict[str, dict[str, float]]:
     return {k: {"p50": statistics.median(v), "p95": percentile(v, 95), "queries": len(v)} for k, v in kinds.items()}
 
 
-def build_indexes(corpus: Path, files: list[Path], ix: Path, naive: Path, db: Path, result: dict):
+def build_indexes(
+    corpus: Path, files: list[Path], ix: Path, naive: Path, db: Path, result: dict
+) -> tuple[dict[str, tuple[float, Memory]], dict[str, float]]:
     """Index with each system and print the table; returns the timings and the indexing ratios."""
-    index = {}
+    index: dict[str, tuple[float, Memory]] = {}
     index["dateline"] = measure([*dateline(), "index", str(corpus), "--index", str(ix)])
     index["dateline no-op"] = measure([*dateline(), "index", str(corpus), "--index", str(ix)])
     for path in files[::100]:
@@ -288,7 +290,7 @@ def main() -> None:
     result: dict[str, object] = {"documents": len(files), "corpus_bytes": size(corpus), "cpus": os.cpu_count()}
     print(f"{len(files)} files, {size(corpus) / 1e6:.0f} MB in {corpus}; {os.cpu_count()} CPUs", flush=True)
 
-    index: dict[str, tuple[float, int]] = {}
+    index: dict[str, tuple[float, Memory]] = {}
     ratios: dict[str, float] = {}
     if not args.search_only:
         index, ratios = build_indexes(corpus, files, ix, naive, db, result)
@@ -309,18 +311,18 @@ def main() -> None:
     for name, kinds in search.items():
         print(f"{name:22} " + " ".join(f"{v['p50']:9.1f} /{v['p95']:8.1f}" for v in kinds.values()))
 
-    words = [q for q in QUERIES if q.rg][:10]
+    words = [(q.dateline, q.rg) for q in QUERIES if q.rg][:10]
     local_env = {**os.environ, "DATELINE_NO_SERVE": "1"}
     server, served_env = serve(work)
     cli, served, rg = [], [], []
     try:
-        for q in words:
-            command = [*dateline(), "search", q.dateline, "--index", str(ix)]
+        for text, pattern in words:
+            command = [*dateline(), "search", text, "--index", str(ix)]
             cli.append(statistics.median(wall(command, local_env) for _ in range(5)))
             wall(command, served_env)  # the server's first call of an index opens it
             served.append(statistics.median(wall(command, served_env) for _ in range(5)))
             rg.append(
-                statistics.median(wall(["rg", "-il", q.rg, str(corpus)]) for _ in range(5))
+                statistics.median(wall(["rg", "-il", pattern, str(corpus)]) for _ in range(5))
                 if shutil.which("rg")
                 else float("nan")
             )

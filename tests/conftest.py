@@ -7,7 +7,9 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Collection
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from hypothesis import settings
@@ -53,7 +55,12 @@ def installed_dateline() -> str:
     return found
 
 
-def on_terminal(command: list[str], stream: str, **kwargs):
+def on_terminal(
+    command: list[str],
+    stream: Literal["stdout", "stderr"],
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+) -> tuple[subprocess.CompletedProcess[bytes], bytes]:
     """Run ``command`` with its ``stream`` (stdout or stderr) on a real pseudo-terminal: the
     finished process and the bytes it showed there."""
     import os
@@ -61,8 +68,8 @@ def on_terminal(command: list[str], stream: str, **kwargs):
     import subprocess
 
     master, slave = pty.openpty()
-    other = "stderr" if stream == "stdout" else "stdout"
-    proc = subprocess.run(command, **{stream: slave, other: subprocess.PIPE}, **kwargs)
+    stdout, stderr = (slave, subprocess.PIPE) if stream == "stdout" else (subprocess.PIPE, slave)
+    proc = subprocess.run(command, stdout=stdout, stderr=stderr, env=env, cwd=cwd)
     os.close(slave)
     shown = b""
     while True:
@@ -214,7 +221,7 @@ def plain_index(paths: list[Path], dest: Path) -> Path:
     return dest
 
 
-def index_contents(path: Path) -> dict[str, object]:
+def index_contents(path: Path) -> dict[str, Collection[object]]:
     """Everything an index holds, in document-number order: every term's postings (document,
     weight, value) and statistics, stored fields, field lengths; for comparing two indexes."""
     from whoosh import index

@@ -116,10 +116,10 @@ def find_imports(module: str, path: Path, known: dict[str, Path]) -> list[Import
 
     def visit(node: ast.AST, type_only: bool) -> None:
         if isinstance(node, ast.If) and _is_type_checking(node.test):
-            for child in node.body:
-                visit(child, True)
-            for child in node.orelse:
-                visit(child, type_only)
+            for statement in node.body:
+                visit(statement, True)
+            for statement in node.orelse:
+                visit(statement, type_only)
             return
         if isinstance(node, ast.Import):
             for alias in node.names:
@@ -154,9 +154,9 @@ def cycles(imports: list[Import]) -> list[list[Import]]:
     """One shortest circle through each group of modules that import each other (TYPE_CHECKING
     imports aside), as the imports that close it, first module first."""
     edges: dict[str, dict[str, Import]] = {}
-    for found in imports:
-        if not found.type_only and found.target != found.importer and within(found.target, PACKAGES):
-            edges.setdefault(found.importer, {}).setdefault(found.target, found)
+    for imp in imports:
+        if not imp.type_only and imp.target != imp.importer and within(imp.target, PACKAGES):
+            edges.setdefault(imp.importer, {}).setdefault(imp.target, imp)
     # Tarjan's strongly connected components, iteratively (the graph is a few hundred modules deep).
     index: dict[str, int] = {}
     low: dict[str, int] = {}

@@ -77,7 +77,15 @@ def dated_documents() -> int:
         (None, 5, None, 4, 4),
     ],
 )
-def test_limit_precedence(home, corpus_index, user, local, explicit, flag, expected):
+def test_limit_precedence(
+    home: Path,
+    corpus_index: Path,
+    user: int | None,
+    local: int | None,
+    explicit: int | None,
+    flag: int | None,
+    expected: int,
+) -> None:
     assert dated_documents() > 10
     env: dict[str, str | None] = {}
     if user is not None:

@@ -221,6 +221,7 @@ def test_match_style(choice: str, tty: bool, no_color: bool, expected: str | Non
     style = layout.match_style(choice, tty, no_color)
     assert style is (getattr(layout, expected) if expected else None)
     if expected == "emphasis":
+        assert style is not None
         assert style("x") == "\x1b[1;4mx\x1b[0m"
 
 

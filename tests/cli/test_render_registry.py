@@ -30,6 +30,7 @@ def _format_options() -> dict[str, FormatChoice]:
     for name, command in main.commands.items():
         for param in command.params:
             if isinstance(param, click.Option) and "--format" in param.opts:
+                assert isinstance(param.type, FormatChoice), name
                 out[name] = param.type
     return out
 
@@ -39,7 +40,6 @@ def test_every_format_choice_has_a_renderer_and_every_renderer_is_a_choice() -> 
     assert set(options) == {"search", "similar", "show", "stats", "timeline", "eval", "check", "config"}
     offered: set[str] = set()
     for command, choice in options.items():
-        assert isinstance(choice, FormatChoice), command
         kind = choice.kind
         own = [c for c in choice.choices if c not in choice.before]
         assert own and all(getattr(renderer(c), kind) is not None for c in own), (command, own)

@@ -98,11 +98,11 @@ def dateline_own_names(root: Path) -> set[str]:
     for path in library_modules(root):
         tree = ast.parse(path.read_text("utf-8"))
         from_whoosh = _whoosh_imports(tree)
-        for node in tree.body:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                names.add(node.name)
-            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for statement in tree.body:
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(statement.name)
+            elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
+                targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
                 names.update(t.id for t in targets if isinstance(t, ast.Name))
         for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)):
             if _bases(cls) & from_whoosh:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
@@ -30,7 +31,7 @@ FULL = [
 BARE = [{"id": f"bare{i}", "title": f"Note {i} solar", "text": f"Plain note {i} about solar panels"} for i in range(5)]
 
 #: Each layout: the JSONL files indexed one run each (one segment each), or ``notes``.
-LAYOUTS = {
+LAYOUTS: dict[str, list[list[dict[str, str]]] | Literal["notes"]] = {
     "neither-segment-has-columns": [
         BARE + [dict(r, id=f"more{i}") for i, r in enumerate(BARE)],
         [dict(r, id=f"late{i}") for i, r in enumerate(BARE)],

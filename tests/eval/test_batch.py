@@ -4,11 +4,12 @@ from conftest import load_testsets
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from search import Index
 from search.eval.batch import run_batch
 from search.eval.trec import Query
 
 
-def test_every_collection_query_runs(corpus_ix):
+def test_every_collection_query_runs(corpus_ix: Index) -> None:
     sets = load_testsets()
     queries = [Query(f"{name}-{qid}", text) for name, read in sets.COLLECTIONS.items() for qid, text in read().queries]
     assert len(queries) == 225 + 112 + 30 + 93

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import CORPUS
 
-from search import Index
+from search import Index, Results
 
 #: Query, and keyword arguments of `Index.search`: words, fields, phrases, OR, filters, dates.
-QUERIES = [
+QUERIES: list[tuple[str, dict[str, Any]]] = [
     ("mali", {}),
     ("armed forces", {}),
     ("wind power", {"match": "any"}),
@@ -49,6 +50,15 @@ def same_ranking(fast: list[tuple[str, float]], slow: list[tuple[str, float]]) -
             j += 1
         assert {d for d, _ in fast[i:j]} == {d for d, _ in slow[i:j]}
         i = j
+
+
+def scored(results: Results) -> list[tuple[str, float]]:
+    """Each hit's id and score, best first: a search ranked by relevance scores every hit."""
+    pairs = []
+    for hit in results.hits:
+        assert hit.score is not None, hit.id
+        pairs.append((hit.id, hit.score))
+    return pairs
 
 
 def both_ways(ix: Index, query: str, **kwargs) -> tuple[list, list, int, int]:
@@ -129,7 +139,7 @@ def test_optimised_index_and_search_rank_as_plain_whoosh(tmp_path: Path, monkeyp
             fast_hits = fast_ix.search(query, limit=1000, snippets=False, **kwargs)
             slow_hits = slow_ix.search(query, limit=1000, snippets=False, **kwargs)
             assert fast_hits.total == slow_hits.total, query
-            same_ranking([(h.id, h.score) for h in fast_hits.hits], [(h.id, h.score) for h in slow_hits.hits])
+            same_ranking(scored(fast_hits), scored(slow_hits))
 
 
 def test_language_masks_from_the_column_are_the_postings(tmp_path: Path, corpus_copy: Path, random_index: Path) -> None:

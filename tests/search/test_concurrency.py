@@ -70,7 +70,7 @@ def test_searches_during_commits_see_whole_states_and_never_fail(tmp_path: Path)
         stderr=subprocess.PIPE,
         text=True,
     )
-    seen: list[dict[str, str]] = []
+    seen: list[dict[str, str | None]] = []
     cli_runs = 0
     env = {**os.environ, "DATELINE_INDEX": str(index), "DATELINE_NO_SERVE": "1"}
     with Index(index) as ix:

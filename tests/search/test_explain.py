@@ -130,6 +130,7 @@ def test_boost_option_shows_in_the_explanation(corpus_index: Path) -> None:
 
     with Index(corpus_index, boosts={"title": 5.0}, k1=0.9, b=0.4) as ix:
         hit = next(h for h in ix.search("strategic", explain=True).hits if h.id == SEED_NAME)
+    assert hit.explanation is not None
     assert {f.field: f.boost for f in hit.explanation.terms[0].fields}["title"] == 5.0
     assert (hit.explanation.k1, hit.explanation.b) == (0.9, 0.4)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -13,11 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer.core.errors import DatelineError
-from search import QueryError, QueryTooLargeError, Results, SearchTimeoutError
+from search import Index, QueryError, QueryTooLargeError, Results, SearchTimeoutError
 from search.cli.commands import main
 from search.cli.config import SEARCH_FORMATS
 from search.limits import MAX_EXPANSIONS, MAX_WORDS, Deadline, running
 from search.query import QUERY_FIELDS
+from search.request import Sort
 
 #: Per-example time limit: bounds the whole file without timing assertions on a noisy machine.
 TIMEOUT = 5.0
@@ -100,7 +102,7 @@ def _check_cli(result) -> None:
         assert re.fullmatch(read_as + did_you_mean, result.stderr), result.stderr
 
 
-def test_hostile_queries_through_the_library(corpus_ix, capsys):
+def test_hostile_queries_through_the_library(corpus_ix: Index, capsys: pytest.CaptureFixture[str]) -> None:
     outcomes: Counter[str] = Counter()
 
     @settings(
@@ -110,7 +112,7 @@ def test_hostile_queries_through_the_library(corpus_ix, capsys):
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
     @given(QUERIES, st.sampled_from([None, "de"]), st.sampled_from(["relevance", "-date"]))
-    def check(query: str, lang: str | None, sort: str) -> None:
+    def check(query: str, lang: str | None, sort: Sort) -> None:
         try:
             results = corpus_ix.search(query, lang=lang, sort=sort, timeout=TIMEOUT)
         except DatelineError as exc:
@@ -128,7 +130,7 @@ def test_hostile_queries_through_the_library(corpus_ix, capsys):
     assert outcomes["results"] and outcomes["QueryError"]  # the strategy reaches both sides
 
 
-def test_hostile_queries_through_the_cli(corpus_index, capsys):
+def test_hostile_queries_through_the_cli(corpus_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
     statuses: Counter[int] = Counter()
 
     @settings(

@@ -11,6 +11,7 @@ import pytest
 
 from search import Index, QueryError
 from search.errors import SearchTimeoutError
+from search.request import Sort
 
 
 def documents_of(root: Path) -> dict[str, object]:
@@ -100,7 +101,7 @@ def test_match_all_queries_are_answered_from_columns(edited_index, query: str) -
     ("*", {}), ("*", {"filters": {"language": "de"}}), ("energy", {}), ("wind OR solar", {}),
     ("*", {"since": "2025-06-01", "until": "2025-09-30"}), ("title:*", {"lang": "en"}),
 ])  # fmt: skip
-def test_sorted_by_date_from_columns_as_whoosh_sorts(edited_index, query: str, kwargs: dict, sort: str) -> None:
+def test_sorted_by_date_from_columns_as_whoosh_sorts(edited_index, query: str, kwargs: dict, sort: Sort) -> None:
     """Sorted by date, the columnar path orders hits as Whoosh's sorting collector does:
     by date, ties and undated documents by document number, reversed for ``-date``."""
     path, docs, _ = edited_index

@@ -8,6 +8,7 @@ import dataclasses
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ SEARCH = Path(search.__file__).parent
 
 #: Bad options and the start of the message each was refused with before the request object
 #: (the checks of `Index.search`, `_search`, `_build` and `query.check_*`, word for word).
-BAD = [
+BAD: list[tuple[dict[str, Any], str]] = [
     ({"limit": -1}, "limit must be 0 (no hits: the total and facets only) or more, page 1 or more"),
     ({"page": 0}, "limit must be 0 (no hits: the total and facets only) or more, page 1 or more"),
     ({"sort": "score"}, "unknown sort 'score'; choose from relevance, date, -date"),
@@ -64,7 +65,7 @@ def test_timeline_and_ranked_refuse_what_search_refuses(corpus_ix, options) -> N
 
 
 def test_the_request_is_frozen_and_holds_checked_values() -> None:
-    request = SearchRequest("oil", fields=["title", "body"], lang="EN", facets=["wire", "wire", "year"],
+    request = SearchRequest("oil", fields=("title", "body"), lang="EN", facets=("wire", "wire", "year"),
                             filters={"wire": "PR Newswire"})  # fmt: skip
     with pytest.raises(dataclasses.FrozenInstanceError):
         request.limit = 5  # type: ignore[misc]
@@ -72,7 +73,7 @@ def test_the_request_is_frozen_and_holds_checked_values() -> None:
     assert request.langs == ("en",)
     assert request.facets == ("wire", "year")
     assert request.filters == {"wire": ["PR Newswire"]}
-    assert SearchRequest("oil").langs == ("en", "de", "xx") and SearchRequest("oil", fields=[]).fields is None
+    assert SearchRequest("oil").langs == ("en", "de", "xx") and SearchRequest("oil", fields=()).fields is None
     assert SearchRequest("oil").facet_limit == TOP
     assert SearchRequest("oil", limit=0).top_n == 1 and SearchRequest("oil", limit=10, page=3).top_n == 30
     changed = dataclasses.replace(request, lang="de")  # a changed copy is checked again

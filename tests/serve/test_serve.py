@@ -102,10 +102,10 @@ def test_relative_index_paths_are_the_callers(server: Served, corpus_index: Path
 
     def both(*argv: str) -> tuple[subprocess.CompletedProcess[str], subprocess.CompletedProcess[str]]:
         run = [server.exe, *argv]
-        kwargs = {"capture_output": True, "text": True, "cwd": corpus_index.parent}
+        cwd = corpus_index.parent
         return (
-            subprocess.run(run, env=environ, **kwargs),  # type: ignore[call-overload]
-            subprocess.run(run, env={**environ, "DATELINE_NO_SERVE": "1"}, **kwargs),
+            subprocess.run(run, env=environ, capture_output=True, text=True, cwd=cwd),
+            subprocess.run(run, env={**environ, "DATELINE_NO_SERVE": "1"}, capture_output=True, text=True, cwd=cwd),
         )
 
     before = server.answered()
@@ -392,7 +392,9 @@ def test_an_exception_answering_a_call_is_logged_and_not_fatal(tmp_path: Path, m
     and the next call is answered."""
     run_dir = tmp_path / "run"
     run_dir.mkdir(mode=0o700)
-    path, lines, calls = run_dir / "s.sock", [], []
+    path = run_dir / "s.sock"
+    lines: list[str] = []
+    calls: list[list[str]] = []
 
     def run(request: Request) -> Reply:
         calls.append(request.argv)
@@ -651,7 +653,12 @@ def test_the_client_does_not_send_a_request_over_max_request(tmp_path: Path, mon
     run_dir.mkdir(mode=0o700)
     ran: list[list[str]] = []
     server, thread = _server_thread(run_dir / "s.sock", [])
-    server.run = lambda request: ran.append(request.argv) or Reply(0)  # type: ignore[func-returns-value]
+
+    def answer(request: Request) -> Reply:
+        ran.append(request.argv)
+        return Reply(0)
+
+    server.run = answer
     monkeypatch.setenv("DATELINE_SOCKET", str(run_dir / "s.sock"))
     assert launch.ask(["stats"]) == {"status": 0, "stdout": "", "stderr": ""}
     monkeypatch.setenv("PAD", "x" * protocol.MAX_REQUEST)

@@ -59,7 +59,7 @@ def test_a_duplicate_id_in_another_workers_run_is_refused(
     ]
     with Index(tmp_path / "ix") as ix:
         assert len(ix) == 5
-        assert sorted(h.document.title for h in ix.search("wind").hits) == ["from a.jsonl", "from z.jsonl"]
+        assert sorted((h.document.title for h in ix.search("wind").hits), key=str) == ["from a.jsonl", "from z.jsonl"]
         assert len(ix.search("solar").hits) == 3
 
 

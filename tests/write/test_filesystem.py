@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 from conftest import ROOT, ids_in, installed_dateline, story
@@ -195,7 +196,15 @@ def test_names_that_are_not_utf8_print_through_the_cli(cli, tmp_path):
 NOBODY = 65534
 
 
-def _unprivileged_dateline() -> tuple[list[str], dict[str, str], dict[str, object]]:
+class Privileges(TypedDict, total=False):
+    """``subprocess.run`` arguments that run a command as another user."""
+
+    user: int
+    group: int
+    extra_groups: list[int]
+
+
+def _unprivileged_dateline() -> tuple[list[str], dict[str, str], Privileges]:
     """How to run the real ``dateline`` as an unprivileged user: the command, environment to
     add, and ``subprocess.run`` arguments (nobody's uid and gid when root; none otherwise).
 
@@ -205,10 +214,10 @@ def _unprivileged_dateline() -> tuple[list[str], dict[str, str], dict[str, objec
     """
     if os.geteuid() != 0:
         return [installed_dateline()], {}, {}
-    privileges: dict[str, object] = {"user": NOBODY, "group": NOBODY, "extra_groups": []}
+    privileges: Privileges = {"user": NOBODY, "group": NOBODY, "extra_groups": []}
     packages = [p for p in sys.path if p.endswith("site-packages")]
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    candidates = [([installed_dateline()], {})] + [
+    candidates: list[tuple[list[str], dict[str, str]]] = [([installed_dateline()], {})] + [
         ([python, "-m", "search"], {"PYTHONPATH": os.pathsep.join([str(ROOT), *packages])})
         for python in (f"/usr/bin/{version}", f"/usr/local/bin/{version}")
         if os.path.exists(python)

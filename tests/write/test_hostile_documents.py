@@ -21,9 +21,9 @@ from indexer.write import build
 from search import Index
 
 # Laid out by hand (fmt: skip): ruff's layout, one item a line, takes 11 lines, not 3.
-SETTINGS = dict(deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                       HealthCheck.data_too_large, HealthCheck.large_base_example])  # fmt: skip
+HOSTILE = settings(deadline=None, derandomize=True, database=None,
+                   suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                          HealthCheck.data_too_large, HealthCheck.large_base_example])  # fmt: skip
 WORDS = ("market", "shares", "energy", "Hafen", "Strom", "Übernahme", "growth", "quarter", "Bericht", "order")
 
 
@@ -146,7 +146,7 @@ def portal_headers(draw, n: int) -> Case:
         return Case(name, header.encode(), fails="no text")
     word = plant(n)
     day = _valid_date(y, m, d)
-    warnings = () if day else ("header date", "is not a valid date")
+    warnings: tuple[str, ...] = () if day else ("header date", "is not a valid date")
     if not day or hour > 23 or minute > 59:
         warnings += ("timestamp", "is not a valid time")
     data = f"{header}Acme AG: Quarterly report\n\n{' '.join(WORDS)} {word}".encode()
@@ -328,7 +328,7 @@ def check_run(cases: list[Case], folder: Path, index: Path, **options) -> None:
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-@settings(max_examples=30, **SETTINGS)
+@settings(HOSTILE, max_examples=30)
 @given(cases=folders(SMALL, max_files=8))
 def test_hostile_small_files_are_reported_and_the_rest_indexed(cases, workers, tmp_path, monkeypatch):
     monkeypatch.setattr(build, "MIN_FILES_PER_WORKER", 1)  # with workers=2, two processes really share the files
@@ -336,7 +336,7 @@ def test_hostile_small_files_are_reported_and_the_rest_indexed(cases, workers, t
     check_run(cases, folder, folder.with_suffix(".ix"), workers=workers)
 
 
-@settings(max_examples=8, **SETTINGS)
+@settings(HOSTILE, max_examples=8)
 @given(cases=folders(BIG, max_files=2))
 def test_long_lines_titles_and_deep_html_are_indexed(cases, tmp_path):
     folder = write_folder(cases, tmp_path)

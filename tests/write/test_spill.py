@@ -9,7 +9,12 @@ import pytest
 
 from indexer.write.spill import Spill
 
-RECORDS = [["/a/caf\udce9.txt", "caf\\xe9.txt", "1:2", False], None, ["x\ny", "tab\tid", "", True], [[], None, [], []]]
+RECORDS: list[object] = [
+    ["/a/caf\udce9.txt", "caf\\xe9.txt", "1:2", False],
+    None,
+    ["x\ny", "tab\tid", "", True],
+    [[], None, [], []],
+]
 
 
 def test_records_come_back_as_written() -> None:
