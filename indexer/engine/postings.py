@@ -44,7 +44,7 @@ def _word_filter(f: object) -> Callable[[str], str] | None:
     if type(f) is FoldFilter:
         return fold
     if type(f) is SnowballFilter:
-        return stemmer(f.language).stemWord  # type: ignore[attr-defined]
+        return stemmer(f.language).stemWord
     return None
 
 

@@ -64,7 +64,7 @@ def _run(reader: Any, sources: Any, lo: int, hi: int) -> Iterator[tuple[str, int
 
 def pair_up(
     files: Iterable[tuple[str, str, str]], known: Iterable[KnownSource]
-) -> Iterator[tuple[tuple[str, str, str] | None, KnownSource | None]]:
+) -> Iterator[tuple[tuple[str, str, str], KnownSource | None] | tuple[None, KnownSource]]:
     """Merge the walk's ``(key, root, path)`` files with the index's sources, both in key order:
     yield ``(file, source)`` for a file the index holds, ``(file, None)`` for one it does not,
     ``(None, source)`` for a source no file was found for. Holds one of each at a time."""
