@@ -173,9 +173,9 @@ class Speller:
             for surface, uses in self._vocab_near(with_vocab, field, word.text, limit).items():
                 stem = analyse(surface)
                 doc_freq = self.reader.doc_frequency(field, stem) if stem and stem != typed else 0
-                if doc_freq:
+                if stem and doc_freq:
                     candidates[surface] = max(candidates.get(surface, (0, 0)), (doc_freq, uses))
-                    unchecked.setdefault(surface, []).append((field, stem))  # type: ignore[arg-type]
+                    unchecked.setdefault(surface, []).append((field, stem))
             for stem in self._near(without, field, typed, limit) if without else ():
                 doc_freq = self.reader.doc_frequency(field, stem)
                 for surface, uses in self._surface_forms(field, stem, analyse).items():

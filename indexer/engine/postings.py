@@ -68,7 +68,7 @@ class FastTerms:
 
     def term(self, word: str) -> bytes:
         for step in self.steps:
-            word = step(word)  # type: ignore[misc]
+            word = step(word)  # type: ignore[misc]  # `fast_terms` admits no filter without a step
         return word.encode("utf-8")
 
     def postings(self, text: str) -> list[Posting]:

@@ -84,7 +84,7 @@ class _StandInLoader:
         return getattr(self._loader, attr)
 
     def create_module(self, spec: object) -> object:
-        return self._loader.create_module(spec)  # type: ignore[attr-defined]
+        return self._loader.create_module(spec)  # type: ignore[attr-defined]  # any loader with exec_module
 
     def exec_module(self, module: object) -> None:
         name = self._replaced
