@@ -97,4 +97,4 @@ def __getattr__(name: str) -> object:
 def __dir__() -> list[str]:
     from indexer.core.lazy import lazy_exports
 
-    return lazy_exports("search", _HOMES, globals())[1]()  # type: ignore[no-any-return]
+    return lazy_exports("search", _HOMES, globals())[1]()

@@ -17,7 +17,7 @@ matchers. Scores equal the matchers' (``tests/search/test_columnar.py`` compares
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,7 +101,8 @@ class Columns:
         included), and its live document frequency (deleted documents left out, as
         `search.live` counts it); the encoded values (positions) are appended to ``values``
         if given."""
-        ids, weights = [], []
+        ids: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
         for leaf, offset in self.leaves:
             terms = segment_terms(leaf)
             try:
@@ -110,7 +111,7 @@ class Columns:
                 continue
             if info.is_inlined():
                 block_ids, block_weights, block_values = info.inlined_postings()
-                blocks = [
+                blocks: Iterable[tuple[np.ndarray, np.ndarray, Any]] = [
                     (np.asarray(block_ids, dtype=np.int64), np.asarray(block_weights, dtype=np.float32), block_values)
                 ]
             else:

@@ -101,7 +101,7 @@ class Explanation:
         return {"score": self.score, "k1": self.k1, "b": self.b, "terms": [t.to_dict() for t in self.terms]}
 
 
-def explain(searcher, q: wq.Query, docnum: int, model: Bm25) -> Explanation:  # type: ignore[no-untyped-def]
+def explain(searcher: Any, q: wq.Query, docnum: int, model: Bm25) -> Explanation:
     """The breakdown of document ``docnum``'s score for query ``q`` in ``searcher``."""
     for leaf, offset in searcher.leaf_searchers():
         if offset <= docnum < offset + leaf.doc_count_all():
@@ -131,7 +131,7 @@ _LANG_SUFFIX = re.compile(rf"\b({'|'.join(LANG_FIELDS)})_(?:{'|'.join(LANG_KEYS)
 class _Walker:
     """Explains one document (``local``, its number in ``leaf``) against a query tree."""
 
-    def __init__(self, leaf, local: int, model: Bm25) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, leaf: Any, local: int, model: Bm25) -> None:
         self.leaf, self.local, self.model = leaf, local, model
 
     def walk(self, q: wq.Query, boost: float) -> list[TermScore]:
@@ -159,7 +159,7 @@ class _Walker:
         return self._whole(q, boost)
 
     # -- membership and postings -----------------------------------------------------------------
-    def _at(self, matcher) -> bool:  # type: ignore[no-untyped-def]
+    def _at(self, matcher: Any) -> bool:
         if matcher.is_active() and matcher.id() < self.local:
             matcher.skip_to(self.local)
         return bool(matcher.is_active() and matcher.id() == self.local)
@@ -180,9 +180,10 @@ class _Walker:
 
     def _bytes(self, fieldname: str, text: Any) -> bytes | None:
         try:
-            return self.leaf.schema[fieldname].to_bytes(text)
+            tbytes: bytes = self.leaf.schema[fieldname].to_bytes(text)
         except ValueError:
             return None
+        return tbytes
 
     # -- scoring parts ---------------------------------------------------------------------------
     def _word(self, q: FieldsTerm, boost: float) -> list[TermScore]:

@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from math import exp
+from typing import Any
 
 from whoosh import query as wq
 
@@ -56,7 +57,7 @@ def _query_weight(q: wq.Query) -> float:
     return sum(weights)
 
 
-def _words(searcher, docnum: int, lang: str, text_fields: Sequence[str]) -> Counter[str]:  # type: ignore[no-untyped-def]
+def _words(searcher: Any, docnum: int, lang: str, text_fields: Sequence[str]) -> Counter[str]:
     """The indexed terms of a document's language-analysed text fields, stop words left out."""
     stored = searcher.stored_fields(docnum)
     analyzer = searcher.schema[lang_field("body", lang)].analyzer
@@ -75,10 +76,10 @@ def _words(searcher, docnum: int, lang: str, text_fields: Sequence[str]) -> Coun
 
 
 def expand(
-    searcher,
+    searcher: Any,
     q: wq.Query,
     feedback: Feedback,
-    fields: Sequence[str],  # type: ignore[no-untyped-def]
+    fields: Sequence[str],
     boosts: Mapping[str, float],
 ) -> wq.Query:
     """``q`` with RM3 expansion terms from its best ``feedback.docs`` hits in ``searcher``."""
@@ -90,17 +91,19 @@ def expand(
         return q
     best = max(score for score, _ in top)
     langs = searcher.reader().column_reader("lang")
-    by_lang: dict[str, Counter[str]] = defaultdict(Counter)
+    by_lang: dict[str, dict[str, float]] = defaultdict(dict)  # language → word → weight
     for score, docnum in top:
         words = _words(searcher, docnum, langs[docnum], text_fields)
         length = sum(words.values()) or 1
+        weights = by_lang[langs[docnum]]
         for word, count in words.items():
-            by_lang[langs[docnum]][word] += exp(score - best) * count / length
+            weights[word] = weights.get(word, 0.0) + exp(score - best) * count / length
     boosts = {**DEFAULT_BOOSTS, **boosts}
     scale = feedback.weight / (1 - feedback.weight) * _query_weight(q)
     expansions = []
     for lang, weights in by_lang.items():
-        chosen = weights.most_common(feedback.terms)
+        # Counter.most_common's order: heaviest first, ties in the order the words came.
+        chosen = sorted(weights.items(), key=lambda item: item[1], reverse=True)[: feedback.terms]
         total = sum(w for _, w in chosen) or 1.0
         terms = [
             FieldsTerm(

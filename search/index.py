@@ -24,15 +24,18 @@ from search import snippets as snippet_maker
 from search.balance import Balanced, balance
 from search.collecting import search as whoosh_search
 from search.errors import DocumentNotFoundError, QueryError
-from search.facets import TOP, facet_columns, matching
+from search.facets import TOP, FacetColumns, facet_columns, matching
 from search.limits import Deadline, bound, running
 from search.plan import Planner
 from search.query import check_boosts, check_fields
 from search.ranking import K1, B, Bm25
 from search.request import MATCHES, SORTS, Match, SearchRequest, Sort, check_timeout
-from search.results import Hit, Results
+from search.results import FacetCount, Hit, Results
 
 if TYPE_CHECKING:  # what only feedback, --explain, stats and timelines use is imported by them
+    import whoosh.query as wq
+
+    from search.columnar import Columns
     from search.feedback import Feedback
     from search.stats import Stats
     from search.timeline import Timeline
@@ -80,7 +83,7 @@ class Index:
         #: Score keyword queries with `search.columnar` (same results, much faster); False
         #: forces Whoosh's matchers, which tests and the benchmark compare against.
         self.columnar = True
-        self._columns = None
+        self._columns: Columns | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------
     def close(self) -> None:
@@ -94,7 +97,8 @@ class Index:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _current(self):  # type: ignore[no-untyped-def]
+    def _current(self) -> Any:
+        """The searcher, reopened first when another process committed or a rebuild swapped the folder."""
         if self._open.searcher is None:
             raise ValueError("this Index is closed")
         folder = _folder_id(self.path)
@@ -189,7 +193,7 @@ class Index:
             found = self._find(
                 searcher, q, request.top_n, sort=request.sort, allowed=allowed, fast=request.feedback is None
             )
-            counts = {}
+            counts: dict[str, list[FacetCount]] = {}
             if request.facets:
                 docs = found.docs
                 if docs is None:
@@ -352,7 +356,7 @@ class Index:
             return Results(query=doc_id, total=found.total - 1, page=1, limit=limit, elapsed_ms=elapsed, hits=hits)
 
     # -- the one way from a built query to hits ----------------------------------------------------
-    def _expanded(self, searcher, q, request: SearchRequest):  # type: ignore[no-untyped-def]
+    def _expanded(self, searcher: Any, q: wq.Query, request: SearchRequest) -> wq.Query:
         """``q`` with the request's feedback words added (`search.feedback`), or ``q`` itself."""
         if request.feedback is None:
             return q
@@ -361,8 +365,16 @@ class Index:
         return bound(expand(searcher, q, request.feedback, self._planner.fields_of(request), self._planner.boosts))
 
     def _find(
-        self, searcher, q, top_n: int, *, sort: str = "relevance", allowed=None, fast: bool = True, terms: bool = True
-    ) -> _Found:  # type: ignore[no-untyped-def]
+        self,
+        searcher: Any,
+        q: wq.Query,
+        top_n: int,
+        *,
+        sort: str = "relevance",
+        allowed: np.ndarray | None = None,
+        fast: bool = True,
+        terms: bool = True,
+    ) -> _Found:
         """The best ``top_n`` matches of ``q`` in ``sort`` order: from `search.columnar` where it
         handles the query (and ``fast``), else from Whoosh's matchers (which record the matched
         terms for snippets when ``terms``). ``allowed`` (a boolean array over the documents)
@@ -381,9 +393,9 @@ class Index:
 
     def _hits(
         self,
-        searcher,
+        searcher: Any,
         found: _Found,
-        q,
+        q: wq.Query,
         deadline: Deadline,
         *,
         first: int,
@@ -392,7 +404,7 @@ class Index:
         snippets: bool = True,
         explain: bool = False,
         skip: int | None = None,
-    ) -> list[Hit]:  # type: ignore[no-untyped-def]
+    ) -> list[Hit]:
         """`Hit`s of the ``limit`` matches from rank ``first`` (0-based) of ``found``, without document
         number ``skip``; scores None unless ``scored``, with snippets and explanations if asked."""
         results = found.results
@@ -403,7 +415,7 @@ class Index:
         window = results[first : first + limit + (skip is not None)]
         if skip is not None:
             window = [hit for hit in window if hit.docnum != skip][:limit]
-        hits = []
+        hits: list[Hit] = []
         for i, hit in enumerate(window):
             deadline.check()
             hits.append(
@@ -418,7 +430,9 @@ class Index:
             )
         return hits
 
-    def _fast(self, searcher, q, limit: int, allowed=None, *, sort: str = "relevance"):  # type: ignore[no-untyped-def]
+    def _fast(
+        self, searcher: Any, q: wq.Query, limit: int, allowed: np.ndarray | None = None, *, sort: str = "relevance"
+    ) -> tuple[list[tuple[float, int]], int, np.ndarray] | None:
         """(top hits, total, matching document numbers) by `search.columnar`, in ``sort`` order, or
         None where the query needs Whoosh's matchers (wildcards, NOT …) or the fast path is switched
         off. ``allowed`` (a boolean array over the documents) narrows the matches (filters)."""
@@ -437,11 +451,13 @@ class Index:
             return (*top(scored, live, limit), docs)
         return by_date(columns, docs, limit, sort == "-date"), len(docs), docs
 
-    def _fast_by_date(self, searcher, q, limit: int, allowed=None, *, reverse: bool = False):  # type: ignore[no-untyped-def]
+    def _fast_by_date(
+        self, searcher: Any, q: wq.Query, limit: int, allowed: np.ndarray | None = None, *, reverse: bool = False
+    ) -> tuple[list[tuple[float, int]], int, np.ndarray] | None:
         """`_fast` sorted by date (`columnar.by_date`), newest first with ``reverse``."""
         return self._fast(searcher, q, limit, allowed, sort="-date" if reverse else "date")
 
-    def _columns_of(self, searcher):  # type: ignore[no-untyped-def]
+    def _columns_of(self, searcher: Any) -> Columns:
         """`search.columnar.Columns` of ``searcher``, kept until the searcher is refreshed."""
         from search.columnar import Columns
 
@@ -449,7 +465,7 @@ class Index:
             self._columns = Columns(searcher)
         return self._columns
 
-    def _facets(self, searcher):  # type: ignore[no-untyped-def]
+    def _facets(self, searcher: Any) -> FacetColumns:
         return facet_columns(self._columns_of(searcher))
 
     def timeline(
@@ -505,7 +521,7 @@ class Index:
         syntax: bool,
         since: str | date | None = None,
         until: str | date | None = None,
-    ):  # type: ignore[no-untyped-def]
+    ) -> wq.Query:
         """The Whoosh query `search` runs for these options (`search.plan`); tests compare paths with it."""
         request = SearchRequest(
             query, fields=_tuple(fields), lang=lang, match=match, syntax=syntax, since=since, until=until
@@ -538,7 +554,8 @@ class Index:
 
     def __len__(self) -> int:
         with self._lock:
-            return self._current().doc_count()
+            count: int = self._current().doc_count()
+        return count
 
     def stats(self) -> Stats:
         """Counts, date range, top issuers and wires, fields, and size on disk."""
@@ -578,15 +595,15 @@ class _Open:
 
     __slots__ = ("searcher",)
 
-    def __init__(self, searcher: object) -> None:
-        self.searcher: object | None = searcher
+    def __init__(self, searcher: Any) -> None:
+        self.searcher: Any = searcher  # a Whoosh searcher; None once closed
 
-    def swap(self, searcher: object) -> None:
+    def swap(self, searcher: Any) -> None:
         old, self.searcher = self.searcher, searcher
         if old is not None:
-            old.close()  # type: ignore[attr-defined]
+            old.close()
 
     def close(self) -> None:
         if self.searcher is not None:
-            self.searcher.close()  # type: ignore[attr-defined]
+            self.searcher.close()
             self.searcher = None

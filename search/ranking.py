@@ -22,7 +22,7 @@ import copy
 from collections import Counter
 from collections.abc import Sequence
 from math import log
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 from whoosh import query as wq
@@ -45,13 +45,13 @@ def field_language(fieldname: str) -> str | None:
     return lang if base in LANG_FIELDS and lang in LANG_KEYS else None
 
 
-def language_docs(searcher, lang: str | None) -> int:  # type: ignore[no-untyped-def]
+def language_docs(searcher: Any, lang: str | None) -> int:
     """How many live documents are in ``lang``, or in the index for None: the base of IDF and
     of average field length."""
     return max(1, for_searcher(searcher).doc_frequency("lang", lang) if lang else searcher.doc_count())
 
 
-def _field_docs(searcher, fieldname: str) -> int:  # type: ignore[no-untyped-def]
+def _field_docs(searcher: Any, fieldname: str) -> int:
     """How many documents can hold ``fieldname``: those of its language for ``body_en`` and
     the like, every document otherwise."""
     return language_docs(searcher, field_language(fieldname))
@@ -111,22 +111,22 @@ class Bm25(WeightingModel):
     def supports_block_quality(self) -> bool:
         return True
 
-    def idf(self, searcher, fieldname, text):  # type: ignore[no-untyped-def]
+    def idf(self, searcher: Any, fieldname: str, text: bytes) -> float:
         parent = searcher.get_parent()
         return lucene_idf(for_searcher(parent).doc_frequency(fieldname, text), _field_docs(parent, fieldname))
 
-    def avg_length(self, searcher, fieldname: str) -> float:  # type: ignore[no-untyped-def]
+    def avg_length(self, searcher: Any, fieldname: str) -> float:
         parent = searcher.get_parent()
         return for_searcher(parent).field_length(fieldname) / _field_docs(parent, fieldname) or 1.0
 
-    def scorer(self, searcher, fieldname, text, qf=1):  # type: ignore[no-untyped-def]
+    def scorer(self, searcher: Any, fieldname: str, text: bytes, qf: float = 1) -> Any:
         if not searcher.schema[fieldname].scorable:
             return WeightScorer.for_(searcher, fieldname, text)
         return _Bm25Scorer(self, searcher, fieldname, text)
 
 
 class _Bm25Scorer(WeightLengthScorer):
-    def __init__(self, model: Bm25, searcher, fieldname: str, text: bytes) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, model: Bm25, searcher: Any, fieldname: str, text: bytes) -> None:
         self.idf = searcher.idf(fieldname, text)
         self.avgfl = model.avg_length(searcher, fieldname)
         self.k1, self.b = model.k1, model.b
@@ -147,12 +147,12 @@ class _FieldShare(WeightingModel):
     def supports_block_quality(self) -> bool:
         return True
 
-    def scorer(self, searcher, fieldname, text, qf=1):  # type: ignore[no-untyped-def]
+    def scorer(self, searcher: Any, fieldname: str, text: bytes, qf: float = 1) -> _ShareScorer:
         return _ShareScorer(self, searcher, fieldname, text)
 
 
 class _ShareScorer(WeightLengthScorer):
-    def __init__(self, share: _FieldShare, searcher, fieldname: str, text: bytes) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, share: _FieldShare, searcher: Any, fieldname: str, text: bytes) -> None:
         self.weight, self.b = share.weight, share.model.b
         self.avgfl = share.model.avg_length(searcher, fieldname)
         self.setup(searcher, fieldname, text)
@@ -167,7 +167,7 @@ class _Saturated(WrappingMatcher):
     ``s`` give upper bounds on the score, and Whoosh may still skip blocks that cannot reach
     the top hits."""
 
-    def __init__(self, child, idf: float, k1: float, boost: float = 1.0) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, child: Any, idf: float, k1: float, boost: float = 1.0) -> None:
         super().__init__(child, boost)
         self.idf, self.k1 = idf, k1
 
@@ -184,13 +184,13 @@ class _Saturated(WrappingMatcher):
             return float("inf")
         return self.k1 * minquality / (ceiling - minquality)
 
-    def _replacement(self, newchild):  # type: ignore[no-untyped-def]
+    def _replacement(self, newchild: Any) -> _Saturated:
         return _Saturated(newchild, self.idf, self.k1, self.boost)
 
-    def copy(self):  # type: ignore[no-untyped-def]
+    def copy(self) -> _Saturated:
         return _Saturated(self.child.copy(), self.idf, self.k1, self.boost)
 
-    def replace(self, minquality=0):  # type: ignore[no-untyped-def]
+    def replace(self, minquality: float = 0) -> Any:
         replaced = self.child.replace(self._share_for(minquality))
         if not replaced.is_active():
             return NullMatcher()
@@ -217,8 +217,9 @@ class FieldsTerm(wq.CompoundQuery):
     """
 
     JOINT = " | "
+    boost: float  # set by Whoosh's CompoundQuery
 
-    def statistics(self, searcher) -> tuple[float, list[tuple[str, bytes, float]]]:  # type: ignore[no-untyped-def]
+    def statistics(self, searcher: Any) -> tuple[float, list[tuple[str, bytes, float]]]:
         """The word's IDF, and the (field, term bytes, field weight) of each field it can be
         looked up in: shared by the matcher and by `search.explain`."""
         parent = searcher.get_parent()
@@ -238,7 +239,7 @@ class FieldsTerm(wq.CompoundQuery):
         # Lucene's CombinedFieldQuery also takes the largest field frequency for the word's.
         return lucene_idf(doc_freq, docs), fields
 
-    def matcher(self, searcher, context=None):  # type: ignore[no-untyped-def]
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
         model = context.weighting if context is not None else searcher.weighting
         if not isinstance(model, Bm25):  # boolean context, or another weighting model
             return wq.Or(self.subqueries, boost=self.boost).matcher(searcher, context)

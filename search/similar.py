@@ -10,7 +10,7 @@ nothing of the per-language fields, hence this module.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Callable
 from math import log
 from typing import Any
 
@@ -26,16 +26,16 @@ KEY_TERMS = 25
 _FIELDS = ("title", "body")
 
 
-def key_terms(reader, schema, stored: dict, lang: str) -> list[tuple[str, float]]:  # type: ignore[no-untyped-def]
+def key_terms(reader: Any, schema: Any, stored: dict[str, Any], lang: str) -> list[tuple[str, float]]:
     """The `KEY_TERMS` terms of a document's title and body with the highest tf-idf, best
     first; stop words and terms no other document holds are left out (they find nothing)."""
-    counts: Counter[str] = Counter()
+    counts: dict[str, float] = {}  # term → its boosted frequency
     for base in _FIELDS:
         field = lang_field(base, lang)
         analyse = analyser(schema[field])
         boost = DEFAULT_BOOSTS.get(base, 1.0)
         for term in _terms(analyse, stored.get(base) or ""):
-            counts[term] += boost
+            counts[term] = counts.get(term, 0.0) + boost
     stops = {t for w in STOP_WORDS[lang] if (t := analyser(schema[lang_field("body", lang)])(w))}
     docs = language_docs(reader, lang)
     weights = []
@@ -49,7 +49,7 @@ def key_terms(reader, schema, stored: dict, lang: str) -> list[tuple[str, float]
     return weights[:KEY_TERMS]
 
 
-def _terms(analyse, text: str) -> list[str]:  # type: ignore[no-untyped-def]
+def _terms(analyse: Callable[[str], str | None], text: str) -> list[str]:
     return [t for w in WORD.findall(text) if (t := analyse(w))]
 
 

@@ -7,6 +7,8 @@ characters, which are then turned into offsets so callers choose their own marku
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Any
 
 from whoosh import highlight
 
@@ -21,10 +23,10 @@ ELLIPSIS = "…"
 
 
 class _MarkFormatter(highlight.Formatter):
-    def format_token(self, text, token, replace=False):  # type: ignore[no-untyped-def]
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
         return _OPEN + highlight.get_text(text, token, replace) + _CLOSE
 
-    def format(self, fragments, replace=False):  # type: ignore[no-untyped-def]
+    def format(self, fragments: Sequence[Any], replace: bool = False) -> str:
         if not fragments:
             return ""
         inner = f" {ELLIPSIS} ".join(self.format_fragment(f, replace).strip() for f in fragments)
@@ -33,7 +35,7 @@ class _MarkFormatter(highlight.Formatter):
         return head + inner + tail
 
 
-def configure(results) -> None:  # type: ignore[no-untyped-def]
+def configure(results: Any) -> None:
     """Set up a Whoosh ``Results`` object to produce our snippets."""
     results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70)
     results.formatter = _MarkFormatter()
@@ -80,22 +82,22 @@ def _fast(fieldname: str, field: object) -> object:
     return fast
 
 
-def highlights(hit, fieldname: str, text: str, top: int) -> str:  # type: ignore[no-untyped-def]
+def highlights(hit: Any, fieldname: str, text: str, top: int) -> str:
     """``hit.highlights(fieldname, text, top)``, several times faster for dateline's analyzers
     (Whoosh re-analyses the text through its generator chain); the same fragments."""
     results = hit.results
     field = results.searcher.schema[fieldname]
     fast = _fast(fieldname, field)
     if not isinstance(fast, FastTerms):
-        return hit.highlights(fieldname, text=text, top=top)  # type: ignore[no-any-return]
+        return hit.highlights(fieldname, text=text, top=top)
     words = _terms(results, fieldname)
     highlighter = results.highlighter
     found = fragments(fast, text, words, highlighter.fragmenter)
     best = highlight.top_fragments(found, top, highlighter.scorer, highlighter.order, minscore=1)
-    return highlighter.formatter.format(best)  # type: ignore[no-any-return]
+    return highlighter.formatter.format(best)
 
 
-def _terms(results, fieldname: str) -> frozenset[bytes]:  # type: ignore[no-untyped-def]
+def _terms(results: Any, fieldname: str) -> frozenset[bytes]:
     """The terms of ``fieldname`` to mark in every hit of ``results``, found once for all of
     them (finding them looks each of the query's terms up in every segment)."""
     found = results.__dict__.setdefault("_dateline_terms", {})
@@ -105,10 +107,10 @@ def _terms(results, fieldname: str) -> frozenset[bytes]:  # type: ignore[no-unty
         else:
             terms = list(results.query_terms(expand=True, fieldname=fieldname))
         found[fieldname] = frozenset(t[1] for t in terms)
-    return found[fieldname]  # type: ignore[no-any-return]
+    return found[fieldname]
 
 
-def snippet_for(hit) -> Snippet:  # type: ignore[no-untyped-def]
+def snippet_for(hit: Any) -> Snippet:
     """The snippet of one Whoosh hit's body (its results must have been `configure`d).
 
     The stored body is analysed as its language's indexed field, whose matched terms it marks.

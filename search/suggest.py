@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
@@ -138,7 +139,7 @@ def _distance(a: str, b: str, limit: int) -> int:
 class Speller:
     """Corrects the words of queries against one reader's vocabulary."""
 
-    def __init__(self, reader, schema, langs: Sequence[str]) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, reader: Any, schema: Any, langs: Sequence[str]) -> None:
         self.reader = reader
         self.schema = schema
         self.langs = tuple(langs)
@@ -172,9 +173,9 @@ class Speller:
             for surface, uses in self._vocab_near(with_vocab, field, word.text, limit).items():
                 stem = analyse(surface)
                 doc_freq = self.reader.doc_frequency(field, stem) if stem and stem != typed else 0
-                if doc_freq:
+                if stem and doc_freq:
                     candidates[surface] = max(candidates.get(surface, (0, 0)), (doc_freq, uses))
-                    unchecked.setdefault(surface, []).append((field, stem))  # type: ignore[arg-type]
+                    unchecked.setdefault(surface, []).append((field, stem))
             for stem in self._near(without, field, typed, limit) if without else ():
                 doc_freq = self.reader.doc_frequency(field, stem)
                 for surface, uses in self._surface_forms(field, stem, analyse).items():
@@ -234,7 +235,7 @@ class Speller:
         except TermNotFound:
             return False
 
-    def _near(self, leaves: Sequence[object], field: str, term: str, limit: int) -> Iterable[str]:
+    def _near(self, leaves: Sequence[Any], field: str, term: str, limit: int) -> Iterable[str]:
         """Candidate terms of ``field`` for the typed ``term``: those within ``limit`` edits
         sharing its first letter, and the stems of words within ``limit`` edits whose stem the
         typo hid (``acquisitoin`` is no stem, ``acquisit`` three edits away): terms sharing its
@@ -274,7 +275,7 @@ class Speller:
         return words
 
 
-def _segment_vocab(leaf) -> SegmentVocab | None:  # type: ignore[no-untyped-def]
+def _segment_vocab(leaf: Any) -> SegmentVocab | None:
     """The vocabulary of a segment reader's segment, read once and cached (None: it has none)."""
     segment, storage = leaf.segment(), leaf.storage()
     if segment is None or storage is None:

@@ -160,12 +160,12 @@ def _compare(
         skipped=skipped,
         follow_links=follow_links,
     )
-    for file, match in pair_up(files, known):
-        if file is None:
-            gone.append(match)  # type: ignore[arg-type]
+    for pair in pair_up(files, known):
+        if pair[0] is None:  # a source whose file is gone
+            gone.append(pair[1])
             continue
         report.files += 1
-        _key, root, source = file
+        (_key, root, source), match = pair
         if match is None:
             _check_missing(report, root, source, max_bytes)
             continue

@@ -6,8 +6,15 @@ line's entry.)
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
-def lazy_exports(package: str, homes: dict[str, str], namespace: dict[str, object]):  # type: ignore[no-untyped-def]
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+
+def lazy_exports(
+    package: str, homes: dict[str, str], namespace: dict[str, object]
+) -> tuple[Callable[[str], object], Callable[[], list[str]]]:
     """The ``__getattr__`` and ``__dir__`` of ``package`` (whose globals are ``namespace``) that
     import each name of ``homes`` (name → module) on first use and keep it."""
 

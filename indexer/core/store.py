@@ -10,7 +10,7 @@ import json
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from indexer.core.atomic import replace_text
 from indexer.core.defaults import DEFAULT_INDEX_DIR, INDEX_ENV
@@ -44,12 +44,13 @@ def index_exists(path: str | os.PathLike[str]) -> bool:
     return (Path(path) / META_FILE).is_file()
 
 
-def read_meta(path: str | os.PathLike[str]) -> dict:
+def read_meta(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The index's own metadata (schema version); ``{}`` when unreadable. A process out of
     file descriptors raises (errno 24): that is no missing metadata, and "rebuild it" would be
     the wrong advice."""
     try:
-        return json.loads((Path(path) / META_FILE).read_text("utf-8"))
+        meta: dict[str, Any] = json.loads((Path(path) / META_FILE).read_text("utf-8"))
+        return meta
     except OSError as exc:
         if is_too_many_open_files(exc):
             raise

@@ -43,7 +43,7 @@ def has_var_layout(column: Any) -> bool:
 
 def column_data(column: Any, size: int) -> bytes:
     """The first ``size`` bytes of a column reader's data (its values back to back)."""
-    return column._dbfile.get(column._basepos, size)  # type: ignore[no-any-return]
+    return column._dbfile.get(column._basepos, size)
 
 
 def fixed_values(column: Any, doc_count: int) -> np.ndarray:

@@ -137,6 +137,6 @@ def struct_file_class() -> type:
 
     class MappedStructFile(StructFile):
         def get(self, position: int, length: int) -> bytes:
-            return self.file.get(position, length)  # type: ignore[no-any-return]
+            return self.file.get(position, length)
 
     return MappedStructFile

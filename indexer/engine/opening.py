@@ -41,7 +41,7 @@ def _stable_schema_index() -> type:
 
     class StableSchemaIndex(FileIndex):
         @property
-        def schema(self):  # type: ignore[no-untyped-def]
+        def schema(self) -> Any:
             return self._schema
 
     return StableSchemaIndex
@@ -51,7 +51,7 @@ def latest_generation(storage: Any, indexname: str = "MAIN") -> int:
     """The generation of the newest TOC file in ``storage`` (-1 where there is none)."""
     from whoosh.index import TOC
 
-    return TOC._latest_generation(storage, indexname)  # type: ignore[no-any-return]
+    return TOC._latest_generation(storage, indexname)
 
 
 def open_reader(storage: Any, toc: Any) -> Any:

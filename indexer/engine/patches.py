@@ -25,13 +25,13 @@ def install() -> None:
 
     global _plain_compound_hash, _plain_term_hash, _plain_has_column, _plain_multi_column_reader
     _plain_compound_hash, _plain_term_hash = CompoundQuery.__hash__, Term.__hash__
-    CompoundQuery.__hash__ = _compound_hash  # type: ignore[method-assign]
-    Term.__hash__ = _term_hash  # type: ignore[method-assign]
+    CompoundQuery.__hash__ = _compound_hash
+    Term.__hash__ = _term_hash
     _plain_has_column = W3PerDocReader.has_column
-    W3PerDocReader.has_column = _has_column  # type: ignore[method-assign]
+    W3PerDocReader.has_column = _has_column
     _plain_multi_column_reader = MultiReader.column_reader
-    MultiReader.column_reader = _multi_column_reader  # type: ignore[method-assign]
-    VarBytesColumn.Reader._read_offsets_and_lengths = _read_offsets_and_lengths  # type: ignore[method-assign]
+    MultiReader.column_reader = _multi_column_reader
+    VarBytesColumn.Reader._read_offsets_and_lengths = _read_offsets_and_lengths
     _installed = True
 
 

@@ -160,10 +160,10 @@ def install() -> None:
     import whoosh.legacy
 
     for module in (whoosh.compat, whoosh.codec.whoosh3, whoosh.columns, whoosh.formats):
-        module.loads = loads  # type: ignore[attr-defined]
-    whoosh.compat.load = load  # type: ignore[attr-defined]
-    whoosh.filedb.structfile.load_pickle = load  # type: ignore[attr-defined]
-    whoosh.index.pickle = types.SimpleNamespace(  # type: ignore[attr-defined]
+        module.loads = loads
+    whoosh.compat.load = load
+    whoosh.filedb.structfile.load_pickle = load
+    whoosh.index.pickle = types.SimpleNamespace(
         loads=loads, load=load, dumps=pickle.dumps, dump=pickle.dump, PicklingError=pickle.PicklingError
     )
     whoosh.legacy.toc_loaders.clear()

@@ -44,7 +44,7 @@ def _word_filter(f: object) -> Callable[[str], str] | None:
     if type(f) is FoldFilter:
         return fold
     if type(f) is SnowballFilter:
-        return stemmer(f.language).stemWord  # type: ignore[attr-defined]
+        return stemmer(f.language).stemWord
     return None
 
 
@@ -68,7 +68,7 @@ class FastTerms:
 
     def term(self, word: str) -> bytes:
         for step in self.steps:
-            word = step(word)  # type: ignore[misc]
+            word = step(word)  # type: ignore[misc]  # `fast_terms` admits no filter without a step
         return word.encode("utf-8")
 
     def postings(self, text: str) -> list[Posting]:

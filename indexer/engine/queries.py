@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from whoosh.matching.wrappers import RequireMatcher
 from whoosh.query import Require
 
@@ -14,7 +16,7 @@ class _RequireMatcher(RequireMatcher):
     document, every optimised search through a `Require` fails with an ``AssertionError``.
     """
 
-    def skip_to_quality(self, minquality):  # type: ignore[no-untyped-def]
+    def skip_to_quality(self, minquality: float) -> int:
         skipped = self.a.skip_to_quality(minquality)
         if self.a.is_active() and self.b.is_active() and self.a.id() != self.b.id():
             self.child._find_next()
@@ -24,7 +26,7 @@ class _RequireMatcher(RequireMatcher):
 class FilteredBy(Require):
     """``FilteredBy(query, condition)``: documents matching both, scored by ``query`` alone."""
 
-    def matcher(self, searcher, context=None):  # type: ignore[no-untyped-def]
+    def matcher(self, searcher: Any, context: Any = None) -> _RequireMatcher:
         # Require.matcher names RequireMatcher itself instead of using `matcherclass`.
         scored = self.a.matcher(searcher, context)
         required = self.b.matcher(searcher, searcher.boolean_context())

@@ -76,19 +76,24 @@ class FastSegmentWriter(SegmentWriter):
     old segments and commit are Whoosh's own.
     """
 
+    # Attributes set by Whoosh's ``SegmentWriter`` (untyped), as this class uses them.
+    pool: _MemoryPool
+    is_closed: bool
+    _searcher: Any
+
     def __init__(self, ix: Any, **kwargs: Any) -> None:
         # Separate files, not one compound file: a reader opening a compound segment copies
         # each part it reads into memory (0.3 s per search at 100,000 documents).
         kwargs.setdefault("compound", False)
         super().__init__(ix, **kwargs)
         self.pool.cleanup()
-        self.pool = _MemoryPool()  # type: ignore[assignment]
+        self.pool = _MemoryPool()
         self._analyzer: Analyzer | None = None
 
     @property
     def pool_bytes(self) -> int:
         """Estimated memory held by buffered postings."""
-        return self.pool.bytes  # type: ignore[attr-defined,no-any-return]
+        return self.pool.bytes
 
     def add_document(self, **fields: Any) -> None:
         if self._analyzer is None:
@@ -100,7 +105,7 @@ class FastSegmentWriter(SegmentWriter):
         self._check_state()
         schema = self.schema
         docnum = self.docnum
-        pool: _MemoryPool = self.pool  # type: ignore[assignment]
+        pool = self.pool
         for fieldname, items, length in doc.postings:
             pool.add_postings(fieldname, items, docnum, length)
         perdoc = self.perdocwriter
@@ -148,7 +153,7 @@ class FastSegmentWriter(SegmentWriter):
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
-        pool: _MemoryPool = self.pool  # type: ignore[assignment]
+        pool = self.pool
         lengths = self.per_document_reader() if pool.unsized and self.codec.length_stats else None
         fw = self.fieldwriter
         postfile = fw._postfile

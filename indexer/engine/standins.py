@@ -15,9 +15,15 @@ importable as ever: the stand-in is removed as soon as the importing module is l
 from __future__ import annotations
 
 import sys
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from importlib.machinery import ModuleSpec
 
 
-def _real(name: str):  # type: ignore[no-untyped-def]
+def _real(name: str) -> ModuleType:
     from importlib import import_module
 
     if isinstance(sys.modules.get(name), _StandIn):  # used while it stands in: load the real one
@@ -25,7 +31,7 @@ def _real(name: str):  # type: ignore[no-untyped-def]
     return import_module(name)
 
 
-class _StandIn(type(sys)):  # type: ignore[misc]  # a module
+class _StandIn(ModuleType):
     """A module whose every attribute is the real module's (imported then)."""
 
     def __getattr__(self, attr: str) -> object:
@@ -51,7 +57,7 @@ class _Asyncio(_StandIn):
         plain = type(func) is _FUNCTION and code is not None and not code.co_flags & _CO_COROUTINE
         if plain and not any(name.startswith("_is_coroutine") for name in vars(func)):
             return False
-        return _real("asyncio").iscoroutinefunction(func)  # type: ignore[no-any-return]
+        return _real("asyncio").iscoroutinefunction(func)
 
 
 class _MorphEn(_StandIn):
@@ -78,7 +84,7 @@ class _StandInLoader:
         return getattr(self._loader, attr)
 
     def create_module(self, spec: object) -> object:
-        return self._loader.create_module(spec)  # type: ignore[attr-defined]
+        return self._loader.create_module(spec)  # type: ignore[attr-defined]  # any loader with exec_module
 
     def exec_module(self, module: object) -> None:
         name = self._replaced
@@ -100,7 +106,9 @@ class _StandInFinder:
     """Gives `_STAND_INS`' modules a `_StandInLoader`; leaves ``sys.meta_path`` once all are loaded."""
 
     @classmethod
-    def find_spec(cls, fullname: str, path: object = None, target: object = None) -> object:
+    def find_spec(
+        cls, fullname: str, path: Sequence[str] | None = None, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
         if fullname not in _STAND_INS:
             return None
         for finder in sys.meta_path:

@@ -274,7 +274,7 @@ def _about_heading(text: str, issuer: str | None) -> bool:
     m = ABOUT_LINE.match(text)
     if not m:  # "About aiOla", "About eBay": a name that starts in lower case, on a line of its own
         m = _ABOUT_LOWER.match(text)
-        return bool(m) and len(text) <= 80 and len(text[m.end() :].split()) <= _HEADING_WORDS
+        return m is not None and len(text) <= 80 and len(text[m.end() :].split()) <= _HEADING_WORDS
     if _UEBER_SENTENCE.match(text):
         return False
     rest = text[m.end() :].strip().strip("*_").strip()

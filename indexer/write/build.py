@@ -23,7 +23,7 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import wait
-from typing import Any
+from typing import Any, cast
 
 from indexer.core.errors import DocumentError, IndexBuildError
 from indexer.core.records import to_fields
@@ -344,6 +344,7 @@ def _in_workers(
             watched = {w.pipe.fileno(): w for w in workers if not w.pipe.closed}
             ended = {w.process.sentinel: w for w in workers if w.segments is None}
             for ready in wait([*watched, *ended], timeout=POLL_SECONDS):
+                ready = cast(int, ready)  # wait() hands back what it was given: descriptors, sentinels
                 worker = watched.get(ready)
                 if worker is not None:
                     messages = worker.pipe.read()

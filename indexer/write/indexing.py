@@ -13,9 +13,10 @@ import os
 import shutil
 import time
 from array import array
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from indexer.core.defaults import LOCK_TIMEOUT
 from indexer.core.errors import (
@@ -41,6 +42,11 @@ from indexer.write.spill import Spill
 from indexer.write.swap import build_lock, made_by_dateline, new_build_folder, recover, swap_in
 from indexer.write.walk import iter_files
 from indexer.write.writelock import Patience, writing
+
+if TYPE_CHECKING:
+    from indexer.engine.segments import FastSegmentWriter
+    from indexer.write.build import Built
+    from indexer.write.known import KnownSource
 
 
 @dataclass(frozen=True)
@@ -182,17 +188,17 @@ def _refuse_foreign(index_dir: Path) -> None:
 
 
 def _rebuild(
-    index_dir,
-    roots,
-    prune,
-    field_map,
-    on_file,
-    on_start,
-    patience,
-    max_bytes,
-    workers,
-    pool_bytes,
-    follow_links,
+    index_dir: Path,
+    roots: list[Path],
+    prune: bool,
+    field_map: Mapping[str, str] | None,
+    on_file: Callable[[str], None] | None,
+    on_start: Callable[[int], None] | None,
+    patience: Patience,
+    max_bytes: int,
+    workers: int,
+    pool_bytes: int,
+    follow_links: bool,
 ) -> IndexReport:
     """Build a fresh index in a folder of dateline's beside ``index_dir``, then swap it in."""
     try:  # the new index is built beside where it goes, then renamed into place
@@ -229,18 +235,18 @@ def _rebuild(
 
 
 def _run(
-    ix,
-    roots,
-    index_dir,
-    prune,
-    field_map,
-    on_file,
-    on_start,
-    patience,
-    max_bytes,
-    workers,
-    pool_bytes,
-    follow_links,
+    ix: Any,
+    roots: list[Path],
+    index_dir: Path,
+    prune: bool,
+    field_map: Mapping[str, str] | None,
+    on_file: Callable[[str], None] | None,
+    on_start: Callable[[int], None] | None,
+    patience: Patience,
+    max_bytes: int,
+    workers: int,
+    pool_bytes: int,
+    follow_links: bool,
 ) -> IndexReport:
     from whoosh.index import LockError
 
@@ -304,8 +310,8 @@ def _run(
                         write_roots(folder, writer.generation, new_roots, committed=committed)
                     _commit(writer, built.segments)
                 else:
-                    if _roots_change(folder, committed, roots, prune, had_docs):  # the same documents, other roots
-                        write_roots(folder, committed, new_roots, committed=committed)  # type: ignore[arg-type]
+                    if new_roots is not None and new_roots != read_roots(folder, committed):  # other roots only
+                        write_roots(folder, committed, new_roots, committed=committed)
                     writer.abandon()
         except OSError as exc:  # writing failed (the disk is full …), mostly while committing
             writer.abandon()
@@ -316,7 +322,7 @@ def _run(
     return report
 
 
-def _count_lines(tasks, counts: LineCounts, max_bytes: int) -> None:  # type: ignore[no-untyped-def]
+def _count_lines(tasks: Spill, counts: LineCounts, max_bytes: int) -> None:
     """Add the lines of the files to read to ``counts``, by source (`indexer.parse.furniture`), before
     they are indexed. The files are read as text, not parsed (parsing twice would cost about a
     third of the run); a file that cannot be read is skipped: the build reports it. Files are read
@@ -328,17 +334,25 @@ def _count_lines(tasks, counts: LineCounts, max_bytes: int) -> None:  # type: ig
                 counts.add(source_of(task.doc_id), file_lines(decode(read_bytes(task.path, max_bytes))[0]))
 
 
-def _scan(files, known, tasks, report, prune, root_keys) -> list[str]:  # type: ignore[no-untyped-def]
+def _scan(
+    files: Iterable[tuple[str, str, str]],
+    known: Iterable[KnownSource],
+    tasks: Spill,
+    report: IndexReport,
+    prune: bool,
+    root_keys: list[str],
+) -> list[str]:
     """Merge the walk's files with the index's sources (both in key order): count unchanged
     files in ``report``, write a `Task` for each new or changed one to ``tasks``, and return
     the sources whose file is gone (to remove, unless under a folder that could not be listed)."""
     removals: list[str] = []
-    for file, match in pair_up(files, known):
-        if file is None:
-            if prune or is_under(match.source, root_keys):
-                removals.append(match.source)
+    for pair in pair_up(files, known):
+        if pair[0] is None:  # a source whose file is gone
+            gone = pair[1]
+            if prune or is_under(gone.source, root_keys):
+                removals.append(gone.source)
             continue
-        key, root, path = file
+        (key, root, path), match = pair
         try:
             stamp = file_stamp(path)
         except OSError as exc:
@@ -384,7 +398,7 @@ def _write_failed(index_dir: Path, exc: OSError) -> IndexBuildError:
     return IndexBuildError(f"writing the index at {index_dir} failed: {write_failure(exc)}; nothing was committed")
 
 
-def _commit(writer, segments) -> None:  # type: ignore[no-untyped-def]
+def _commit(writer: FastSegmentWriter, segments: Sequence[Any]) -> None:
     """Commit the writer's deletions and merges (`merging`'s policy) together with the newly
     built segments."""
     built = [s for s in segments if s.doc_count()]
@@ -396,7 +410,7 @@ def _commit(writer, segments) -> None:  # type: ignore[no-untyped-def]
     commit_toc(writer, final + built)
 
 
-def _merge_vocab(writer, kept, merged) -> None:  # type: ignore[no-untyped-def]
+def _merge_vocab(writer: FastSegmentWriter, kept: Sequence[Any], merged: Any) -> None:
     """Give the segment Whoosh merged old segments into the sum of their vocabularies
     (`indexer.write.vocab`), when each had one; otherwise it has none, and suggestions read the index."""
     from indexer.write.vocab import merged_counts, read_vocab, write_vocab
@@ -404,11 +418,21 @@ def _merge_vocab(writer, kept, merged) -> None:  # type: ignore[no-untyped-def]
     kept_ids = {s.segment_id() for s in kept}
     gone = [s for s in writer.segments if s.segment_id() not in kept_ids]
     vocabs = [read_vocab(writer.storage, s) for s in gone]
-    if gone and all(v is not None for v in vocabs):
-        write_vocab(writer.storage, merged, merged_counts(vocabs))  # type: ignore[arg-type]
+    present = [v for v in vocabs if v is not None]
+    if gone and len(present) == len(vocabs):
+        write_vocab(writer.storage, merged, merged_counts(present))
 
 
-def _apply(tasks, built, removals, writer, old, report, root_keys, unlisted) -> None:  # type: ignore[no-untyped-def]
+def _apply(
+    tasks: Spill,
+    built: Built,
+    removals: list[str],
+    writer: FastSegmentWriter,
+    old: Any,
+    report: IndexReport,
+    root_keys: list[str],
+    unlisted: list[str],
+) -> None:
     """Account for the files read, in task order, and make the writer's deletions: old documents
     of changed and removed files, then ids that another document keeps (the new one is dropped)
     or that a document outside the roots given had (it is replaced). ``old`` reads the index as
@@ -453,7 +477,7 @@ def _apply(tasks, built, removals, writer, old, report, root_keys, unlisted) -> 
     report.removed += writer.deleted_count() - before - report.updated
 
 
-def _live(reader, doc_id: str) -> list[int]:  # type: ignore[no-untyped-def]
+def _live(reader: Any, doc_id: str) -> list[int]:
     """The numbers of the live documents with id ``doc_id`` that ``reader`` sees."""
     from whoosh.reading import TermNotFound
 
@@ -464,21 +488,23 @@ def _live(reader, doc_id: str) -> list[int]:  # type: ignore[no-untyped-def]
     return [d for d in docnums if not reader.is_deleted(d)]
 
 
-def _keep_or_replace(reader, sources, writer, doc_id: str, root_keys: list[str], unlisted: list[str]) -> str | None:  # type: ignore[no-untyped-def]
+def _keep_or_replace(
+    reader: Any, sources: Any, writer: FastSegmentWriter, doc_id: str, root_keys: list[str], unlisted: list[str]
+) -> str | None:
     """The source (from the column ``sources``) of an old document that keeps ``doc_id`` (a
     file under the roots walked, so one this run left as it was), or None once any other old
     holder of the id is deleted."""
     for docnum in _live(reader, doc_id):
         if writer.is_deleted(docnum):
             continue
-        source = sources[docnum]
+        source: str = sources[docnum]
         if is_under(source, root_keys) and not is_under(source, unlisted):
-            return source  # type: ignore[no-any-return]
+            return source
         writer.delete_document(docnum)
     return None
 
 
-def _repeated(hashes: array) -> set[int]:
+def _repeated(hashes: array[int]) -> set[int]:
     """The numbers whose hash another number shares (0, a dropped document, aside)."""
     import numpy as np
 
@@ -489,7 +515,7 @@ def _repeated(hashes: array) -> set[int]:
     return set(order[same].tolist()) | set(order[same + 1].tolist())
 
 
-def _drop_repeated(tasks, built, numbers: set[int], old, report) -> None:  # type: ignore[no-untyped-def]
+def _drop_repeated(tasks: Spill, built: Built, numbers: set[int], old: Any, report: IndexReport) -> None:
     """Of the new documents ``numbers`` that share an id, keep the first and drop the others."""
     holders: dict[str, tuple[str, int]] = {}  # id -> first source and number
     number = 0

@@ -31,28 +31,28 @@ def iter_known(reader: Any) -> Iterator[KnownSource]:
         return
     sources = reader.column_reader("source")
     runs: list[tuple[int, int]] = []
-    start = last = None
+    start = last = -1  # -1: no run begun yet
     previous = ""
     for docnum in reader.all_doc_ids():
         source = sources[docnum]
-        if start is None or source < previous:
-            if start is not None:
-                runs.append((start, last + 1))  # type: ignore[operator]
+        if start < 0 or source < previous:
+            if start >= 0:
+                runs.append((start, last + 1))
             start = docnum
         previous, last = source, docnum
-    runs.append((start, last + 1))  # type: ignore[arg-type,operator]
+    runs.append((start, last + 1))
     ids = reader.column_reader("id")
     stamps = reader.column_reader("stamp")
     group: list[int] = []
-    current = None
+    current = ""  # no source is empty: the first one starts a group
     for source, docnum in heapq.merge(*(_run(reader, sources, lo, hi) for lo, hi in runs)):
         if source != current:
             if group:
-                yield KnownSource(current, stamps[group[0]], tuple(ids[d] for d in group))  # type: ignore[arg-type]
+                yield KnownSource(current, stamps[group[0]], tuple(ids[d] for d in group))
             current, group = source, []
         group.append(docnum)
     if group:
-        yield KnownSource(current, stamps[group[0]], tuple(ids[d] for d in group))  # type: ignore[arg-type]
+        yield KnownSource(current, stamps[group[0]], tuple(ids[d] for d in group))
 
 
 def _run(reader: Any, sources: Any, lo: int, hi: int) -> Iterator[tuple[str, int]]:
@@ -64,7 +64,7 @@ def _run(reader: Any, sources: Any, lo: int, hi: int) -> Iterator[tuple[str, int
 
 def pair_up(
     files: Iterable[tuple[str, str, str]], known: Iterable[KnownSource]
-) -> Iterator[tuple[tuple[str, str, str] | None, KnownSource | None]]:
+) -> Iterator[tuple[tuple[str, str, str], KnownSource | None] | tuple[None, KnownSource]]:
     """Merge the walk's ``(key, root, path)`` files with the index's sources, both in key order:
     yield ``(file, source)`` for a file the index holds, ``(file, None)`` for one it does not,
     ``(None, source)`` for a source no file was found for. Holds one of each at a time."""

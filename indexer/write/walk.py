@@ -173,10 +173,10 @@ def iter_files(
     ``roots`` are not followed unless ``follow_links``; each is added to ``skipped`` once."""
     problems = [] if problems is None else problems
     skipped = [] if skipped is None else skipped
-    roots = [os.path.abspath(root) for root in roots]
-    within = None if follow_links else _prefixes(roots)
+    absolute = [os.path.abspath(root) for root in roots]
+    within = None if follow_links else _prefixes(absolute)
     reported: set[str] = set()
-    streams = [_keyed(root, exclude, problems, skipped, within, reported) for root in roots]
+    streams = [_keyed(root, exclude, problems, skipped, within, reported) for root in absolute]
     last = None
     for item in heapq.merge(*streams, key=lambda item: item[0]):
         if item[0] != last:

@@ -44,7 +44,7 @@ def warning_lines(warnings: Sequence[Problem], *, verbose: bool = False) -> list
         kind = warning.kind
         by_kind.setdefault(kind.key, []).append(warning)
         kinds.setdefault(kind.key, kind)
-    lines = []
+    lines: list[str] = []
     for key, group in by_kind.items():
         lines.extend(f"dateline: warning: {escape_controls(str(w))}" for w in group[:EXAMPLES])
         if len(group) <= EXAMPLES:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from types import ModuleType
 
 from search.errors import MissingExtraError
 from search.eval.trec import Judgment, RunLine, read_qrels, read_run
@@ -30,7 +31,7 @@ class Evaluation:
         return out
 
 
-def _ir_measures():  # type: ignore[no-untyped-def]
+def _ir_measures() -> ModuleType:
     try:
         import ir_measures
     except ImportError:

@@ -23,7 +23,9 @@ class Output(io.TextIOWrapper):
     """Captures a served call's output, answering ``isatty`` as the caller's stream would."""
 
     def __init__(self, tty: bool) -> None:
-        super().__init__(io.BytesIO(), encoding="utf-8", errors="surrogateescape", write_through=True)
+        written = io.BytesIO()
+        super().__init__(written, encoding="utf-8", errors="surrogateescape", write_through=True)
+        self._written = written
         self._tty = tty
 
     def isatty(self) -> bool:
@@ -32,7 +34,7 @@ class Output(io.TextIOWrapper):
     def text(self) -> str:
         """Everything written so far."""
         self.flush()
-        return self.buffer.getvalue().decode("utf-8", "surrogateescape")  # type: ignore[attr-defined]
+        return self._written.getvalue().decode("utf-8", "surrogateescape")
 
 
 @contextlib.contextmanager
