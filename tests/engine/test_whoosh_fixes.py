@@ -3,6 +3,8 @@ still needed, and correct."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from conftest import SEED_NAME
 from whoosh import index as whoosh_index
@@ -178,10 +180,20 @@ def test_a_kept_open_index_sees_each_commit_whole(corpus_copy, tmp_path, edit):
                 assert len(kept) == len(fresh)
 
 
+@pytest.fixture(params=["numpy", "accumulate"])
+def summing(request, monkeypatch):
+    """The offsets summed by numpy (a search has loaded it) or without it (the indexer)."""
+    if request.param == "accumulate":
+        monkeypatch.delitem(sys.modules, "numpy")
+    else:
+        import numpy  # noqa: F401
+    return request.param
+
+
 @pytest.mark.parametrize("count", [0, 1, 7, 300, 40_000])  # above 32,768 Whoosh stores the offsets itself
 @pytest.mark.parametrize("widest", [3, 300, 70_000])  # lengths as bytes, shorts, ints
-def test_var_bytes_offsets_are_whooshs(count, widest):
-    """The offsets summed by numpy are the ones Whoosh's own loop derives, value for value."""
+def test_var_bytes_offsets_are_whooshs(count, widest, summing):
+    """The offsets summed by numpy, or without it, are the ones Whoosh's own loop derives, value for value."""
     from array import array
 
     from whoosh.columns import VarBytesColumn
@@ -207,7 +219,7 @@ def test_var_bytes_offsets_are_whooshs(count, widest):
 
 
 @pytest.mark.parametrize("code", ["b", "h", "i"])
-def test_var_bytes_lengths_gone_negative_fail_as_in_whoosh(code):
+def test_var_bytes_lengths_gone_negative_fail_as_in_whoosh(code, summing):
     """A damaged column (its last byte read as a signed type code, lengths that sum below zero)
     must fail as Whoosh's loop fails, so `dateline check` blames the damaged file; summed by
     numpy into unsigned offsets, it was read as garbage (a flaky test_check case found it)."""
