@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from search.explain import TermScore as TermScore
     from search.feedback import Feedback as Feedback
     from search.index import Index as Index
+    from search.marking import Marked as Marked
     from search.results import FacetCount as FacetCount
     from search.results import Hit as Hit
     from search.results import Results as Results
@@ -71,6 +72,7 @@ _HOMES = {
     "Hit": "search.results",
     "IncompatibleIndexError": "indexer.core.errors",
     "Index": "search.index",
+    "Marked": "search.marking",
     "IndexNotFoundError": "indexer.core.errors",
     "PeriodCount": "search.timeline",
     "QueryError": "search.errors",

@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # what only feedback, --explain, stats and timelines use is i
 
     from search.columnar import Columns
     from search.feedback import Feedback
+    from search.marking import Marked
     from search.stats import Stats
     from search.timeline import Timeline
 
@@ -534,6 +535,28 @@ class Index:
         with self._lock:
             stored = self._current().document(id=self.known_id(doc_id))
         return from_stored(stored)
+
+    def marked(
+        self,
+        doc_id: str,
+        query: str,
+        *,
+        fields: Sequence[str] | None = None,
+        lang: str | None = None,
+        match: Match = "all",
+        syntax: bool = True,
+    ) -> Marked:
+        """The document ``doc_id`` (or at that path, `known_id`) with every match of ``query``
+        located in its whole title and body (`search.marking`), as a document view shows it;
+        raises `DocumentNotFoundError`, and `QueryError` for a bad query."""
+        from search.marking import mark_document
+
+        request = SearchRequest(query, fields=_tuple(fields), lang=lang, match=match, syntax=syntax)
+        q = self._planner.build(request)
+        with self._lock:
+            searcher = self._current()
+            document = from_stored(searcher.document(id=self.known_id(doc_id)))
+            return mark_document(query, document, q, searcher)
 
     def known_id(self, doc_id: str) -> str:
         """``doc_id`` if a document has it, else the id of the document whose file is at path

@@ -74,7 +74,7 @@ def lead(body: str, limit: int = SNIPPET_CHARS) -> Snippet:
 _FAST: dict[str, object] = {}
 
 
-def _fast(fieldname: str, field: object) -> object:
+def fast_for(fieldname: str, field: object) -> object:
     """The field's fast analysis (with its word cache), kept across searches."""
     fast = _FAST.get(fieldname)
     if fast is None or (isinstance(fast, FastTerms) and fast.analyzer != getattr(field, "analyzer", None)):
@@ -87,7 +87,7 @@ def highlights(hit: Any, fieldname: str, text: str, top: int) -> str:
     (Whoosh re-analyses the text through its generator chain); the same fragments."""
     results = hit.results
     field = results.searcher.schema[fieldname]
-    fast = _fast(fieldname, field)
+    fast = fast_for(fieldname, field)
     if not isinstance(fast, FastTerms):
         return hit.highlights(fieldname, text=text, top=top)
     words = _terms(results, fieldname)

@@ -119,3 +119,22 @@ def count_periods(query: str, by: str, days: np.ndarray, first: int | None = Non
             periods.append(PeriodCount(_label(day, by), counts.get(day, 0)))
             day = _next(day, by)
     return Timeline(query=query, by=by, total=len(days), undated=len(days) - len(dated), periods=periods)
+
+
+def period_range(label: str, by: str) -> tuple[date, date]:
+    """The first and last day of the period ``label`` (as `Timeline` names it: ``2025-06-06``,
+    ``2025-W23``, ``2025-06``); `QueryError` for a label that is not one of ``by``."""
+    try:
+        if by == "day":
+            first = date.fromisoformat(label)
+            return first, first
+        if by == "week":
+            year, _, week = label.partition("-W")
+            first = date.fromisocalendar(int(year), int(week), 1)
+            return first, first + timedelta(days=6)
+        year, _, month = label.partition("-")
+        first = date(int(year), int(month), 1)
+    except ValueError:
+        raise QueryError(f"{label!r} is not a {check_by(by)} of a timeline") from None
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return first, following - timedelta(days=1)

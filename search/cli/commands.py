@@ -970,9 +970,47 @@ def config_command(fmt: str) -> None:
     default=0,
     show_default=True,
     metavar="SECONDS",
-    help="Stop after this many seconds without a request; 0: never.",
+    help="Stop after this many seconds without a request; 0: never (not with --http).",
 )
-def serve(socket_file: str | None, idle: int) -> None:
+@click.option("--http", "http", is_flag=True, help="Also serve the web page and JSON API of one index (--index).")
+@index_option
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="With --http: the address to listen on; another than loopback only when you mean it.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8080,
+    show_default=True,
+    help="With --http: the port (0: any free one).",
+)
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="With --http: another name the server may be reached by (repeatable); any other Host header is refused.",
+)
+@click.option(
+    "--no-token",
+    is_flag=True,
+    help="With --http: no token (default: a random one in the printed URL, then a cookie); for a trusted setup only.",
+)
+@click.option("--open", "open_browser", is_flag=True, help="With --http: open the page in the web browser.")
+def serve(
+    socket_file: str | None,
+    idle: int,
+    http: bool,
+    index_dir: str,
+    host: str,
+    port: int,
+    allow_hosts: tuple[str, ...],
+    no_token: bool,
+    open_browser: bool,
+) -> None:
     """Keep indexes open in one background process, so that search, show and stats answer in
     milliseconds instead of a quarter of a second.
 
@@ -980,17 +1018,32 @@ def serve(socket_file: str | None, idle: int) -> None:
     and print exactly what they would print alone; set DATELINE_NO_SERVE=1 to bypass it. It
     notices new commits to an index, and stops when dateline itself is upgraded.
 
+    With --http it also serves the index of --index as a web page and a JSON API (/api/search,
+    /api/timeline, /api/document, /api/similar, /api/stats; /openapi.json describes them) on
+    127.0.0.1:8080, and prints the URL to open: it carries a random token, which the browser
+    then keeps in a cookie (programs send it as "Authorization: Bearer TOKEN").
+
     \b
       dateline serve --idle 3600 &
       dateline search '"oil prices"'
       DATELINE_NO_SERVE=1 dateline stats
+      dateline serve --http --index ~/news.idx --open
     """
     from search.serve.protocol import socket_path
-    from search.serve.replay import replay
-    from search.serve.server import IndexPool, Server, sources
 
     path = os.path.abspath(socket_file or socket_path())
+    if http:
+        _serve_http(path, index_dir, host, port, allow_hosts, None if no_token else "", open_browser)
+        return
     _detach()
+    _serve_socket(path, idle)
+
+
+def _serve_socket(path: str, idle: int, *, quiet_if_taken: bool = False) -> None:
+    """Answer the command line's calls on the socket at ``path`` until stopped."""
+    from search.serve.replay import replay
+    from search.serve.server import IndexPool, ServeError, Server, sources
+
     stderr = sys.stderr  # a served call swaps sys.stderr for its own, in another thread
 
     def log(line: str) -> None:
@@ -1006,13 +1059,60 @@ def serve(socket_file: str | None, idle: int) -> None:
         pool=pool,
     )
     try:
-        server.serve()
+        try:
+            server.serve()
+        except ServeError as exc:
+            if not quiet_if_taken:
+                raise
+            log(f"not answering the command line: {exc}")
+            return
         if not server.finish(timeout=0.25):  # a slow call: its caller, cut off, runs it itself
             log("stopped during a call; its caller runs it itself")
             stderr.flush()
             os._exit(EXIT_OK)  # now: the call holds the indexes, and may not end soon
     finally:
         server.close()
+
+
+def _serve_http(
+    socket_file: str,
+    index_dir: str,
+    host: str,
+    port: int,
+    allow_hosts: tuple[str, ...],
+    token: str | None,
+    open_browser: bool,
+) -> None:
+    """The web server in this thread until interrupted, the command line's socket in another."""
+    import threading
+
+    from indexer.core.store import resolve_index_path
+    from search.serve.web import WebServer
+
+    stderr = sys.stderr
+
+    def log(line: str) -> None:
+        click.echo(f"dateline serve: {line}", file=stderr)
+
+    index_path = resolve_index_path(index_dir).resolve()  # before _detach changes the directory
+    server = WebServer(index_path, host=host, port=port, token=token, allow_hosts=allow_hosts, log=log)
+    try:
+        click.echo(server.url)
+        sys.stdout.flush()
+        _detach()
+        threading.Thread(
+            target=_serve_socket, args=(socket_file, 0), kwargs={"quiet_if_taken": True}, daemon=True
+        ).start()
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(server.url)
+        try:
+            server.serve_forever(poll_interval=0.5)
+        except KeyboardInterrupt:
+            pass
+    finally:
+        server.server_close()
 
 
 def _detach() -> None:

@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 CSV_COLUMNS: tuple[str, ...] = ("rank", "id", "score", "date", "issuer", "title", "wire", "place", "url", "snippet")
 
 
-def _row(hit: Hit) -> list[str]:
+def csv_row(hit: Hit) -> list[str]:
+    """One hit as the values of `CSV_COLUMNS`."""
     from indexer.core.text import escape_controls
 
     doc = hit.document
@@ -41,7 +42,7 @@ def results_csv(results: Results, style: Style | None = None, width: int | None 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    writer.writerows(_row(hit) for hit in results.hits)
+    writer.writerows(csv_row(hit) for hit in results.hits)
     return out.getvalue().removesuffix("\n")
 
 
