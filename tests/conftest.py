@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pytest
 from hypothesis import settings
@@ -368,3 +372,78 @@ class Served:
         if self.proc.poll() is None:
             self.proc.terminate()
             self.proc.wait(timeout=20)
+
+
+# -- dateline serve --http: a real web server in a thread, and a client choosing its own headers --
+@dataclass
+class WebReply:
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
+
+
+class Web:
+    """A running `WebServer` over one index, and requests to it."""
+
+    def __init__(self, index: Path, **options: Any) -> None:
+        self.logged: list[str] = []
+        from search.serve.web import WebServer
+
+        self.server = WebServer(index, port=0, log=self.logged.append, **options)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread.start()
+        self.host = f"127.0.0.1:{self.server.port}"
+
+    def get(
+        self,
+        path: str,
+        *,
+        method: str = "GET",
+        host: str | None = None,
+        token: bool = True,
+        headers: dict[str, str] | None = None,
+        body: bytes | None = None,
+    ) -> WebReply:
+        """``path`` fetched with the token as a bearer header (unless not ``token``) and ``Host``."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=30)
+        try:
+            conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+            conn.putheader("Host", self.host if host is None else host)
+            if token and self.server.token:
+                conn.putheader("Authorization", f"Bearer {self.server.token}")
+            for name, value in (headers or {}).items():
+                conn.putheader(name, value)
+            if body is not None:
+                conn.putheader("Content-Length", str(len(body)))
+            conn.endheaders(body)
+            response = conn.getresponse()
+            return WebReply(response.status, response.headers, response.read())
+        finally:
+            conn.close()
+
+    def api(self, path: str) -> Any:
+        reply = self.get(path)
+        assert reply.status == 200, (path, reply.status, reply.body[:500])
+        assert reply.headers["Content-Type"] == "application/json"
+        return reply.json
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def web(corpus_index: Path) -> Iterator[Web]:
+    """A server over the sample corpus's index, shared by a module's tests (they only read)."""
+    served = Web(corpus_index)
+    yield served
+    served.close()

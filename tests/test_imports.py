@@ -119,7 +119,8 @@ def test_a_plain_search_loads_only_what_it_uses(corpus_index: Path) -> None:
             with contextlib.redirect_stdout(io.StringIO()):
                 main.main(args=[*args, "--index", {str(corpus_index)!r}], standalone_mode=False)
             return sorted(m for m in ("search.explain", "search.feedback", "search.suggest", "search.stats",
-                                      "search.timeline", "urllib.request", "asyncio") if m in sys.modules)
+                                      "search.timeline", "urllib.request", "asyncio", "search.serve.web",
+                                      "http.server", "search.marking") if m in sys.modules)
 
         print(run("search", "energy OR solar OR wind"))
         print(sys.modules["indexer.engine.postings"]._SINGLE)  # the indexer's table of encoded positions

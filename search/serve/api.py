@@ -157,7 +157,7 @@ class WebIndex:
             params,
             limit=params.limit,
             page=params.page,
-            sort=params.sort,
+            sort=params.order,
             facets=open_facets,
             facet_limit=FACET_TOP,
             suggest=None if params.q else False,
@@ -235,7 +235,7 @@ class WebIndex:
         from search.cli.render.csv import CSV_COLUMNS, csv_row
         from search.cli.render.json import to_json
 
-        first = self._search(params, limit=EXPORT_PAGE, page=1, sort=params.sort, snippets=False)
+        first = self._search(params, limit=EXPORT_PAGE, page=1, sort=params.order, snippets=False)
 
         def lines() -> Iterator[str]:
             results, page, sent = first, 1, 0
@@ -255,6 +255,6 @@ class WebIndex:
                 if sent >= results.total:
                     break
                 page += 1
-                results = self._search(params, limit=EXPORT_PAGE, page=page, sort=params.sort, snippets=False)
+                results = self._search(params, limit=EXPORT_PAGE, page=page, sort=params.order, snippets=False)
 
         return first.total, lines()

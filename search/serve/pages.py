@@ -84,7 +84,7 @@ def _layout(title: str, main: str, params: SearchParams | None, *, lang: str = "
         hidden.append(("by", params.by))
     inputs = "".join(f'<input type="hidden" name="{e(n)}" value="{e(v)}">' for n, v in hidden if v)
     options = "".join(
-        f'<option value="{e(value)}"{" selected" if value == params.sort else ""}>{e(name)}</option>'
+        f'<option value="{e(value)}"{" selected" if value == (params.sort or "relevance") else ""}>{e(name)}</option>'
         for value, name in SORT_NAMES.items()
     )
     return (

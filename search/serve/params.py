@@ -51,7 +51,8 @@ class SearchParams:
 
     q: str = ""
     page: int = 1
-    sort: str = "relevance"
+    #: As the URL gives it; None: `order`'s default.
+    sort: str | None = None
     since: str | None = None
     until: str | None = None
     lang: str | None = None
@@ -75,11 +76,11 @@ class SearchParams:
                     filters[name].append(value)
             else:
                 seen.setdefault(name, value)
-        sort = seen.get("sort") or ("relevance" if seen.get("q", "").strip() else "-date")
+        sort = seen.get("sort") or None
         return cls(
             q=seen.get("q", "").strip(),
             page=_int("page", seen["page"], 1, MAX_PAGE) if seen.get("page") else 1,
-            sort=_choice("sort", sort, _SORTS),
+            sort=_choice("sort", sort, _SORTS) if sort else None,
             since=seen.get("since") or None,
             until=seen.get("until") or None,
             lang=_choice("lang", seen["lang"], _LANGS) if seen.get("lang") else None,
@@ -92,6 +93,11 @@ class SearchParams:
     def text(self) -> str:
         """The query searched: ``*`` (every document) when ``q`` is empty."""
         return self.q or "*"
+
+    @property
+    def order(self) -> str:
+        """The order hits are listed in: ``sort``, else by relevance, or newest first without a query."""
+        return self.sort or ("relevance" if self.q else "-date")
 
     @property
     def filter_map(self) -> dict[str, list[str]]:
@@ -123,7 +129,7 @@ class SearchParams:
                 out.append((name, value))
         for name, values in self.filters:
             out.extend((name, v) for v in values)
-        if self.sort != ("relevance" if self.q else "-date"):
+        if self.sort:
             out.append(("sort", self.sort))
         if self.by != "month":
             out.append(("by", self.by))

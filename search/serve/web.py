@@ -282,7 +282,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     # -- the response ------------------------------------------------------------------------
     def _problem(self, problem: Problem) -> Response:
-        path = urlsplit(self.path).path if len(self.path) <= MAX_URL else "/"
+        path = urlsplit(self.path[:MAX_URL]).path
         headers = dict(problem.headers)
         if _is_api(path):
             body = {
