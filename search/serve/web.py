@@ -134,12 +134,15 @@ class WebServer(http.server.ThreadingHTTPServer):
         token: str | None = "",
         allow_hosts: Iterable[str] = (),
         log: Callable[[str], None] = lambda line: None,
+        max_connections: int = MAX_CONNECTIONS,
+        connection_timeout: float = CONNECTION_TIMEOUT,
     ) -> None:
         """``token`` "" makes a random one; None turns the token off (``--no-token``)."""
         self.web = WebIndex(index_path)
         self.token = secrets.token_urlsafe(24) if token == "" else token
         self.log = log
-        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        self.connection_timeout = connection_timeout
+        self._slots = threading.BoundedSemaphore(max_connections)
         if ":" in host:
             self.address_family = socket.AF_INET6
         try:
@@ -193,6 +196,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
     sys_version = ""
     disable_nagle_algorithm = True  # else a keep-alive response can stall ~40 ms
     timeout = CONNECTION_TIMEOUT
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(self.server.connection_timeout)
 
     def log_message(self, format: str, *args: Any) -> None:
         self.server.log(format % args)

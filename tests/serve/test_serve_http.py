@@ -26,7 +26,7 @@ def _start(index: Path, tmp_path: Path, *extra: str) -> tuple[subprocess.Popen[s
         text=True,
         env={**os.environ, "DATELINE_SOCKET": str(tmp_path / "sock" / "serve.sock")},
     )
-    assert proc.stdout is not None
+    assert proc.stdout is not None and proc.stderr is not None
     url = proc.stdout.readline().strip()
     assert url.startswith("http://127.0.0.1:"), (url, proc.stderr.read() if proc.poll() is not None else "")
     return proc, url

@@ -8,6 +8,8 @@ import csv
 import io
 import json
 import re
+import socket
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
@@ -220,10 +222,10 @@ def test_the_document_page(web: Web, corpus_ix) -> None:
     page = web.get(f"/doc?id={quote(german.id)}")
     assert page.status == 200 and '<article class="document" lang="de">' in page.text
     hit = corpus_ix.search('"armed forces"', limit=1).hits[0]
-    page = web.get(f"/doc?id={quote(hit.id)}&q={PHRASE}").text
-    assert '<article class="document" lang="en">' in page and page.count("<mark>") >= 6
-    assert f'href="{hit.document.url}" rel="noopener noreferrer"' in page
-    assert "More like this" in page
+    html = web.get(f"/doc?id={quote(hit.id)}&q={PHRASE}").text
+    assert '<article class="document" lang="en">' in html and html.count("<mark>") >= 6
+    assert f'href="{hit.document.url}" rel="noopener noreferrer"' in html
+    assert "More like this" in html
 
 
 def test_static_files(web: Web) -> None:
@@ -309,7 +311,7 @@ def test_the_token_is_required_and_kept_in_a_strict_cookie(web: Web) -> None:
     wrong = web.get("/search?q=mali&token=wrong", token=False)
     assert wrong.status == 401 and "Set-Cookie" not in wrong.headers and "not this server" in wrong.text
     url = urlsplit(web.server.url)
-    assert parse_qs(url.query)["token"] == [web.server.token] and len(web.server.token) >= 32
+    assert web.server.token and parse_qs(url.query)["token"] == [web.server.token] and len(web.server.token) >= 32
     visit = web.get(f"/search?q=mali&token={web.server.token}", token=False)
     assert visit.status == 303 and visit.headers["Location"] == "/search?q=mali"
     cookie = visit.headers["Set-Cookie"]
@@ -350,7 +352,26 @@ def test_requests_are_bounded(web: Web) -> None:
     _problem(web.get("/api/search?q=" + "a" * (MAX_URL + 10)), 414, "uri_too_long")
     many = "&".join(f"wire=w{i}" for i in range(200))
     _problem(web.get(f"/api/search?q=mali&{many}"), 400, "bad_query")
-    assert web.server.RequestHandlerClass.timeout and MAX_CONNECTIONS >= 50
+
+
+def test_connections_are_bounded_in_number_and_time(corpus_index: Path) -> None:
+    served = Web(corpus_index, max_connections=3, connection_timeout=0.5)
+    idle = [socket.create_connection(("127.0.0.1", served.server.port)) for _ in range(3)]
+    try:
+        time.sleep(0.1)
+        with socket.create_connection(("127.0.0.1", served.server.port), timeout=5) as extra:
+            assert extra.recv(100).startswith(b"HTTP/1.1 503")  # turned away at once
+        started = time.monotonic()
+        for conn in idle:
+            conn.settimeout(5)
+            assert conn.recv(100) == b""  # closed by the server: nothing came within its time
+        assert time.monotonic() - started < 3
+        assert served.get("/api/search?q=mali").status == 200  # the slots are free again
+    finally:
+        for conn in idle:
+            conn.close()
+        served.close()
+    assert MAX_CONNECTIONS >= 50  # the default admits the 50 clients below
 
 
 def test_fifty_clients_at_once_get_the_answers_one_gets_alone(web: Web) -> None:
