@@ -87,11 +87,15 @@ def _layout(title: str, main: str, params: SearchParams | None, *, lang: str = "
         f'<option value="{e(value)}"{" selected" if value == (params.sort or "relevance") else ""}>{e(name)}</option>'
         for value, name in SORT_NAMES.items()
     )
+    # The script sends the sort only when it was chosen: else a query typed on the front page (listed
+    # newest first) would be sorted by date rather than by relevance.
+    chosen = "" if params.sort == ("relevance" if params.q else "-date") else ' data-chosen=""'
     return (
         f'<!DOCTYPE html><html lang="{e(lang)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{e(title)}</title>"
         '<link rel="stylesheet" href="/static/dateline.css">'
+        '<link rel="icon" href="/static/dateline.svg" type="image/svg+xml">'
         '<script src="/static/dateline.js" defer></script></head><body>'
         '<a class="skip" href="#main">Skip to the results</a>'
         '<header class="banner"><a class="brand" href="/">dateline</a>'
@@ -99,7 +103,7 @@ def _layout(title: str, main: str, params: SearchParams | None, *, lang: str = "
         '<label for="q">Search the archive</label>'
         f'<input type="search" id="q" name="q" value="{e(params.q)}" autocomplete="off" '
         'aria-keyshortcuts="/" placeholder="words, &quot;a phrase&quot;, issuer:acme">'
-        f'<label for="sort">Sort</label><select id="sort" name="sort">{options}</select>'
+        f'<label for="sort">Sort</label><select id="sort" name="sort"{chosen}>{options}</select>'
         f'{inputs}<button type="submit">Search</button></form></header>'
         f'<main id="main" tabindex="-1">{main}</main>'
         '<footer><label><input type="checkbox" id="keys" checked> Keyboard shortcuts: '

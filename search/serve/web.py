@@ -54,7 +54,12 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
 }
-STATIC = {"dateline.js": "text/javascript; charset=utf-8", "dateline.css": "text/css; charset=utf-8"}
+STATIC = {
+    "dateline.js": "text/javascript; charset=utf-8",
+    "dateline.css": "text/css; charset=utf-8",
+    # The page's icon: without one a browser asks for /favicon.ico and logs the 404 as an error.
+    "dateline.svg": "image/svg+xml",
+}
 JSON = "application/json"
 PROBLEM = "application/problem+json"
 HTML = "text/html; charset=utf-8"

@@ -35,7 +35,11 @@
       form.addEventListener("submit", (event) => {
         event.preventDefault();
         const url = new URL(form.action, location.href);
-        for (const [name, value] of new FormData(form)) if (value !== "") url.searchParams.append(name, value);
+        const sort = document.getElementById("sort");
+        const sortKept = sort && (sort.hasAttribute("data-chosen") || sort.value !== sort.querySelector("option[selected]")?.value);
+        for (const [name, value] of new FormData(form)) {
+          if (value !== "" && (name !== "sort" || sortKept)) url.searchParams.append(name, value);
+        }
         show(url.href, true);
       });
       const sort = document.getElementById("sort");
@@ -47,7 +51,8 @@
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     const link = event.target.closest("a[href]");
     if (!link || !link.closest("main") || link.hasAttribute("download")) return;
-    const url = new URL(link.href, location.href);
+    // getAttribute, not .href: a timeline bar is an SVG <a>, whose .href is an object, not a string.
+    const url = new URL(link.getAttribute("href"), location.href);
     if (!inPage(url)) return;
     event.preventDefault();
     show(url.href, true);
