@@ -55,6 +55,11 @@ def timeline_svg(timeline: Timeline, params: SearchParams) -> str:
             'class="bar-fill"></rect></a>'
         )
     parts.append("</svg>")
+    top_label = f"{top:,} hit{'s' if top != 1 else ''}"
+    parts.append(
+        f'<p class="timeline-range"><span>{e(periods[0].period)}</span>'
+        f"<span>highest bar: {e(top_label)}</span><span>{e(periods[-1].period)}</span></p>"
+    )
     items = "".join(
         f'<li><a href="{e(narrowed(params, p.period, timeline.by).href())}">{e(p.period)}</a>: {p.count:,}</li>'
         for p in timeline.periods

@@ -87,9 +87,9 @@ def _layout(title: str, main: str, params: SearchParams | None, *, lang: str = "
         f'<option value="{e(value)}"{" selected" if value == (params.sort or "relevance") else ""}>{e(name)}</option>'
         for value, name in SORT_NAMES.items()
     )
-    # The script sends the sort only when it was chosen: else a query typed on the front page (listed
-    # newest first) would be sorted by date rather than by relevance.
-    chosen = "" if params.sort == ("relevance" if params.q else "-date") else ' data-chosen=""'
+    # The script sends the sort only when it was chosen (in the URL, or changed in the box): a query
+    # typed on the front page (listed newest first) is then ranked by relevance, its own default.
+    chosen = ' data-chosen=""' if params.sort else ""
     return (
         f'<!DOCTYPE html><html lang="{e(lang)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
