@@ -24,7 +24,8 @@ from conftest import installed_dateline
 
 pytestmark = pytest.mark.slow
 
-SECONDS = float(os.environ.get("DATELINE_SWAP_SECONDS", "25"))
+# Seconds each race runs: 12 s gives dozens of swaps (the run prints how many); more with the variable.
+SECONDS = float(os.environ.get("DATELINE_SWAP_SECONDS", "12"))
 FILES = {"a": 12, "b": 18}  # documents in each version of the corpus: a search tells them apart
 
 # The writer: rebuild from corpus a, then b, then a … until its time is up; print the count.
