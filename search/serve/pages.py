@@ -9,12 +9,11 @@ inline script: the Content-Security-Policy (`search.serve.web`) allows neither.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from indexer.core.text import without_surrogates
-from search.results import Snippet
+from search.cli.render.html import escape as e
+from search.cli.render.html import marked, safe_link
 
 if TYPE_CHECKING:
     from search.marking import Marked
@@ -47,30 +46,6 @@ FIELD_NAMES = (
     ("copyright", "Copyright"),
     ("id", "Id"),
 )
-
-
-def e(text: object) -> str:
-    """``text`` escaped for HTML text and attributes; a lone surrogate (no UTF-8 page can carry
-    it) becomes U+FFFD."""
-    return html.escape(without_surrogates(str(text)))
-
-
-def safe_link(url: str | None) -> str | None:
-    """``url`` if it is a web address; a document could carry ``javascript:`` or worse."""
-    if not url:
-        return None
-    url = url.strip()
-    return url if url.lower().startswith(("https://", "http://")) else None
-
-
-def marked(snippet: Snippet) -> str:
-    """The snippet's text escaped, each matched span in ``<mark>``."""
-    out, last, text = [], 0, snippet.text
-    for start, end in snippet.spans:
-        out += [e(text[last:start]), "<mark>", e(text[start:end]), "</mark>"]
-        last = end
-    out.append(e(text[last:]))
-    return "".join(out)
 
 
 def _layout(title: str, main: str, params: SearchParams | None, *, lang: str = "en") -> str:

@@ -7,22 +7,35 @@ from typing import TYPE_CHECKING
 from search.cli.render._renderer import Renderer, Style
 
 if TYPE_CHECKING:
-    from search.results import Results
+    from search.results import Results, Snippet
 
 
-def _safe_link(url: str | None) -> str | None:
+def safe_link(url: str | None) -> str | None:
     """``url`` if it is a web address; a document could carry ``javascript:`` or worse."""
-    return url if url and url.lower().startswith(("https://", "http://")) else None
+    if not url:
+        return None
+    url = url.strip()
+    return url if url.lower().startswith(("https://", "http://")) else None
 
 
-def _escape(text: str) -> str:
-    """``text`` for HTML; a lone surrogate (a query typed as ``\\ud800``), which no UTF-8 page
-    can carry, becomes U+FFFD."""
+def escape(text: object) -> str:
+    """``text`` for HTML text and attributes; a lone surrogate (a query typed as ``\\ud800``),
+    which no UTF-8 page can carry, becomes U+FFFD."""
     import html
 
     from indexer.core.text import without_surrogates
 
-    return html.escape(without_surrogates(text))
+    return html.escape(without_surrogates(str(text)))
+
+
+def marked(snippet: Snippet) -> str:
+    """The snippet's text escaped, each matched span in ``<mark>``."""
+    out, last, text = [], 0, snippet.text
+    for start, end in snippet.spans:
+        out += [escape(text[last:start]), "<mark>", escape(text[start:end]), "</mark>"]
+        last = end
+    out.append(escape(text[last:]))
+    return "".join(out)
 
 
 def results_html(results: Results, style: Style | None = None, width: int | None = None) -> str:
@@ -32,12 +45,12 @@ def results_html(results: Results, style: Style | None = None, width: int | None
     from indexer.core.text import escape_controls
     from search.cli.render.text import results_summary
 
-    e = _escape
+    e = escape
     items = []
     for hit in results.hits:
         doc = hit.document
         title = e(doc.title or "(untitled)")
-        if link := _safe_link(doc.url):
+        if link := safe_link(doc.url):
             title = f'<a href="{e(link)}">{title}</a>'
         meta = " · ".join(
             e(x)
@@ -56,12 +69,7 @@ def results_html(results: Results, style: Style | None = None, width: int | None
             f'<p class="meta">{meta} <span class="score">{score}</span></p>',
         ]
         if hit.snippet is not None and hit.snippet.text:
-            snippet, last, text = [], 0, hit.snippet.text
-            for start, end in hit.snippet.spans:
-                snippet += [e(text[last:start]), "<mark>", e(text[start:end]), "</mark>"]
-                last = end
-            snippet.append(e(text[last:]))
-            parts.append(f'<p class="snippet">{"".join(snippet)}</p>')
+            parts.append(f'<p class="snippet">{marked(hit.snippet)}</p>')
         items.append("".join(parts) + "</li>")
     return "\n".join(
         [
