@@ -34,6 +34,8 @@ from search.serve.params import EXPORT_FORMATS, SearchParams
 
 __all__ = ["COOKIE", "MAX_CONNECTIONS", "MAX_URL", "Response", "WebError", "WebServer", "allowed_hosts"]
 
+#: Addresses that mean every interface of this machine.
+WILDCARDS = ("0.0.0.0", "::", "")
 #: The cookie that carries the token after the first visit.
 COOKIE = "dateline_token"
 #: Longest request target read (bytes); longer is refused with 414.
@@ -105,16 +107,31 @@ def problem_for(exc: Exception) -> Problem:
 
 
 def allowed_hosts(host: str, port: int, extra: Iterable[str] = ()) -> frozenset[str]:
-    """The ``Host`` header values a request may carry: the bound address and, for a loopback
-    one, ``localhost``, each with and without the port; plus ``extra`` names (``--allow-host``)."""
+    """The ``Host`` header values a request may carry, each with and without the port: the bound
+    address; for a loopback one, the loopback names; for all addresses (``0.0.0.0``, ``::``), those
+    and this machine's own names and addresses; plus ``extra`` names (``--allow-host``). A name
+    an attacker's DNS points here (rebinding) is none of these."""
     names = {host, *extra}
-    if host in ("127.0.0.1", "::1", "localhost"):
+    if host in ("127.0.0.1", "::1", "localhost", *WILDCARDS):
         names |= {"127.0.0.1", "localhost", "::1"}
+    if host in WILDCARDS:
+        names |= _own_names()
     out = set()
     for name in names:
         shown = f"[{name}]" if ":" in name and not name.startswith("[") else name
         out |= {shown.lower(), f"{shown}:{port}".lower()}
     return frozenset(out)
+
+
+def _own_names() -> set[str]:
+    """This machine's host name, its fully qualified name and the addresses they resolve to."""
+    names = {socket.gethostname(), socket.getfqdn()}
+    for name in list(names):
+        try:
+            names |= set(socket.gethostbyname_ex(name)[2])
+        except OSError:
+            pass
+    return {n for n in names if n}
 
 
 def _json(value: Any, status: int = 200, content_type: str = JSON) -> Response:

@@ -19,7 +19,7 @@ from conftest import CORPUS, SEED_NAME, Web
 
 from search.cli.render.csv import CSV_COLUMNS
 from search.serve import api as web_api
-from search.serve.web import COOKIE, CSP, MAX_CONNECTIONS, MAX_URL
+from search.serve.web import COOKIE, CSP, MAX_CONNECTIONS, MAX_URL, allowed_hosts
 
 PHRASE = quote('"armed forces"')
 SECURITY = {
@@ -294,6 +294,20 @@ def test_a_forged_host_is_421(web: Web) -> None:
         _problem(web.get("/api/search?q=mali", host=host), 421, "misdirected")
     assert web.get("/api/search?q=mali", host=f"localhost:{web.server.port}").status == 200
     assert web.get("/api/search?q=mali", host="LOCALHOST:" + str(web.server.port)).status == 200
+
+
+def test_on_all_addresses_this_machines_names_are_answered_and_no_other(corpus_index: Path) -> None:
+    served = Web(corpus_index, host="0.0.0.0")
+    try:
+        port = served.server.port
+        for host in [f"127.0.0.1:{port}", f"localhost:{port}", f"{socket.gethostname()}:{port}"]:
+            assert served.get("/api/stats", host=host).status == 200, host
+        _problem(served.get("/api/stats", host=f"evil.example:{port}"), 421, "misdirected")
+    finally:
+        served.close()
+    allowed = allowed_hosts("127.0.0.1", 8080, ["news.example"])
+    assert {"news.example:8080", "localhost:8080", "127.0.0.1"} <= allowed
+    assert socket.gethostname().lower() not in allowed  # a loopback server answers loopback names only
 
 
 def test_the_token_is_required_and_kept_in_a_strict_cookie(web: Web) -> None:
