@@ -136,6 +136,18 @@ def test_a_search_past_its_time_limit_is_503(web: Web, monkeypatch: pytest.Monke
     assert reply.headers["Retry-After"]
 
 
+def test_a_bug_is_500_without_a_traceback_which_goes_to_the_log(web: Web, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken() -> dict:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(web.server.web, "stats", broken)  # a fault put in, as a bug would be
+    data = _problem(web.get("/api/stats"), 500, "internal")
+    assert "secret internals" not in data["detail"] and "RuntimeError" in data["detail"]
+    page = web.get("/?q=")
+    assert page.status == 200  # the rest still answers
+    assert any("Traceback" in line and "secret internals" in line for line in web.logged)
+
+
 def test_a_missing_index_is_503_then_served_once_built(tmp_path: Path) -> None:
     from indexer import index_paths
 
