@@ -19,7 +19,7 @@ from conftest import CORPUS, SEED_NAME, Web
 
 from search.cli.render.csv import CSV_COLUMNS
 from search.serve import api as web_api
-from search.serve.web import COOKIE, CSP, MAX_CONNECTIONS, MAX_URL, allowed_hosts
+from search.serve.web import COOKIE, CSP, MAX_URL, allowed_hosts
 
 PHRASE = quote('"armed forces"')
 SECURITY = {
@@ -397,7 +397,6 @@ def test_connections_are_bounded_in_number_and_time(corpus_index: Path) -> None:
         for conn in idle:
             conn.close()
         served.close()
-    assert MAX_CONNECTIONS >= 50  # the default admits the 50 clients below
 
 
 def test_fifty_clients_at_once_get_the_answers_one_gets_alone(web: Web) -> None:
