@@ -35,3 +35,8 @@ class QueryTooLargeError(QueryError):
 
 class SearchTimeoutError(DatelineError):
     """A search ran past its time limit (``timeout=``, ``--timeout``) and was stopped."""
+
+
+class ClusterError(DatelineError):
+    """A cluster cannot be reached or used: no scheduler at the address, a bad ``--cluster`` value,
+    a missing or damaged manifest, or a shard that failed (the message names it)."""
