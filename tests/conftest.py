@@ -447,3 +447,35 @@ def web(corpus_index: Path) -> Iterator[Web]:
     served = Web(corpus_index)
     yield served
     served.close()
+
+
+# -- the cluster (tests/cluster/) ------------------------------------------------------------------
+
+#: Documents in the generated archive the cluster tests shard (real English and German text).
+ARCHIVE_DOCS = 1200
+
+
+@pytest.fixture(scope="session")
+def cluster_client() -> Iterator[Any]:
+    """A client of one Dask `LocalCluster` for the whole session: 2 worker processes of 1 thread each."""
+    distributed = pytest.importorskip("distributed", reason="the cluster tests need dateline[cluster]")
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", host="127.0.0.1"
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client
+
+
+@pytest.fixture(scope="session")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An archive of `ARCHIVE_DOCS` generated documents (bench/corpus.py: real Reuters, BBC and
+    10kGNAD text in the seed's layout) over six years (2020–2025), two languages and several wires."""
+    shared_path("data")
+    sys.path.insert(0, str(ROOT / "bench"))
+    import corpus as generator
+
+    out = tmp_path_factory.mktemp("archive")
+    generator.build(ARCHIVE_DOCS, out)
+    return out

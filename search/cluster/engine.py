@@ -43,9 +43,9 @@ def check_spec(spec: str) -> str:
 
 
 @contextmanager
-def connect(spec: str) -> Iterator[Any]:
+def connect(spec: str, *, timeout: float = CONNECT_TIMEOUT) -> Iterator[Any]:
     """A Dask ``Client`` for ``spec`` (`check_spec`), closed on exit, with its local cluster if it
-    started one. Raises `ClusterError` when the scheduler cannot be reached."""
+    started one. Raises `ClusterError` when the scheduler cannot be reached within ``timeout`` seconds."""
     spec = check_spec(spec)
     dist = distributed()
     match = _LOCAL.fullmatch(spec)
@@ -62,7 +62,7 @@ def connect(spec: str) -> Iterator[Any]:
             client = dist.Client(cluster)
         else:
             address = spec if "://" in spec else f"tcp://{spec}"
-            client = dist.Client(address, timeout=CONNECT_TIMEOUT)
+            client = dist.Client(address, timeout=timeout)
     except (OSError, TimeoutError) as exc:
         if cluster is not None:
             cluster.close()
