@@ -32,18 +32,9 @@ from indexer.engine.columns import column_data, column_default, fixed_values, le
 from indexer.engine.queries import FilteredBy
 from indexer.engine.terms import posting_blocks, segment_terms
 from search.limits import check as check_deadline
-from search.live import BYTE_TO_LENGTH, for_searcher
-from search.ranking import (
-    Bm25,
-    FieldsTerm,
-    bm25,
-    field_language,
-    field_share,
-    language_docs,
-    lucene_idf,
-    saturate,
-    tree_sum,
-)
+from search.live import BYTE_TO_LENGTH, statistics_of
+from search.ranking import Bm25, FieldsTerm, bm25, field_share, saturate, tree_sum
+from search.statistics import Statistics, field_language, lucene_idf
 
 
 class Unsupported(Exception):
@@ -78,21 +69,6 @@ class Columns:
         self._masks: dict[tuple[str, bytes], np.ndarray] = {}
         self._keys: dict[str, tuple[np.ndarray, np.ndarray] | None] = {}
         self._numbers: dict[str, tuple[np.ndarray, int]] = {}
-        self._docs: dict[str | None, int] = {}
-        self._avg_lengths: dict[str, float] = {}
-
-    def docs(self, lang: str | None) -> int:
-        """`ranking.language_docs`, cached: the documents in ``lang`` (or all), the base of IDF."""
-        if lang not in self._docs:
-            self._docs[lang] = language_docs(self.searcher, lang)
-        return self._docs[lang]
-
-    def avg_length(self, fieldname: str) -> float:
-        """`Bm25.avg_length`, cached: the field's mean length over the documents that can hold it."""
-        if fieldname not in self._avg_lengths:
-            docs = self.docs(field_language(fieldname))
-            self._avg_lengths[fieldname] = for_searcher(self.searcher).field_length(fieldname) / docs or 1.0
-        return self._avg_lengths[fieldname]
 
     def postings(
         self, fieldname: str, tbytes: bytes, values: list[bytes] | None = None
@@ -263,16 +239,20 @@ def _blocks(terms: Any, info: Any) -> Iterator[tuple[np.ndarray, np.ndarray, Any
 
 
 class Evaluator:
-    """Scores queries over one searcher's `Columns` with a `Bm25` model.
+    """Scores queries over one searcher's `Columns` with a `Bm25` model and ``statistics`` (the
+    searcher's own unless given: a cluster's, `search.statistics`).
 
     Results are sparse (only matching documents), so a query costs in proportion to its
     postings, not to the size of the index.
     """
 
-    def __init__(self, columns: Columns, model: Bm25) -> None:
+    def __init__(self, columns: Columns, model: Bm25, statistics: Statistics | None = None) -> None:
         self.columns = columns
         self.model = model
         self.searcher = columns.searcher
+        #: Handed-in figures replace the live document frequencies the postings give.
+        self.given = statistics
+        self.stats = statistics if statistics is not None else statistics_of(columns.searcher)
         self._done: dict[wq.Query, Scored] = {}
         self._postings: dict[tuple[str, bytes], tuple[np.ndarray, np.ndarray, int]] = {}
         self._positions: dict[bytes, list[int]] = {}
@@ -314,8 +294,16 @@ class Evaluator:
         """`Columns.postings`, once per query: shared fields recur in every language's branch."""
         key = (fieldname, tbytes)
         if key not in self._postings:
-            self._postings[key] = self.columns.postings(fieldname, tbytes)
+            self._postings[key] = self._frequency(fieldname, tbytes, self.columns.postings(fieldname, tbytes))
         return self._postings[key]
+
+    def _frequency(
+        self, fieldname: str, tbytes: bytes, read: tuple[np.ndarray, np.ndarray, int]
+    ) -> tuple[np.ndarray, np.ndarray, int]:
+        """``read`` (`Columns.postings`) with the given statistics' document frequency, if any."""
+        if self.given is None:
+            return read
+        return read[0], read[1], self.given.doc_frequency(fieldname, tbytes)
 
     def _union(self, parts: list[np.ndarray]) -> np.ndarray:
         """The sorted document numbers in any of ``parts``: a pass over a boolean array of
@@ -327,12 +315,12 @@ class Evaluator:
 
     def _bm25(self, fieldname: str, doc_freq: int, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """`ranking._Bm25Scorer`'s score of each posting (the weight alone in unscored fields)."""
-        model, columns = self.model, self.columns
+        model, stats = self.model, self.stats
         if not self.searcher.schema[fieldname].scorable:
             return weights
-        idf = lucene_idf(doc_freq, columns.docs(field_language(fieldname)))
-        length = columns.lengths(fieldname, ids)
-        return bm25(idf, weights, length, columns.avg_length(fieldname), model.k1, model.b)
+        idf = lucene_idf(doc_freq, stats.field_docs(fieldname))
+        length = self.columns.lengths(fieldname, ids)
+        return bm25(idf, weights, length, stats.avg_length(fieldname), model.k1, model.b)
 
     def _term(self, q: wq.Term) -> Scored:
         tbytes = self._tbytes(q.fieldname, q.text)
@@ -348,9 +336,9 @@ class Evaluator:
 
     def _fields_term(self, q: FieldsTerm) -> Scored:
         """`ranking.FieldsTerm.matcher`'s arithmetic: field shares summed, then saturated once."""
-        model, columns = self.model, self.columns
+        model, columns, stats = self.model, self.columns, self.stats
         langs = [lang for t in q.subqueries if (lang := field_language(t.fieldname))]
-        docs = columns.docs(langs[0] if langs else None)
+        docs = stats.docs(langs[0] if langs else None)
         doc_freq = 0
         found = []
         for term in q.subqueries:
@@ -362,7 +350,7 @@ class Evaluator:
             if not len(ids):
                 continue
             length = columns.lengths(term.fieldname, ids)
-            found.append((ids, field_share(weights, length, columns.avg_length(term.fieldname), term.boost, model.b)))
+            found.append((ids, field_share(weights, length, stats.avg_length(term.fieldname), term.boost, model.b)))
         if not found:
             return self._nothing
         ids = found[0][0] if len(found) == 1 else self._union([f[0] for f in found])
@@ -384,7 +372,9 @@ class Evaluator:
             if tbytes is None:
                 return out
             values: list[bytes] = []
-            ids, weights, doc_freq = self.columns.postings(q.fieldname, tbytes, values)
+            ids, weights, doc_freq = self._frequency(
+                q.fieldname, tbytes, self.columns.postings(q.fieldname, tbytes, values)
+            )
             if not len(ids):
                 return out
             words.append((doc_freq, ids, weights, values))

@@ -115,10 +115,6 @@ def explain(searcher: Any, q: wq.Query, docnum: int, model: Bm25) -> Explanation
 
 _WHOLE = "scored as a whole, not broken down"
 _NOTES = {
-    "Wildcard": f"wildcard: {_WHOLE}",
-    "Prefix": f"prefix: {_WHOLE}",
-    "FuzzyTerm": f"fuzzy term: {_WHOLE}",
-    "TermRange": f"range: {_WHOLE}",
     "Not": "NOT: Whoosh adds this constant to every document the NOT lets through",
     "NumericRange": "date range: a constant added to every document in the range",
     "DateRange": "date range: a constant added to every document in the range",

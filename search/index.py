@@ -24,13 +24,16 @@ from search import snippets as snippet_maker
 from search.balance import Balanced, balance
 from search.collecting import search as whoosh_search
 from search.errors import DocumentNotFoundError, QueryError
+from search.expansion import expand_words
 from search.facets import TOP, FacetColumns, facet_columns, matching
 from search.limits import Deadline, bound, running
+from search.live import collect, scoring_with, statistics_of
 from search.plan import Planner
 from search.query import check_boosts, check_fields
 from search.ranking import K1, B, Bm25
 from search.request import MATCHES, SORTS, Match, SearchRequest, Sort, check_timeout
 from search.results import FacetCount, Hit, Results
+from search.statistics import CollectionStats, ExpansionKey
 
 if TYPE_CHECKING:  # what only feedback, --explain, stats and timelines use is imported by them
     import whoosh.query as wq
@@ -135,6 +138,7 @@ class Index:
         filters: Mapping[str, Sequence[str] | str] | None = None,
         facet_limit: int | None = TOP,
         suggest: bool | None = None,
+        statistics: CollectionStats | None = None,
     ) -> Results:
         """Run ``query`` (Whoosh syntax, words ANDed) and return one page of ranked hits.
 
@@ -150,7 +154,10 @@ class Index:
         ``filters`` (``{"wire": ["PR Newswire"]}``) keep documents having one of a field's values,
         for every field given (`search.facets`). ``suggest`` fills
         `Results.suggestion` (did you mean): None when the query has few hits
-        (`indexer.core.defaults.FEW_HITS`), True always, False never. Raises `QueryError` for bad input
+        (`indexer.core.defaults.FEW_HITS`), True always, False never. ``statistics`` (a cluster's,
+        `search.statistics.CollectionStats`) replace the index's own in every score (and give the
+        words each wildcard matches): the shard of a cluster scores as one big index would.
+        Raises `QueryError` for bad input
         (`QueryTooLargeError` for a query over `search.limits`' bounds) and `SearchTimeoutError`
         when the search takes longer than ``timeout`` seconds (None or 0: no limit).
         """
@@ -175,15 +182,16 @@ class Index:
             suggest=suggest,
         )
         with running(Deadline(query, timeout)) as deadline:
-            return self._search(request, deadline)
+            return self._search(request, deadline, statistics)
 
-    def _search(self, request: SearchRequest, deadline: Deadline) -> Results:
-        """`search` of a checked ``request`` within ``deadline``."""
+    def _search(self, request: SearchRequest, deadline: Deadline, statistics: CollectionStats | None = None) -> Results:
+        """`search` of a checked ``request`` within ``deadline``, scored with ``statistics`` if given."""
         started = time.perf_counter()
         q = self._planner.build(request)
         with self._lock:
-            searcher = self._current()
-            q = self._expanded(searcher, q, request)
+            base = self._current()
+            searcher = base if statistics is None else scoring_with(base, statistics)
+            q = self._ready(searcher, q, request, statistics)
             deadline.check()
             wanted = request.filters
             allowed = self._facets(searcher).allowed(wanted) if wanted else None
@@ -304,11 +312,13 @@ class Index:
         syntax: bool = False,
         feedback: Feedback | None = None,
         timeout: float | None = DEFAULT_TIMEOUT,
+        statistics: CollectionStats | None = None,
     ) -> list[tuple[str, float]]:
         """The ids and scores of the best ``limit`` documents, best first, and nothing else.
 
         For batch runs and evaluation: no stored fields are read and no snippets made. Defaults
-        suit natural-language queries (plain words, any of them). Raises `QueryError`, and
+        suit natural-language queries (plain words, any of them); ``statistics`` as for `search`.
+        Raises `QueryError`, and
         `SearchTimeoutError` past ``timeout`` seconds (None or 0: no limit).
         """
         request = SearchRequest(
@@ -325,8 +335,9 @@ class Index:
         with running(Deadline(query, timeout)) as deadline:
             q = self._planner.build(request)
             with self._lock:
-                searcher = self._current()
-                q = self._expanded(searcher, q, request)
+                base = self._current()
+                searcher = base if statistics is None else scoring_with(base, statistics)
+                q = self._ready(searcher, q, request, statistics)
                 deadline.check()
                 ids = searcher.reader().column_reader("id")
                 found = self._find(searcher, q, limit, fast=feedback is None, terms=False)
@@ -357,13 +368,43 @@ class Index:
             return Results(query=doc_id, total=found.total - 1, page=1, limit=limit, elapsed_ms=elapsed, hits=hits)
 
     # -- the one way from a built query to hits ----------------------------------------------------
-    def _expanded(self, searcher: Any, q: wq.Query, request: SearchRequest) -> wq.Query:
-        """``q`` with the request's feedback words added (`search.feedback`), or ``q`` itself."""
+    def _ready(
+        self, searcher: Any, q: wq.Query, request: SearchRequest, statistics: CollectionStats | None = None
+    ) -> wq.Query:
+        """``q`` with its wildcards and fuzzy words spelled out against the whole index, or as
+        ``statistics`` give them (`search.expansion`), and the request's feedback words added
+        (`search.feedback`)."""
+        q = expand_words(q, searcher.reader(), None if statistics is None else statistics.expansions)
         if request.feedback is None:
             return q
         from search.feedback import expand
 
         return bound(expand(searcher, q, request.feedback, self._planner.fields_of(request), self._planner.boosts))
+
+    def statistics(
+        self,
+        query: str,
+        *,
+        fields: Sequence[str] | None = None,
+        lang: str | None = None,
+        match: Match = "all",
+        syntax: bool = True,
+        since: str | date | None = None,
+        until: str | date | None = None,
+    ) -> CollectionStats:
+        """This index's figures that scoring ``query`` with these options reads (documents per
+        language, field lengths, each of its terms' document frequency, its wildcards' words):
+        what a shard reports in a cluster's first round (`search.statistics`). Sum every shard's
+        and hand the total to `search` as ``statistics``. Raises `QueryError` as `search` does."""
+        request = SearchRequest(
+            query, fields=_tuple(fields), lang=lang, match=match, syntax=syntax, since=since, until=until
+        )
+        q = self._planner.build(request)
+        with self._lock:
+            searcher = self._current()
+            found: dict[ExpansionKey, tuple[bytes, ...]] = {}
+            q = expand_words(q, searcher.reader(), found=found)
+            return collect(searcher, q, found)
 
     def _find(
         self,
@@ -390,7 +431,9 @@ class Index:
         results = whoosh_search(
             searcher, q, limit=top_n, sortedby=sortedby, reverse=sort == "-date", terms=terms, filter=keep
         )
-        return _Found(results, len(results), None)
+        # Whoosh counts a search that skipped blocks by re-running its query without the filter.
+        total = len(results) if keep is None else len(keep.intersection(results.docs()))
+        return _Found(results, total, None)
 
     def _hits(
         self,
@@ -442,8 +485,9 @@ class Index:
         from search.columnar import Evaluator, Unsupported, by_date, top
 
         columns = self._columns_of(searcher)
+        given = None if searcher is columns.searcher else statistics_of(searcher)
         try:
-            scored = Evaluator(columns, self._weighting).run(q)
+            scored = Evaluator(columns, self._weighting, given).run(q)
         except Unsupported:
             return None
         live = columns.live if allowed is None else columns.live & allowed
@@ -462,6 +506,7 @@ class Index:
         """`search.columnar.Columns` of ``searcher``, kept until the searcher is refreshed."""
         from search.columnar import Columns
 
+        searcher = getattr(searcher, "_dateline_base", searcher)  # a view scoring with given statistics
         if self._columns is None or self._columns.searcher is not searcher:
             self._columns = Columns(searcher)
         return self._columns
@@ -504,6 +549,7 @@ class Index:
             first, last = bound_days(self._planner.dates(request))
             with self._lock:
                 searcher = self._current()
+                q = expand_words(q, searcher.reader())
                 deadline.check()
                 view = self._facets(searcher)
                 wanted = request.filters

@@ -11,32 +11,44 @@ and a field's total length is the segments' stored totals less the lengths of th
 documents. Whoosh keeps each document's length in one byte, exact up to 12 and within about
 3% above, so that last figure is as exact as those bytes; the merge policy
 (`indexer.write.merging`) rewrites segments with many deletions, after which it is exact again.
-`for_searcher` computes each figure once per searcher.
+Each figure is computed once per searcher (`search.statistics.statistics_of` keeps one
+`LiveStats` with it).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
+from indexer.core.schema import LANG_KEYS
 from indexer.engine.columns import BYTE_TO_LENGTH, length_bytes
 from indexer.engine.terms import posting_blocks, raw_matcher, segment_terms
+from search.statistics import CollectionStats, ExpansionKey, Given, Statistics
 
 #: Up to this many deletions in a segment, a term's postings are skipped to each; above, read whole.
 _FEW_DELETIONS = 64
 
 
-class LiveStats:
+class LiveStats(Statistics):
     """One searcher's statistics over its live documents, each computed once."""
 
     def __init__(self, searcher: Any) -> None:
+        super().__init__()
         self.searcher = searcher  # a Whoosh searcher or reader: both have the schema and the counts used
         reader = searcher.reader() if hasattr(searcher, "reader") else searcher
         self.leaves = [leaf for leaf, _ in reader.leaf_readers()]
         self._freqs: dict[tuple[str, bytes], int] = {}
         self._lengths: dict[str, float] = {}
         self._deleted: dict[int, list[int]] = {}
+
+    def documents(self) -> int:
+        count: int = self.searcher.doc_count()
+        return count
+
+    def language_documents(self, lang: str) -> int:
+        return self.doc_frequency("lang", lang)
 
     def doc_frequency(self, fieldname: str, text: Any) -> int:
         """How many live documents hold the term ``text`` (bytes or a value of the field) in
@@ -114,12 +126,48 @@ def _deleted_postings(leaf: Any, fieldname: str, tbytes: bytes, deleted: list[in
     return int(np.isin(ids, np.asarray(deleted, dtype=np.int64), assume_unique=True).sum())
 
 
-def for_searcher(searcher: Any) -> LiveStats:
-    """The `LiveStats` of ``searcher``'s top-level searcher (or of a reader), made on first use
-    and kept with it (either reads one generation of the index, so its figures never change)."""
+def statistics_of(searcher: Any) -> Statistics:
+    """The `Statistics` that ``searcher`` (or a reader, or one of their leaves) scores with: those
+    handed to it (`scoring_with`), else its own live figures (`search.live.LiveStats`), made on
+    first use and kept with it (a searcher reads one generation, so they never change)."""
     parent = searcher.get_parent() if hasattr(searcher, "get_parent") else searcher
-    stats = getattr(parent, "_dateline_live_stats", None)
+    stats = getattr(parent, "_dateline_statistics", None)
     if stats is None:
         stats = LiveStats(parent)
-        parent._dateline_live_stats = stats
+        parent._dateline_statistics = stats
     return stats
+
+
+def scoring_with(searcher: Any, figures: CollectionStats) -> Any:
+    """A searcher over ``searcher``'s reader that scores with ``figures`` (`Given`), for one search;
+    ``searcher`` keeps its own statistics. `Index` keeps its columnar arrays by the original."""
+    from indexer.engine.opening import view_searcher
+
+    view = view_searcher(searcher)
+    view._dateline_statistics = Given(figures, statistics_of(searcher))
+    view._dateline_base = searcher
+    return view
+
+
+def collect(searcher: Any, q: Any, expansions: Mapping[ExpansionKey, tuple[bytes, ...]]) -> CollectionStats:
+    """The live figures of ``searcher``'s index that scoring ``q`` (its wildcards already
+    expanded into ``expansions``) reads: every language's documents, every scored field's
+    length, and the document frequency of each of ``q``'s terms, phrase words included."""
+    stats = statistics_of(searcher)
+    schema = searcher.schema
+    frequencies: dict[tuple[str, bytes], int] = {}
+    for fieldname, text in q.iter_all_terms(phrases=True):
+        if fieldname not in schema:
+            continue
+        try:
+            tbytes = text if isinstance(text, bytes) else schema[fieldname].to_bytes(text)
+        except ValueError:
+            continue
+        frequencies[(fieldname, tbytes)] = stats.doc_frequency(fieldname, tbytes)
+    return CollectionStats(
+        documents=stats.documents(),
+        languages={lang: stats.language_documents(lang) for lang in LANG_KEYS},
+        lengths={name: stats.field_length(name) for name in schema.scorable_names()},
+        frequencies=frequencies,
+        expansions=dict(expansions),
+    )

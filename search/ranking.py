@@ -10,10 +10,10 @@ Robertson & Zaragoza, and Lucene's ``CombinedFieldQuery``). Words the query repe
 (`weigh_repeats`), as they do in Lucene, but by ``1 + ln(count)`` rather than ``count``, so a
 long question that repeats a word does not drown its other words.
 
-Statistics are per language: an English word's IDF and an English field's average length
-count English documents only, so German documents in the same index do not dilute them. They
-count live documents only (`search.live`): deleted ones, kept by Whoosh until their segment is
-merged, do not change a score.
+Statistics are read from `search.statistics` (a cluster's shards share them) and are per
+language: an English word's IDF and an English field's average length count English documents
+only, so German documents in the same index do not dilute them. They count live documents only
+(`search.live`): deleted ones, kept by Whoosh until their segment is merged, do not change a score.
 """
 
 from __future__ import annotations
@@ -31,36 +31,17 @@ from whoosh.scoring import WeightingModel, WeightLengthScorer, WeightScorer
 from whoosh.util import make_binary_tree
 
 from indexer.core.defaults import K1, B
-from indexer.core.schema import LANG_FIELDS, LANG_KEYS
-from search.live import for_searcher
+from search.live import statistics_of
+from search.statistics import field_language, lucene_idf
 
 #: A number, or a numpy array of them: the scoring functions serve both paths.
 Num = TypeVar("Num", float, np.ndarray)
 
 
-def field_language(fieldname: str) -> str | None:
-    """``en`` for ``body_en`` and the other language-analysed fields; None for shared ones: the
-    language whose documents a field's statistics count."""
-    base, _, lang = fieldname.rpartition("_")
-    return lang if base in LANG_FIELDS and lang in LANG_KEYS else None
-
-
 def language_docs(searcher: Any, lang: str | None) -> int:
     """How many live documents are in ``lang``, or in the index for None: the base of IDF and
-    of average field length."""
-    return max(1, for_searcher(searcher).doc_frequency("lang", lang) if lang else searcher.doc_count())
-
-
-def _field_docs(searcher: Any, fieldname: str) -> int:
-    """How many documents can hold ``fieldname``: those of its language for ``body_en`` and
-    the like, every document otherwise."""
-    return language_docs(searcher, field_language(fieldname))
-
-
-def lucene_idf(doc_freq: int, docs: int) -> float:
-    """Lucene's BM25 IDF, ``ln(1 + (N - df + 0.5) / (df + 0.5))``: never negative, near zero for
-    a word in every document."""
-    return log(1 + (docs - doc_freq + 0.5) / (doc_freq + 0.5))
+    of average field length (as ``searcher`` scores: `search.statistics.statistics_of`)."""
+    return statistics_of(searcher).docs(lang)
 
 
 def bm25(idf: float, tf: Num, length: Num, avg_length: float, k1: float, b: float) -> Num:
@@ -112,12 +93,10 @@ class Bm25(WeightingModel):
         return True
 
     def idf(self, searcher: Any, fieldname: str, text: bytes) -> float:
-        parent = searcher.get_parent()
-        return lucene_idf(for_searcher(parent).doc_frequency(fieldname, text), _field_docs(parent, fieldname))
+        return statistics_of(searcher).idf(fieldname, text)
 
     def avg_length(self, searcher: Any, fieldname: str) -> float:
-        parent = searcher.get_parent()
-        return for_searcher(parent).field_length(fieldname) / _field_docs(parent, fieldname) or 1.0
+        return statistics_of(searcher).avg_length(fieldname)
 
     def scorer(self, searcher: Any, fieldname: str, text: bytes, qf: float = 1) -> Any:
         if not searcher.schema[fieldname].scorable:
@@ -222,19 +201,19 @@ class FieldsTerm(wq.CompoundQuery):
     def statistics(self, searcher: Any) -> tuple[float, list[tuple[str, bytes, float]]]:
         """The word's IDF, and the (field, term bytes, field weight) of each field it can be
         looked up in: shared by the matcher and by `search.explain`."""
-        parent = searcher.get_parent()
+        stats = statistics_of(searcher)
         # The word's documents are those of its language when it is searched in a language's
         # fields (the caller filters by language); shared fields (issuer, place) then count
         # only within them.
         langs = [lang for t in self.subqueries if (lang := field_language(t.fieldname))]
-        docs = language_docs(parent, langs[0] if langs else None)
+        docs = stats.docs(langs[0] if langs else None)
         fields, doc_freq = [], 0
         for term in self.subqueries:
             try:
                 text = searcher.schema[term.fieldname].to_bytes(term.text)
             except ValueError:
                 continue
-            doc_freq = min(docs, max(doc_freq, for_searcher(parent).doc_frequency(term.fieldname, text)))
+            doc_freq = min(docs, max(doc_freq, stats.doc_frequency(term.fieldname, text)))
             fields.append((term.fieldname, text, term.boost))
         # Lucene's CombinedFieldQuery also takes the largest field frequency for the word's.
         return lucene_idf(doc_freq, docs), fields

@@ -451,6 +451,18 @@ def web(corpus_index: Path) -> Iterator[Web]:
 
 # -- the cluster (tests/cluster/) ------------------------------------------------------------------
 
+
+def assert_same_ranking(first: list[tuple[str, float]], second: list[tuple[str, float]], tol: float = 1e-9) -> None:
+    """Two rankings of (id, score) are the same: the same ids with scores within ``tol``, in the
+    same order up to tied scores (each rank's score the same in both)."""
+    assert len(first) == len(second), (len(first), len(second))
+    scores = dict(second)
+    assert set(dict(first)) == set(scores), set(dict(first)) ^ set(scores)
+    for rank, ((doc, score), (_, other)) in enumerate(zip(first, second, strict=True), 1):
+        assert abs(score - scores[doc]) <= tol, (doc, score, scores[doc])
+        assert abs(score - other) <= tol, (rank, doc, score, other)
+
+
 #: Documents in the generated archive the cluster tests shard (real English and German text).
 ARCHIVE_DOCS = 1200
 

@@ -138,3 +138,11 @@ def _open_columns(leaf: Any, listed: dict[int, list[str]]) -> None:
         if fieldname not in perdoc._colfiles:
             perdoc._colfiles[fieldname] = perdoc._get_column_file(fieldname)
     perdoc._opened_columns = frozenset(perdoc._colfiles)
+
+
+def view_searcher(searcher: Any) -> Any:
+    """Another searcher over ``searcher``'s open reader, with its own caches (IDF), for one search
+    that scores with other statistics; closing it leaves the reader open."""
+    from whoosh.searching import Searcher
+
+    return Searcher(searcher.reader(), weighting=searcher.weighting, closereader=False)

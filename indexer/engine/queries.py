@@ -31,3 +31,12 @@ class FilteredBy(Require):
         scored = self.a.matcher(searcher, context)
         required = self.b.matcher(searcher, searcher.boolean_context())
         return _RequireMatcher(scored, required)
+
+
+def expansions(q: Any, reader: Any) -> list[bytes]:
+    """The index words (term bytes) a wildcard, prefix, fuzzy word or term range ``q`` matches in
+    ``reader``, in order; whole-index when ``reader`` is the top-level one (a searcher asks each
+    segment, so one segment's words would be scored differently from another's)."""
+    field = reader.schema[q.fieldname]
+    # A fuzzy term's words come as text (`terms_within`), the others' as bytes.
+    return [word if isinstance(word, bytes) else field.to_bytes(word) for word in q._btexts(reader)]

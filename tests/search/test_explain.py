@@ -168,9 +168,7 @@ def test_phrase_parts_are_per_word_in_one_field(corpus_ix) -> None:
     assert [f.term for f in title.fields] == ["arm", "forc"] and all(f.idf for f in title.fields)
 
 
-# Laid out by hand (fmt: skip): ruff's layout, one item a line, takes 8 lines, not 2.
-@pytest.mark.parametrize("query, note", [("acqui*", "prefix: scored as a whole"), ("armd~", "fuzzy term: scored as a whole"),
-                                         ("date:2025-06 wind", "date range: a constant")])  # fmt: skip
+@pytest.mark.parametrize("query, note", [("date:2025-06 wind", "date range: a constant")])
 def test_parts_not_broken_down_carry_a_note(corpus_ix, query: str, note: str) -> None:
     results = corpus_ix.search(query, explain=True, limit=50)
     assert results.hits
@@ -178,6 +176,17 @@ def test_parts_not_broken_down_carry_a_note(corpus_ix, query: str, note: str) ->
     for hit in results.hits:
         others = [t for t in hit.explanation.terms if t.kind == "other"]
         assert others and all(t.note.startswith(note) for t in others), hit.explanation
+
+
+@pytest.mark.parametrize("query", ["acqui*", "armd~", "issuer:[a TO c]"])
+def test_prefix_and_fuzzy_words_are_broken_down_into_the_words_they_match(corpus_ix, query: str) -> None:
+    """They are expanded against the whole index first (`search.expansion`): each word they match
+    is a term scored by BM25 like any other."""
+    results = corpus_ix.search(query, explain=True, limit=50)
+    assert results.hits
+    _check_sums(results)
+    for hit in results.hits:
+        assert hit.explanation.terms and all(t.kind == "term" for t in hit.explanation.terms), hit.explanation
 
 
 def test_not_shows_the_constant_whoosh_adds(corpus_ix) -> None:

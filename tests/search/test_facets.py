@@ -77,6 +77,17 @@ def test_the_whoosh_path_counts_the_same(corpus_index, corpus_ix, query):
             assert (a.total, a.facets, [h.id for h in a.hits]) == (b.total, b.facets, [h.id for h in b.hits])
 
 
+def test_the_whoosh_path_counts_only_filtered_documents_when_it_skips(corpus_index, corpus_ix):
+    """With more matches than the page, Whoosh skips blocks and then counted its hits by
+    running the query again without the filter: 15 English hits for 14."""
+    with Index(corpus_index) as slow:
+        slow.columnar = False
+        for query in ("market OR energy OR wind", "the OR and"):
+            a = slow.search(query, limit=3, filters={"language": "en"})
+            b = corpus_ix.search(query, limit=3, filters={"language": "en"})
+            assert a.total == b.total == corpus_ix.search(query, limit=3, lang="en").total
+
+
 FILTERS = [
     ({"wire": ["PR Newswire"]}, lambda d: d.wire == "PR Newswire"),
     ({"wire": ["pr newswire"]}, lambda d: d.wire == "PR Newswire"),  # as the index compares names
