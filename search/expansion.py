@@ -4,7 +4,7 @@ Whoosh expands a `MultiTerm` per segment and scores it by how many words it foun
 word with one expansion in a segment by BM25, one with several at a constant score. So the same
 documents built as one segment or as two scored differently (``acqui*`` by up to 12, ``coffe~``
 by up to 35) and ranked differently. Here each is replaced, before the search, by the words it
-matches in the whole index (or, in a cluster, in every shard: ``given``), as an `Or` of `Term`\\ s
+matches in the whole index (or, in a cluster, in every shard: ``given``), as an `Or` of `Term` queries
 scored by BM25 each, like any word (Lucene's scoring rewrite); a term range (``issuer:[a TO c]``)
 too. `search.columnar` then scores them as well.
 """

@@ -32,7 +32,7 @@ from search.plan import Planner
 from search.query import check_boosts, check_fields
 from search.ranking import K1, B, Bm25
 from search.request import MATCHES, SORTS, Match, SearchRequest, Sort, check_timeout
-from search.results import FacetCount, Hit, Results
+from search.results import FacetCount, Hit, Results, ScoreDoc, TopDocs
 from search.statistics import CollectionStats, ExpansionKey
 
 if TYPE_CHECKING:  # what only feedback, --explain, stats and timelines use is imported by them
@@ -42,7 +42,7 @@ if TYPE_CHECKING:  # what only feedback, --explain, stats and timelines use is i
     from search.feedback import Feedback
     from search.marking import Marked
     from search.stats import Stats
-    from search.timeline import Timeline
+    from search.timeline import DayCounts, Timeline
 
 __all__ = ["MATCHES", "SORTS", "Index", "Match", "Sort"]  # the sort and match names live in `search.request`
 
@@ -189,25 +189,7 @@ class Index:
         started = time.perf_counter()
         q = self._planner.build(request)
         with self._lock:
-            base = self._current()
-            searcher = base if statistics is None else scoring_with(base, statistics)
-            q = self._ready(searcher, q, request, statistics)
-            deadline.check()
-            wanted = request.filters
-            allowed = self._facets(searcher).allowed(wanted) if wanted else None
-            if allowed is not None and not allowed.any():
-                from whoosh.query import NullQuery
-
-                q = NullQuery  # Whoosh reads an empty filter set as no filter
-            found = self._find(
-                searcher, q, request.top_n, sort=request.sort, allowed=allowed, fast=request.feedback is None
-            )
-            counts: dict[str, list[FacetCount]] = {}
-            if request.facets:
-                docs = found.docs
-                if docs is None:
-                    docs = matching(self._columns_of(searcher), self._weighting, q, allowed)
-                counts = self._facets(searcher).count(request.facets, docs, request.facet_limit)
+            searcher, q, found, counts = self._match(request, q, deadline, statistics)
             hits = self._hits(
                 searcher,
                 found,
@@ -236,6 +218,118 @@ class Index:
             read_as=balanced.read_as,
             repairs=balanced.changes,
         )
+
+    def _match(
+        self, request: SearchRequest, q: wq.Query, deadline: Deadline, statistics: CollectionStats | None
+    ) -> tuple[Any, wq.Query, _Found, dict[str, list[FacetCount]]]:
+        """The searcher (scoring with ``statistics`` if given), the query as run, its best
+        ``request.top_n`` matches and its facet counts; the caller holds the lock."""
+        base = self._current()
+        searcher = base if statistics is None else scoring_with(base, statistics)
+        q = self._ready(searcher, q, request, statistics)
+        deadline.check()
+        wanted = request.filters
+        allowed = self._facets(searcher).allowed(wanted) if wanted else None
+        if allowed is not None and not allowed.any():
+            from whoosh.query import NullQuery
+
+            q = NullQuery  # Whoosh reads an empty filter set as no filter
+        found = self._find(
+            searcher, q, request.top_n, sort=request.sort, allowed=allowed, fast=request.feedback is None
+        )
+        counts: dict[str, list[FacetCount]] = {}
+        if request.facets:
+            docs = found.docs
+            if docs is None:
+                docs = matching(self._columns_of(searcher), self._weighting, q, allowed)
+            counts = self._facets(searcher).count(request.facets, docs, request.facet_limit)
+        return searcher, q, found, counts
+
+    def top_docs(
+        self,
+        query: str,
+        *,
+        top_n: int = 10,
+        since: str | date | None = None,
+        until: str | date | None = None,
+        sort: Sort = "relevance",
+        fields: Sequence[str] | None = None,
+        lang: str | None = None,
+        match: Match = "all",
+        syntax: bool = True,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        facets: Sequence[str] = (),
+        filters: Mapping[str, Sequence[str] | str] | None = None,
+        statistics: CollectionStats | None = None,
+    ) -> TopDocs:
+        """The best ``top_n`` matches of ``query`` as `ScoreDoc` values (no stored field read), how many
+        matched, and every value of each facet counted (none cut): a shard's answer to a cluster's
+        query round, merged by `search.cluster.merging`. Options as for `search`."""
+        request = SearchRequest(
+            query,
+            limit=top_n,
+            since=since,
+            until=until,
+            sort=sort,
+            fields=_tuple(fields),
+            lang=lang,
+            match=match,
+            syntax=syntax,
+            timeout=timeout,
+            facets=tuple(facets),
+            filters=filters or {},
+            facet_limit=None,
+            snippets=False,
+        )
+        with running(Deadline(query, timeout)) as deadline:
+            q = self._planner.build(request)
+            with self._lock:
+                searcher, q, found, counts = self._match(request, q, deadline, statistics)
+                ids = searcher.reader().column_reader("id")
+                dates = self._columns_of(searcher).numbers("date")[0]
+                scored = not request.sorted_by_date
+                docs = tuple(
+                    ScoreDoc(float(score) if scored else 0.0, int(docnum), ids[docnum], int(dates[docnum]))
+                    for score, docnum in found.results.top_n
+                )
+        return TopDocs(total=found.total, docs=docs, facets=counts)
+
+    def fetch(
+        self,
+        query: str,
+        docs: Sequence[tuple[int, str, float | None]],
+        *,
+        fields: Sequence[str] | None = None,
+        lang: str | None = None,
+        match: Match = "all",
+        syntax: bool = True,
+        snippets: bool = True,
+        explain: bool = False,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        statistics: CollectionStats | None = None,
+    ) -> list[Hit]:
+        """The `Hit` of each of ``docs`` ((rank, id, score or None) each), with stored fields, snippets for
+        ``query`` and, with ``explain``, explanations scored with ``statistics``: a shard's part of
+        the page a cluster shows. A document gone since (another commit) is left out."""
+        from whoosh.searching import Results as WhooshResults
+
+        request = SearchRequest(
+            query, fields=_tuple(fields), lang=lang, match=match, syntax=syntax, timeout=timeout, explain=explain
+        )
+        with running(Deadline(query, timeout)) as deadline:
+            q = self._planner.build(request)
+            with self._lock:
+                base = self._current()
+                searcher = base if statistics is None else scoring_with(base, statistics)
+                q = self._ready(searcher, q, request, statistics)
+                wanted = [(rank, score, searcher.document_number(id=doc_id)) for rank, doc_id, score in docs]
+                present = [(rank, score, docnum) for rank, score, docnum in wanted if docnum is not None]
+                top = [(score or 0.0, docnum) for _, score, docnum in present]
+                found = _Found(WhooshResults(searcher, q, top), len(top), None)
+                hits = self._hits(
+                    searcher, found, q, deadline, first=0, limit=len(top), snippets=snippets, explain=explain
+                )
+        return [replace(hit, rank=rank, score=score) for hit, (rank, score, _) in zip(hits, present, strict=True)]
 
     def suggest(
         self,
@@ -531,7 +625,7 @@ class Index:
         every period from the first to the last (or ``since`` … ``until``) listed, empty ones
         as 0; documents without a date are counted apart (`search.timeline`). Raises `QueryError`,
         and `SearchTimeoutError` past ``timeout`` seconds (None or 0: no limit), as `search` does."""
-        from search.timeline import bound_days, check_by, count_periods
+        from search.timeline import check_by
 
         check_by(by)
         request = SearchRequest(
@@ -544,7 +638,38 @@ class Index:
             filters=filters or {},
             timeout=timeout,
         )
-        with running(Deadline(query, timeout)) as deadline:
+        return self._day_counts(request).timeline(query, by)
+
+    def day_counts(
+        self,
+        query: str,
+        *,
+        since: str | date | None = None,
+        until: str | date | None = None,
+        fields: Sequence[str] | None = None,
+        lang: str | None = None,
+        match: Match = "all",
+        filters: Mapping[str, Sequence[str] | str] | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+    ) -> DayCounts:
+        """The matching documents counted per day (`search.timeline.DayCounts`): what a shard sends
+        for a cluster's timeline, summed there. Options as for `timeline`."""
+        request = SearchRequest(
+            query,
+            since=since,
+            until=until,
+            fields=_tuple(fields),
+            lang=lang,
+            match=match,
+            filters=filters or {},
+            timeout=timeout,
+        )
+        return self._day_counts(request)
+
+    def _day_counts(self, request: SearchRequest) -> DayCounts:
+        from search.timeline import DayCounts, bound_days
+
+        with running(Deadline(request.text, request.timeout)) as deadline:
             q = self._planner.build(request)
             first, last = bound_days(self._planner.dates(request))
             with self._lock:
@@ -555,8 +680,8 @@ class Index:
                 wanted = request.filters
                 docs = matching(view.columns, self._weighting, q, view.allowed(wanted) if wanted else None)
                 deadline.check()
-                days = view.day_numbers()[docs]
-        return count_periods(query, by, days, first, last)
+                days, counts = np.unique(view.day_numbers()[docs], return_counts=True)
+        return DayCounts(dict(zip(days.tolist(), counts.tolist(), strict=True)), first, last)
 
     def _build(
         self,
@@ -620,6 +745,23 @@ class Index:
                 if searcher.document_number(id=candidate) is not None:
                     return candidate
         raise DocumentNotFoundError(f"no document with id {doc_id!r} in {self.path} ({ID_HINT})")
+
+    @property
+    def version(self) -> tuple[Any, int]:
+        """What names the commit searched now (the folder and its generation): it changes with
+        every commit this `Index` sees, so figures cached under it are never stale."""
+        with self._lock:
+            self._current()
+            return self._folder, self._ix.latest_generation()
+
+    def date_range(self) -> tuple[date | None, date | None]:
+        """The first and last date of the live documents (None, None for none dated)."""
+        with self._lock:
+            days = self._facets(self._current()).day_numbers()[self._columns_of(self._current()).live]
+        dated = days[days >= 0]
+        if not len(dated):
+            return None, None
+        return date.fromordinal(int(dated.min()) + 1), date.fromordinal(int(dated.max()) + 1)
 
     def __len__(self) -> int:
         with self._lock:

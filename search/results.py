@@ -104,3 +104,25 @@ class Results:
             ),
             "suggestion": self.suggestion,
         }
+
+
+@dataclass(frozen=True)
+class ScoreDoc:
+    """One match before its stored fields are read, as a shard sends it to be merged (`Index.top_docs`):
+    its score (0 when sorted by date), document number in its index, id, and the date column's value
+    (the sort key of a date order)."""
+
+    score: float
+    doc: int
+    id: str
+    date: int
+
+
+@dataclass(frozen=True)
+class TopDocs:
+    """A search's best matches in its order, with the total matched and every facet value's
+    count (none cut): the part of `Results` that adds up across shards (`search.cluster.merging`)."""
+
+    total: int
+    docs: tuple[ScoreDoc, ...] = ()
+    facets: dict[str, list[FacetCount]] = field(default_factory=dict)

@@ -54,6 +54,28 @@ class Timeline:
         }
 
 
+@dataclass(frozen=True)
+class DayCounts:
+    """Matching documents per day number (``-1``: undated) and the search's own first and last
+    day (``since``/``until``, None for open): a timeline before its periods, summable across shards."""
+
+    days: dict[int, int]
+    first: int | None = None
+    last: int | None = None
+
+    def __add__(self, other: DayCounts) -> DayCounts:
+        days = dict(self.days)
+        for day, count in other.days.items():
+            days[day] = days.get(day, 0) + count
+        return DayCounts(days, self.first, self.last)
+
+    def timeline(self, query: str, by: str) -> Timeline:
+        """The `Timeline` by ``by`` (`count_periods`)."""
+        keys = np.fromiter(self.days, dtype=np.int64, count=len(self.days))
+        counts = np.fromiter(self.days.values(), dtype=np.int64, count=len(self.days))
+        return count_periods(query, by, np.repeat(keys, counts), self.first, self.last)
+
+
 def check_by(by: str) -> str:
     if by not in BYS:
         raise QueryError(f"unknown period {by!r}; choose from {', '.join(BYS)}")

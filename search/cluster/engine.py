@@ -63,10 +63,10 @@ def connect(spec: str, *, timeout: float = CONNECT_TIMEOUT) -> Iterator[Any]:
         else:
             address = spec if "://" in spec else f"tcp://{spec}"
             client = dist.Client(address, timeout=timeout)
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, RuntimeError) as exc:
         if cluster is not None:
             cluster.close()
-        raise ClusterError(f"--cluster {spec}: cannot reach the scheduler ({exc})") from None
+        raise ClusterError(f"--cluster {spec}: cannot start or reach the scheduler ({exc})") from None
     try:
         yield client
     finally:

@@ -21,7 +21,7 @@ def test_a_bad_cluster_value_names_itself(spec):
 
 def test_an_unreachable_scheduler_is_a_cluster_error():
     pytest.importorskip("distributed")
-    with pytest.raises(ClusterError, match="cannot reach"), connect("tcp://127.0.0.1:9", timeout=1):
+    with pytest.raises(ClusterError, match="cannot start or reach"), connect("tcp://127.0.0.1:9", timeout=1):
         pass
 
 

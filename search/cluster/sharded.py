@@ -1,0 +1,310 @@
+"""`Cluster`: shards searched as one index, on Dask, as Elasticsearch's ``dfs_query_then_fetch``.
+
+A search takes three rounds, each sent to the shards at once:
+
+1. **dfs** (skipped with ``stats="local"``): every shard reports its statistics for the query
+   (documents per language, field lengths, each term's document frequency, the words each
+   wildcard matches, `search.statistics.CollectionStats`) and its date range; they are summed.
+2. **query**: each shard whose dates can match ranks its documents with the summed figures and
+   sends its best ``page × limit`` (score, number, id), its total and its facet counts
+   (`search.results.TopDocs`); they are merged (`search.cluster.merging`).
+3. **fetch**: the shards holding the page's documents read their stored fields and snippets.
+
+With global statistics a document scores exactly as in one index of all the shards' documents.
+With local ones each shard scores on its own figures: one round fewer, scores approximate.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from indexer.core.defaults import DEFAULT_TIMEOUT, FEW_HITS
+from indexer.core.document import Document
+from search.balance import Balanced, balance
+from search.cluster.engine import distributed
+from search.cluster.merging import merge_days, merge_facets, merge_top, merge_total, page_of
+from search.cluster.shard import ShardInfo, ShardSearcher
+from search.errors import ClusterError, DocumentNotFoundError, QueryTooLargeError
+from search.facets import TOP
+from search.limits import MAX_EXPANSIONS
+from search.request import Match, SearchRequest, Sort
+from search.results import Hit, Results, TopDocs
+from search.statistics import CollectionStats
+from search.timeline import Timeline, check_by
+
+Stats = Literal["global", "local"]
+STATS: tuple[str, ...] = ("global", "local")
+
+
+class Cluster:
+    """Shards (ordinary dateline indexes at ``shards``) searched as one, each by a resident
+    `ShardSearcher` actor on the workers of ``client`` (a Dask ``Client``).
+
+    ``stats`` is ``global`` (exact: scores equal one index's) or ``local`` (one round fewer,
+    each shard scoring on its own figures). Use it as a context manager, or call `close`.
+    """
+
+    def __init__(self, client: Any, shards: Sequence[str | Path], *, stats: Stats = "global") -> None:
+        if stats not in STATS:
+            raise ClusterError(f"unknown statistics {stats!r}; choose from {', '.join(STATS)}")
+        if not shards:
+            raise ClusterError("a cluster needs at least one shard")
+        distributed()
+        self.client = client
+        self.stats = stats
+        self.paths = [str(Path(p).resolve()) for p in shards]
+        workers = sorted(client.scheduler_info()["workers"]) or [None]
+        futures = [
+            client.submit(ShardSearcher, path, actor=True, workers=[workers[i % len(workers)]], pure=False)
+            for i, path in enumerate(self.paths)
+        ]
+        self.actors = self._gather(futures, "open")
+        self.infos: list[ShardInfo] = self._call_all("info")
+
+    @classmethod
+    def open(cls, client: Any, root: str | Path, *, stats: Stats = "global") -> Cluster:
+        """The cluster of the shards listed in ``root``'s manifest (`search.cluster.manifest`)."""
+        from search.cluster.manifest import read_manifest
+
+        manifest = read_manifest(root)
+        return cls(client, [shard.path for shard in manifest.shards], stats=stats)
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def close(self) -> None:
+        """Close every shard's index and let its actor go."""
+        actors, self.actors = getattr(self, "actors", []), []
+        for actor in actors:
+            try:
+                actor.close().result()
+            except Exception:  # a worker gone: its files went with it
+                pass
+
+    def __enter__(self) -> Cluster:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return sum(info.documents for info in self._call_all("info"))
+
+    # -- rounds ----------------------------------------------------------------------------------
+    def _gather(self, futures: Iterable[Any], what: str, shards: Sequence[int] | None = None) -> list[Any]:
+        """The results of ``futures`` (one per shard, in order), or the first shard's error: a
+        dateline error as itself, anything else as a `ClusterError` naming the shard."""
+        from indexer.core.errors import DatelineError
+
+        out = []
+        for i, future in zip(shards if shards is not None else range(len(self.paths)), futures, strict=False):
+            try:
+                out.append(future.result())
+            except DatelineError:
+                raise
+            except Exception as exc:
+                raise ClusterError(f"shard {self.paths[i]}: {what} failed: {type(exc).__name__}: {exc}") from None
+        return out
+
+    def _call_all(self, method: str, *args: Any, shards: Sequence[int] | None = None) -> list[Any]:
+        chosen = list(range(len(self.actors))) if shards is None else list(shards)
+        futures = [getattr(self.actors[i], method)(*args) for i in chosen]
+        return self._gather(futures, method, chosen)
+
+    def statistics(self, query: str, **options: Any) -> CollectionStats:
+        """The cluster's figures for ``query``: every shard's `Index.statistics`, summed."""
+        return self._dfs(query, options)[1]
+
+    def _dfs(self, query: str, options: Mapping[str, Any]) -> tuple[list[ShardInfo], CollectionStats]:
+        answers = self._call_all("prepare", query, dict(options), True)
+        infos = [info for info, _ in answers]
+        total = CollectionStats.total(stats for _, stats in answers)
+        for key, words in total.expansions.items():
+            if len(words) > MAX_EXPANSIONS:
+                raise QueryTooLargeError(
+                    f"{query!r}: {key[2]} matches more than {MAX_EXPANSIONS:,} words in one field across "
+                    "the shards; make it more specific"
+                )
+        self.infos = infos
+        return infos, total
+
+    # -- search ----------------------------------------------------------------------------------
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 10,
+        page: int = 1,
+        since: str | date | None = None,
+        until: str | date | None = None,
+        sort: Sort = "relevance",
+        fields: Sequence[str] | None = None,
+        lang: str | None = None,
+        match: Match = "all",
+        syntax: bool = True,
+        snippets: bool = True,
+        explain: bool = False,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        facets: Sequence[str] = (),
+        filters: Mapping[str, Sequence[str] | str] | None = None,
+        facet_limit: int | None = TOP,
+        suggest: bool | None = None,
+    ) -> Results:
+        """`search.Index.search` over every shard: the same options, and with global statistics
+        the same hits, scores and order (ties by shard, then document number). Raises
+        `QueryError` for bad input before any shard is asked, `ClusterError` when a shard fails."""
+        request = SearchRequest(  # every option checked here, once, before any round trip
+            query,
+            limit=limit,
+            page=page,
+            since=since,
+            until=until,
+            sort=sort,
+            fields=None if fields is None else tuple(fields),
+            lang=lang,
+            match=match,
+            syntax=syntax,
+            snippets=snippets,
+            explain=explain,
+            timeout=timeout,
+            facets=tuple(facets),
+            filters=filters or {},
+            facet_limit=facet_limit,
+            suggest=suggest,
+        )
+        started = time.perf_counter()
+        words = {"fields": fields, "lang": lang, "match": match, "syntax": syntax}
+        figures = None
+        infos = self.infos
+        if self.stats == "global":
+            infos, figures = self._dfs(query, {**words, "since": since, "until": until})
+        active = [i for i, info in enumerate(infos) if _may_match(info, request)]
+        ranking = {
+            **words,
+            "top_n": request.top_n,
+            "since": since,
+            "until": until,
+            "sort": sort,
+            "timeout": timeout,
+            "facets": tuple(facets),
+            "filters": dict(filters or {}),
+        }
+        answers = self._call_all("top_docs", query, ranking, figures, shards=active)
+        parts: list[TopDocs | None] = [None] * len(self.actors)
+        for i, answer in zip(active, answers, strict=True):
+            parts[i] = answer
+        total = merge_total(parts)
+        counts = merge_facets(parts, facet_limit)
+        for name in request.facets:
+            counts.setdefault(name, [])
+        page_docs = page_of(merge_top(parts, request.top_n, sort), page, limit)
+        hits = self._fetch(query, page_docs, {**words, "timeout": timeout}, figures, request)
+        elapsed = (time.perf_counter() - started) * 1000
+        suggestion = None
+        if request.suggest or (request.suggest is None and total < FEW_HITS):
+            suggestion = self._suggest(request, total)
+        balanced = balance(request.text) if request.syntax else Balanced(request.text)
+        return Results(
+            query=query,
+            total=total,
+            page=page,
+            limit=limit,
+            elapsed_ms=elapsed,
+            hits=hits,
+            facets=counts,
+            suggestion=suggestion,
+            read_as=balanced.read_as,
+            repairs=balanced.changes,
+        )
+
+    def _fetch(
+        self,
+        query: str,
+        page_docs: Sequence[tuple[int, Any]],
+        options: Mapping[str, Any],
+        figures: CollectionStats | None,
+        request: SearchRequest,
+    ) -> list[Hit]:
+        """The page's `Hit`s, each read from its shard, in rank order."""
+        wanted: dict[int, list[tuple[int, str, float | None]]] = {}
+        for rank, placed in page_docs:
+            score = None if request.sorted_by_date else placed.doc.score
+            wanted.setdefault(placed.shard, []).append((rank, placed.doc.id, score))
+        if not wanted:
+            return []
+        shards = sorted(wanted)
+        fetching = {**options, "snippets": request.snippets, "explain": request.explain}
+        futures = [self.actors[i].fetch(query, wanted[i], fetching, figures) for i in shards]
+        hits = [hit for found in self._gather(futures, "fetch", shards) for hit in found]
+        return sorted(hits, key=lambda hit: hit.rank)
+
+    def _suggest(self, request: SearchRequest, total: int) -> str | None:
+        """Did you mean: each shard's proposal (from its own words), kept when it finds more
+        documents across the cluster than the query did; the one finding most wins."""
+        options = {"fields": request.fields, "lang": request.lang, "match": request.match}
+        proposals = {p for p in self._call_all("suggest", request.text, options) if p}
+        best, most = None, total
+        for proposal in sorted(proposals):
+            found = self.search(
+                proposal, limit=0, fields=request.fields, lang=request.lang, match=request.match, suggest=False
+            ).total
+            if found > most:
+                best, most = proposal, found
+        return best
+
+    def timeline(
+        self,
+        query: str,
+        *,
+        by: str = "month",
+        since: str | date | None = None,
+        until: str | date | None = None,
+        fields: Sequence[str] | None = None,
+        lang: str | None = None,
+        match: Match = "all",
+        filters: Mapping[str, Sequence[str] | str] | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+    ) -> Timeline:
+        """`search.Index.timeline` over every shard: their counts per day added up (exact)."""
+        check_by(by)
+        options = {
+            "since": since,
+            "until": until,
+            "fields": fields,
+            "lang": lang,
+            "match": match,
+            "filters": dict(filters or {}),
+            "timeout": timeout,
+        }
+        return merge_days(self._call_all("day_counts", query, options)).timeline(query, by)
+
+    def get(self, doc_id: str) -> Document:
+        """The stored document ``doc_id`` from whichever shard holds it; `DocumentNotFoundError` if none."""
+        for found in self._call_all("get", doc_id):
+            if found is not None:
+                return found
+        raise DocumentNotFoundError(f"no document with id {doc_id!r} in the cluster's {len(self.paths)} shards")
+
+
+def _may_match(info: ShardInfo, request: SearchRequest) -> bool:
+    """Whether a shard's documents can fall within the request's ``since``/``until`` (a dated
+    bound leaves undated documents out, as one index's date filter does)."""
+    first, last = _bound_days(request.since, request.until)
+    if first is None and last is None:
+        return True
+    if info.first is None or info.last is None:  # no dated document
+        return False
+    return (first is None or info.last.toordinal() - 1 >= first) and (
+        last is None or info.first.toordinal() - 1 <= last
+    )
+
+
+def _bound_days(since: str | date | None, until: str | date | None) -> tuple[int | None, int | None]:
+    """The day numbers of ``since`` and ``until`` as one index reads them (partial dates too)."""
+    from indexer.core.schema import build_schema
+    from search.query import date_filter
+    from search.timeline import bound_days
+
+    return bound_days(date_filter(build_schema(), since, until))
