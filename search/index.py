@@ -768,12 +768,12 @@ class Index:
             count: int = self._current().doc_count()
         return count
 
-    def stats(self) -> Stats:
-        """Counts, date range, top issuers and wires, fields, and size on disk."""
+    def stats(self, top: int | None = 10) -> Stats:
+        """Counts, date range, the ``top`` issuers and wires (None: all), fields, and size on disk."""
         from search.stats import compute_stats
 
         with self._lock:
-            return compute_stats(self._current().reader(), self.path, self._ix.schema)
+            return compute_stats(self._current().reader(), self.path, self._ix.schema, top)
 
 
 def _tuple(fields: Sequence[str] | None) -> tuple[str, ...] | None:

@@ -45,8 +45,9 @@ class Stats:
         }
 
 
-def compute_stats(reader: Any, path: Path, schema: Any) -> Stats:
-    """Read the columns of every live document once; stored fields are not loaded."""
+def compute_stats(reader: Any, path: Path, schema: Any, top: int | None = TOP) -> Stats:
+    """Read the columns of every live document once; stored fields are not loaded. ``top``
+    issuers and wires are listed (None: all)."""
     issuers: Counter[str] = Counter()
     wires: Counter[str] = Counter()
     formats: Counter[str] = Counter()
@@ -83,10 +84,37 @@ def compute_stats(reader: Any, path: Path, schema: Any) -> Stats:
         documents=reader.doc_count(),
         first_date=min(dates).date() if dates else None,
         last_date=max(dates).date() if dates else None,
-        issuers=issuers.most_common(TOP),
-        wires=wires.most_common(TOP),
+        issuers=issuers.most_common(top),
+        wires=wires.most_common(top),
         formats=sorted(formats.items(), key=lambda kv: (-kv[1], kv[0])),
         languages=sorted(languages.items(), key=lambda kv: (-kv[1], kv[0])),
         fields=stored,
         size_bytes=disk_size(path),
+    )
+
+
+def merge_stats(parts: list[Stats], path: str, top: int | None = TOP) -> Stats:
+    """One summary of several indexes (a cluster's shards, each listing every issuer and wire):
+    counts added, dates spanned, the ``top`` issuers and wires kept."""
+
+    def added(lists: list[list[tuple[str, int]]], limit: int | None) -> list[tuple[str, int]]:
+        total: Counter[str] = Counter()
+        for pairs in lists:
+            total.update(dict(pairs))
+        ranked = sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))
+        return ranked if limit is None else ranked[:limit]
+
+    firsts = [p.first_date for p in parts if p.first_date]
+    lasts = [p.last_date for p in parts if p.last_date]
+    return Stats(
+        path=path,
+        documents=sum(p.documents for p in parts),
+        first_date=min(firsts) if firsts else None,
+        last_date=max(lasts) if lasts else None,
+        issuers=added([p.issuers for p in parts], top),
+        wires=added([p.wires for p in parts], top),
+        formats=added([p.formats for p in parts], None),
+        languages=added([p.languages for p in parts], None),
+        fields=parts[0].fields if parts else [],
+        size_bytes=sum(p.size_bytes for p in parts),
     )

@@ -23,7 +23,6 @@ from search.serve.protocol import SOCKET_ENV
 
 if TYPE_CHECKING:
     from indexer.write.indexing import Problem
-    from search import Index
     from search.feedback import Feedback
     from search.serve.server import IndexPool
 
@@ -53,12 +52,39 @@ index_option = click.option(
 )
 
 
-def _index(index_dir: str, **options: Any) -> contextlib.AbstractContextManager[Index]:
+CLUSTER_ENV = "DATELINE_CLUSTER"
+
+cluster_option = click.option(
+    "--cluster",
+    envvar=CLUSTER_ENV,
+    metavar="SCHEDULER|local:N",
+    help=f"Search the shards of the cluster at --index (its cluster.json) on this Dask scheduler, or on N "
+    f"local workers (also from ${CLUSTER_ENV}); needs dateline[cluster].",
+)
+stats_option = click.option(
+    "--stats",
+    type=click.Choice(["global", "local"]),
+    default="global",
+    show_default=True,
+    help="With --cluster: score with the statistics of all shards (exact: as one index), or each shard's own "
+    "(one round trip fewer; scores approximate).",
+)
+
+
+def _index(
+    index_dir: str, cluster: str | None = None, stats: str = "global", **options: Any
+) -> contextlib.AbstractContextManager[Any]:
     """The index to search: opened for this call, or kept open by `dateline serve`, which runs
-    a call with its pool of open indexes as the context's object (`_run_served`)."""
+    a call with its pool of open indexes as the context's object (`_run_served`). With
+    ``cluster`` (or at a cluster's root served by ``dateline serve --cluster``), the shards listed
+    at ``index_dir`` as one (`search.cluster.sharded.Cluster`), which answers as an `Index` does."""
     pool: IndexPool | None = click.get_current_context().find_root().obj
     if pool is not None:
-        return contextlib.nullcontext(pool.get(index_dir, **options))
+        return contextlib.nullcontext(pool.get(index_dir, cluster=cluster, stats=stats, **options))
+    if cluster:
+        from search.cluster.sharded import open_cluster
+
+        return open_cluster(cluster, index_dir, stats=stats, **options)
     from search import Index
 
     return Index(index_dir, **options)
@@ -468,6 +494,8 @@ def _render(fmt: str, kind: str) -> Any:
     default=None,
     help="Suggest a spelling correction even when the query has hits (always: with fewer than 3).",
 )
+@cluster_option
+@stats_option
 def search(
     query: str | None,
     index_dir: str,
@@ -495,6 +523,8 @@ def search(
     filters: tuple[str, ...],
     suggest: bool | None,
     null: bool,
+    cluster: str | None,
+    stats: str,
 ) -> None:
     """Search the index with QUERY; all words must match unless joined with OR (or --any).
 
@@ -522,6 +552,7 @@ def search(
       dateline search energy --facet wire --facet year --filter language=en
       dateline search 'armd forcse'
       dateline search --batch queries.tsv --run run.txt
+      dateline search energy --index archive --cluster local:2
     """
     if null:
         if (
@@ -536,6 +567,8 @@ def search(
         raise fail("--limit 0 lists no hits; a --batch run needs 1 or more per query")
     if explain and batch is not None:
         raise fail("--explain explains the hits of one QUERY, not a --batch run")
+    if cluster and (batch is not None or feedback):
+        raise fail("--cluster searches one QUERY at a time, without --feedback (not with --batch)")
     from search.facets import parse_filters
 
     ranking = {"boosts": boosts, "k1": k1, "b": b}
@@ -562,24 +595,25 @@ def search(
         return
     assert query is not None
     field_list = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
-    with _index(index_dir, **ranking) as ix:
+    more = {} if expansion is None else {"feedback": expansion}
+    with _index(index_dir, cluster, stats, **ranking) as ix:
         results = ix.search(
             query,
             limit=10 if limit is None else limit,
             page=page,
             since=since,
             until=until,
-            sort=sort,  # type: ignore[arg-type]
+            sort=sort,
             fields=field_list,
             lang=lang,
             match="any" if any_word else "all",
-            feedback=expansion,
             explain=explain,
             timeout=timeout,
             facets=facets,
             filters=parse_filters(filters),
             suggest=suggest or None,
             snippets=renderer(fmt).snippets,
+            **more,
         )
     from search.cli.layout import terminal_width
 
@@ -694,6 +728,7 @@ def _batch(
     metavar="SECONDS",
     help="Stop a count that takes longer (exit status 2); 0: no limit.",
 )
+@cluster_option
 def timeline(
     query: str,
     index_dir: str,
@@ -704,6 +739,7 @@ def timeline(
     filters: tuple[str, ...],
     fmt: str,
     timeout: float,
+    cluster: str | None,
 ) -> None:
     """Count the documents matching QUERY per day, week or month: a bar chart on a terminal,
     JSON otherwise (--format chooses).
@@ -719,7 +755,7 @@ def timeline(
     """
     from search.facets import parse_filters
 
-    with _index(index_dir) as ix:
+    with _index(index_dir, cluster) as ix:
         result = ix.timeline(
             query, by=by, since=since, until=until, lang=lang, filters=parse_filters(filters), timeout=timeout
         )
@@ -765,7 +801,8 @@ def eval_command(qrels: str, run: str, per_query: bool, fmt: str) -> None:
 @click.option(
     "-0", "--null", "null", is_flag=True, help="With -: the ids on standard input each end with NUL, not a newline."
 )
-def show(doc_ids: tuple[str, ...], index_dir: str, fmt: str, null: bool) -> None:
+@cluster_option
+def show(doc_ids: tuple[str, ...], index_dir: str, fmt: str, null: bool, cluster: str | None) -> None:
     """Print stored documents, by the IDs that search prints; - reads IDs from standard input,
     one a line (or NUL-ended with -0: what search --format paths0 writes, so no id can break
     the pipe). Put -- before IDs that may start with a dash.
@@ -783,7 +820,7 @@ def show(doc_ids: tuple[str, ...], index_dir: str, fmt: str, null: bool) -> None
 
     ids = [i for doc_id in doc_ids for i in (_read_ids(null) if doc_id == "-" else [doc_id])]
     missing = shown = 0
-    with _index(index_dir) as ix:
+    with _index(index_dir, cluster) as ix:
         for doc_id in ids:
             try:
                 doc = ix.get(doc_id)
@@ -1000,6 +1037,13 @@ def config_command(fmt: str) -> None:
     help="With --http: no token (default: a random one in the printed URL, then a cookie); for a trusted setup only.",
 )
 @click.option("--open", "open_browser", is_flag=True, help="With --http: open the page in the web browser.")
+@click.option(
+    "--cluster",
+    envvar=CLUSTER_ENV,
+    metavar="SCHEDULER|local:N",
+    help=f"Keep a searcher of every shard resident on this Dask cluster (also from ${CLUSTER_ENV}): a cluster's "
+    "root given as --index is then searched as one index, by the command line and with --http.",
+)
 def serve(
     socket_file: str | None,
     idle: int,
@@ -1010,6 +1054,7 @@ def serve(
     allow_hosts: tuple[str, ...],
     no_token: bool,
     open_browser: bool,
+    cluster: str | None,
 ) -> None:
     """Keep indexes open in one background process, so that search, show and stats answer in
     milliseconds instead of a quarter of a second.
@@ -1028,18 +1073,25 @@ def serve(
       dateline search '"oil prices"'
       DATELINE_NO_SERVE=1 dateline stats
       dateline serve --http --index ~/news.idx --open
+      dateline serve --cluster local:2 --http --index ~/archive
     """
     from search.serve.protocol import socket_path
 
     path = os.path.abspath(socket_file or socket_path())
-    if http:
-        _serve_http(path, index_dir, host, port, allow_hosts, None if no_token else "", open_browser)
-        return
-    _detach()
-    _serve_socket(path, idle)
+    with contextlib.ExitStack() as stack:
+        client = None
+        if cluster:
+            from search.cluster.engine import connect
+
+            client = stack.enter_context(connect(cluster))
+        if http:
+            _serve_http(path, index_dir, host, port, allow_hosts, None if no_token else "", open_browser, client)
+            return
+        _detach()
+        _serve_socket(path, idle, client=client)
 
 
-def _serve_socket(path: str, idle: int, *, quiet_if_taken: bool = False) -> None:
+def _serve_socket(path: str, idle: int, *, quiet_if_taken: bool = False, client: Any = None) -> None:
     """Answer the command line's calls on the socket at ``path`` until stopped."""
     from search.serve.replay import replay
     from search.serve.server import IndexPool, ServeError, Server, sources
@@ -1049,7 +1101,7 @@ def _serve_socket(path: str, idle: int, *, quiet_if_taken: bool = False) -> None
     def log(line: str) -> None:
         click.echo(f"dateline serve: {line}", file=stderr)
 
-    pool = IndexPool()
+    pool = IndexPool(client=client)
     server = Server(
         path,
         functools.partial(replay, run=functools.partial(_run_served, pool=pool)),
@@ -1082,8 +1134,10 @@ def _serve_http(
     allow_hosts: tuple[str, ...],
     token: str | None,
     open_browser: bool,
+    client: Any = None,
 ) -> None:
-    """The web server in this thread until interrupted, the command line's socket in another."""
+    """The web server in this thread until interrupted, the command line's socket in another;
+    with a Dask ``client``, the index served is the cluster whose root is ``index_dir``."""
     import threading
 
     from indexer.core.store import resolve_index_path
@@ -1095,13 +1149,18 @@ def _serve_http(
         click.echo(f"dateline serve: {line}", file=stderr)
 
     index_path = resolve_index_path(index_dir).resolve()  # before _detach changes the directory
-    server = WebServer(index_path, host=host, port=port, token=token, allow_hosts=allow_hosts, log=log)
+    opener = None
+    if client is not None:
+        from search.cluster.sharded import Cluster
+
+        opener = functools.partial(Cluster.open, client)
+    server = WebServer(index_path, host=host, port=port, token=token, allow_hosts=allow_hosts, log=log, opener=opener)
     try:
         click.echo(server.url)
         sys.stdout.flush()
         _detach()
         threading.Thread(
-            target=_serve_socket, args=(socket_file, 0), kwargs={"quiet_if_taken": True}, daemon=True
+            target=_serve_socket, args=(socket_file, 0), kwargs={"quiet_if_taken": True, "client": client}, daemon=True
         ).start()
         if open_browser:
             import webbrowser

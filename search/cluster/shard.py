@@ -17,8 +17,10 @@ from typing import Any
 
 from indexer.core.document import Document
 from search.index import Index
+from search.marking import Marked
 from search.results import Hit, TopDocs
 from search.statistics import CollectionStats
+from search.stats import Stats
 from search.timeline import DayCounts
 
 #: Queries whose statistics a shard keeps, per commit.
@@ -39,9 +41,9 @@ class ShardSearcher:
     """A shard's resident searcher; Dask runs it as an actor on a worker, and the coordinator
     calls its methods (each call's arguments and answer are pickled)."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, ranking: Mapping[str, Any] | None = None) -> None:
         self.path = path
-        self.index = Index(path)
+        self.index = Index(path, **(ranking or {}))
         self._stats: OrderedDict[tuple[Any, ...], CollectionStats] = OrderedDict()
 
     def info(self) -> ShardInfo:
@@ -88,6 +90,19 @@ class ShardSearcher:
             return self.index.get(doc_id)
         except DocumentNotFoundError:
             return None
+
+    def marked(self, doc_id: str, query: str, options: Mapping[str, Any]) -> Marked | None:
+        """`Index.marked`, or None when this shard does not hold ``doc_id``."""
+        from search.errors import DocumentNotFoundError
+
+        try:
+            return self.index.marked(doc_id, query, **options)
+        except DocumentNotFoundError:
+            return None
+
+    def stats(self) -> Stats:
+        """`Index.stats` with every issuer and wire listed, so that the cluster's sums are exact."""
+        return self.index.stats(top=None)
 
     def suggest(self, query: str, options: Mapping[str, Any]) -> str | None:
         """This shard's "did you mean" for ``query`` (`Index.suggest`, on its own words and counts)."""

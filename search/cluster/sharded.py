@@ -17,7 +17,8 @@ With local ones each shard scores on its own figures: one round fewer, scores ap
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -25,18 +26,21 @@ from typing import Any, Literal
 from indexer.core.defaults import DEFAULT_TIMEOUT, FEW_HITS
 from indexer.core.document import Document
 from search.balance import Balanced, balance
-from search.cluster.engine import distributed
+from search.cluster.engine import connect, distributed
 from search.cluster.merging import merge_days, merge_facets, merge_top, merge_total, page_of
 from search.cluster.shard import ShardInfo, ShardSearcher
 from search.errors import ClusterError, DocumentNotFoundError, QueryTooLargeError
 from search.facets import TOP
 from search.limits import MAX_EXPANSIONS
+from search.marking import Marked
+from search.ranking import K1, B
 from search.request import Match, SearchRequest, Sort
 from search.results import Hit, Results, TopDocs
 from search.statistics import CollectionStats
+from search.stats import Stats
 from search.timeline import Timeline, check_by
 
-Stats = Literal["global", "local"]
+StatsMode = Literal["global", "local"]
 STATS: tuple[str, ...] = ("global", "local")
 
 
@@ -45,33 +49,45 @@ class Cluster:
     `ShardSearcher` actor on the workers of ``client`` (a Dask ``Client``).
 
     ``stats`` is ``global`` (exact: scores equal one index's) or ``local`` (one round fewer,
-    each shard scoring on its own figures). Use it as a context manager, or call `close`.
+    each shard scoring on its own figures). ``boosts``, ``k1`` and ``b`` are every shard's
+    `search.Index`'s. Use it as a context manager, or call `close`.
     """
 
-    def __init__(self, client: Any, shards: Sequence[str | Path], *, stats: Stats = "global") -> None:
+    def __init__(
+        self,
+        client: Any,
+        shards: Sequence[str | Path],
+        *,
+        stats: StatsMode = "global",
+        boosts: Mapping[str, float] | None = None,
+        k1: float = K1,
+        b: float = B,
+    ) -> None:
         if stats not in STATS:
             raise ClusterError(f"unknown statistics {stats!r}; choose from {', '.join(STATS)}")
         if not shards:
             raise ClusterError("a cluster needs at least one shard")
         distributed()
         self.client = client
-        self.stats = stats
+        self.mode = stats
         self.paths = [str(Path(p).resolve()) for p in shards]
         workers = sorted(client.scheduler_info()["workers"]) or [None]
+        ranking = {"boosts": dict(boosts or {}), "k1": k1, "b": b}
         futures = [
-            client.submit(ShardSearcher, path, actor=True, workers=[workers[i % len(workers)]], pure=False)
+            client.submit(ShardSearcher, path, ranking, actor=True, workers=[workers[i % len(workers)]], pure=False)
             for i, path in enumerate(self.paths)
         ]
         self.actors = self._gather(futures, "open")
         self.infos: list[ShardInfo] = self._call_all("info")
 
     @classmethod
-    def open(cls, client: Any, root: str | Path, *, stats: Stats = "global") -> Cluster:
-        """The cluster of the shards listed in ``root``'s manifest (`search.cluster.manifest`)."""
+    def open(cls, client: Any, root: str | Path, **options: Any) -> Cluster:
+        """The cluster of the shards listed in ``root``'s manifest (`search.cluster.manifest`);
+        ``options`` as for the constructor."""
         from search.cluster.manifest import read_manifest
 
         manifest = read_manifest(root)
-        return cls(client, [shard.path for shard in manifest.shards], stats=stats)
+        return cls(client, [shard.path for shard in manifest.shards], **options)
 
     # -- lifecycle -------------------------------------------------------------------------------
     def close(self) -> None:
@@ -178,7 +194,7 @@ class Cluster:
         words = {"fields": fields, "lang": lang, "match": match, "syntax": syntax}
         figures = None
         infos = self.infos
-        if self.stats == "global":
+        if self.mode == "global":
             infos, figures = self._dfs(query, {**words, "since": since, "until": until})
         active = [i for i, info in enumerate(infos) if _may_match(info, request)]
         ranking = {
@@ -280,12 +296,44 @@ class Cluster:
         }
         return merge_days(self._call_all("day_counts", query, options)).timeline(query, by)
 
+    def marked(
+        self,
+        doc_id: str,
+        query: str,
+        *,
+        fields: Sequence[str] | None = None,
+        lang: str | None = None,
+        match: Match = "all",
+        syntax: bool = True,
+    ) -> Marked:
+        """`search.Index.marked` on the shard holding ``doc_id``; `DocumentNotFoundError` if none does."""
+        options = {"fields": fields, "lang": lang, "match": match, "syntax": syntax}
+        for found in self._call_all("marked", doc_id, query, options):
+            if found is not None:
+                return found
+        raise DocumentNotFoundError(f"no document with id {doc_id!r} in the cluster's {len(self.paths)} shards")
+
+    def stats(self, top: int | None = 10) -> Stats:
+        """Every shard's `search.Index.stats` added up (`search.stats.merge_stats`), under the
+        shards' parent folder."""
+        from search.stats import merge_stats
+
+        return merge_stats(self._call_all("stats"), str(Path(self.paths[0]).parent), top)
+
     def get(self, doc_id: str) -> Document:
         """The stored document ``doc_id`` from whichever shard holds it; `DocumentNotFoundError` if none."""
         for found in self._call_all("get", doc_id):
             if found is not None:
                 return found
         raise DocumentNotFoundError(f"no document with id {doc_id!r} in the cluster's {len(self.paths)} shards")
+
+
+@contextmanager
+def open_cluster(spec: str, root: str | Path, **options: Any) -> Iterator[Cluster]:
+    """The `Cluster` of ``root``'s manifest on the cluster ``spec`` names (`engine.connect`:
+    ``local:N`` or a scheduler's address), closed with its connection on exit."""
+    with connect(spec) as client, Cluster.open(client, root, **options) as cluster:
+        yield cluster
 
 
 def _may_match(info: ShardInfo, request: SearchRequest) -> bool:

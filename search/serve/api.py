@@ -12,7 +12,7 @@ own selection (``wire=A`` still shows how many hits the other wires would add), 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -114,10 +114,12 @@ def _language_param(value: str) -> str:
 
 class WebIndex:
     """One index, opened on first use and kept open (its searcher and columns reused by every
-    request); an index that is missing or being rebuilt is retried on the next request."""
+    request); an index that is missing or being rebuilt is retried on the next request.
+    ``opener`` opens something else that answers as a `search.Index` does (a cluster's shards)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, opener: Callable[[Path], Any] | None = None) -> None:
         self.path = Path(path)
+        self._opener = opener
         self._index: Any = None
         self._opening = threading.Lock()
 
@@ -125,9 +127,12 @@ class WebIndex:
         """The open `search.Index`; raises `IndexNotFoundError` (and the like) while it cannot open."""
         with self._opening:
             if self._index is None:
-                from search.index import Index
+                if self._opener is not None:
+                    self._index = self._opener(self.path)
+                else:
+                    from search.index import Index
 
-                self._index = Index(self.path)
+                    self._index = Index(self.path)
             return self._index
 
     def close(self) -> None:

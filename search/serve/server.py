@@ -148,15 +148,23 @@ class IndexPool:
     directory is replaced or removed, or it is the least recently used of more than ``size``.
     """
 
-    def __init__(self, size: int = 8) -> None:
+    def __init__(self, size: int = 8, client: Any = None) -> None:
         self.size = size
+        #: A Dask client (``dateline serve --cluster``): cluster roots are then searched on it.
+        self.client = client
         self._open: dict[tuple[Any, ...], tuple[tuple[int, int], Any]] = {}
 
-    def get(self, path: str | os.PathLike[str] | None, **options: Any) -> Any:
+    def get(
+        self, path: str | os.PathLike[str] | None, *, cluster: str | None = None, stats: str = "global", **options: Any
+    ) -> Any:
+        """The open `Index` at ``path`` for ``options``; or, at a cluster's root (its manifest
+        there, or ``cluster`` asked for), its `Cluster` on this server's Dask client."""
         from indexer.core.store import resolve_index_path
         from search.index import Index
 
         given = resolve_index_path(path)  # as the caller named it: messages and `stats` show it so
+        if cluster or (self.client is not None and (given / "cluster.json").exists()):
+            return self._cluster(given, stats, options)
         resolved = given.resolve()
         key = (str(resolved), str(given), *sorted((k, repr(v)) for k, v in options.items()))
         try:
@@ -174,6 +182,21 @@ class IndexPool:
         while len(self._open) > self.size:
             oldest = next(iter(self._open))
             self._open.pop(oldest)[1].close()
+        return found[1]
+
+    def _cluster(self, root: Any, stats: str, options: dict[str, Any]) -> Any:
+        from search.cluster.sharded import Cluster
+        from search.errors import ClusterError
+
+        if self.client is None:
+            raise ClusterError("this server has no cluster: start it with dateline serve --cluster SCHEDULER|local:N")
+        key = ("cluster", str(root.resolve()), stats, *sorted((k, repr(v)) for k, v in options.items()))
+        found = self._open.pop(key, None)
+        if found is None:
+            found = ((-1, -1), Cluster.open(self.client, root, stats=stats, **options))
+        self._open[key] = found
+        while len(self._open) > self.size:
+            self._open.pop(next(iter(self._open)))[1].close()
         return found[1]
 
     def close(self) -> None:

@@ -158,9 +158,11 @@ class WebServer(http.server.ThreadingHTTPServer):
         log: Callable[[str], None] = lambda line: None,
         max_connections: int = MAX_CONNECTIONS,
         connection_timeout: float = CONNECTION_TIMEOUT,
+        opener: Callable[[Path], Any] | None = None,
     ) -> None:
-        """``token`` "" makes a random one; None turns the token off (``--no-token``)."""
-        self.web = WebIndex(index_path)
+        """``token`` "" makes a random one; None turns the token off (``--no-token``); ``opener``
+        opens what is served instead of an `Index` (`WebIndex`)."""
+        self.web = WebIndex(index_path, opener)
         self.token = secrets.token_urlsafe(24) if token == "" else token
         self.log = log
         self.connection_timeout = connection_timeout
