@@ -17,7 +17,7 @@ from indexer.core.defaults import DEFAULT_TIMEOUT, FEW_HITS
 from indexer.core.document import Document
 from indexer.core.openfiles import reports_too_many_open_files
 from indexer.core.records import from_stored
-from indexer.core.schema import DEFAULT_FIELDS
+from indexer.core.schema import DEFAULT_FIELDS, lang_key
 from indexer.core.store import open_index, resolve_index_path
 from indexer.engine.opening import open_searcher
 from search import snippets as snippet_maker
@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # what only feedback, --explain, stats and timelines use is i
     from search.columnar import Columns
     from search.feedback import Feedback
     from search.marking import Marked
+    from search.similar import Likeness
     from search.stats import Stats
     from search.timeline import DayCounts, Timeline
 
@@ -261,10 +262,13 @@ class Index:
         facets: Sequence[str] = (),
         filters: Mapping[str, Sequence[str] | str] | None = None,
         statistics: CollectionStats | None = None,
+        like: Likeness | None = None,
     ) -> TopDocs:
         """The best ``top_n`` matches of ``query`` as `ScoreDoc` values (no stored field read), how many
         matched, and every value of each facet counted (none cut): a shard's answer to a cluster's
-        query round, merged by `search.cluster.merging`. Options as for `search`."""
+        query round, merged by `search.cluster.merging`. Options as for `search`; with ``like``
+        (`search.similar.Likeness`), its "more like this" query instead of ``query``, its own
+        document left out."""
         request = SearchRequest(
             query,
             limit=top_n,
@@ -282,7 +286,7 @@ class Index:
             snippets=False,
         )
         with running(Deadline(query, timeout)) as deadline:
-            q = self._planner.build(request)
+            q = self._planner.build(request) if like is None else like.query()
             with self._lock:
                 searcher, q, found, counts = self._match(request, q, deadline, statistics)
                 ids = searcher.reader().column_reader("id")
@@ -292,6 +296,10 @@ class Index:
                     ScoreDoc(float(score) if scored else 0.0, int(docnum), ids[docnum], int(dates[docnum]))
                     for score, docnum in found.results.top_n
                 )
+                own = like is not None and searcher.document_number(id=like.doc_id) is not None
+        if own:  # the document matches its own key terms: never its own hit
+            assert like is not None
+            return TopDocs(found.total - 1, tuple(d for d in docs if d.id != like.doc_id), counts)
         return TopDocs(total=found.total, docs=docs, facets=counts)
 
     def fetch(
@@ -307,17 +315,19 @@ class Index:
         explain: bool = False,
         timeout: float | None = DEFAULT_TIMEOUT,
         statistics: CollectionStats | None = None,
+        like: Likeness | None = None,
     ) -> list[Hit]:
         """The `Hit` of each of ``docs`` ((rank, id, score or None) each), with stored fields, snippets for
         ``query`` and, with ``explain``, explanations scored with ``statistics``: a shard's part of
-        the page a cluster shows. A document gone since (another commit) is left out."""
+        the page a cluster shows (``like``: of a "more like this", `top_docs`). A document gone
+        since (another commit) is left out."""
         from whoosh.searching import Results as WhooshResults
 
         request = SearchRequest(
             query, fields=_tuple(fields), lang=lang, match=match, syntax=syntax, timeout=timeout, explain=explain
         )
         with running(Deadline(query, timeout)) as deadline:
-            q = self._planner.build(request)
+            q = self._planner.build(request) if like is None else like.query()
             with self._lock:
                 base = self._current()
                 searcher = base if statistics is None else scoring_with(base, statistics)
@@ -442,7 +452,7 @@ class Index:
         this, by the key terms of its title and body (`search.similar`); `Results.query` is the
         id. Raises `DocumentNotFoundError`, and `SearchTimeoutError` past ``timeout`` seconds
         (None or 0: no limit), as `search` does."""
-        from search.similar import more_like
+        from search.similar import describe
 
         check_timeout(timeout)
         SearchRequest(doc_id, limit=limit, timeout=timeout, ranked=True)  # the checks of limit and time
@@ -453,13 +463,31 @@ class Index:
                 searcher = self._current()
                 doc_id = self.known_id(doc_id)  # an id, or the path of an indexed file
                 docnum = searcher.document_number(id=doc_id)
-                q = more_like(searcher, self._ix.schema, docnum)
-                if q is None:
+                like = describe(searcher, self._ix.schema, doc_id)
+                if not like.terms:
                     return Results(query=doc_id, total=0, page=1, limit=limit, elapsed_ms=0.0)
+                q = like.query()
                 found = self._find(searcher, q, limit + 1)
                 hits = self._hits(searcher, found, q, deadline, first=0, limit=limit, skip=docnum)
             elapsed = (time.perf_counter() - started) * 1000
             return Results(query=doc_id, total=found.total - 1, page=1, limit=limit, elapsed_ms=elapsed, hits=hits)
+
+    def likeness(self, doc_id: str, statistics: CollectionStats | None = None) -> Likeness:
+        """The key terms of ``doc_id`` (or the file at that path) that `similar` searches for, by
+        this index's statistics or the ``statistics`` given; with ``statistics=CollectionStats()``
+        every candidate term weighs 1 (a cluster asks each shard for their figures first)."""
+        from search.similar import Likeness, describe, term_counts
+
+        with self._lock:
+            base = self._current()
+            doc_id = self.known_id(doc_id)
+            if statistics is not None and not statistics.documents:
+                stored = base.document(id=doc_id)
+                lang = lang_key(stored.get("language"))
+                counts = term_counts(self._ix.schema, stored, lang)
+                return Likeness(doc_id, lang, tuple((term, 1.0) for term in sorted(counts)))
+            searcher = base if statistics is None else scoring_with(base, statistics)
+            return describe(searcher, self._ix.schema, doc_id)
 
     # -- the one way from a built query to hits ----------------------------------------------------
     def _ready(
@@ -485,15 +513,17 @@ class Index:
         syntax: bool = True,
         since: str | date | None = None,
         until: str | date | None = None,
+        like: Likeness | None = None,
     ) -> CollectionStats:
         """This index's figures that scoring ``query`` with these options reads (documents per
         language, field lengths, each of its terms' document frequency, its wildcards' words):
         what a shard reports in a cluster's first round (`search.statistics`). Sum every shard's
-        and hand the total to `search` as ``statistics``. Raises `QueryError` as `search` does."""
+        and hand the total to `search` as ``statistics``. With ``like`` (`search.similar.Likeness`),
+        the figures of its "more like this" query instead. Raises `QueryError` as `search` does."""
         request = SearchRequest(
             query, fields=_tuple(fields), lang=lang, match=match, syntax=syntax, since=since, until=until
         )
-        q = self._planner.build(request)
+        q = self._planner.build(request) if like is None else like.query()
         with self._lock:
             searcher = self._current()
             found: dict[ExpansionKey, tuple[bytes, ...]] = {}

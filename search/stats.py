@@ -84,13 +84,19 @@ def compute_stats(reader: Any, path: Path, schema: Any, top: int | None = TOP) -
         documents=reader.doc_count(),
         first_date=min(dates).date() if dates else None,
         last_date=max(dates).date() if dates else None,
-        issuers=issuers.most_common(top),
-        wires=wires.most_common(top),
+        issuers=_ranked(issuers, top),
+        wires=_ranked(wires, top),
         formats=sorted(formats.items(), key=lambda kv: (-kv[1], kv[0])),
         languages=sorted(languages.items(), key=lambda kv: (-kv[1], kv[0])),
         fields=stored,
         size_bytes=disk_size(path),
     )
+
+
+def _ranked(counts: Counter[str], top: int | None) -> list[tuple[str, int]]:
+    """The ``top`` most frequent values (None: all), ties by value: the same order however counted."""
+    pairs = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return pairs if top is None else pairs[:top]
 
 
 def merge_stats(parts: list[Stats], path: str, top: int | None = TOP) -> Stats:
@@ -101,8 +107,7 @@ def merge_stats(parts: list[Stats], path: str, top: int | None = TOP) -> Stats:
         total: Counter[str] = Counter()
         for pairs in lists:
             total.update(dict(pairs))
-        ranked = sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))
-        return ranked if limit is None else ranked[:limit]
+        return _ranked(total, limit)
 
     firsts = [p.first_date for p in parts if p.first_date]
     lasts = [p.last_date for p in parts if p.last_date]

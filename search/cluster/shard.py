@@ -19,6 +19,7 @@ from indexer.core.document import Document
 from search.index import Index
 from search.marking import Marked
 from search.results import Hit, TopDocs
+from search.similar import Likeness
 from search.statistics import CollectionStats
 from search.stats import Stats
 from search.timeline import DayCounts
@@ -97,6 +98,15 @@ class ShardSearcher:
 
         try:
             return self.index.marked(doc_id, query, **options)
+        except DocumentNotFoundError:
+            return None
+
+    def likeness(self, doc_id: str, statistics: CollectionStats | None) -> Likeness | None:
+        """`Index.likeness`, or None when this shard does not hold ``doc_id``."""
+        from search.errors import DocumentNotFoundError
+
+        try:
+            return self.index.likeness(doc_id, statistics)
         except DocumentNotFoundError:
             return None
 

@@ -36,6 +36,7 @@ from search.marking import Marked
 from search.ranking import K1, B
 from search.request import Match, SearchRequest, Sort
 from search.results import Hit, Results, TopDocs
+from search.similar import Likeness
 from search.statistics import CollectionStats
 from search.stats import Stats
 from search.timeline import Timeline, check_by
@@ -295,6 +296,32 @@ class Cluster:
             "timeout": timeout,
         }
         return merge_days(self._call_all("day_counts", query, options)).timeline(query, by)
+
+    def similar(self, doc_id: str, limit: int = 10, *, timeout: float | None = DEFAULT_TIMEOUT) -> Results:
+        """`search.Index.similar` across the shards: the key terms of ``doc_id`` (from the shard
+        holding it) weighed by the cluster's statistics, then searched in every shard with them."""
+        SearchRequest(doc_id, limit=limit, timeout=timeout, ranked=True)  # the checks of limit and time
+        started = time.perf_counter()
+        figures = None
+        if self.mode == "global":
+            candidates = self._likeness(doc_id, CollectionStats())
+            figures = CollectionStats.total(self._call_all("statistics", doc_id, {"like": candidates}))
+        like = self._likeness(doc_id, figures)
+        if not like.terms:
+            return Results(query=like.doc_id, total=0, page=1, limit=limit, elapsed_ms=0.0)
+        ranking = {"top_n": limit + 1, "timeout": timeout, "like": like}
+        parts: list[TopDocs | None] = list(self._call_all("top_docs", like.doc_id, ranking, figures))
+        page_docs = page_of(merge_top(parts, limit), 1, limit)
+        request = SearchRequest(like.doc_id, limit=limit, timeout=timeout)
+        hits = self._fetch(like.doc_id, page_docs, {"timeout": timeout, "like": like}, figures, request)
+        elapsed = (time.perf_counter() - started) * 1000
+        return Results(query=like.doc_id, total=merge_total(parts), page=1, limit=limit, elapsed_ms=elapsed, hits=hits)
+
+    def _likeness(self, doc_id: str, figures: CollectionStats | None) -> Likeness:
+        for found in self._call_all("likeness", doc_id, figures):
+            if found is not None:
+                return found
+        raise DocumentNotFoundError(f"no document with id {doc_id!r} in the cluster's {len(self.paths)} shards")
 
     def marked(
         self,
