@@ -13,7 +13,7 @@ import os
 import shutil
 import time
 from array import array
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -98,6 +98,24 @@ class IndexReport:
         return bool(self.added or self.updated or self.removed)
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    """How one `index_paths` run reads and builds: its options, gathered once."""
+
+    prune: bool
+    field_map: Mapping[str, str] | None
+    on_file: Callable[[str], None] | None
+    on_start: Callable[[int], None] | None
+    max_bytes: int
+    workers: int
+    pool_bytes: int
+    follow_links: bool
+    #: The files to index (absolute paths); the others under the roots are left out (None: all).
+    only: frozenset[str] | None = None
+    #: Short lines counted over a whole archive, deciding its furniture instead of this run's own count.
+    line_counts: LineCounts | None = None
+
+
 def index_paths(
     paths: Iterable[str | os.PathLike[str]],
     index_dir: str | os.PathLike[str],
@@ -113,6 +131,8 @@ def index_paths(
     pool_bytes: int = POOL_BYTES,
     on_wait: Callable[[float], None] | None = None,
     follow_links: bool = False,
+    only: Collection[str] | None = None,
+    line_counts: LineCounts | None = None,
 ) -> IndexReport:
     """Bring the index at ``index_dir`` up to date with the files under ``paths``.
 
@@ -128,7 +148,12 @@ def index_paths(
     the index, ``on_wait(lock_timeout)`` is called and the run waits up to ``lock_timeout``
     seconds for it, then raises `IndexLockedError`. A symbolic link whose target lies outside
     all of ``paths`` is not followed (listed in `IndexReport.skipped`) unless ``follow_links``:
-    whoever may write into an archive must not pull other files into the index.
+    whoever may write into an archive must not pull other files into the index. ``only`` (file
+    paths) keeps the run to those files under ``paths``, ids still relative to ``paths`` (a
+    cluster's shard: its documents have the ids one index of the archive gives them); the
+    others' documents are removed. ``line_counts`` (counted over a whole archive) decide which
+    short lines are furniture (`indexer.parse.furniture`) instead of the run's own count, so a
+    shard drops the lines one index of the archive would.
     """
     started = time.perf_counter()
     index_dir = Path(index_dir)
@@ -148,35 +173,22 @@ def index_paths(
     with reports_too_many_open_files(index_dir, "update"), writing(index_dir, patience):
         recover(index_dir)
         _refuse_foreign(index_dir)
+        run = RunOptions(
+            prune=prune,
+            field_map=field_map,
+            on_file=on_file,
+            on_start=on_start,
+            max_bytes=max_bytes,
+            workers=workers or default_workers(),
+            pool_bytes=pool_bytes,
+            follow_links=follow_links,
+            only=None if only is None else frozenset(os.path.abspath(p) for p in only),
+            line_counts=line_counts,
+        )
         if rebuild or not index_exists(index_dir):
-            report = _rebuild(
-                index_dir,
-                roots,
-                prune,
-                field_map,
-                on_file,
-                on_start,
-                patience,
-                max_bytes,
-                workers or default_workers(),
-                pool_bytes,
-                follow_links,
-            )
+            report = _rebuild(index_dir, roots, run, patience)
         else:
-            report = _run(
-                open_index(index_dir),
-                roots,
-                index_dir,
-                prune,
-                field_map,
-                on_file,
-                on_start,
-                patience,
-                max_bytes,
-                workers or default_workers(),
-                pool_bytes,
-                follow_links,
-            )
+            report = _run(open_index(index_dir), roots, index_dir, run, patience)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -187,19 +199,7 @@ def _refuse_foreign(index_dir: Path) -> None:
         raise IndexNotFoundError(f"{index_dir} exists and is not a dateline index; refusing to write there")
 
 
-def _rebuild(
-    index_dir: Path,
-    roots: list[Path],
-    prune: bool,
-    field_map: Mapping[str, str] | None,
-    on_file: Callable[[str], None] | None,
-    on_start: Callable[[int], None] | None,
-    patience: Patience,
-    max_bytes: int,
-    workers: int,
-    pool_bytes: int,
-    follow_links: bool,
-) -> IndexReport:
+def _rebuild(index_dir: Path, roots: list[Path], run: RunOptions, patience: Patience) -> IndexReport:
     """Build a fresh index in a folder of dateline's beside ``index_dir``, then swap it in."""
     try:  # the new index is built beside where it goes, then renamed into place
         build_dir = new_build_folder(index_dir)
@@ -212,20 +212,7 @@ def _rebuild(
             new = create_index(build_dir)
         except OSError as exc:
             raise _write_failed(index_dir, exc) from None
-        report = _run(
-            new,
-            roots,
-            index_dir,
-            prune,
-            field_map,
-            on_file,
-            on_start,
-            patience,
-            max_bytes,
-            workers,
-            pool_bytes,
-            follow_links,
-        )
+        report = _run(new, roots, index_dir, run, patience)
         swap_in(build_dir, index_dir)
     finally:
         building.release()
@@ -234,20 +221,7 @@ def _rebuild(
     return report
 
 
-def _run(
-    ix: Any,
-    roots: list[Path],
-    index_dir: Path,
-    prune: bool,
-    field_map: Mapping[str, str] | None,
-    on_file: Callable[[str], None] | None,
-    on_start: Callable[[int], None] | None,
-    patience: Patience,
-    max_bytes: int,
-    workers: int,
-    pool_bytes: int,
-    follow_links: bool,
-) -> IndexReport:
+def _run(ix: Any, roots: list[Path], index_dir: Path, run: RunOptions, patience: Patience) -> IndexReport:
     from whoosh.index import LockError
 
     from indexer.engine.segments import FastSegmentWriter
@@ -259,18 +233,20 @@ def _run(
     folder = ix.storage.folder
     with ix.reader() as reader, Spill() as tasks:
         had_docs = reader.doc_count() > 0
-        files = iter_files(roots, exclude=index_dir, problems=problems, skipped=skipped, follow_links=follow_links)
-        candidates = _scan(files, iter_known(reader), tasks, report, prune, root_keys)
+        files = iter_files(roots, exclude=index_dir, problems=problems, skipped=skipped, follow_links=run.follow_links)
+        if run.only is not None:
+            files = (item for item in files if item[2] in run.only)
+        candidates = _scan(files, iter_known(reader), tasks, report, run.prune, root_keys)
         report.failed[:0] = [Problem(path, reason) for path, reason in problems]
         report.skipped = [Problem(path, reason) for path, reason in sorted(skipped)]
         unlisted = [printable_path(path) for path, _ in problems]
         removals = [source for source in candidates if not is_under(source, unlisted)]
-        if on_start:
-            on_start(tasks.count)
+        if run.on_start:
+            run.on_start(tasks.count)
         if (
             not tasks.count
             and not removals
-            and not _roots_change(folder, ix.latest_generation(), roots, prune, had_docs)
+            and not _roots_change(folder, ix.latest_generation(), roots, run.prune, had_docs)
         ):
             return report
         try:
@@ -286,17 +262,20 @@ def _run(
         try:
             with closes_on_error(ix.storage):  # what Whoosh left open when writing failed is closed first
                 committed = ix.latest_generation()
-                counts = read_counts(folder, committed) if had_docs else LineCounts()
-                _count_lines(tasks, counts, max_bytes)
+                if run.line_counts is not None:  # the whole archive's (a cluster's shard)
+                    counts = run.line_counts
+                else:
+                    counts = read_counts(folder, committed) if had_docs else LineCounts()
+                    _count_lines(tasks, counts, run.max_bytes)
                 write_counts(folder, writer.generation, counts, committed=committed)
                 built = build_segments(
                     folder,
                     tasks,
-                    workers=workers,
-                    field_map=field_map,
-                    max_bytes=max_bytes,
-                    pool_bytes=pool_bytes,
-                    on_file=on_file,
+                    workers=run.workers,
+                    field_map=run.field_map,
+                    max_bytes=run.max_bytes,
+                    pool_bytes=run.pool_bytes,
+                    on_file=run.on_file,
                     name=index_dir,
                 )
                 try:
@@ -304,7 +283,7 @@ def _run(
                 finally:
                     built.close()
                 committed = writer.generation - 1
-                new_roots = _roots_after(folder, committed, roots, prune, had_docs)
+                new_roots = _roots_after(folder, committed, roots, run.prune, had_docs)
                 if report.changed:
                     if new_roots is not None:
                         write_roots(folder, writer.generation, new_roots, committed=committed)
@@ -320,6 +299,24 @@ def _run(
             writer.abandon()  # removes the new segments; Whoosh's cancel would write more of them
             raise
     return report
+
+
+def archive_line_counts(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    follow_links: bool = False,
+    max_bytes: int = MAX_FILE_BYTES,
+    exclude: Path | None = None,
+) -> LineCounts:
+    """The short lines of every file under ``paths``, counted by source as one index of them
+    counts them (`indexer.parse.furniture`): for the shards of a cluster (``line_counts`` of
+    `index_paths`), so that each drops the furniture one index of the whole archive would."""
+    counts = LineCounts()
+    for _key, root, path in iter_files(paths, exclude=exclude, follow_links=follow_links):
+        if reader_for(path) in ("markdown", "text"):
+            with contextlib.suppress(DocumentError, DecodeError, OSError):
+                counts.add(source_of(document_id(root, path)), file_lines(decode(read_bytes(path, max_bytes))[0]))
+    return counts
 
 
 def _count_lines(tasks: Spill, counts: LineCounts, max_bytes: int) -> None:

@@ -552,7 +552,6 @@ def search(
       dateline search energy --facet wire --facet year --filter language=en
       dateline search 'armd forcse'
       dateline search --batch queries.tsv --run run.txt
-      dateline search energy --index archive --cluster local:2
     """
     if null:
         if (
