@@ -266,7 +266,8 @@ def build_segments(
     ``index_dir``.
 
     With ``workers`` > 1 and enough files, that many processes share the work (where processes
-    can be forked; elsewhere it runs in this process). Raises `IndexBuildError` if writing
+    can be forked, and this process is not a daemon, as a Dask worker is; elsewhere it runs in
+    this process). Raises `IndexBuildError` if writing
     fails, naming the index ``name`` (default ``index_dir``; a rebuild writes into a build
     folder the user never named). The segments written until then are left to the caller, who
     holds the lock, to remove.
@@ -275,6 +276,9 @@ def build_segments(
     name = index_dir if name is None else os.fspath(name)
     if "fork" not in multiprocessing.get_all_start_methods():
         workers = 1  # the workers read the task list through the descriptor they inherit
+    if multiprocessing.current_process().daemon:
+        workers = 1  # a daemonic process (a Dask worker's) may not start children: build here
+
     workers = max(1, min(workers, tasks.count // MIN_FILES_PER_WORKER))
     ranges = tasks.ranges(workers)
     results = [Spill() for _ in ranges]

@@ -301,22 +301,13 @@ def _run(ix: Any, roots: list[Path], index_dir: Path, run: RunOptions, patience:
     return report
 
 
-def archive_line_counts(
-    paths: Iterable[str | os.PathLike[str]],
-    *,
-    follow_links: bool = False,
-    max_bytes: int = MAX_FILE_BYTES,
-    exclude: Path | None = None,
-) -> LineCounts:
-    """The short lines of every file under ``paths``, counted by source as one index of them
-    counts them (`indexer.parse.furniture`): for the shards of a cluster (``line_counts`` of
-    `index_paths`), so that each drops the furniture one index of the whole archive would."""
-    counts = LineCounts()
-    for _key, root, path in iter_files(paths, exclude=exclude, follow_links=follow_links):
-        if reader_for(path) in ("markdown", "text"):
-            with contextlib.suppress(DocumentError, DecodeError, OSError):
-                counts.add(source_of(document_id(root, path)), file_lines(decode(read_bytes(path, max_bytes))[0]))
-    return counts
+def count_file_lines(counts: LineCounts, doc_id: str, path: str, max_bytes: int = MAX_FILE_BYTES) -> None:
+    """Add the short lines of the file at ``path`` (Markdown and plain text only) to ``counts``
+    under its source, as a run counts them (`indexer.parse.furniture`); a file that cannot be
+    read is skipped (indexing reports it)."""
+    if reader_for(path) in ("markdown", "text"):
+        with contextlib.suppress(DocumentError, DecodeError, OSError):
+            counts.add(source_of(doc_id), file_lines(decode(read_bytes(path, max_bytes))[0]))
 
 
 def _count_lines(tasks: Spill, counts: LineCounts, max_bytes: int) -> None:
@@ -326,9 +317,7 @@ def _count_lines(tasks: Spill, counts: LineCounts, max_bytes: int) -> None:
     as the build reads them (`indexer.parse.files.read_bytes`), so a FIFO named like a document never
     blocks the run."""
     for task in map(Task.from_record, tasks):
-        if reader_for(task.path) in ("markdown", "text"):
-            with contextlib.suppress(DocumentError, DecodeError):
-                counts.add(source_of(task.doc_id), file_lines(decode(read_bytes(task.path, max_bytes))[0]))
+        count_file_lines(counts, task.doc_id, task.path, max_bytes)
 
 
 def _scan(

@@ -89,3 +89,30 @@ def test_a_failing_worker_commits_nothing(
         assert len(ix) == 50
     leftovers = {p.name.split(".")[0] for p in (tmp_path / "ix").glob("MAIN_*") if p.name != "MAIN_WRITELOCK"}
     assert len(leftovers) == segment_count(tmp_path / "ix")  # files of the failed run were removed
+
+
+def _index_in_a_daemon(out: str, answers) -> None:
+    build.MIN_FILES_PER_WORKER = 1  # a forked child: the parent's value is not changed
+    try:
+        report = index_paths([CORPUS], out, workers=2)
+        answers.put(("ok", report.added, [str(p) for p in report.failed]))
+    except BaseException as exc:  # the answer is the test's to judge
+        answers.put(("error", f"{type(exc).__name__}: {exc}", []))
+
+
+def test_a_daemonic_process_builds_in_itself(tmp_path: Path) -> None:
+    """A Dask worker is a daemonic process, which may not start children: asked for 2 workers,
+    the build runs in the process itself instead of failing ("daemonic processes are not allowed
+    to have children", or "can only join a started process")."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    answers = context.Queue()
+    child = context.Process(target=_index_in_a_daemon, args=(str(tmp_path / "ix"), answers), daemon=True)
+    child.start()
+    try:
+        answer = answers.get(timeout=60)
+    finally:
+        child.join(timeout=10)
+    assert answer == ("ok", 50, []), answer
+    assert segment_count(tmp_path / "ix") == 1
