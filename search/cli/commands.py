@@ -11,6 +11,7 @@ import contextlib
 import functools
 import os
 import sys
+import time
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -209,7 +210,7 @@ class _Progress:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @index_option
 @click.option("--prune", is_flag=True, help="Also remove documents whose files are not under any PATH given now.")
 @click.option(
@@ -258,6 +259,13 @@ class _Progress:
     is_flag=True,
     help="List every warning (default: the first 3 of each kind, then a count of the files).",
 )
+@click.option(
+    "--cluster",
+    envvar=CLUSTER_ENV,
+    metavar="SCHEDULER|local:N",
+    help=f"Index every shard of the cluster at --index (planned by dateline cluster plan) as a task on this Dask "
+    f"scheduler's workers, or on N local ones (also from ${CLUSTER_ENV}); --workers processes per shard.",
+)
 def index(
     paths: tuple[str, ...],
     index_dir: str,
@@ -269,6 +277,7 @@ def index(
     max_size: int,
     follow_links: bool,
     verbose: bool,
+    cluster: str | None,
 ) -> None:
     """Index the documents under PATHS (files or folders, recursively).
 
@@ -282,7 +291,15 @@ def index(
       dateline index corpus/
       dateline index --index ~/news.idx archive/2025 archive/2024
       dateline index feed.jsonl --map headline=title --map story=body
+      dateline index --index archive-cluster --cluster local:2
     """
+    if cluster:
+        if paths:
+            raise fail("with --cluster, the files are the plan's (dateline cluster plan); give no PATHS")
+        _index_cluster(index_dir, cluster, workers or 1, rebuild)
+        return
+    if not paths:
+        raise fail("give the PATHS to index (files or folders)")
     from indexer import index_paths
     from indexer.core.text import escape_controls
     from search.cli.problem_output import warning_lines
@@ -317,6 +334,37 @@ def index(
         f"in {report.seconds:.2f} s ({report.docs_per_second:.0f} docs/s) → {escape_controls(index_dir)}"
     )
     if report.failed:
+        raise click.exceptions.Exit(EXIT_NONE)
+
+
+def _index_cluster(root: str, spec: str, workers: int, rebuild: bool) -> None:
+    """`index --cluster`: every shard of the cluster at ``root`` indexed on ``spec``'s workers."""
+    from indexer.core.text import escape_controls
+    from search.cluster.building import ShardReport, index_cluster
+    from search.cluster.engine import connect
+    from search.cluster.manifest import read_manifest
+
+    manifest = read_manifest(root)
+    started = time.perf_counter()
+
+    def shard_done(report: ShardReport) -> None:
+        if not report.error:
+            for path, reason in report.failed:
+                click.echo(f"dateline: {escape_controls(path)}: {escape_controls(reason)}", err=True)
+            click.echo(
+                f"shard {report.name}: {report.added} added, {report.updated} updated, {report.removed} removed, "
+                f"{report.unchanged} unchanged, {len(report.failed)} failed in {report.seconds:.2f} s"
+            )
+
+    with connect(spec) as client:
+        reports = index_cluster(client, manifest, workers=workers, rebuild=rebuild, on_shard=shard_done)
+    added, failed = sum(r.added for r in reports), sum(len(r.failed) for r in reports)
+    click.echo(
+        f"{len(reports)} shards: {added} added, {sum(r.updated for r in reports)} updated, "
+        f"{sum(r.removed for r in reports)} removed, {failed} failed in {time.perf_counter() - started:.2f} s "
+        f"→ {escape_controls(root)}"
+    )
+    if failed:
         raise click.exceptions.Exit(EXIT_NONE)
 
 
@@ -366,6 +414,63 @@ def _render(fmt: str, kind: str) -> Any:
     render = getattr(renderer(fmt), kind)
     assert render is not None, (fmt, kind)
     return render
+
+
+@main.group()
+def cluster() -> None:
+    """Shards on a Dask cluster: plan which files go to which shard (then index them with
+    dateline index --cluster, search them with dateline search --cluster).
+
+    \b
+      dateline cluster plan --shard-by year --index archive-cluster archive/
+      dateline cluster plan --shard-by hash:4 --index archive-cluster archive/
+    """
+
+
+@cluster.command(name="plan")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
+@click.option(
+    "--index",
+    "root",
+    envvar=INDEX_ENV,
+    required=True,
+    type=click.Path(file_okay=False),
+    help=f"The cluster's root: cluster.json and shards/ go there (also from ${INDEX_ENV}).",
+)
+@click.option(
+    "--shard-by",
+    default="year",
+    show_default=True,
+    metavar="year|month|hash:N",
+    help="A shard per year or month of the documents' dates (undated ones: shard undated), or N shards by a hash "
+    "of each file's id.",
+)
+@click.option(
+    "--max-files",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Split a year or month of more than N files into parts by a hash of the file's id (2024-h0, 2024-h1 …).",
+)
+@click.option("--follow-links", is_flag=True, help="Follow symbolic links out of PATHS, as dateline index does.")
+def cluster_plan(paths: tuple[str, ...], root: str, shard_by: str, max_files: int | None, follow_links: bool) -> None:
+    """Plan a cluster of the archive folders PATHS: which shard holds each file, written to
+    cluster.json at --index. Planning again keeps every known file in its shard (files never
+    move), places new ones and forgets those gone. One line per shard: name, files, dates.
+
+    \b
+      dateline cluster plan --shard-by year --index archive-cluster archive/
+      dateline cluster plan --shard-by month --max-files 20000 --index wires-cluster wires/
+    """
+    from indexer.core.text import escape_controls
+    from search.cluster.manifest import plan, write_manifest
+
+    manifest = plan(root, paths, shard_by, max_files=max_files, follow_links=follow_links)
+    written = write_manifest(manifest)
+    for shard in manifest.shards:
+        span = f"{shard.first} … {shard.last}" if shard.first else "undated"
+        click.echo(f"{shard.name}\t{len(shard.files)} files\t{span}")
+    files = sum(len(s.files) for s in manifest.shards)
+    click.echo(f"{len(manifest.shards)} shards, {files} files → {escape_controls(str(written))}", err=True)
 
 
 @main.command()
