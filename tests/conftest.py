@@ -491,3 +491,30 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("archive")
     generator.build(ARCHIVE_DOCS, out)
     return out
+
+
+@dataclass
+class Sharded:
+    """The generated archive as one index and as clusters of shards, searched on `cluster_client`."""
+
+    single: Path
+    roots: dict[str, Path]  # "hash3", "year": each cluster's root (cluster.json, shards/)
+
+
+@pytest.fixture(scope="session")
+def sharded(archive: Path, cluster_client: Any, tmp_path_factory: pytest.TempPathFactory) -> Sharded:
+    """`archive` indexed once as a single index, and planned and indexed on the cluster as 3
+    shards by hash and as one shard per year (6), with the product's own commands' library calls."""
+    from indexer import index_paths
+    from search.cluster.building import index_cluster
+    from search.cluster.manifest import plan, write_manifest
+
+    base = tmp_path_factory.mktemp("sharded")
+    index_paths([archive], base / "single")
+    roots = {}
+    for name, rule in (("hash3", "hash:3"), ("year", "year")):
+        manifest = plan(base / name, [archive], rule)
+        write_manifest(manifest)
+        index_cluster(cluster_client, manifest)
+        roots[name] = base / name
+    return Sharded(base / "single", roots)

@@ -197,7 +197,7 @@ class Cluster:
         infos = self.infos
         if self.mode == "global":
             infos, figures = self._dfs(query, {**words, "since": since, "until": until})
-        active = [i for i, info in enumerate(infos) if _may_match(info, request)]
+        active = self.shards_for(since, until, infos)
         ranking = {
             **words,
             "top_n": request.top_n,
@@ -235,6 +235,14 @@ class Cluster:
             read_as=balanced.read_as,
             repairs=balanced.changes,
         )
+
+    def shards_for(
+        self, since: str | date | None, until: str | date | None, infos: Sequence[ShardInfo] | None = None
+    ) -> list[int]:
+        """The shards (their places) whose documents' dates can fall within ``since`` … ``until``:
+        the only ones a search with those bounds asks for hits (every shard gives statistics)."""
+        first, last = _bound_days(since, until)
+        return [i for i, info in enumerate(self.infos if infos is None else infos) if _may_match(info, first, last)]
 
     def _fetch(
         self,
@@ -363,10 +371,9 @@ def open_cluster(spec: str, root: str | Path, **options: Any) -> Iterator[Cluste
         yield cluster
 
 
-def _may_match(info: ShardInfo, request: SearchRequest) -> bool:
-    """Whether a shard's documents can fall within the request's ``since``/``until`` (a dated
-    bound leaves undated documents out, as one index's date filter does)."""
-    first, last = _bound_days(request.since, request.until)
+def _may_match(info: ShardInfo, first: int | None, last: int | None) -> bool:
+    """Whether a shard's documents can fall within the days ``first`` … ``last`` (a dated bound
+    leaves undated documents out, as one index's date filter does)."""
     if first is None and last is None:
         return True
     if info.first is None or info.last is None:  # no dated document
