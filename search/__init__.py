@@ -31,6 +31,10 @@ if TYPE_CHECKING:
     from indexer.core.errors import (
         UntrustedLocationError as UntrustedLocationError,
     )
+    from search.cluster.sharded import Cluster as Cluster
+    from search.errors import (
+        ClusterError as ClusterError,
+    )
     from search.errors import (
         ConfigError as ConfigError,
     )
@@ -56,11 +60,15 @@ if TYPE_CHECKING:
     from search.results import Hit as Hit
     from search.results import Results as Results
     from search.results import Snippet as Snippet
+    from search.statistics import CollectionStats as CollectionStats
     from search.stats import Stats as Stats
     from search.timeline import PeriodCount as PeriodCount
     from search.timeline import Timeline as Timeline
 
 _HOMES = {
+    "Cluster": "search.cluster.sharded",
+    "ClusterError": "search.errors",
+    "CollectionStats": "search.statistics",
     "ConfigError": "search.errors",
     "DatelineError": "indexer.core.errors",
     "Document": "indexer.core.document",

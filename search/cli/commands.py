@@ -24,6 +24,7 @@ from search.serve.protocol import SOCKET_ENV
 
 if TYPE_CHECKING:
     from indexer.write.indexing import Problem
+    from search import Cluster, Index
     from search.feedback import Feedback
     from search.serve.server import IndexPool
 
@@ -74,7 +75,7 @@ stats_option = click.option(
 
 def _index(
     index_dir: str, cluster: str | None = None, stats: str = "global", **options: Any
-) -> contextlib.AbstractContextManager[Any]:
+) -> contextlib.AbstractContextManager[Index | Cluster]:
     """The index to search: opened for this call, or kept open by `dateline serve`, which runs
     a call with its pool of open indexes as the context's object (`_run_served`). With
     ``cluster`` (or at a cluster's root served by ``dateline serve --cluster``), the shards listed
@@ -699,26 +700,26 @@ def search(
         return
     assert query is not None
     field_list = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
-    more = {} if expansion is None else {"feedback": expansion}
+    options: dict[str, Any] = {
+        "limit": 10 if limit is None else limit,
+        "page": page,
+        "since": since,
+        "until": until,
+        "sort": sort,
+        "fields": field_list,
+        "lang": lang,
+        "match": "any" if any_word else "all",
+        "explain": explain,
+        "timeout": timeout,
+        "facets": facets,
+        "filters": parse_filters(filters),
+        "suggest": suggest or None,
+        "snippets": renderer(fmt).snippets,
+    }
+    if expansion is not None:  # a cluster has no feedback (refused above)
+        options["feedback"] = expansion
     with _index(index_dir, cluster, stats, **ranking) as ix:
-        results = ix.search(
-            query,
-            limit=10 if limit is None else limit,
-            page=page,
-            since=since,
-            until=until,
-            sort=sort,
-            fields=field_list,
-            lang=lang,
-            match="any" if any_word else "all",
-            explain=explain,
-            timeout=timeout,
-            facets=facets,
-            filters=parse_filters(filters),
-            suggest=suggest or None,
-            snippets=renderer(fmt).snippets,
-            **more,
-        )
+        results = ix.search(query, **options)
     from search.cli.layout import terminal_width
 
     output = renderer(fmt)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from search import Index
-from search.cluster.building import index_cluster
+from search.cluster.building import ShardReport, index_cluster
 from search.cluster.manifest import plan, read_manifest, write_manifest
 from search.errors import ClusterError
 
@@ -55,7 +55,7 @@ def test_a_failing_shard_is_named_after_the_others_finish(cluster_client, two_wi
     manifest = plan(tmp_path / "c", [two_wires], "hash:2")
     (tmp_path / "c" / "shards").mkdir(parents=True)
     (tmp_path / "c" / "shards" / "h1").write_text("in the way", encoding="utf-8")  # a file where the index goes
-    done = []
+    done: list[ShardReport] = []
     with pytest.raises(ClusterError, match=r"shard h1 .*1 of 2 shards indexed"):
         index_cluster(cluster_client, manifest, on_shard=done.append)
     assert sorted(r.name for r in done) == ["h0", "h1"]
