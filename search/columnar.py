@@ -11,8 +11,9 @@ a union, each adding its parts' scores in the matchers' order. Hit counts come f
 Only the shapes keyword search produces are handled: words (`FieldsTerm`, `Term`), `And`,
 `Or`, the language filter, date ranges, phrases and match-all (``*``, ``field:*``: `Every`);
 wildcards and fuzzy words arrive spelled out as words (`search.expansion`). Anything else (NOT)
-raises `Unsupported` and the caller uses Whoosh's matchers. Scores equal the matchers' (``tests/search/test_columnar.py`` compares both paths);
-`by_date` orders matches as Whoosh's sorting collector does.
+raises `Unsupported` and the caller uses Whoosh's matchers. Scores equal the matchers'
+(``tests/search/test_columnar.py`` compares both paths); `by_date` orders matches as Whoosh's
+sorting collector does.
 """
 
 from __future__ import annotations

@@ -132,6 +132,8 @@ class Cluster:
 
     def statistics(self, query: str, **options: Any) -> CollectionStats:
         """The cluster's figures for ``query``: every shard's `Index.statistics`, summed."""
+        if options.get("fields") is not None:
+            options["fields"] = tuple(options["fields"])
         return self._dfs(query, options)[1]
 
     def _dfs(self, query: str, options: Mapping[str, Any]) -> tuple[list[ShardInfo], CollectionStats]:
@@ -192,12 +194,12 @@ class Cluster:
             suggest=suggest,
         )
         started = time.perf_counter()
-        words = {"fields": fields, "lang": lang, "match": match, "syntax": syntax}
+        words = {"fields": request.fields, "lang": lang, "match": match, "syntax": syntax}
         figures = None
-        infos = self.infos
-        if self.mode == "global":
+        active = list(range(len(self.actors)))
+        if self.mode == "global":  # the first round also gives each shard's current dates
             infos, figures = self._dfs(query, {**words, "since": since, "until": until})
-        active = self.shards_for(since, until, infos)
+            active = self.shards_for(since, until, infos)
         ranking = {
             **words,
             "top_n": request.top_n,
@@ -342,7 +344,7 @@ class Cluster:
         syntax: bool = True,
     ) -> Marked:
         """`search.Index.marked` on the shard holding ``doc_id``; `DocumentNotFoundError` if none does."""
-        options = {"fields": fields, "lang": lang, "match": match, "syntax": syntax}
+        options = {"fields": None if fields is None else tuple(fields), "lang": lang, "match": match, "syntax": syntax}
         for found in self._call_all("marked", doc_id, query, options):
             if found is not None:
                 return found

@@ -49,7 +49,14 @@ def test_every_kind_of_query_ranks_as_one_index(single, cluster, query: str) -> 
 
 
 @pytest.mark.parametrize(
-    "options", [{"since": "2022", "until": "2023-06"}, {"lang": "de"}, {"filters": {"wire": ["EQS"]}}]
+    "options",
+    [
+        {"since": "2022", "until": "2023-06"},
+        {"lang": "de"},
+        {"filters": {"wire": ["EQS"]}},
+        {"fields": ["title", "issuer"]},  # a list, as the command line gives it
+        {"match": "any"},
+    ],
 )
 def test_dates_languages_and_filters_rank_as_one_index(single, cluster, options) -> None:
     for query in ("market", "acqui*", "bank OR aktie"):
