@@ -42,6 +42,8 @@ from search.stats import Stats
 from search.timeline import Timeline, check_by
 
 StatsMode = Literal["global", "local"]
+#: Seconds to wait for a shard's answer to one round (opening a large shard takes the longest).
+WAIT = 120.0
 STATS: tuple[str, ...] = ("global", "local")
 
 
@@ -51,7 +53,8 @@ class Cluster:
 
     ``stats`` is ``global`` (exact: scores equal one index's) or ``local`` (one round fewer,
     each shard scoring on its own figures). ``boosts``, ``k1`` and ``b`` are every shard's
-    `search.Index`'s. Use it as a context manager, or call `close`.
+    `search.Index`'s; a shard that does not answer within ``wait`` seconds (its worker gone) is
+    a `ClusterError`. Use it as a context manager, or call `close`.
     """
 
     def __init__(
@@ -63,6 +66,7 @@ class Cluster:
         boosts: Mapping[str, float] | None = None,
         k1: float = K1,
         b: float = B,
+        wait: float = WAIT,
     ) -> None:
         if stats not in STATS:
             raise ClusterError(f"unknown statistics {stats!r}; choose from {', '.join(STATS)}")
@@ -71,15 +75,21 @@ class Cluster:
         distributed()
         self.client = client
         self.mode = stats
+        self.wait = wait
         self.paths = [str(Path(p).resolve()) for p in shards]
-        workers = sorted(client.scheduler_info()["workers"]) or [None]
         ranking = {"boosts": dict(boosts or {}), "k1": k1, "b": b}
-        futures = [
+        # An actor's handle keeps the client current when it is made: ours, even when this
+        # process has others (each `local:N` call, a server's, a test's).
+        with client.as_current():
+            self.actors = self._gather(self._start(client, ranking), "open")
+        self.infos: list[ShardInfo] = self._call_all("info")
+
+    def _start(self, client: Any, ranking: dict[str, Any]) -> list[Any]:
+        workers = sorted(client.scheduler_info()["workers"]) or [None]
+        return [
             client.submit(ShardSearcher, path, ranking, actor=True, workers=[workers[i % len(workers)]], pure=False)
             for i, path in enumerate(self.paths)
         ]
-        self.actors = self._gather(futures, "open")
-        self.infos: list[ShardInfo] = self._call_all("info")
 
     @classmethod
     def open(cls, client: Any, root: str | Path, **options: Any) -> Cluster:
@@ -118,9 +128,11 @@ class Cluster:
         out = []
         for i, future in zip(shards if shards is not None else range(len(self.paths)), futures, strict=False):
             try:
-                out.append(future.result())
+                out.append(future.result(timeout=self.wait))
             except DatelineError:
                 raise
+            except TimeoutError:
+                raise ClusterError(f"shard {self.paths[i]}: no answer to {what} in {self.wait:g} s") from None
             except Exception as exc:
                 raise ClusterError(f"shard {self.paths[i]}: {what} failed: {type(exc).__name__}: {exc}") from None
         return out

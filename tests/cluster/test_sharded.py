@@ -147,3 +147,17 @@ def test_shards_outside_the_dates_are_not_asked(sharded, cluster_client) -> None
         assert [names[i] for i in years.shards_for(since="2025-12-01", until=None)] == ["2025"]
         assert years.shards_for(since="2031", until=None) == []
         assert len(years.shards_for(None, None)) == len(names) == 6
+
+
+def test_a_cluster_keeps_its_own_client_when_the_process_has_others(single, sharded, cluster_client) -> None:
+    """A `local:N` call, a server or a test may make other Dask clients in the same process; the
+    newest is Dask's default, and an actor's handle binds to the default when it is made: the
+    shards' searchers must be bound to the cluster's own client (else every call waits forever)."""
+    from search.cluster.engine import connect
+
+    with (
+        connect("local:1") as other,
+        Cluster.open(cluster_client, sharded.roots["hash3"], wait=20) as mine,
+    ):
+        assert mine.search("market", limit=0).total == single.search("market", limit=0).total
+        assert other.submit(sum, [1, 2]).result() == 3
