@@ -968,7 +968,8 @@ def show(doc_ids: tuple[str, ...], index_dir: str, fmt: str, null: bool, cluster
     metavar="SECONDS",
     help="Stop a search that takes longer (exit status 2); 0: no limit.",
 )
-def similar(doc_id: str, index_dir: str, limit: int, fmt: str, timeout: float) -> None:
+@cluster_option
+def similar(doc_id: str, index_dir: str, limit: int, fmt: str, timeout: float, cluster: str | None) -> None:
     """List the documents most like document ID (as search prints it): more like this, by
     the key terms of its title and body; finds the same story from other wires.
 
@@ -980,7 +981,7 @@ def similar(doc_id: str, index_dir: str, limit: int, fmt: str, timeout: float) -
       dateline similar feed-2025-07-002 -n 3 --format paths
       dateline search corvane --format paths | head -1 | xargs dateline similar
     """
-    with _index(index_dir) as ix:
+    with _index(index_dir, cluster) as ix:
         results = ix.similar(doc_id, limit=limit, timeout=timeout)
     text = _render(fmt, "results")(results, _style("auto"), None)
     if text:
@@ -992,14 +993,15 @@ def similar(doc_id: str, index_dir: str, limit: int, fmt: str, timeout: float) -
 @main.command()
 @index_option
 @click.option("--format", "fmt", type=FormatChoice("stats"), default="text", show_default=True)
-def stats(index_dir: str, fmt: str) -> None:
+@cluster_option
+def stats(index_dir: str, fmt: str, cluster: str | None) -> None:
     """Summarise the index: documents, date range, wires, top issuers, fields, size.
 
     \b
       dateline stats
       dateline stats --index ~/news.idx --format json
     """
-    with _index(index_dir) as ix:
+    with _index(index_dir, cluster) as ix:
         summary = ix.stats()
     click.echo(_render(fmt, "stats")(summary))
 

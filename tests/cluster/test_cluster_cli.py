@@ -65,6 +65,14 @@ def test_search_timeline_and_show_on_the_cluster_answer_as_one_index(planned) ->
     doc = one["hits"][0]["id"]
     shown = run("show", doc, "--format", "json", "--index", str(root), "--cluster", "local:1")
     assert _json(shown) == _json(run("show", doc, "--format", "json", "--index", str(single)))
+    like = _json(run("similar", doc, "-n", "5", "--format", "json", "--index", str(root), "--cluster", "local:1"))
+    alike = _json(run("similar", doc, "-n", "5", "--format", "json", "--index", str(single)))
+    assert like["total"] == alike["total"] > 0
+    assert [h["score"] for h in like["hits"]] == pytest.approx([h["score"] for h in alike["hits"]], abs=1e-9)
+    summed = _json(run("stats", "--format", "json", "--index", str(root), "--cluster", "local:1"))
+    alone = _json(run("stats", "--format", "json", "--index", str(single)))
+    for key in ("documents", "first_date", "last_date", "issuers", "wires", "languages", "formats"):
+        assert summed[key] == alone[key], key
 
 
 @pytest.mark.parametrize(
