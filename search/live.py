@@ -7,13 +7,12 @@ term infos (document frequencies) and field totals still count it, while
 frequency could exceed the document total, and its IDF turned negative (issue 18.2). Here a
 term's frequency is its segment frequencies less its postings in deleted documents (looked up
 only in segments with deletions), a language's document total is ``lang``'s live frequency,
-and a field's total length is the sum of its live documents' lengths. Whoosh keeps each
-document's length in one byte, exact up to 12 and within about 3% above; the total adds those
-bytes' lengths, the ones each document is scored with, so that it does not depend on how the
-documents were split into segments or shards (a segment's stored total is exact as written,
-but a merge re-adds the bytes).
+and a field's total length is the segments' stored totals less the lengths of their deleted
+documents. Whoosh keeps each document's length in one byte, exact up to 12 and within about
+3% above, so that last figure is as exact as those bytes; the merge policy
+(`indexer.write.merging`) rewrites segments with many deletions, after which it is exact again.
 
-Each figure is computed once per searcher (`search.statistics.statistics_of` keeps one
+Each figure is computed once per searcher (`statistics_of` keeps one
 `LiveStats` with it).
 """
 
@@ -93,9 +92,8 @@ class LiveStats(Statistics):
         return self._deleted[i]
 
     def field_length(self, fieldname: str) -> float:
-        """The total length of ``fieldname`` in the live documents, as their length bytes give
-        each (the lengths a score reads): the same however the documents are split into segments
-        or shards (a segment's own total is exact when written, but a merge re-adds the bytes)."""
+        """The total length of ``fieldname`` in the live documents: each segment's stored
+        total, less its deleted documents' lengths (as Whoosh's length bytes give them)."""
         if fieldname not in self._lengths:
             self._lengths[fieldname] = float(
                 sum(self._leaf_length(i, leaf, fieldname) for i, leaf in enumerate(self.leaves))
@@ -103,15 +101,15 @@ class LiveStats(Statistics):
         return self._lengths[fieldname]
 
     def _leaf_length(self, i: int, leaf: Any, fieldname: str) -> float:
+        total = float(leaf.field_length(fieldname))
+        if not total or not leaf.has_deletions():
+            return total
         raw = length_bytes(leaf, fieldname)
         if raw is None:  # no document of the segment has the field
-            return 0.0
-        lengths = BYTE_TO_LENGTH[raw]
-        total = float(lengths.sum())
-        if not leaf.has_deletions():
             return total
+        count = len(raw)
         dead = np.asarray(self._deleted_docs(i, leaf), dtype=np.int64)
-        return max(0.0, total - float(lengths[dead[dead < len(raw)]].sum()))
+        return max(0.0, total - float(BYTE_TO_LENGTH[raw[dead[dead < count]]].sum()))
 
 
 def _deleted_postings(leaf: Any, fieldname: str, tbytes: bytes, deleted: list[int]) -> int:

@@ -467,9 +467,11 @@ def assert_same_ranking(first: list[tuple[str, float]], second: list[tuple[str, 
 ARCHIVE_DOCS = 1200
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def cluster_client() -> Iterator[Any]:
-    """A client of one Dask `LocalCluster` for the whole session: 2 worker processes of 1 thread each."""
+    """A client of a Dask `LocalCluster` of 2 worker processes of 1 thread each, for one test
+    module: a client's threads open and close sockets, which other modules' tests of this
+    process's file descriptors would see."""
     distributed = pytest.importorskip("distributed", reason="the cluster tests need dateline[cluster]")
     with (
         distributed.LocalCluster(
@@ -501,7 +503,7 @@ class Sharded:
     roots: dict[str, Path]  # "hash3", "year": each cluster's root (cluster.json, shards/)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def sharded(archive: Path, cluster_client: Any, tmp_path_factory: pytest.TempPathFactory) -> Sharded:
     """`archive` indexed once as a single index, and planned and indexed on the cluster as 3
     shards by hash and as one shard per year (6), with the product's own commands' library calls."""
