@@ -12,6 +12,7 @@ import functools
 import os
 import sys
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -56,12 +57,17 @@ index_option = click.option(
 
 CLUSTER_ENV = "DATELINE_CLUSTER"
 
-cluster_option = click.option(
-    "--cluster",
-    envvar=CLUSTER_ENV,
-    metavar="SCHEDULER|local:N",
-    help=f"Search the shards of the cluster at --index (its cluster.json) on this Dask scheduler, or on N "
-    f"local workers (also from ${CLUSTER_ENV}); needs dateline[cluster].",
+
+def _cluster_option(does: str) -> Callable[[Any], Any]:
+    """``--cluster SCHEDULER|local:N`` (also from ``$DATELINE_CLUSTER``), saying what it ``does``."""
+    return click.option(
+        "--cluster", envvar=CLUSTER_ENV, metavar="SCHEDULER|local:N", help=f"{does} (also from ${CLUSTER_ENV})."
+    )
+
+
+cluster_option = _cluster_option(
+    "Search the shards of the cluster at --index (its cluster.json) on this Dask scheduler, or on N local "
+    "workers; needs dateline[cluster]"
 )
 stats_option = click.option(
     "--stats",
@@ -260,12 +266,9 @@ class _Progress:
     is_flag=True,
     help="List every warning (default: the first 3 of each kind, then a count of the files).",
 )
-@click.option(
-    "--cluster",
-    envvar=CLUSTER_ENV,
-    metavar="SCHEDULER|local:N",
-    help=f"Index every shard of the cluster at --index (planned by dateline cluster plan) as a task on this Dask "
-    f"scheduler's workers, or on N local ones (also from ${CLUSTER_ENV}); --workers processes per shard.",
+@_cluster_option(
+    "Index every shard of the cluster at --index (planned by dateline cluster plan) as a task on this Dask "
+    "scheduler's workers, or on N local ones; --workers processes per shard"
 )
 def index(
     paths: tuple[str, ...],
@@ -1144,12 +1147,9 @@ def config_command(fmt: str) -> None:
     help="With --http: no token (default: a random one in the printed URL, then a cookie); for a trusted setup only.",
 )
 @click.option("--open", "open_browser", is_flag=True, help="With --http: open the page in the web browser.")
-@click.option(
-    "--cluster",
-    envvar=CLUSTER_ENV,
-    metavar="SCHEDULER|local:N",
-    help=f"Keep a searcher of every shard resident on this Dask cluster (also from ${CLUSTER_ENV}): a cluster's "
-    "root given as --index is then searched as one index, by the command line and with --http.",
+@_cluster_option(
+    "Keep a searcher of every shard resident on this Dask cluster: a cluster's root given as --index is then "
+    "searched as one index, by the command line and with --http"
 )
 def serve(
     socket_file: str | None,
