@@ -16,6 +16,7 @@ With local ones each shard scores on its own figures: one round fewer, scores ap
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -211,7 +212,7 @@ class Cluster:
         active = list(range(len(self.actors)))
         if self.mode == "global":  # the first round also gives each shard's current dates
             infos, figures = self._dfs(query, {**words, "since": since, "until": until})
-            active = self.shards_for(since, until, infos)
+            active = self.shards_for(since, until, infos, request=request)
         ranking = {
             **words,
             "top_n": request.top_n,
@@ -251,11 +252,19 @@ class Cluster:
         )
 
     def shards_for(
-        self, since: str | date | None, until: str | date | None, infos: Sequence[ShardInfo] | None = None
+        self,
+        since: str | date | None = None,
+        until: str | date | None = None,
+        infos: Sequence[ShardInfo] | None = None,
+        *,
+        request: SearchRequest | None = None,
     ) -> list[int]:
-        """The shards (their places) whose documents' dates can fall within ``since`` … ``until``:
-        the only ones a search with those bounds asks for hits (every shard gives statistics)."""
+        """The shards (their places) whose documents' dates can fall within ``since`` … ``until``
+        and the ``date:`` ranges every match of ``request`` must meet: the only ones a search asks
+        for hits (every shard gives statistics)."""
         first, last = _bound_days(since, until)
+        if request is not None:
+            first, last = _intersect((first, last), query_days(request))
         return [i for i, info in enumerate(self.infos if infos is None else infos) if _may_match(info, first, last)]
 
     def _fetch(
@@ -395,6 +404,64 @@ def _may_match(info: ShardInfo, first: int | None, last: int | None) -> bool:
     return (first is None or info.last.toordinal() - 1 >= first) and (
         last is None or info.first.toordinal() - 1 <= last
     )
+
+
+Days = tuple[int | None, int | None]  # a first and last day number; None: open
+
+
+def query_days(request: SearchRequest) -> Days:
+    """The days every match of ``request`` falls within, by its dates and ``date:`` ranges (an AND
+    narrows, an OR widens to its parts' span, a part without one leaves it open), as one index
+    plans it: shards wholly outside need not be asked. (None, None) when nothing bounds the date,
+    or the query cannot be read (the shards then say why)."""
+    from search.errors import QueryError
+
+    try:
+        q = _planner().build(request)
+    except QueryError:
+        return None, None
+    return _days_of(q)
+
+
+@functools.cache
+def _planner() -> Any:
+    """A planner as every shard's `Index` has one (the same schema and default fields)."""
+    from indexer.core.schema import DEFAULT_FIELDS, build_schema
+    from search.plan import Planner
+
+    return Planner(build_schema(), DEFAULT_FIELDS, {})
+
+
+def _days_of(q: Any) -> Days:
+    from whoosh import query as wq
+
+    from indexer.engine.queries import FilteredBy
+    from search.timeline import bound_days
+
+    if isinstance(q, wq.NumericRange) and q.fieldname == "date":
+        return bound_days(q)
+    if isinstance(q, (wq.And, FilteredBy, wq.AndNot, wq.AndMaybe, wq.Require)):
+        parts = list(q.children())
+        if isinstance(q, (wq.AndNot, wq.AndMaybe)):
+            parts = parts[:1]  # only the first part must match
+        out: Days = (None, None)
+        for part in parts:
+            out = _intersect(out, _days_of(part))
+        return out
+    if isinstance(q, wq.Or) and q.subqueries:
+        spans = [_days_of(part) for part in q.subqueries]
+        firsts, lasts = [f for f, _ in spans], [lt for _, lt in spans]
+        return (
+            None if None in firsts else min(f for f in firsts if f is not None),
+            None if None in lasts else max(lt for lt in lasts if lt is not None),
+        )
+    return None, None
+
+
+def _intersect(a: Days, b: Days) -> Days:
+    firsts = [d for d in (a[0], b[0]) if d is not None]
+    lasts = [d for d in (a[1], b[1]) if d is not None]
+    return (max(firsts) if firsts else None, min(lasts) if lasts else None)
 
 
 def _bound_days(since: str | date | None, until: str | date | None) -> tuple[int | None, int | None]:

@@ -9,6 +9,7 @@ from conftest import assert_same_ranking
 
 from search import Index
 from search.cluster.sharded import Cluster
+from search.request import SearchRequest
 
 # Laid out by hand (fmt: skip): one kind of query a line.
 QUERIES = [
@@ -147,6 +148,15 @@ def test_shards_outside_the_dates_are_not_asked(sharded, cluster_client) -> None
         assert [names[i] for i in years.shards_for(since="2025-12-01", until=None)] == ["2025"]
         assert years.shards_for(since="2031", until=None) == []
         assert len(years.shards_for(None, None)) == len(names) == 6
+
+        def planned(query: str, **options) -> list[str]:
+            return sorted(names[i] for i in years.shards_for(request=SearchRequest(query, **options)))
+
+        assert planned("date:2023 market") == ["2023"]  # a date: range in the query skips shards too
+        assert planned("date:2021 OR date:2023") == ["2021", "2022", "2023"]  # an OR spans its parts
+        assert planned("date:2023 market", match="any") == names  # any word may match: every shard
+        assert planned("(date:2023 OR market) oil") == names
+        assert planned("date:2023 date:2021") == []  # no date is in both
 
 
 def test_a_cluster_keeps_its_own_client_when_the_process_has_others(single, sharded, cluster_client) -> None:
