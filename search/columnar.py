@@ -60,7 +60,8 @@ class Columns:
     def __init__(self, searcher: Any) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()
-        self.leaves = list(self.reader.leaf_readers())
+        # An index whose documents were all removed has one empty reader, with no term files.
+        self.leaves = [(leaf, offset) for leaf, offset in self.reader.leaf_readers() if leaf.doc_count_all()]
         self.size = self.reader.doc_count_all()
         self.live = np.ones(self.size, dtype=bool)
         for leaf, offset in self.leaves:

@@ -123,7 +123,8 @@ def plan(
             dates.setdefault(names[path], []).append(when)
     for shard in old.shards if old else ():
         dates.setdefault(shard.name, []).extend(d for d in (shard.first, shard.last) if d is not None)
-    members: dict[str, list[str]] = {}
+    # A shard all of whose files are gone stays, empty, so that indexing removes their documents.
+    members: dict[str, list[str]] = {shard.name: [] for shard in (old.shards if old else ())}
     for path, _, _ in found:
         members.setdefault(names[path], []).append(path)
     shards = tuple(

@@ -75,6 +75,10 @@ def test_planning_again_never_moves_a_file(archive, tmp_path) -> None:
     assert str(gone) not in after and str(added) in after
     assert all(after[f] == before[f] for f in after if f in before)
     assert after[str(added)] == f"h{bucket('eqs/2024/01/new.txt', 2)}"
+    for file in _files(again):
+        Path(file).unlink()
+    emptied = plan(tmp_path / "c", [src], "hash:2")
+    assert [(s.name, s.files) for s in emptied.shards] == [("h0", ()), ("h1", ())]  # kept, to be emptied
     with pytest.raises(ClusterError, match="planned by hash:2, not year"):
         plan(tmp_path / "c", [src], "year")
 

@@ -201,3 +201,25 @@ def test_id_masks_from_any_column_are_the_postings() -> None:
             else:
                 assert from_column is not None and (from_column == from_postings).all(), value
             assert (columns.term_mask("tag", tbytes) == from_postings).all(), value
+
+
+@pytest.mark.parametrize("query", ["mali", "mal*", "mali NOT x", "*", '"armed forces"'])
+def test_an_index_whose_documents_were_all_removed_finds_nothing(tmp_path: Path, query: str) -> None:
+    """Whoosh reads such an index with one empty reader, which has no term files: reading
+    postings from it failed (AttributeError, exit 3)."""
+    import shutil
+
+    from conftest import CORPUS
+
+    from indexer import index_paths
+
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(CORPUS / "prnewswire-fama-2025-06-06.txt", src)
+    index_paths([src], tmp_path / "ix")
+    (src / "prnewswire-fama-2025-06-06.txt").unlink()
+    assert index_paths([src], tmp_path / "ix").removed == 1
+    with Index(tmp_path / "ix") as ix:
+        found = ix.search(query, facets=["wire"], filters={"language": "en"})
+        assert (found.total, found.hits) == (0, [])
+        assert ix.timeline(query).total == 0
