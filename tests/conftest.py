@@ -467,6 +467,32 @@ def assert_same_ranking(first: list[tuple[str, float]], second: list[tuple[str, 
 ARCHIVE_DOCS = 1200
 
 
+def _let_dask_s_idle_thread_go() -> None:
+    """Once Dask's client side has run in this process it keeps an idle "offload" thread for good
+    (and a closed scheduler's profiler thread lingers a moment), and the indexing of later tests
+    would fork worker processes from a multi-threaded process (which Python 3.12+ warns may
+    deadlock). When no client is open, those threads are let go; a new one is made on next use."""
+    utils, client = sys.modules.get("distributed.utils"), sys.modules.get("distributed.client")
+    if utils is None or (client is not None and len(client._global_clients)):
+        return
+    executor = utils._offload_executor
+    if executor._threads:
+        from concurrent.futures import ThreadPoolExecutor
+
+        executor.shutdown(wait=True)
+        utils.__dict__["_offload_executor"] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="Dask-Offload")
+    for thread in threading.enumerate():
+        if thread.name == "Profile":  # a closed scheduler's sampler, which ends at its next tick
+            thread.join(timeout=2)
+
+
+@pytest.fixture(autouse=True)
+def _single_threaded_after_dask() -> Iterator[None]:
+    _let_dask_s_idle_thread_go()
+    yield
+    _let_dask_s_idle_thread_go()
+
+
 @pytest.fixture(scope="module")
 def cluster_client() -> Iterator[Any]:
     """A client of a Dask `LocalCluster` of 2 worker processes of 1 thread each, for one test
@@ -512,7 +538,7 @@ def sharded(archive: Path, cluster_client: Any, tmp_path_factory: pytest.TempPat
     from search.cluster.manifest import plan, write_manifest
 
     base = tmp_path_factory.mktemp("sharded")
-    index_paths([archive], base / "single")
+    index_paths([archive], base / "single", workers=1)  # no fork beside the client's threads
     roots = {}
     for name, rule in (("hash3", "hash:3"), ("year", "year")):
         manifest = plan(base / name, [archive], rule)

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -62,6 +63,7 @@ def connect(spec: str, *, timeout: float = CONNECT_TIMEOUT) -> Iterator[Any]:
             client = dist.Client(cluster)
         else:
             address = spec if "://" in spec else f"tcp://{spec}"
+            _probe(address, timeout)
             client = dist.Client(address, timeout=timeout)
     except (OSError, TimeoutError, RuntimeError) as exc:
         if cluster is not None:
@@ -73,3 +75,14 @@ def connect(spec: str, *, timeout: float = CONNECT_TIMEOUT) -> Iterator[Any]:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _probe(address: str, timeout: float) -> None:
+    """Raise `OSError` when nothing listens at a ``tcp://HOST:PORT`` address: asked first, because
+    a Dask client that fails to connect leaves its event-loop thread running in this process."""
+    scheme, _, rest = address.partition("://")
+    host, _, port = rest.rpartition(":")
+    if scheme != "tcp" or not port.isdigit():
+        return
+    with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout):
+        pass
