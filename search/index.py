@@ -220,13 +220,18 @@ class Index:
             repairs=balanced.changes,
         )
 
+    def _scoring(self, statistics: CollectionStats | None) -> Any:
+        """The current searcher, or a view of it scoring with ``statistics`` when given (a
+        cluster's, `search.live.scoring_with`); the caller holds the lock."""
+        base = self._current()
+        return base if statistics is None else scoring_with(base, statistics)
+
     def _match(
         self, request: SearchRequest, q: wq.Query, deadline: Deadline, statistics: CollectionStats | None
     ) -> tuple[Any, wq.Query, _Found, dict[str, list[FacetCount]]]:
         """The searcher (scoring with ``statistics`` if given), the query as run, its best
         ``request.top_n`` matches and its facet counts; the caller holds the lock."""
-        base = self._current()
-        searcher = base if statistics is None else scoring_with(base, statistics)
+        searcher = self._scoring(statistics)
         q = self._ready(searcher, q, request, statistics)
         deadline.check()
         wanted = request.filters
@@ -329,8 +334,7 @@ class Index:
         with running(Deadline(query, timeout)) as deadline:
             q = self._planner.build(request) if like is None else like.query()
             with self._lock:
-                base = self._current()
-                searcher = base if statistics is None else scoring_with(base, statistics)
+                searcher = self._scoring(statistics)
                 q = self._ready(searcher, q, request, statistics)
                 wanted = [(rank, score, searcher.document_number(id=doc_id)) for rank, doc_id, score in docs]
                 present = [(rank, score, docnum) for rank, score, docnum in wanted if docnum is not None]
@@ -439,8 +443,7 @@ class Index:
         with running(Deadline(query, timeout)) as deadline:
             q = self._planner.build(request)
             with self._lock:
-                base = self._current()
-                searcher = base if statistics is None else scoring_with(base, statistics)
+                searcher = self._scoring(statistics)
                 q = self._ready(searcher, q, request, statistics)
                 deadline.check()
                 ids = searcher.reader().column_reader("id")
@@ -479,15 +482,13 @@ class Index:
         from search.similar import Likeness, describe, term_counts
 
         with self._lock:
-            base = self._current()
             doc_id = self.known_id(doc_id)
             if statistics is not None and not statistics.documents:
-                stored = base.document(id=doc_id)
+                stored = self._current().document(id=doc_id)
                 lang = lang_key(stored.get("language"))
                 counts = term_counts(self._ix.schema, stored, lang)
                 return Likeness(doc_id, lang, tuple((term, 1.0) for term in sorted(counts)))
-            searcher = base if statistics is None else scoring_with(base, statistics)
-            return describe(searcher, self._ix.schema, doc_id)
+            return describe(self._scoring(statistics), self._ix.schema, doc_id)
 
     # -- the one way from a built query to hits ----------------------------------------------------
     def _ready(

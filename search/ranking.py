@@ -38,12 +38,6 @@ from search.statistics import field_language, lucene_idf
 Num = TypeVar("Num", float, np.ndarray)
 
 
-def language_docs(searcher: Any, lang: str | None) -> int:
-    """How many live documents are in ``lang``, or in the index for None: the base of IDF and
-    of average field length (as ``searcher`` scores: `search.statistics.statistics_of`)."""
-    return statistics_of(searcher).docs(lang)
-
-
 def bm25(idf: float, tf: Num, length: Num, avg_length: float, k1: float, b: float) -> Num:
     """BM25 of one term in one field: its frequency saturated against the field's length. ``tf``
     and ``length`` may be numpy arrays (`search.columnar` scores a posting list at once)."""
