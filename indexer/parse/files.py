@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from indexer.core.document import DOCUMENT_FIELDS, Document
 from indexer.core.errors import DocumentError
 from indexer.core.language import detect_language, file_language
-from indexer.core.text import DecodeError, decode, decode_entities, normalise, printable_path, strip_controls
+from indexer.core.text import decode, decode_entities, normalise, printable_path, strip_controls
 from indexer.parse.dates import date_in_path
-from indexer.parse.formats import LineError, format_for
+from indexer.parse.formats import Format, LineError, Member, format_for, readable
 
 #: Files larger than this are skipped with a message (a wire story is a few kilobytes); the
 #: limit bounds the memory one file can take (`dateline index --max-size`).
@@ -137,27 +137,14 @@ def read_documents(
     name = os.fspath(path)
     doc_id = doc_id or printable_path(name)
     data = read_bytes(name, max_bytes)
+    result = ParsedFile(path=name)
     try:
-        raw, warning = decode(data)
-    except DecodeError as exc:
-        raise DocumentError(name, str(exc)) from None
-    result = ParsedFile(path=name, warnings=[warning] if warning else [])
-    text = normalise(raw)
-    fmt = format_for(name)
-    try:
-        for item in fmt.read(text, doc_id, field_map):
-            if isinstance(item, LineError):
-                result.errors.append(f"line {item.line}: {item.reason}")
-            else:
-                result.documents.append(item)
+        _read_into(result, name, data, doc_id, field_map, max_bytes, inside=None)
     except (ValueError, RecursionError) as exc:
         raise DocumentError(name, str(exc)) from None
-    if not result.documents and not result.errors:
-        raise DocumentError(name, fmt.empty)
     undetected = []
     in_path = date_in_path(os.path.abspath(name))
     for doc in result.documents:
-        _clean_fields(doc)
         doc.source = printable_path(os.path.abspath(name))
         doc.date = doc.date or in_path  # the document's own date first; the path's only where it gives none
         if doc.language is None:
@@ -171,11 +158,80 @@ def read_documents(
     return result
 
 
-def _clean_fields(doc: Document) -> None:
-    """Decode the HTML entities of every text field but the id, once (an HTML file's parser
-    decoded its own already), then remove the control characters that escapes in JSON, YAML
-    or HTML decoded into fields."""
-    entities = doc.format != "html"
+def _read_into(
+    result: ParsedFile,
+    name: str,
+    data: bytes,
+    doc_id: str,
+    field_map: Mapping[str, str] | None,
+    max_bytes: int,
+    inside: Format | None,
+) -> None:
+    """Add the documents, bad records and warnings of the file ``name`` holding ``data`` to
+    ``result``; a container's members are read by their own formats, each member's problems
+    reported under its name. Raises `ValueError` when the file as a whole cannot be read."""
+    fmt = format_for(name)
+    if fmt.open is not None:
+        # One level only: a compressed file inside a bundle, never a bundle in a bundle or a compressed
+        # file in a compressed file (each level multiplies what a small file can expand to).
+        if inside is not None and (fmt.many or not inside.many):
+            raise ValueError(f"a {fmt.name} inside a {inside.name} is not read (one level of bundling)")
+        for item in fmt.open(data, name, max_bytes):
+            if isinstance(item, LineError):
+                result.errors.append(str(item))
+            elif not item.own_id:  # the one file inside a compressed file: its problems are the file's
+                _read_into(result, item.name, item.data, doc_id, field_map, max_bytes, fmt)
+            elif readable(item.name):  # as in a folder, members of no format dateline reads are passed over
+                _read_member(result, item, doc_id, field_map, max_bytes, fmt)
+        if not result.documents and not result.errors:
+            raise ValueError(fmt.empty)
+        return
+    if fmt.read_bytes is not None:
+        items = fmt.read_bytes(data, doc_id, field_map)
+    else:
+        raw, warning = decode(data)
+        result.warnings.extend([warning] if warning else [])
+        assert fmt.read is not None, fmt.name
+        items = fmt.read(normalise(raw), doc_id, field_map)
+    found = 0
+    for record in items:
+        if isinstance(record, LineError):
+            result.errors.append(str(record))
+            continue
+        _clean_fields(record, entities=not fmt.decodes_entities)
+        result.documents.append(record)
+        found += 1
+    if not found and not result.errors:
+        raise ValueError(fmt.empty)
+
+
+def _read_member(
+    result: ParsedFile,
+    member: Member,
+    bundle_id: str,
+    field_map: Mapping[str, str] | None,
+    max_bytes: int,
+    bundle: Format,
+) -> None:
+    """Read one member of a bundle under the id ``<bundle id>/<member>``; a member that cannot
+    be read is one error of the bundle's, and the other members are read."""
+    part = ParsedFile(path=member.name)
+    try:
+        _read_into(part, member.name, member.data, f"{bundle_id}/{member.name}", field_map, max_bytes, bundle)
+    except (ValueError, RecursionError) as exc:
+        part.errors.append(str(exc))
+    in_path = date_in_path(member.name)
+    for doc in part.documents:
+        doc.date = doc.date or in_path
+    result.documents.extend(part.documents)
+    result.errors.extend(f"member {member.name}: {e}" for e in part.errors)
+    result.warnings.extend(f"member {member.name}: {w}" for w in part.warnings)
+
+
+def _clean_fields(doc: Document, *, entities: bool) -> None:
+    """Decode the HTML entities of every text field but the id, once (with ``entities``: readers
+    of HTML and XML decoded their own already), then remove the control characters that escapes
+    in JSON, YAML, HTML or XML decoded into fields."""
     for name in DOCUMENT_FIELDS:
         value = getattr(doc, name)
         if isinstance(value, str):

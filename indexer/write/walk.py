@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.core.text import printable_path
-from indexer.parse.formats import extensions
+from indexer.parse.formats import readable
 
 
 @dataclass
@@ -98,8 +98,6 @@ class _Scope:
     within: tuple[str, ...] | None
     seen: set[tuple[int, int]] = field(default_factory=set)
     reported: set[str] = field(default_factory=set)
-    #: The extensions of the files to pick up: those the input formats read.
-    readable: frozenset[str] = field(default_factory=lambda: frozenset(extensions()))
 
 
 def _prefixes(roots: Iterable[str | os.PathLike[str]]) -> tuple[str, ...]:
@@ -151,7 +149,7 @@ def _listing(folder: str, scope: _Scope) -> list[tuple[str, bool]]:
             is_dir = entry.is_dir()
         except OSError:
             is_dir = False
-        if not is_dir and os.path.splitext(name)[1].lower() not in scope.readable:
+        if not is_dir and not readable(name):
             continue
         if entry.is_symlink() and _out_of_bounds(entry.path, scope):
             continue

@@ -21,13 +21,15 @@ from indexer.parse.formats import FALLBACK, FORMATS, Format, LineError, extensio
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
-def test_every_extension_the_readme_lists_has_a_reader() -> None:
-    line = next(line for line in README.read_text(encoding="utf-8").splitlines() if line.startswith("- Reads `."))
-    listed = re.findall(r"`(\.[a-z]+)`", line.split("files")[0])
-    assert len(listed) >= 7, line
-    table = extensions()
-    assert [ext for ext in listed if ext not in table] == []
-    assert {table[ext].name for ext in listed} == {f.name for f in FORMATS}
+def test_the_readme_s_format_table_lists_every_extension_and_extra() -> None:
+    text = README.read_text(encoding="utf-8")
+    table = text[text.index("| format | extensions |") : text.index("A format that needs an extra")]
+    rows = [line.split(" | ") for line in table.splitlines()[2:] if line.startswith("|")]
+    listed = {ext for row in rows for ext in re.findall(r"`(\.[a-z0-9.]+)`", row[1])}
+    assert len(rows) >= 15
+    assert listed == set(extensions())
+    needs = {extra for row in rows for extra in re.findall(r"`dateline\[(\w+)\]`", row[3])}
+    assert needs == {f.extra for f in FORMATS if f.extra} | {"zstd"}
 
 
 def test_the_registry_is_complete_and_consistent() -> None:
@@ -37,7 +39,7 @@ def test_the_registry_is_complete_and_consistent() -> None:
     for fmt in FORMATS:
         assert fmt.extensions, fmt.name
         for ext in fmt.extensions:
-            assert re.fullmatch(r"\.[a-z0-9]+", ext), ext
+            assert re.fullmatch(r"(\.[a-z0-9]+)+", ext), ext
             assert ext not in seen, f"{ext} is read by both {seen[ext]} and {fmt.name}"
             seen[ext] = fmt.name
     assert FALLBACK in FORMATS

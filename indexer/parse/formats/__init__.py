@@ -8,8 +8,25 @@ from __future__ import annotations
 
 import os
 
-from indexer.parse.formats import html, jsonl, markdown, text
-from indexer.parse.formats._format import Format, LineError, one
+from indexer.parse.formats import (
+    bundles,
+    compressed,
+    feeds,
+    html,
+    jsonarray,
+    jsonl,
+    mail,
+    markdown,
+    mbox,
+    newsml,
+    nitf,
+    pdf,
+    tables,
+    text,
+    warc,
+    xmlfiles,
+)
+from indexer.parse.formats._format import Format, LineError, Member, MissingExtra, one
 
 #: Every input format. An extension listed twice goes to the first format listing it.
 FORMATS: list[Format] = [
@@ -17,12 +34,35 @@ FORMATS: list[Format] = [
     markdown.FORMAT,
     html.FORMAT,
     jsonl.FORMAT,
+    jsonarray.FORMAT,
+    tables.FORMAT,
+    feeds.FORMAT,
+    newsml.FORMAT,
+    nitf.FORMAT,
+    xmlfiles.FORMAT,
+    mail.FORMAT,
+    mbox.FORMAT,
+    pdf.FORMAT,
+    warc.FORMAT,
+    compressed.FORMAT,
+    bundles.FORMAT,
 ]
 
 #: What a file whose extension no format lists is read as (`indexer.parse.files.read_documents`).
 FALLBACK = text.FORMAT
 
-__all__ = ["FALLBACK", "FORMATS", "Format", "LineError", "extensions", "format_for", "one"]
+__all__ = [
+    "FALLBACK",
+    "FORMATS",
+    "Format",
+    "LineError",
+    "Member",
+    "MissingExtra",
+    "extensions",
+    "format_for",
+    "one",
+    "readable",
+]
 
 
 def extensions() -> dict[str, Format]:
@@ -35,10 +75,28 @@ def extensions() -> dict[str, Format]:
 
 
 def format_for(path: str | os.PathLike[str]) -> Format:
-    """The format that reads ``path``, by its extension; `FALLBACK` for an unknown one. (`os.path`,
-    not `Path`: Python 3.11's `Path` interns every name it parses, for good, a leak per file.)"""
-    ext = os.path.splitext(os.fspath(path))[1].lower()
+    """The format that reads ``path``, by the longest extension its name ends with (``.tar.gz``
+    before ``.gz``); `FALLBACK` for an unknown one. (`os.path`, not `Path`: Python 3.11's `Path`
+    interns every name it parses, for good, a leak per file.)"""
+    return _known_format(os.fspath(path)) or FALLBACK
+
+
+def readable(name: str) -> bool:
+    """Whether a file named ``name`` found in a folder or a bundle is one to read: a format lists
+    its extension, and a compressed file's inner name is readable too (``story.txt.gz``, not
+    ``backup.sql.gz``). A file named on the command line is read whatever its name."""
+    fmt = _known_format(name)
+    if fmt is compressed.FORMAT:
+        inner = _known_format(compressed.inner_name(name))
+        return inner is not None and inner.open is None
+    return fmt is not None
+
+
+def _known_format(name: str) -> Format | None:
+    lower = os.path.basename(name).lower()
+    found, length = None, 0
     for fmt in FORMATS:
-        if ext in fmt.extensions:
-            return fmt
-    return FALLBACK
+        for ext in fmt.extensions:
+            if len(ext) > length and lower.endswith(ext) and len(lower) > len(ext):
+                found, length = fmt, len(ext)
+    return found

@@ -109,6 +109,16 @@ def _render(parts: list[str]) -> str:
     return "\n\n".join(re.sub(r"\s+", " ", p).strip() for p in text.split("\n\n") if p.strip())
 
 
+def html_text(markup: str) -> tuple[str, str | None]:
+    """The visible text of an HTML page or fragment (its ``<article>``/``<main>`` when it has one),
+    paragraphs separated by blank lines, and the page's ``lang``: for formats that carry HTML
+    (feed items, mail parts)."""
+    reader = _PageReader()
+    reader.feed(markup)
+    reader.close()
+    return _render(reader.main_parts) or _render(reader.parts), reader.lang
+
+
 def parse_html(text: str, doc: Document) -> Document:
     """Fill ``doc`` from an HTML page; the text of ``<article>``/``<main>`` wins when present.
 
@@ -143,4 +153,4 @@ def read(text: str, doc_id: str, field_map: Mapping[str, str] | None = None) -> 
     return one(parse_html(text, Document(id=doc_id)))
 
 
-FORMAT = Format("html", (".html", ".htm", ".xhtml"), read)
+FORMAT = Format("html", (".html", ".htm", ".xhtml"), read, decodes_entities=True)
