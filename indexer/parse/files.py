@@ -14,7 +14,7 @@ from indexer.core.errors import DocumentError
 from indexer.core.language import detect_language, file_language
 from indexer.core.text import decode, decode_entities, normalise, printable_path, strip_controls
 from indexer.parse.dates import date_in_path
-from indexer.parse.formats import Format, LineError, Member, format_for, readable
+from indexer.parse.formats import Format, LineError, Member, format_for, known_format, readable, xmlfiles
 
 #: Files larger than this are skipped with a message (a wire story is a few kilobytes); the
 #: limit bounds the memory one file can take (`dateline index --max-size`).
@@ -171,6 +171,8 @@ def _read_into(
     ``result``; a container's members are read by their own formats, each member's problems
     reported under its name. Raises `ValueError` when the file as a whole cannot be read."""
     fmt = format_for(name)
+    if known_format(name) is None and (xml := xmlfiles.reader_of(data)) is not None:
+        fmt = xml  # a name without a known extension (Reuters' tag_reuters.com_…) holding news XML
     if fmt.open is not None:
         # One level only: a compressed file inside a bundle, never a bundle in a bundle or a compressed
         # file in a compressed file (each level multiplies what a small file can expand to).
@@ -230,16 +232,18 @@ def _read_member(
 
 def _clean_fields(doc: Document, *, entities: bool) -> None:
     """Decode the HTML entities of every text field but the id, once (with ``entities``: readers
-    of HTML and XML decoded their own already), then remove the control characters that escapes
-    in JSON, YAML, HTML or XML decoded into fields."""
+    of HTML and XML decoded their own already), then normalise what escapes in JSON, YAML, HTML
+    or XML decoded into fields after the file's text was normalised: control characters, no-break
+    and other Unicode spaces, invisible characters (ids: control characters only)."""
     for name in DOCUMENT_FIELDS:
         value = getattr(doc, name)
         if isinstance(value, str):
-            if entities and name != "id":
-                value = decode_entities(value)
-            setattr(doc, name, strip_controls(value))
+            if name == "id":
+                doc.id = strip_controls(value)
+                continue
+            setattr(doc, name, normalise(decode_entities(value) if entities else value))
         elif isinstance(value, list):
-            setattr(doc, name, [strip_controls(decode_entities(v) if entities else v) for v in value])
+            setattr(doc, name, [normalise(decode_entities(v) if entities else v) for v in value])
 
 
 def parse_file(path: str | os.PathLike[str], *, doc_id: str | None = None) -> Document:

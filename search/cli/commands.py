@@ -229,7 +229,10 @@ class _Progress:
     multiple=True,
     callback=_parse_map,
     metavar="KEY=FIELD",
-    help="Read JSONL key KEY into FIELD (repeatable), e.g. --map headline=title.",
+    help=(
+        "Read the JSON key, front matter key or CSV column KEY (a CSV column by number: 1=FIELD) into FIELD "
+        "(repeatable), e.g. --map headline=title."
+    ),
 )
 @click.option(
     "--workers",

@@ -11,6 +11,7 @@ import lzma
 import sys
 import tarfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from indexer.parse.files import read_documents
 from indexer.parse.formats import bundles, compressed, format_for, readable
 
 JSONL = b'{"id": "n1", "title": "Wind farm opens", "body": "The wind farm opened today."}\n{not json\n'
-COMPRESSORS = {
+COMPRESSORS: dict[str, Callable[[bytes], bytes]] = {
     ".gz": gzip.compress,
     ".bz2": bz2.compress,
     ".xz": lzma.compress,
@@ -40,7 +41,7 @@ def _zip(path: Path, members: dict[str, bytes]) -> Path:
 
 
 def _tar(path: Path, members: dict[str, bytes], mode: str = "w:gz") -> Path:
-    with tarfile.open(path, mode) as bundle:
+    with tarfile.open(path, mode) as bundle:  # type: ignore[call-overload]
         for name, data in members.items():
             info = tarfile.TarInfo(name)
             info.size = len(data)

@@ -113,15 +113,16 @@ def test_the_aap_story_as_eml(tmp_path: Path) -> None:
         "If you receive an email in error please delete it immediately."
     )
     # cp1252 =96 is an en dash, =92 a right quote; each unwrapped line is a paragraph.
+    # The lines above AAP's dateline stay as the body's lead, as above any wire's dateline.
     assert doc.body.startswith(
-        "SDA\n\nGol PGA\n\nBy Ben Everill\n\nLOS ANGELES, March 10 AAP – Adam Scott is hoping to live up to his "
+        "SDA\nGol PGA\nBy Ben Everill\n\nAdam Scott is hoping to live up to his "
         "favourite tag as he searches for more competitive reps in his Masters preparations.\n\nScott lines up "
         "this week at Innisbrook Resort’s Cooperhead course"
     )
     assert doc.body.endswith("Twitter: @beneverill\n\nSkype: ben.everill")
     assert "Headline:" not in doc.body and "<" not in doc.body and "confidential" not in doc.body
-    # No wire family knows AAP's "PLACE, Month D AAP –" yet (see the report): no dateline is claimed.
-    assert (doc.wire, doc.place, doc.dateline) == (None, None, None)
+    # AAP's "PLACE, Month D AAP –" (no year: the mail's date stays).
+    assert (doc.wire, doc.place, doc.dateline) == ("AAP", "LOS ANGELES", "LOS ANGELES, March 10 AAP –")
 
 
 def test_the_broken_encoded_word_of_the_sample_is_repaired() -> None:

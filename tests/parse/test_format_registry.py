@@ -129,3 +129,33 @@ def test_without_its_line_the_walk_skips_the_new_extension(tmp_path: Path, cli) 
     index = tmp_path / "ix"
     assert cli("index", str(corpus), index=index).exit_code == 0
     assert cli("search", "quillwort", index=index).exit_code == 1
+
+
+@pytest.mark.parametrize(
+    "data, fmt",
+    [
+        (
+            b'<?xml version="1.0"?>\n<!-- a comment -->\n<rss version="2.0"><channel><title>T</title><item><title>Item one</title><description>Text of item one.</description></item></channel></rss>',
+            "feed",
+        ),
+        (
+            b"<nitf><head><title>T</title></head><body><body.head><hedline><hl1>Headline here</hl1></hedline></body.head><body.content><p>Text of the story.</p></body.content></body></nitf>",
+            "nitf",
+        ),
+        (b"A title\n\n<b>not XML</b> but text that mentions a tag.", "text"),
+    ],
+)
+def test_a_file_with_no_known_extension_is_read_as_news_xml_when_it_starts_like_it(
+    tmp_path: Path, data: bytes, fmt: str
+) -> None:
+    path = tmp_path / "tag_reuters.com_2014_newsml_KBN0FL0NN_version_5"
+    path.write_bytes(data)
+    [doc] = read_documents(path).documents
+    assert doc.format == fmt
+    assert doc.title in ("Item one", "Headline here", "A title")
+
+
+def test_a_txt_file_holding_xml_stays_text(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_bytes(b"<rss><channel><item><title>x</title></item></channel></rss>")
+    assert read_documents(path).documents[0].format == "text"

@@ -162,9 +162,9 @@ def test_ansa_plain_text_with_markup_and_a_wrong_language(tmp_path: Path) -> Non
         doc.copyright
         == "(c) Copyright ANSA 2017. Click For Restrictions - http://www.ansa.it/sito/static/copyright.html"
     )
-    assert (doc.wire, doc.dateline, doc.label) == (None, None, None)
+    assert (doc.wire, doc.dateline, doc.label) == ("ANSA", "(ANSA) - Rome, October 11 -", None)
     assert doc.body.split("\n\n") == [
-        "(ANSA) - Rome, October 11 - Italian Foreign Minister Angelino Alfano has said that the Catalan independence declaration is unacceptable.",
+        "Italian Foreign Minister Angelino Alfano has said that the Catalan independence declaration is unacceptable.",
         '"Unacceptable Catalan unilateral independence declaration," Alfano said via his @angealfa Twitter account.',
         '"Our faith in the Spanish government, which will know how to guarantee the rights of all citizens".',
         "Catalan leader Carles Puigdemont signed a declaration of independence on Tuesday, but halted implementation to allow for negotiations.",

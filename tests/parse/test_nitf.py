@@ -75,7 +75,7 @@ def test_aap_story_with_anpa_slug_subjects_and_br_wraps(tmp_path: Path) -> None:
     assert (doc.place, doc.city, doc.dateline) == ("Sydney", "Sydney", "Sydney")
     assert doc.keywords == ["Current", "law enforcement", "investigation"]
     assert doc.copyright == "© 2013 Australian Associated Press"
-    assert doc.wire is None  # "Australian Associated Press" is not AP
+    assert doc.wire == "AAP"  # "Australian Associated Press" is AAP, not AP
     assert doc.description is None  # the abstract only repeats the headline
     paragraphs = doc.body.split("\n\n")
     assert paragraphs[0] == "The main stories on ABC television's 1900 news:"
@@ -108,13 +108,13 @@ def test_efe_story_without_declaration_place_from_evloc(tmp_path: Path) -> None:
     assert doc.published == datetime(2017, 1, 2, 22, 28, tzinfo=UTC)
     assert doc.description == "Test Abstract"
     assert doc.author == "gr/bp"
-    assert doc.wire == "Agencia EFE"  # <distributor>
+    assert doc.wire == "EFE"  # <distributor> "Agencia EFE", as the wire table names it
     assert doc.copyright == "© Agencia EFE"  # <rights.owner>
     assert doc.keywords == ["Executive (government)", "GOVERNMENT", "HONDURAS GOVERNMENT"]
     assert doc.language == "en"  # baselang en-US
     assert (doc.place, doc.city) == ("Tegucigalpa", "Tegucigalpa")  # <evloc city=…>; the dateline holds a time
-    assert doc.dateline is None
-    assert doc.body == "Tegucigalpa, Jan 2 (EFE).- Test body."
+    assert doc.dateline == "Tegucigalpa, Jan 2 (EFE).-"  # in the text; no year, the item's date stays
+    assert doc.body == "Test body."
 
 
 def test_ntb_story_norwegian_character_references_and_naive_time(tmp_path: Path) -> None:

@@ -60,6 +60,7 @@ __all__ = [
     "MissingExtra",
     "extensions",
     "format_for",
+    "known_format",
     "one",
     "readable",
 ]
@@ -78,21 +79,22 @@ def format_for(path: str | os.PathLike[str]) -> Format:
     """The format that reads ``path``, by the longest extension its name ends with (``.tar.gz``
     before ``.gz``); `FALLBACK` for an unknown one. (`os.path`, not `Path`: Python 3.11's `Path`
     interns every name it parses, for good, a leak per file.)"""
-    return _known_format(os.fspath(path)) or FALLBACK
+    return known_format(os.fspath(path)) or FALLBACK
 
 
 def readable(name: str) -> bool:
     """Whether a file named ``name`` found in a folder or a bundle is one to read: a format lists
     its extension, and a compressed file's inner name is readable too (``story.txt.gz``, not
     ``backup.sql.gz``). A file named on the command line is read whatever its name."""
-    fmt = _known_format(name)
+    fmt = known_format(name)
     if fmt is compressed.FORMAT:
-        inner = _known_format(compressed.inner_name(name))
+        inner = known_format(compressed.inner_name(name))
         return inner is not None and inner.open is None
     return fmt is not None
 
 
-def _known_format(name: str) -> Format | None:
+def known_format(name: str) -> Format | None:
+    """The format a format's extension names for ``name``, or None (no fallback)."""
     lower = os.path.basename(name).lower()
     found, length = None, 0
     for fmt in FORMATS:

@@ -119,16 +119,22 @@ def html_text(markup: str) -> tuple[str, str | None]:
     return _render(reader.main_parts) or _render(reader.parts), reader.lang
 
 
-def parse_html(text: str, doc: Document) -> Document:
-    """Fill ``doc`` from an HTML page; the text of ``<article>``/``<main>`` wins when present.
+def parse_html(text: str, doc: Document, *, url: str | None = None) -> Document:
+    """Fill ``doc`` from an HTML page: the article's text as `_article.find_article` finds it
+    (trafilatura), else the visible text (of ``<article>``/``<main>`` when present).
 
-    The title is the first ``<h1>`` (pages suffix ``<title>`` with the site's name), else ``<title>``.
+    The title is the article's, else the first ``<h1>``, else ``<title>``; the publication time
+    comes from the page's metadata (``article:published_time`` …), else the article's date.
     """
+    from indexer.parse.formats._article import find_article
+
     doc.format = "html"
     reader = _PageReader()
     reader.feed(text)
     reader.close()
-    doc.title = re.sub(r"\s+", " ", reader.h1 or reader.title).strip() or None
+    article = find_article(text, url)
+    page_title = re.sub(r"\s+", " ", reader.h1 or reader.title).strip() or None
+    doc.title = (article.title if article else None) or page_title
     doc.language = reader.lang
     doc.description = (reader.meta.get("description") or reader.meta.get("og:description") or "").strip() or None
     for key in _DATE_META:
@@ -142,10 +148,40 @@ def parse_html(text: str, doc: Document) -> Document:
             else:
                 doc.date = parsed
             break
-    body = _render(reader.main_parts) or _render(reader.parts)
-    if doc.title and body.startswith(doc.title):
-        body = body[len(doc.title) :].lstrip()
+    titles = [t for t in (doc.title, page_title) if t]
+    main = _without_titles(_render(reader.main_parts), titles)
+    if article is not None:
+        doc.date = doc.date or article.date
+        doc.author = doc.author or article.author
+        doc.keywords = doc.keywords or article.sections
+        body = _with_lead(_without_titles(article.text, titles), main)
+    else:
+        body = main or _without_titles(_render(reader.parts), titles)
     return apply_story(doc, body)
+
+
+#: A paragraph of the page's ``<article>``/``<main>`` at least this long, above the first one the
+#: extractor kept, is the lead it dropped (a ``class="teaser"`` standfirst with the wire dateline).
+LEAD_MIN = 100
+
+
+def _with_lead(text: str, main: str) -> str:
+    """``text`` with the lead paragraphs of ``main`` (the ``<article>``/``<main>`` text) that the
+    extractor dropped above its first paragraph: trafilatura's known miss, and the paragraph a
+    release's dateline opens."""
+    first = text.split("\n\n", 1)[0][:80]
+    at = main.find(first) if first else -1
+    if at <= 0:
+        return text
+    lead = [p for p in main[:at].split("\n\n") if len(p) >= LEAD_MIN]
+    return "\n\n".join([*lead, text])
+
+
+def _without_titles(body: str, titles: list[str]) -> str:
+    for title in titles:
+        if body.startswith(title):
+            body = body[len(title) :].lstrip()
+    return body
 
 
 def read(text: str, doc_id: str, field_map: Mapping[str, str] | None = None) -> list[Document]:

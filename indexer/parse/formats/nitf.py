@@ -166,6 +166,10 @@ def byline(element: ET.Element | None) -> str | None:
 # --- Bodies -------------------------------------------------------------------------------------
 
 _BREAK = "\x00"  # a paragraph boundary; XML text cannot hold NUL
+#: A ``<br>``: a line break kept inside its paragraph (a contact block's lines), unlike the
+#: newlines of XML indentation or hard-wrapped wire text, which `unwrap` joins.
+_LINE = "\ue000"  # private use: `normalise` keeps it, and it is taken out of the text read
+_LINES = re.compile(r"\s*\ue000\s*")
 _BLOCKS = frozenset(
     "p hl1 hl2 hl3 hl4 h1 h2 h3 h4 h5 h6 li dt dd pre tr caption blockquote bq div section article block "
     "body body.content body.end tagline ul ol dl table tbody thead tfoot html nitf fn note hr address".split()
@@ -195,7 +199,7 @@ def _walk(element: ET.Element, parts: list[str]) -> None:
     if name in _SKIP:
         return
     if name == "br":
-        parts.append("\n")
+        parts.append(_LINE)
         return
     edge = _BREAK if name in _BLOCKS else " " if name in _CELLS else ""
     parts.append(edge)
@@ -218,7 +222,7 @@ class _HtmlText(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _VOID:
             if not self.skipping:
-                self.parts.append("\n" if tag == "br" else _BREAK if tag == "hr" else "")
+                self.parts.append(_LINE if tag == "br" else _BREAK if tag == "hr" else "")
             return
         if tag in _SKIP:
             self.skipping += 1
@@ -276,7 +280,22 @@ def unwrap(chunk: str) -> list[str]:
         if indented and paragraphs[-1] and line[:2].isspace():
             paragraphs.append([])
         paragraphs[-1].append(line)
-    return [joined for p in paragraphs if (joined := clean(" ".join(p)))]
+    joined = (clean(" ".join(p)) for p in paragraphs)
+    return [p for j in joined if (p := _broken(j))]
+
+
+#: A ``<br>``-broken line at least this long is a teletype wrap (AAP's ~65-character lines),
+#: not a line of its own (a contact block's name, address, phone).
+WRAP_WIDTH = 45
+
+
+def _broken(paragraph: str) -> str:
+    """A paragraph's ``<br>`` breaks as kept lines, or joined when every line before the last is as long
+    as a teletype wrap."""
+    lines = [line.strip() for line in _LINES.split(paragraph)]
+    lines = [line for line in lines if line]
+    wrapped = all(len(line) >= WRAP_WIDTH for line in lines[:-1])
+    return (" " if wrapped else "\n").join(lines)
 
 
 # --- Datelines and finishing a document ---------------------------------------------------------

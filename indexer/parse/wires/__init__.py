@@ -8,15 +8,20 @@ only searches them; `indexer.parse.story` applies what they find to a document.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from indexer.core.document import Document
 from indexer.parse.dates import parse_date
 from indexer.parse.places import split_place
 from indexer.parse.wires import (
+    aap,
     accesswire,
+    afp,
+    ansa,
     ap,
     businesswire,
     dpa,
+    efe,
     einpresswire,
     eqs,
     generic,
@@ -42,7 +47,11 @@ FAMILIES: tuple[Family, ...] = (
     dpa.DPA_AFX,
     dpa.DPA,
     ots.FAMILY,
+    afp.FAMILY,
+    efe.FAMILY,
+    ansa.FAMILY,
     reuters.FAMILY,
+    aap.FAMILY,  # before AP: "Australian Associated Press" holds AP's "Associated Press"
     ap.FAMILY,
     generic.FAMILY,
 )
@@ -81,8 +90,8 @@ def find_dateline(text: str, *, at_start: bool = True) -> Dateline | None:
             continue
         for pattern in family.datelines:
             m = pattern.search(lead)
-            if m and (best is None or m.start("place") < best[0]):
-                best = (m.start("place"), family, m)
+            if m and (best is None or _start(m) < best[0]):
+                best = (_start(m), family, m)
     if best is None:
         m = generic.STORY_START.match(text) if at_start else None
         return _dateline(generic.FAMILY, m) if m else None
@@ -93,17 +102,24 @@ def find_dateline(text: str, *, at_start: bool = True) -> Dateline | None:
 _GLUED_PLACE = re.compile(r"(?<=[a-z])(?=[A-Z]{3,}[A-Z .,'-]*$)")
 
 
+def _start(m: re.Match[str]) -> int:
+    """Where a dateline starts: at its place, or at the agency credit written before it (``head``)."""
+    head = m.start("head") if "head" in m.re.groupindex else -1
+    return head if head >= 0 else m.start("place")
+
+
 def _dateline(family: Family, m: re.Match[str]) -> Dateline:
-    raw, start = m["place"], m.start("place")
+    raw, start = m["place"], _start(m)
     glue = _GLUED_PLACE.search(raw)
-    if glue and " " in raw[: glue.start()]:
+    if glue and " " in raw[: glue.start()] and start == m.start("place"):
         raw, start = raw[glue.start() :], start + glue.start()
     place = re.sub(r"\s+", " ", raw).strip().rstrip(",:").strip()
-    city, region, country = split_place(place)
+    # No place, only the day ("Jan 30 (Reuters) -"): the dateline still gives the wire.
+    city, region, country = split_place(place) if place else (None, None, None)
     when = m.groupdict().get("date")
     return Dateline(
         wire=family.name or None,
-        place=place,
+        place=place or None,
         city=city,
         region=region,
         country=country,
@@ -115,11 +131,17 @@ def _dateline(family: Family, m: re.Match[str]) -> Dateline:
 
 
 def find_credit(text: str) -> str | None:
-    """The wire a story credits in its lead or its last lines, for stories without a dateline."""
+    """The wire a story credits in its lead or its last lines, for stories without a dateline.
+
+    A family's ``weak_credits`` (dpa-AFX's editors' codes) count only when no family's
+    ``credits`` match: ``(AFP) -`` in the lead wins over initials at the end.
+    """
     lead, tail = text[:LEAD_CHARS], text[-TAIL_CHARS:]
-    for family in FAMILIES:
-        if any(p.search(lead) or p.search(tail) for p in family.credits):
-            return family.name
+    for weak in (False, True):
+        for family in FAMILIES:
+            patterns = family.weak_credits if weak else family.credits
+            if any(p.search(lead) or p.search(tail) for p in patterns):
+                return family.name
     return None
 
 
@@ -149,9 +171,22 @@ def match_footer(line: str) -> re.Match[str] | None:
 
 
 def wire_from_copyright(line: str) -> str | None:
-    """The wire a ``©`` line names, if any."""
+    """The wire a ``©`` line names, if any: a family's copyright name as whole words, not inside
+    another family's longer name ("Australian Associated Press" is AAP, not AP)."""
     low = line.lower()
-    return next((f.name for f in FAMILIES if any(name in low for name in f.copyright)), None)
+    spans = [(m.start(), m.end(), f.name) for f in FAMILIES for name in f.copyright for m in _name(name).finditer(low)]
+    named = {
+        wire
+        for start, end, wire in spans
+        if not any(s <= start and end <= e and e - s > end - start for s, e, _ in spans)
+    }
+    return next((f.name for f in FAMILIES if f.name in named), None)
+
+
+@cache
+def _name(name: str) -> re.Pattern[str]:
+    """A copyright name as whole words: ``ansa`` in "copyright ansa 2017", not in "hansa"."""
+    return re.compile(rf"(?<!\w){re.escape(name.strip())}(?!\w)")
 
 
 def header_hooks(text: str, doc: Document) -> str:

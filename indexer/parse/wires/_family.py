@@ -18,6 +18,20 @@ DASH = r"(?:--|[-–—])"
 PLACE = r"(?!By\s|Von\s)(?P<place>[^\n()|]{2,80}?)"
 #: Dateline patterns are matched where a line starts, after indentation or Markdown bold.
 LINE_START = r"^[ \t>]*(?:\*\*)?"
+#: An English month name or abbreviation as agencies write it: ``Jan``, ``Sept.``, ``October``.
+MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+#: The day a dateline gives after its place: with a year (``Aug 29, 2014``, ``10 juil 2024``) in
+#: group ``date``, which is read; without one (``Jan 2``, ``11 ott``) not, as no year is known.
+DAY = (
+    rf"(?:(?P<date>{MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\.?\s+[^\W\d_]{{3,10}}\.?\s+\d{{4}})"
+    rf"|{MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+[^\W\d_]{{3,10}}\.?)(?!\w)"
+)
+#: A dateline that names no place, only the day (``Jan 30 (Reuters) -``): an empty ``place`` group
+#: before the month, which `indexer.parse.wires` reads as no place.
+NO_PLACE = rf"(?P<place>)(?:{MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{MONTH})(?!\w)"
 
 
 def rx(pattern: str) -> re.Pattern[str]:
@@ -52,13 +66,16 @@ def glued(needle: str, pattern: str) -> Break:
 class Family:
     """One wire's table row. Every pattern is optional; the generic code does the rest.
 
-    ``datelines`` have a ``place`` group and may have a ``date`` group. ``credits`` name the
-    wire where no dateline is recognised (``(Reuters) -`` after a byline, ``(dpa)`` at the end).
+    ``datelines`` have a ``place`` group (empty when the dateline names no place) and may have a
+    ``date`` group and a ``head`` group, an agency credit written before the place (``(ANSA) -
+    Rome, October 11 -``). ``credits`` name the wire where no dateline is recognised
+    (``(Reuters) -`` after a byline, ``(dpa)`` at the end); ``weak_credits`` count only where no
+    family's ``credits`` match (editors' codes, which other wires' sign-offs resemble).
     ``footers`` match whole trailer lines, which leave the body; their ``url`` or ``source``
     group, where present, fills the document's ``url`` or ``issuer``. ``copyright`` holds
-    lower-case names that identify the wire in a ``©`` line. ``breaks`` mark where a scraper
-    glued a footer to the text before it (``….htmlSOURCE  Acme``); a line break is put back at
-    each match. After a ``contact_after`` line (Business Wire's source link) come the contacts.
+    lower-case names that identify the wire in a ``©`` line, as whole words. ``breaks`` mark
+    where a scraper glued a footer to the text before it (``….htmlSOURCE  Acme``); a line break
+    is put back at each match. After a ``contact_after`` line (Business Wire's source link) come the contacts.
     ``header`` and ``trailer`` are hooks for wires whose blocks are more than a table row can
     say (EQS).
     """
@@ -68,6 +85,7 @@ class Family:
     #: Plain substrings one of which a text must hold for the datelines to be tried (speed).
     needles: tuple[str, ...] = ()
     credits: tuple[re.Pattern[str], ...] = ()
+    weak_credits: tuple[re.Pattern[str], ...] = ()
     footers: tuple[re.Pattern[str], ...] = ()
     copyright: tuple[str, ...] = ()
     breaks: tuple[Break, ...] = ()
@@ -85,8 +103,9 @@ class Dateline:
     """
 
     wire: str | None
-    place: str
-    city: str
+    #: ``None`` when the dateline names no place (``Jan 30 (Reuters) -``), as are ``city`` and ``country``.
+    place: str | None
+    city: str | None
     #: The US state or Canadian province (`indexer.parse.places`), ``None`` when the dateline names none.
     region: str | None
     country: str | None
