@@ -14,7 +14,18 @@ from indexer.core.errors import DocumentError
 from indexer.core.language import detect_language, file_language
 from indexer.core.text import decode, decode_entities, normalise, printable_path, strip_controls
 from indexer.parse.dates import date_in_path
-from indexer.parse.formats import Format, LineError, Member, format_for, known_format, readable, xmlfiles
+from indexer.parse.formats import (
+    FALLBACK,
+    Format,
+    LineError,
+    Member,
+    format_for,
+    known_format,
+    mail,
+    readable,
+    wiretext,
+    xmlfiles,
+)
 
 #: Files larger than this are skipped with a message (a wire story is a few kilobytes); the
 #: limit bounds the memory one file can take (`dateline index --max-size`).
@@ -171,7 +182,11 @@ def _read_into(
     ``result``; a container's members are read by their own formats, each member's problems
     reported under its name. Raises `ValueError` when the file as a whole cannot be read."""
     fmt = format_for(name)
-    if known_format(name) is None and (xml := xmlfiles.reader_of(data)) is not None:
+    if fmt is FALLBACK and wiretext.is_transmission(data):
+        fmt = wiretext.FORMAT  # IPTC 7901 / ANPA 1312 framed wire text, which agencies save as .txt
+    elif fmt is FALLBACK and mail.is_message(data):
+        fmt = mail.FORMAT  # a mail saved as .txt (or with no extension, as Maildir keeps them)
+    elif known_format(name) is None and (xml := xmlfiles.reader_of(data)) is not None:
         fmt = xml  # a name without a known extension (Reuters' tag_reuters.com_…) holding news XML
     if fmt.open is not None:
         # One level only: a compressed file inside a bundle, never a bundle in a bundle or a compressed

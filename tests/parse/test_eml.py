@@ -87,8 +87,9 @@ def test_the_aap_story_mailed_to_the_desk() -> None:
     """Every field of the real message: cp1252 quoted-printable plain part, the desk's Headline/Abstract lines."""
     parsed = read_documents(shared_path("data", "formats", "email", "odd_charset_email.txt"), doc_id="aap")
     assert parsed.errors == []
-    # A .txt is read as text: the sample's extension is not .eml; read it as one.
-    assert parsed.documents[0].format == "text"
+    # A .txt that opens with transport headers (Delivered-To, Received) and has From and Subject is a saved mail.
+    [doc] = parsed.documents
+    assert (doc.format, doc.title, doc.wire) == ("eml", "Senden defends but Scott favourite", "AAP")
 
 
 def test_the_aap_story_as_eml(tmp_path: Path) -> None:

@@ -159,3 +159,37 @@ def test_a_txt_file_holding_xml_stays_text(tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
     path.write_bytes(b"<rss><channel><item><title>x</title></item></channel></rss>")
     assert read_documents(path).documents[0].format == "text"
+
+
+def test_a_txt_file_that_is_a_wire_transmission_is_read_as_one(tmp_path: Path) -> None:
+    path = tmp_path / "dpa.txt"
+    path.write_bytes(
+        b"\x01eca062 4 i 211 ccccb   dpa 061\r\n\r\nGermany-politics/\r\n\x02Coalition talks go on =\r\n"
+        b"   Berlin (dpa) - The talks on a coalition went on late into the night on Tuesday.\r\n"
+        b"\x03131137 GMT Nov 13\r\n\x7f\x7f\x04"
+    )
+    [doc] = read_documents(path).documents
+    assert (doc.format, doc.title, doc.wire, doc.place, doc.label) == (
+        "wiretext",
+        "Coalition talks go on",
+        "dpa",
+        "Berlin",
+        "Germany-politics",
+    )
+
+
+@pytest.mark.parametrize(
+    "data, fmt",
+    [
+        (
+            b"Received: by 10.0.0.1 with SMTP\r\nFrom: Press <press@example.com>\r\nSubject: Plant opens\r\n\r\nThe plant opened.\r\n",
+            "eml",
+        ),
+        (b"From: Press Office\nSubject: Plant opens\n\nThe plant opened.\n", "text"),  # a release, not a saved mail
+        (b"Received: yes\n\nBut no From header, so this is text.\n", "text"),
+    ],
+)
+def test_a_txt_file_that_is_a_saved_mail_is_read_as_one(tmp_path: Path, data: bytes, fmt: str) -> None:
+    path = tmp_path / "message.txt"
+    path.write_bytes(data)
+    assert read_documents(path).documents[0].format == fmt

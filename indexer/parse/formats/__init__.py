@@ -24,6 +24,7 @@ from indexer.parse.formats import (
     tables,
     text,
     warc,
+    wiretext,
     xmlfiles,
 )
 from indexer.parse.formats._format import Format, LineError, Member, MissingExtra, one
@@ -44,6 +45,7 @@ FORMATS: list[Format] = [
     mbox.FORMAT,
     pdf.FORMAT,
     warc.FORMAT,
+    wiretext.FORMAT,
     compressed.FORMAT,
     bundles.FORMAT,
 ]

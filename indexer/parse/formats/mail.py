@@ -50,6 +50,21 @@ _FOOTER_WORDS = re.compile(r"confidential|intended recipient|privileged|disclaim
 _UNWRAPPED = 100
 
 
+_TRANSPORT = re.compile(rb"\A(?:Received|Delivered-To|Return-Path|Message-ID|MIME-Version|X-[A-Za-z0-9-]+):", re.I)
+_FIELD = re.compile(rb"^(From|Date|Subject):", re.I | re.M)
+
+
+def is_message(data: bytes) -> bool:
+    """Whether a text file is a saved mail: it opens with a transport header (``Received:``,
+    ``Delivered-To:``, ``Return-Path:`` …) and its header block names ``From`` and ``Date`` or
+    ``Subject``. A press release opening with ``From:`` is not taken for one."""
+    if not _TRANSPORT.match(data):
+        return False
+    head = re.split(rb"\r?\n\r?\n", data[:65536], maxsplit=1)[0]
+    found = {m[1].lower() for m in _FIELD.finditer(head)}
+    return b"from" in found and bool(found & {b"date", b"subject"})
+
+
 def read_eml(data: bytes, doc_id: str, field_map: Mapping[str, str] | None = None) -> Iterator[Document | LineError]:
     """The message's one document (``field_map`` is unused: mail headers are not free keys).
 
