@@ -113,7 +113,7 @@ def _extract(pypdf: Any, data: bytes) -> tuple[list[str], dict[str, str], str | 
                     info[str(key)] = " ".join(normalise(value).split())
             lang = reader.trailer["/Root"].get_object().get("/Lang")
             pages = [page.extract_text() or "" for page in reader.pages]
-    except _Refused:
+    except (_Refused, MemoryError):  # the reader's own words; a process out of memory fails the run
         raise
     except errors.DependencyError as exc:  # AES without the cryptography package
         raise ValueError(f"encrypted PDF: {exc}") from None

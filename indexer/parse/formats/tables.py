@@ -13,13 +13,13 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from html.parser import HTMLParser
 from typing import Any
 
 from indexer.core.document import DOCUMENT_FIELDS, Document
 from indexer.core.text import decode, decode_entities, normalise, squash
 from indexer.parse.dates import BERLIN, parse_feed_datetime
 from indexer.parse.formats._format import Format, LineError
+from indexer.parse.formats.html import html_text
 from indexer.parse.formats.mapping import ALIASES, RecordError, apply_record
 from indexer.parse.story import apply_story
 
@@ -54,11 +54,6 @@ _ONE_LINE = ("id", "title", "headline", "issuer", "label", "place", "city", "reg
 _LANGUAGE_NAMES = {"english": "en", "englisch": "en", "german": "de", "deutsch": "de"}
 #: A tag that only HTML text holds: a body with one is rendered to text as an HTML page is.
 _HTML_TAG = re.compile(r"<(?:p|br|div|span|a|b|i|em|strong|ul|ol|li|h[1-6]|blockquote|figure|img|table)\b[^<>]*>", re.I)
-#: Elements of an HTML body that end a paragraph, and elements whose text is not shown.
-# Laid out by hand (fmt: skip): ruff's layout, one item a line, takes 20 lines, not 3.
-_BLOCKS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "blockquote",
-           "pre", "figure", "figcaption", "section", "article", "hr"}  # fmt: skip
-_HIDDEN = {"script", "style", "noscript", "template", "svg", "iframe"}
 #: A list written into one cell as Python or JSON writes it: ``['Ann Lee', 'Bo Ek']``.
 _LISTED = re.compile(r"""\[\s*(?:(?:'[^']*'|"[^"]*")\s*(?:,\s*(?:'[^']*'|"[^"]*")\s*)*)?\]""")
 _LISTED_ITEM = re.compile(r"""'([^']*)'|"([^"]*)\"""")
@@ -179,7 +174,7 @@ def fill(doc: Document, values: Values, records: Records, n: int) -> Document | 
     _set_times(doc, values, records, n)
     html = bool(_HTML_TAG.search(doc.body))
     if html:
-        doc.body = html_text(doc.body)
+        doc.body = html_text(doc.body)[0]
     for name in DOCUMENT_FIELDS:
         value = getattr(doc, name)
         if isinstance(value, str) and name != "id":
@@ -259,37 +254,6 @@ def _language(value: str) -> str | None:
         return _LANGUAGE_NAMES[text]
     m = re.fullmatch(r"([a-z]{2})(?:[-_][a-z0-9]{2,8})*", text)
     return m[1] if m else None
-
-
-class _Text(HTMLParser):
-    """The visible text of an HTML fragment, a blank line at each block element."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.hidden += tag in _HIDDEN
-        self.parts.append("\n\n" if tag in _BLOCKS else "")
-
-    def handle_endtag(self, tag: str) -> None:
-        self.hidden = max(0, self.hidden - (tag in _HIDDEN))
-        self.parts.append("\n\n" if tag in _BLOCKS else "")
-
-    def handle_data(self, data: str) -> None:
-        if not self.hidden:
-            self.parts.append(data)
-
-
-def html_text(markup: str) -> str:
-    """Text of an HTML fragment (a CMS body): paragraphs separated by blank lines, entities decoded.
-    (A small copy of what `indexer.parse.formats.html` does for a page, whose reader is private.)"""
-    reader = _Text()
-    reader.feed(markup)
-    reader.close()
-    paragraphs = (re.sub(r"\s+", " ", p).strip() for p in "".join(reader.parts).split("\n\n"))
-    return "\n\n".join(p for p in paragraphs if p)
 
 
 def values_of(pairs: Sequence[tuple[str, Any, str, int]]) -> Values:
