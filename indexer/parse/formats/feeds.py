@@ -8,8 +8,6 @@ Portuguese ``Seg, 24 Set 2018``) are read by `parse_item_datetime`.
 
 from __future__ import annotations
 
-import codecs
-import html.entities
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -17,10 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 
 from indexer.core.document import Document
-from indexer.core.text import decode, normalise
 from indexer.parse.dates import month_number, parse_feed_datetime
 from indexer.parse.formats._format import Format, LineError
-from indexer.parse.formats._xml import local, parse_xml
+from indexer.parse.formats._xml import local, read_news_xml
 from indexer.parse.formats.html import html_text
 from indexer.parse.story import apply_story
 
@@ -46,9 +43,6 @@ FEED_ROOTS = frozenset({"rss", "feed", "RDF"})
 _MORE = re.compile(r"(?:^|\n\n)(?:Continue reading|Read more|Weiterlesen|Mehr lesen|Leia mais)\s*(?:\.\.\.|…|»|>>)?$")
 #: A German press portal's title suffix naming the authority that issued the release.
 _QUELLE = re.compile(r"\s*\[Quelle:\s*(?P<who>[^\]]+?)\s*\]\s*$")
-_NAMED_ENTITY = re.compile(rb"&([A-Za-z][A-Za-z0-9]{1,31});")
-_DECLARATION = re.compile(rb"^\s*<\?xml\b[^>]*?\?>")
-_DECLARED_ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
 
 #: Month abbreviations of the Romance languages feeds are written in (``Set`` = September in
 #: Portuguese); English and German come from `indexer.parse.dates.month_number`.
@@ -147,59 +141,6 @@ def paragraphs(text: str) -> str:
     return "\n\n".join(" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip())
 
 
-def xml_text(data: bytes) -> tuple[bytes, str | None]:
-    """``data`` as UTF-8 XML without its declaration, and a warning when the declared encoding was
-    wrong or absent and the bytes were read as cp1252 (feeds saved without a declaration).
-
-    Raises `ValueError` for an empty or binary file or an unknown encoding.
-    """
-    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                       (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                       (codecs.BOM_UTF16_BE, "utf-16")):  # fmt: skip
-        if data.startswith(bom):
-            return _utf8(data.decode(codec, errors="replace")), None
-    warning = None
-    declared = _DECLARATION.match(data)
-    encoding = declared and _DECLARED_ENCODING.search(declared.group())
-    text = None
-    if encoding:
-        name = encoding.group(1).decode("ascii")
-        try:
-            text = data.decode(name)
-        except LookupError:
-            raise ValueError(f"unknown encoding {name!r} declared") from None
-        except UnicodeDecodeError as exc:
-            warning = f"not valid {name} as declared (byte {exc.start})"
-    if text is None:
-        text, fallback = decode(data)  # UTF-8, else cp1252; refuses empty and binary files
-        if warning:  # the declaration lied: say how the bytes were read instead
-            warning = f"{warning}; read as {fallback.rsplit('read as ', 1)[-1] if fallback else 'UTF-8'}"
-        else:
-            warning = fallback
-    return _utf8(text), warning
-
-
-def html_entities_as_numbers(xml: bytes) -> bytes:
-    """``xml`` with HTML's named entities (``&eacute;``, ``&nbsp;``), which XML does not know, as
-    character references: feeds use them, RSS 0.91 declares them in a DTD that is never fetched."""
-
-    def number(m: re.Match[bytes]) -> bytes:
-        name = m[1].decode("ascii")
-        chars = html.entities.html5.get(f"{name};")
-        if chars is None or name in ("amp", "lt", "gt", "quot", "apos"):
-            return m[0]
-        return "".join(f"&#{ord(c)};" for c in chars).encode("ascii")
-
-    return _NAMED_ENTITY.sub(number, xml)
-
-
-def _utf8(text: str) -> bytes:
-    text = normalise(text).lstrip()
-    if m := re.match(r"<\?xml\s[^>]*?\?>", text):
-        text = text[m.end() :]
-    return text.encode("utf-8")
-
-
 @dataclass
 class _Feed:
     """What a feed says of all its items: its title (the document's ``label``), language, Atom authors."""
@@ -215,13 +156,7 @@ def read_feed(data: bytes, doc_id: str, field_map: Mapping[str, str] | None = No
     Raises `ValueError` for bytes that are not well-formed, unsafe XML, or XML that is no feed.
     ``field_map`` has no keys to map in a feed.
     """
-    xml, warning = xml_text(data)
-    try:
-        root = parse_xml(xml)
-    except ValueError as exc:
-        if "undefined entity" not in str(exc):
-            raise
-        root = parse_xml(html_entities_as_numbers(xml))  # RSS 0.91's DTD (never loaded) declares HTML's
+    root, warning = read_news_xml(data)
     name = local(root.tag)
     if not is_feed(name):
         raise ValueError(f"not a feed: the root element is <{name}>, not <rss>, <feed> or <rdf:RDF>")

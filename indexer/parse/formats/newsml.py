@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 
 from indexer.core.document import Document
 from indexer.parse.formats._format import Format, LineError
-from indexer.parse.formats._xml import local
+from indexer.parse.formats._xml import local, read_news_xml
 from indexer.parse.formats.nitf import (
     XML_LANG,
     add_keywords,
@@ -29,7 +29,6 @@ from indexer.parse.formats.nitf import (
     text_paragraphs,
     two_letter,
     xml_paragraphs,
-    xml_root,
 )
 from indexer.parse.wires import FAMILIES
 
@@ -53,7 +52,7 @@ def read_newsml(data: bytes, doc_id: str, field_map: Mapping[str, str] | None = 
     carries them beside the story they illustrate or list. In a file of nothing else each is
     reported, saying why. Raises `ValueError` for XML that is malformed, unsafe or not NewsML.
     """
-    root, warning = xml_root(data)
+    root, warning = read_news_xml(data)
     name = local(root.tag)
     if name == "NewsML":
         results = [_newsml1_item(item, f"{doc_id}#{n}", n) for n, item in enumerate(children(root, "NewsItem"), 1)]

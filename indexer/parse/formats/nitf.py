@@ -15,7 +15,7 @@ from indexer.core.language import detect_language
 from indexer.core.text import normalise
 from indexer.parse.dates import MONTH_NAME, month_number
 from indexer.parse.formats._format import Format, LineError
-from indexer.parse.formats._xml import local, parse_xml
+from indexer.parse.formats._xml import local, read_news_xml
 from indexer.parse.places import split_place
 from indexer.parse.story import apply_story
 from indexer.parse.wires import FAMILIES
@@ -26,40 +26,6 @@ ROOTS = frozenset({"nitf"})
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 # --- Bytes and elements -----------------------------------------------------------------------
-
-_DECLARATION = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*<\?xml\b[^>]*?\bencoding\s*=\s*[\"']([A-Za-z0-9._:-]{1,40})[\"']")
-_UTF8 = {"utf-8", "utf8"}
-
-
-def xml_root(data: bytes) -> tuple[ET.Element, str | None]:
-    """The root element of news XML, with a warning when the declared encoding was wrong.
-
-    Agencies declare ``iso-8859-1`` over UTF-8 bytes (AFP) or send Windows-1252 without a
-    declaration; trusting them gives mojibake or a parse error. Bytes that are valid UTF-8 and not
-    ASCII are read as UTF-8 whatever the declaration says (Latin-1 text is almost never valid
-    UTF-8); bytes declared (or, undeclared, taken) as UTF-8 that are not are read as Windows-1252.
-    """
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4]:
-        return parse_xml(data), None  # UTF-16/32: expat reads its byte order mark
-    m = _DECLARATION.match(data)
-    declared = m[1].decode("ascii").lower() if m else None
-    try:
-        data.decode("utf-8")
-        utf8 = True
-    except UnicodeDecodeError:
-        utf8 = False
-    warning = None
-    if m and declared not in _UTF8 and utf8 and not data.isascii():
-        data = data[: m.start(1)] + b"UTF-8" + data[m.end(1) :]
-        warning = f"declared encoding {declared} but the bytes are UTF-8; read as UTF-8"
-    elif not utf8 and (declared is None or declared in _UTF8):
-        if m:
-            data = data[: m.start(1)] + b"windows-1252" + data[m.end(1) :]
-        else:
-            data = b'<?xml version="1.0" encoding="windows-1252"?>' + data.removeprefix(b"\xef\xbb\xbf")
-        said = "declared UTF-8" if declared else "no encoding declared"
-        warning = f"{said} but the bytes are not UTF-8; read as Windows-1252"
-    return parse_xml(data), warning
 
 
 def attr(element: ET.Element | None, name: str) -> str | None:
@@ -464,7 +430,7 @@ def _nitf_keywords(doc: Document, head: ET.Element | None, docdata: ET.Element |
 def read_nitf(data: bytes, doc_id: str, field_map: Mapping[str, str] | None = None) -> Iterator[Document | LineError]:
     """The one story of an NITF file (``field_map`` has no keys to map in NITF); nothing when it
     has neither headline nor text. Raises `ValueError` for XML that is malformed, unsafe or not NITF."""
-    root, warning = xml_root(data)
+    root, warning = read_news_xml(data)
     if local(root.tag) not in ROOTS:
         raise ValueError(f"not NITF: the root element is <{local(root.tag)}>")
     doc = Document(id=doc_id, format="nitf")
