@@ -182,7 +182,7 @@ def _read_into(
     ``result``; a container's members are read by their own formats, each member's problems
     reported under its name. Raises `ValueError` when the file as a whole cannot be read."""
     fmt = format_for(name)
-    if fmt is FALLBACK and wiretext.is_transmission(data):
+    if fmt is FALLBACK and wiretext.sniffed(data):
         fmt = wiretext.FORMAT  # IPTC 7901 / ANPA 1312 framed wire text, which agencies save as .txt
     elif fmt is FALLBACK and mail.is_message(data):
         fmt = mail.FORMAT  # a mail saved as .txt (or with no extension, as Maildir keeps them)

@@ -15,6 +15,7 @@ import pytest
 
 import indexer.parse.formats as formats
 from indexer.core.document import Document
+from indexer.core.errors import DocumentError
 from indexer.parse.files import parse_file, read_documents
 from indexer.parse.formats import FALLBACK, FORMATS, Format, LineError, extensions, format_for, one
 
@@ -193,3 +194,10 @@ def test_a_txt_file_that_is_a_saved_mail_is_read_as_one(tmp_path: Path, data: by
     path = tmp_path / "message.txt"
     path.write_bytes(data)
     assert read_documents(path).documents[0].format == fmt
+
+
+def test_a_binary_txt_that_starts_with_soh_is_still_a_binary_file(tmp_path: Path) -> None:
+    path = tmp_path / "random.txt"
+    path.write_bytes(b"\x01\x19\xf2n\x9a!\x90\xfc\x94;\x05\xffx\xa0\xc0\x07\xa5Z\x02\xed,9\xda@\xf3\x86\x00" * 20)
+    with pytest.raises(DocumentError, match="binary file"):
+        read_documents(path)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
 from indexer.core.document import Document
-from indexer.core.text import normalise
+from indexer.core.text import DecodeError, decode, normalise
 from indexer.parse.dates import month_number
 from indexer.parse.formats._format import Format, LineError
 from indexer.parse.formats.nitf import clean, unwrap
@@ -71,11 +71,31 @@ _LINE_TEST = re.compile(r"\b(?:ry){3,}\b", re.IGNORECASE)
 _VERSION = re.compile(r"^(?:\([^()]{1,30}\)|[^a-z]{1,30})$")
 
 
+#: STX (start of text) comes after a header of a line or three (7901's is 40 bytes, ANPA's under 100).
+_STX_WITHIN = 1024
+#: The control characters that frame a transmission (SOH, STX, ETX, EOT, SYN, US, DC1-DC3, DEL).
+_FRAMING = bytes([0x01, 0x02, 0x03, 0x04, 0x16, 0x1F, 0x11, 0x12, 0x13, 0x7F])
+
+
 def is_transmission(data: bytes) -> bool:
     """Whether ``data`` starts, after an optional byte order mark, SYN and whitespace, with SOH: a
     wire transmission, whatever the file is named (``.txt`` files from an agency's FTP feed)."""
     head = data[:_SNIFF].removeprefix(b"\xef\xbb\xbf").lstrip(_BEFORE_SOH)
     return head[:1] == b"\x01"
+
+
+def sniffed(data: bytes) -> bool:
+    """Whether a file named as something else (``.txt``) is a transmission to read as one: it starts
+    with SOH, has STX within its first kilobyte, and is text between its framing characters (a
+    binary file may start with 0x01 too)."""
+    head = data[:_SNIFF].removeprefix(b"\xef\xbb\xbf").lstrip(_BEFORE_SOH)
+    if head[:1] != b"\x01" or b"\x02" not in head[:_STX_WITHIN]:
+        return False
+    try:
+        decode(head.translate(None, _FRAMING))
+    except DecodeError:
+        return False
+    return True
 
 
 @dataclass
