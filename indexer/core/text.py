@@ -62,6 +62,22 @@ def normalise(text: str) -> str:
     return _SPACES.sub(" ", text)
 
 
+#: Any character `normalise` would change but for NFC: carriage returns, controls, Unicode
+#: spaces, invisible characters.
+_NOT_NORMAL = re.compile(
+    r"[\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\xa0\u1680\u2000-\u200d\u202f\u205f\u3000\u2060\ufeff\u00ad]"
+)
+
+
+def renormalise(text: str) -> str:
+    """`normalise` for a field value decoded after its file's text was normalised (a JSON
+    ``\\u00a0``, a YAML escape, an XML character reference); one search and an NFC check when
+    it already is normal, as nearly every value is."""
+    if _NOT_NORMAL.search(text) is None and unicodedata.is_normalized("NFC", text):
+        return text
+    return normalise(text)
+
+
 def strip_controls(text: str) -> str:
     """``text`` with control characters (but tab, newline) as spaces: for field values decoded
     after `normalise` ran (JSON ``\\u001b``, YAML ``"\\e"``, HTML ``&#27;``)."""

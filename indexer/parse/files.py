@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from indexer.core.document import DOCUMENT_FIELDS, Document
 from indexer.core.errors import DocumentError
 from indexer.core.language import detect_language, file_language
-from indexer.core.text import decode, decode_entities, normalise, printable_path, strip_controls
+from indexer.core.text import decode, decode_entities, normalise, printable_path, renormalise, strip_controls
 from indexer.parse.dates import date_in_path
 from indexer.parse.formats import (
     FALLBACK,
@@ -256,9 +256,9 @@ def _clean_fields(doc: Document, *, entities: bool) -> None:
             if name == "id":
                 doc.id = strip_controls(value)
                 continue
-            setattr(doc, name, normalise(decode_entities(value) if entities else value))
+            setattr(doc, name, renormalise(decode_entities(value) if entities else value))
         elif isinstance(value, list):
-            setattr(doc, name, [normalise(decode_entities(v) if entities else v) for v in value])
+            setattr(doc, name, [renormalise(decode_entities(v) if entities else v) for v in value])
 
 
 def parse_file(path: str | os.PathLike[str], *, doc_id: str | None = None) -> Document:

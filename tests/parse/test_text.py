@@ -1,6 +1,8 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from indexer.core.text import DecodeError, decode, normalise, squash
+from indexer.core.text import DecodeError, decode, normalise, renormalise, squash
 
 
 def test_utf8_is_read_as_is_and_bom_dropped():
@@ -44,3 +46,15 @@ def test_escape_controls_writes_what_a_terminal_obeys_as_escapes_and_keeps_the_r
     assert escape_controls("c\x1b]52;c;eA==\x07 \x9b31m \x7f") == "c\\x1b]52;c;eA==\\x07 \\x9b31m \\x7f"
     assert escape_controls("one\nline\tand\r\u2028\u202e") == "one\\nline\\tand\\r\\u2028\\u202e"
     assert escape_controls("caf\udce9/Überblick «x».txt") == "caf\\xe9/Überblick «x».txt"  # bytes as printable_path
+
+
+@given(st.text(alphabet=st.characters(codec=None, exclude_categories=["Cs"])))
+def test_renormalise_is_normalise(text):
+    assert renormalise(text) == normalise(text)
+
+
+@pytest.mark.parametrize(
+    "value", ["no\u00a0break", "line\r\nend", "e\u0301", "esc\x1b[31m", "soft\u00adhyphen", "c1\x85"]
+)
+def test_renormalise_mends_what_escapes_decode_to(value):
+    assert renormalise(value) == normalise(value) != value

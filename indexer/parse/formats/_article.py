@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 #: Text shorter than this is no article (a page of links, a JavaScript template): the caller
 #: falls back to the page's visible text.
@@ -32,10 +33,7 @@ def find_article(html: str, url: str | None = None) -> Article | None:
     """The page's article, paragraphs separated by blank lines; None when none is found."""
     import trafilatura
 
-    for name in ("trafilatura", "htmldate", "courlan", "justext"):
-        logger = logging.getLogger(name)
-        if not logger.handlers:  # a library's warnings go to the application's logging, never to stderr
-            logger.addHandler(logging.NullHandler())
+    _quiet_loggers()
     try:
         found = trafilatura.bare_extraction(
             html, url=url, with_metadata=True, include_comments=False, include_tables=True, include_images=False
@@ -53,6 +51,16 @@ def find_article(html: str, url: str | None = None) -> Article | None:
         date=_date(getattr(found, "date", None)),
         sections=[s for s in (getattr(found, "categories", None) or []) if isinstance(s, str) and s.strip()] or None,
     )
+
+
+@cache
+def _quiet_loggers() -> None:
+    """Once a process: the libraries' warnings go to the application's logging, never to stderr
+    (Python prints the records of a logger without handlers there)."""
+    for name in ("trafilatura", "htmldate", "courlan", "justext"):
+        logger = logging.getLogger(name)
+        if not logger.handlers:
+            logger.addHandler(logging.NullHandler())
 
 
 def _clean(value: object) -> str | None:
