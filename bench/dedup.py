@@ -1,6 +1,6 @@
 """Near-duplicate detection on a real archive, against pairs labelled by reading.
 
-    python bench/dedup.py [--pairs bench/dedup_pairs.jsonl] [--files N]
+    python bench/dedup.py [--pairs bench/dedup_pairs.jsonl] [--files N] [--cost ARCHIVE [--rounds R]]
 
 For each labelled pair of ``bench/dedup_pairs.jsonl`` (labelled before any detector existed; see
 ``bench/DEDUP_PAIRS.md``), both documents are read as dateline reads them and their bodies' MinHash
@@ -10,6 +10,16 @@ exact values of both as the ceiling a signature can reach; how many template pai
 notices, daily columns: different stories) each threshold would wrongly join; and the cost of a
 signature against reading the same files (``--files`` of the archives), measured in the same run.
 datasketch's MinHash is timed beside it when installed.
+
+Then the archives are indexed as dateline indexes them, and the groups it found at commit
+(`indexer.write.grouping`: LSH buckets, containment checked against each group's lead, a week's
+window) are scored on the same pairs: precision and recall of "in one group", template pairs
+wrongly grouped, and template pairs that share a template family.
+
+With ``--cost ARCHIVE`` (a folder, e.g. 100,000 files from ``bench/corpus.py``), the archive is
+indexed from scratch ``--rounds`` times each with and without signatures and groups (the baseline
+with the signature collector and the grouping switched off in its own process), alternating, and
+the rates and their ratio printed: issue 24 asks for at most 15% slower at 100,000 documents.
 """
 
 from __future__ import annotations
@@ -17,7 +27,11 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -125,16 +139,126 @@ def _probe() -> Signature:
     return found
 
 
+def groups_table(rows: list[dict[str, object]]) -> None:
+    """Index the archives and score the groups of copies found at commit on the labelled pairs."""
+    from indexer import index_paths
+    from search import Index
+
+    with tempfile.TemporaryDirectory() as work:
+        started = time.perf_counter()
+        index_paths([ARCHIVES], Path(work) / "index")
+        seconds = time.perf_counter() - started
+        with Index(Path(work) / "index") as ix:
+            searcher = ix._current()
+            reader = searcher.reader()
+            ids = reader.column_reader("id")
+            number = {ids[d]: d for d in range(reader.doc_count_all())}
+            groups = ix._groups_of(searcher)
+    group, family = groups.group, groups.family
+    tp = fp = fn = joined = familied = templates = other = other_familied = 0
+    for row in rows:
+        a, b = number[str(row["a"])], number[str(row["b"])]
+        together = bool(group[a] >= 0 and group[a] == group[b])
+        same_family = bool(family[a] >= 0 and family[a] == family[b])
+        if row["label"] == "same":
+            tp += together
+            fn += not together
+        else:
+            fp += together
+            if row.get("template"):
+                templates += 1
+                joined += together
+                familied += same_family
+            else:
+                other += 1
+                other_familied += same_family
+    precision, recall = tp / max(1, tp + fp), tp / max(1, tp + fn)
+    print(f"groups found while indexing {len(number)} documents ({seconds:.1f} s):")
+    print(
+        f"  {int((group >= 0).sum())} documents in {len(groups.lead)} groups"
+        f" (largest {int(groups.size.max(initial=0))});"
+        f" {int((family >= 0).sum())} documents in {int(family.max(initial=-1)) + 1} template families"
+    )
+    print(
+        f"  same story = one group: precision {precision:.3f}, recall {recall:.3f}, "
+        f"F1 {2 * precision * recall / max(1e-9, precision + recall):.3f} ({tp} right, {fp} wrong, {fn} missed)"
+    )
+    print(f"  template pairs grouped as copies: {joined}/{templates}; in one template family: {familied}/{templates}")
+    print(f"  other different pairs in one template family: {other_familied}/{other}\n")
+
+
+_BASELINE = """
+import sys
+import numpy as np
+import indexer.core.groups as groups
+import indexer.write.grouping as grouping
+import indexer.write.sigs as sigs
+
+class NoSignatures:
+    def add(self, doc): pass
+    def take(self):
+        from indexer.write.sigs import SegmentSigs
+        return SegmentSigs.empty()
+
+sigs.Collector = NoSignatures
+sigs.write_sigs = lambda storage, segment, rows: None
+groups.write_groups = lambda *args, **kwargs: None
+grouping.index_groups = lambda storage, segments: groups.Groups.none(0)
+"""
+
+_RUN = """
+import sys, time
+from indexer import index_paths
+started = time.perf_counter()
+report = index_paths([sys.argv[1]], sys.argv[2])
+print(report.added, time.perf_counter() - started)
+"""
+
+
+def indexing_cost(archive: Path, rounds: int) -> None:
+    """Index ``archive`` with and without signatures, alternating, each run in its own process."""
+    rates: dict[str, list[float]] = {"without": [], "with": []}
+    with tempfile.TemporaryDirectory() as work:
+        for n in range(rounds):
+            for name in ("without", "with") if n % 2 == 0 else ("with", "without"):
+                index = Path(work) / f"{name}-{n}"
+                code = (_BASELINE if name == "without" else "") + _RUN
+                out = subprocess.run(
+                    [sys.executable, "-c", code, str(archive), str(index)],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                    cwd=ROOT,
+                ).stdout.split()
+                docs, seconds = int(out[0]), float(out[1])
+                rates[name].append(docs / seconds)
+                print(
+                    f"  round {n + 1}, {name:7} signatures: {docs} documents in {seconds:.1f} s"
+                    f" ({docs / seconds:.0f}/s)"
+                )
+                shutil.rmtree(index)
+    without, with_ = statistics.median(rates["without"]), statistics.median(rates["with"])
+    print(
+        f"indexing {archive}: {without:.0f} docs/s without signatures and groups, {with_:.0f} with "
+        f"(median of {rounds}): {1 - with_ / without:+.1%} slower\n"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pairs", type=Path, default=ROOT / "bench" / "dedup_pairs.jsonl")
     parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--cost", type=Path, metavar="ARCHIVE", help="also time indexing ARCHIVE with and without")
+    parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     if not ARCHIVES.exists():
         sys.exit(f"{ARCHIVES} is absent: the labelled pairs name files of ../shared/data/archives")
     rows = [json.loads(line) for line in args.pairs.read_text("utf-8").splitlines() if line.strip()]
     table(score_pairs(rows))
     costs(args.files)
+    groups_table(rows)
+    if args.cost is not None:
+        indexing_cost(args.cost, args.rounds)
 
 
 if __name__ == "__main__":

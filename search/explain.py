@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import query as wq
 
 from indexer.core.schema import LANG_FIELDS, LANG_KEYS
 from indexer.engine.queries import FilteredBy
+
+if TYPE_CHECKING:
+    from search.news import Adjustment
 from search.ranking import Bm25, FieldsTerm, bm25, field_language, field_share, saturate, tree_sum
 
 
@@ -96,9 +99,14 @@ class Explanation:
     k1: float
     b: float
     terms: tuple[TermScore, ...] = field(default_factory=tuple)
+    #: What news ranking did to the hit after scoring (recency decay, a move down; `search.news`).
+    adjustment: Adjustment | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"score": self.score, "k1": self.k1, "b": self.b, "terms": [t.to_dict() for t in self.terms]}
+        out = {"score": self.score, "k1": self.k1, "b": self.b, "terms": [t.to_dict() for t in self.terms]}
+        if self.adjustment is not None:
+            out["news"] = self.adjustment.to_dict()
+        return out
 
 
 def explain(searcher: Any, q: wq.Query, docnum: int, model: Bm25) -> Explanation:

@@ -8,7 +8,7 @@ import time
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -32,15 +32,17 @@ from search.plan import Planner
 from search.query import check_boosts, check_fields
 from search.ranking import K1, B, Bm25
 from search.request import MATCHES, SORTS, Match, SearchRequest, Sort, check_timeout
-from search.results import FacetCount, Hit, Results, ScoreDoc, TopDocs
+from search.results import Copy, FacetCount, Hit, Results, ScoreDoc, Story, TopDocs
 from search.statistics import CollectionStats, ExpansionKey
 
 if TYPE_CHECKING:  # what only feedback, --explain, stats and timelines use is imported by them
     import whoosh.query as wq
 
+    from indexer.core.groups import Groups
     from search.columnar import Columns
     from search.feedback import Feedback
     from search.marking import Marked
+    from search.news import Arranged, NewsOptions
     from search.similar import Likeness
     from search.stats import Stats
     from search.timeline import DayCounts, Timeline
@@ -89,6 +91,7 @@ class Index:
         #: forces Whoosh's matchers, which tests and the benchmark compare against.
         self.columnar = True
         self._columns: Columns | None = None
+        self._groups: tuple[Any, Groups | None] | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------
     def close(self) -> None:
@@ -140,6 +143,10 @@ class Index:
         facet_limit: int | None = TOP,
         suggest: bool | None = None,
         statistics: CollectionStats | None = None,
+        collapse: bool = False,
+        recent: str | float | None = None,
+        now: str | date | datetime | None = None,
+        per_source: int | None = None,
     ) -> Results:
         """Run ``query`` (Whoosh syntax, words ANDed) and return one page of ranked hits.
 
@@ -158,6 +165,11 @@ class Index:
         (`indexer.core.defaults.FEW_HITS`), True always, False never. ``statistics`` (a cluster's,
         `search.statistics.CollectionStats`) replace the index's own in every score (and give the
         words each wildcard matches): the shard of a cluster scores as one big index would.
+        News ranking (`search.news`), all off by default: ``collapse`` shows the copies of one
+        story once, at the best-ranked, with the others in `Hit.copies` and `Results.stories`
+        counting stories, and lets a template family fill one place per page; ``recent`` (a
+        half-life: ``"30d"``, ``"12h"``, or days) decays scores with age from the newest document
+        or ``now``; ``per_source`` caps the hits of one site on a page.
         Raises `QueryError` for bad input
         (`QueryTooLargeError` for a query over `search.limits`' bounds) and `SearchTimeoutError`
         when the search takes longer than ``timeout`` seconds (None or 0: no limit).
@@ -181,6 +193,7 @@ class Index:
             filters=filters or {},
             facet_limit=facet_limit,
             suggest=suggest,
+            news=_news_options(collapse, recent, now, per_source),
         )
         with running(Deadline(query, timeout)) as deadline:
             return self._search(request, deadline, statistics)
@@ -201,6 +214,7 @@ class Index:
                 scored=not request.sorted_by_date,
                 snippets=request.snippets,
                 explain=request.explain,
+                news=found.arranged,
             )
         elapsed = (time.perf_counter() - started) * 1000
         suggestion = None
@@ -218,6 +232,7 @@ class Index:
             suggestion=suggestion,
             read_as=balanced.read_as,
             repairs=balanced.changes,
+            stories=found.arranged.stories if found.arranged is not None else None,
         )
 
     def _scoring(self, statistics: CollectionStats | None) -> Any:
@@ -241,7 +256,14 @@ class Index:
 
             q = NullQuery  # Whoosh reads an empty filter set as no filter
         found = self._find(
-            searcher, q, request.top_n, sort=request.sort, allowed=allowed, fast=request.feedback is None
+            searcher,
+            q,
+            request.top_n,
+            sort=request.sort,
+            allowed=allowed,
+            fast=request.feedback is None,
+            news=request.news,
+            page_size=request.limit,
         )
         counts: dict[str, list[FacetCount]] = {}
         if request.facets:
@@ -472,8 +494,80 @@ class Index:
                 q = like.query()
                 found = self._find(searcher, q, limit + 1)
                 hits = self._hits(searcher, found, q, deadline, first=0, limit=limit, skip=docnum)
+                copies = self._copies(searcher, docnum)
             elapsed = (time.perf_counter() - started) * 1000
-            return Results(query=doc_id, total=found.total - 1, page=1, limit=limit, elapsed_ms=elapsed, hits=hits)
+            return Results(
+                query=doc_id,
+                total=found.total - 1,
+                page=1,
+                limit=limit,
+                elapsed_ms=elapsed,
+                hits=hits,
+                copies=copies,
+            )
+
+    def copies(self, doc_id: str) -> tuple[Copy, ...]:
+        """The other copies of ``doc_id``'s story (or the file at that path), lead first
+        (`indexer.write.grouping`); none when it has none. Raises `DocumentNotFoundError`."""
+        with self._lock:
+            searcher = self._current()
+            doc_id = self.known_id(doc_id)
+            return self._copies(searcher, searcher.document_number(id=doc_id))
+
+    def duplicates(
+        self, query: str | None = None, *, limit: int = 10, timeout: float | None = DEFAULT_TIMEOUT
+    ) -> list[Story]:
+        """The ``limit`` largest groups of copies (most copies first, then the newest), of the
+        whole index or of the documents matching ``query`` (options as `search`'s defaults)."""
+        from search.results import Story
+
+        if limit < 1:
+            raise QueryError("limit must be 1 or more")
+        text = query if query is not None else "*"
+        request = SearchRequest(text, limit=limit, timeout=timeout, snippets=False)
+        with running(Deadline(text, timeout)) as deadline, self._lock:
+            searcher = self._current()
+            groups = self._groups_of(searcher)
+            if query is None:
+                live = self._columns_of(searcher).live
+                docs = np.flatnonzero(live)
+            else:
+                q = self._ready(searcher, self._planner.build(request), request, None)
+                deadline.check()
+                docs = self._every_match(searcher, q)
+            wanted = np.unique(groups.group[docs][groups.group[docs] >= 0])
+            order = np.lexsort((-groups.time[groups.lead[wanted]], -groups.size[wanted]))
+            stories = []
+            stored = searcher.reader()
+            for g in wanted[order][:limit].tolist():
+                members = groups.members(g)
+                title = stored.stored_fields(int(members[0])).get("title")
+                stories.append(Story(title, tuple(self._copy(searcher, groups, int(d)) for d in members)))
+            return stories
+
+    def _every_match(self, searcher: Any, q: wq.Query) -> np.ndarray:
+        """The numbers of every live document ``q`` matches."""
+        matched = self._fast_all(searcher, q, None)
+        if matched is not None:
+            return matched[0]
+        results = whoosh_search(searcher, q, limit=None, terms=False)
+        return np.asarray(sorted(d for _, d in results.top_n), dtype=np.int64)
+
+    def _copies(self, searcher: Any, docnum: int | None) -> tuple[Copy, ...]:
+        """The other copies of document ``docnum``'s story, lead first."""
+        groups = self._groups_of(searcher)
+        if docnum is None or groups.group[docnum] < 0:
+            return ()
+        return tuple(
+            self._copy(searcher, groups, int(d)) for d in groups.members(int(groups.group[docnum])) if d != docnum
+        )
+
+    def _copy(self, searcher: Any, groups: Groups, docnum: int) -> Copy:
+        from search.results import Copy
+
+        ids = searcher.reader().column_reader("id")
+        lead = bool(groups.group[docnum] >= 0 and groups.lead[groups.group[docnum]] == docnum)
+        return Copy(ids[docnum], groups.site_name(docnum), _day(int(groups.time[docnum])), lead)
 
     def likeness(self, doc_id: str, statistics: CollectionStats | None = None) -> Likeness:
         """The key terms of ``doc_id`` (or the file at that path) that `similar` searches for, by
@@ -541,12 +635,18 @@ class Index:
         allowed: np.ndarray | None = None,
         fast: bool = True,
         terms: bool = True,
+        news: NewsOptions | None = None,
+        page_size: int = 10,
     ) -> _Found:
         """The best ``top_n`` matches of ``q`` in ``sort`` order: from `search.columnar` where it
         handles the query (and ``fast``), else from Whoosh's matchers (which record the matched
         terms for snippets when ``terms``). ``allowed`` (a boolean array over the documents)
-        narrows the matches (filters)."""
+        narrows the matches (filters). With ``news`` options, every match is arranged
+        (`search.news`) in pages of ``page_size`` before the best ``top_n`` are kept."""
         from whoosh.searching import Results as WhooshResults
+
+        if news is not None and news.active:
+            return self._arranged(searcher, q, top_n, sort, allowed, fast, terms, news, page_size)
 
         quick = self._fast(searcher, q, top_n, allowed, sort=sort) if fast else None
         if quick is not None:
@@ -559,6 +659,81 @@ class Index:
         # Whoosh counts a search that skipped blocks by re-running its query without the filter.
         total = len(results) if keep is None else len(keep.intersection(results.docs()))
         return _Found(results, total, None)
+
+    def _arranged(
+        self,
+        searcher: Any,
+        q: wq.Query,
+        top_n: int,
+        sort: str,
+        allowed: np.ndarray | None,
+        fast: bool,
+        terms: bool,
+        news: NewsOptions,
+        page_size: int,
+    ) -> _Found:
+        """`_find` with news ranking: every match scored (or dated), then arranged (`search.news`)."""
+        from whoosh.searching import Results as WhooshResults
+
+        from search.news import arrange
+
+        groups = self._groups_of(searcher, need_sites=news.per_source is not None)
+        scores: np.ndarray | None
+        matched = self._fast_all(searcher, q, allowed) if fast else None
+        if matched is not None:
+            docs, scores = matched
+        else:
+            keep = None if allowed is None else set(np.flatnonzero(allowed).tolist())
+            results = whoosh_search(searcher, q, limit=None, terms=terms, filter=keep)
+            pairs = sorted((int(d), float(sc)) for sc, d in results.top_n)
+            docs = np.asarray([d for d, _ in pairs], dtype=np.int64)
+            scores = np.asarray([sc for _, sc in pairs], dtype=np.float64)
+            if allowed is not None:
+                inside = allowed[docs]
+                docs, scores = docs[inside], scores[inside]
+        dates = None
+        if sort != "relevance":
+            scores, dates = None, self._columns_of(searcher).numbers("date")[0]
+        arranged = arrange(docs, scores, groups, news, wanted=top_n, page_size=page_size, order=sort, dates=dates)
+        return _Found(WhooshResults(searcher, q, arranged.top), len(docs), docs, arranged)
+
+    def _fast_all(self, searcher: Any, q: wq.Query, allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray] | None:
+        """Every live match of ``q`` (in ``allowed``) and its score, by `search.columnar`; None where
+        the query needs Whoosh's matchers or the fast path is off."""
+        if not self.columnar:
+            return None
+        from search.columnar import Evaluator, Unsupported
+
+        columns = self._columns_of(searcher)
+        given = None if searcher is columns.searcher else statistics_of(searcher)
+        try:
+            scored = Evaluator(columns, self._weighting, given).run(q)
+        except Unsupported:
+            return None
+        live = columns.live if allowed is None else columns.live & allowed
+        keep = live[scored.ids]
+        return scored.ids[keep], scored.scores[keep]
+
+    def _groups_of(self, searcher: Any, *, need_sites: bool = False) -> Groups:
+        """The copies and templates (`indexer.core.groups`) of the generation ``searcher`` reads, kept
+        until it is refreshed; none for an index written before dateline found them, where a
+        search that needs each document's site raises `QueryError`."""
+        from indexer.core.groups import Groups, read_groups
+
+        searcher = getattr(searcher, "_dateline_base", searcher)
+        cached = self._groups
+        if cached is None or cached[0] is not searcher:
+            reader = searcher.reader()
+            found = read_groups(self.path, reader.generation(), reader.doc_count_all())
+            cached = self._groups = (searcher, found)
+        if cached[1] is None:
+            if need_sites:
+                raise QueryError(
+                    f"the index at {self.path} was written before dateline kept each document's site; "
+                    "rebuild it (dateline index --rebuild PATH...) to cap hits per source"
+                )
+            return Groups.none(searcher.reader().doc_count_all())
+        return cached[1]
 
     def _hits(
         self,
@@ -573,9 +748,11 @@ class Index:
         snippets: bool = True,
         explain: bool = False,
         skip: int | None = None,
+        news: Arranged | None = None,
     ) -> list[Hit]:
         """`Hit`s of the ``limit`` matches from rank ``first`` (0-based) of ``found``, without document
-        number ``skip``; scores None unless ``scored``, with snippets and explanations if asked."""
+        number ``skip``; scores None unless ``scored``, with snippets and explanations if asked,
+        and the copies and adjustments of news ranking (``news``, `search.news`)."""
         results = found.results
         if snippets:
             snippet_maker.configure(results)
@@ -597,7 +774,23 @@ class Index:
                     explanation=explain_score(searcher, q, hit.docnum, self._weighting) if explain else None,
                 )
             )
+        if news is not None:
+            hits = self._with_copies(searcher, hits, [hit.docnum for hit in window], news)
         return hits
+
+    def _with_copies(self, searcher: Any, hits: list[Hit], docnums: list[int], news: Arranged) -> list[Hit]:
+        """``hits`` (of document numbers ``docnums``) with their copies and news adjustments."""
+        groups = self._groups_of(searcher)
+        out = []
+        for hit, docnum in zip(hits, docnums, strict=False):
+            copies = tuple(self._copy(searcher, groups, d) for d in news.copies.get(docnum, ()))
+            explanation = hit.explanation
+            adjustment = news.adjustments.get(docnum)
+            if explanation is not None and adjustment is not None:
+                explanation = replace(explanation, adjustment=adjustment)
+            lead = bool(copies) and bool(groups.lead[groups.group[docnum]] == docnum)
+            out.append(replace(hit, copies=copies, lead=lead if copies else None, explanation=explanation))
+        return out
 
     def _fast(
         self, searcher: Any, q: wq.Query, limit: int, allowed: np.ndarray | None = None, *, sort: str = "relevance"
@@ -819,6 +1012,30 @@ class _Found:
     results: Any
     total: int
     docs: np.ndarray | None
+    arranged: Arranged | None = None
+
+
+def _news_options(
+    collapse: bool, recent: str | float | None, now: str | date | datetime | None, per_source: int | None
+) -> NewsOptions | None:
+    """The news ranking asked for (`search.news`), checked; None when none is."""
+    if not collapse and recent is None and per_source is None:
+        return None
+    from search.news import NewsOptions, as_time, half_life_seconds
+
+    return NewsOptions(
+        collapse=collapse,
+        half_life=None if recent is None else half_life_seconds(recent),
+        now=as_time(now),
+        per_source=per_source,
+    )
+
+
+def _day(seconds: int) -> date | None:
+    """The calendar day of a time in seconds (`indexer.write.sigs`), None for an undated document."""
+    from indexer.write.sigs import NO_TIME
+
+    return None if seconds == NO_TIME else datetime.fromtimestamp(seconds, UTC).date()
 
 
 def _folder_id(path: os.PathLike[str]) -> tuple[int, int] | None:

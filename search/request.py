@@ -20,6 +20,7 @@ from search.errors import QueryError
 
 if TYPE_CHECKING:
     from search.feedback import Feedback
+    from search.news import NewsOptions
 
 Sort = Literal["relevance", "date", "-date"]
 Match = Literal["all", "any"]
@@ -63,6 +64,8 @@ class SearchRequest:
     facet_limit: int | None = 10  # `search.facets.TOP`
     suggest: bool | None = None
     ranked: bool = False
+    #: News ranking (`search.news`): collapsed copies, recency, a cap per source; None: none.
+    news: NewsOptions | None = None
     langs: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:

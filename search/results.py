@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from indexer.core.document import Document
@@ -40,6 +41,25 @@ class FacetCount:
 
 
 @dataclass(frozen=True)
+class Copy:
+    """Another copy of a hit's story (`indexer.write.grouping`): its id, its site (a URL's host,
+    else its folder), its date, and whether it is the story's ``lead`` (the earliest published)."""
+
+    id: str
+    site: str
+    date: date | None
+    lead: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "site": self.site,
+            "date": self.date.isoformat() if self.date else None,
+            "lead": self.lead,
+        }
+
+
+@dataclass(frozen=True)
 class Hit:
     """One ranked document. ``score`` is ``None`` when results are sorted by date; ``snippet`` is
     ``None`` when the search was asked for none; ``explanation`` breaks the score down by
@@ -51,9 +71,14 @@ class Hit:
     document: Document
     snippet: Snippet | None
     explanation: Explanation | None = None
+    #: The other copies of its story, lead first, when the search collapsed them (``collapse``).
+    copies: tuple[Copy, ...] = ()
+    #: Whether it is its story's lead (earliest published copy); None when it has no copies shown.
+    lead: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: rank, id, score, every stored field, snippet and highlight offsets."""
+        """JSON-ready: rank, id, score, every stored field, snippet and highlight offsets, and
+        the copies collapsed under it (when the search collapsed any)."""
         out: dict[str, Any] = {"rank": self.rank, "id": self.id, "score": self.score}
         out.update(self.document.to_dict())
         if self.snippet is not None:
@@ -61,6 +86,9 @@ class Hit:
             out["highlights"] = [list(span) for span in self.snippet.spans]
         if self.explanation is not None:
             out["explanation"] = self.explanation.to_dict()
+        if self.copies:
+            out["copies"] = [c.to_dict() for c in self.copies]
+            out["lead"] = self.lead
         return out
 
 
@@ -84,10 +112,16 @@ class Results:
     read_as: str | None = None
     #: What was changed to read it so (``("closed the quote",)``).
     repairs: tuple[str, ...] = ()
+    #: Stories matched, the copies of one counted once, when the search collapsed copies; else None.
+    stories: int | None = None
+    #: For `Index.similar`: the other copies of the document's own story, lead first.
+    copies: tuple[Copy, ...] = ()
 
     @property
     def pages(self) -> int:
-        return -(-self.total // self.limit) if self.limit else 0
+        """Pages of hits: of stories when copies were collapsed."""
+        shown = self.total if self.stories is None else self.stories
+        return -(-shown // self.limit) if self.limit else 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -103,7 +137,20 @@ class Results:
                 else {}
             ),
             "suggestion": self.suggestion,
+            **({"stories": self.stories} if self.stories is not None else {}),
+            **({"copies": [c.to_dict() for c in self.copies]} if self.copies else {}),
         }
+
+
+@dataclass(frozen=True)
+class Story:
+    """One story's copies (`Index.duplicates`): its lead's title, and every copy, lead first."""
+
+    title: str | None
+    copies: tuple[Copy, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"title": self.title, "size": len(self.copies), "copies": [c.to_dict() for c in self.copies]}
 
 
 @dataclass(frozen=True)

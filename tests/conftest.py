@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -546,3 +547,32 @@ def sharded(archive: Path, cluster_client: Any, tmp_path_factory: pytest.TempPat
         index_cluster(cluster_client, manifest)
         roots[name] = base / name
     return Sharded(base / "single", roots)
+
+
+# -- copies of one story (issue 24: tests/write/test_grouping.py, tests/search/test_news.py) --
+_MONTH_DAY = re.compile(
+    r"\b(January|February|March|April|May|June|July|August|September|October|November|December) (\d{1,2}), (\d{4})"
+)
+
+
+def republished(text: str, days_later: int = 1) -> str:
+    """``text`` as another portal shows it ``days_later`` (its header, time and dateline date moved
+    on), with a trailer of the portal's own, its furniture lines and no source URL."""
+    text = _MONTH_DAY.sub(lambda m: f"{m[1]} {int(m[2]) + days_later}, {m[3]}", text)
+    lines = text.splitlines()
+    m = re.match(r"\s*date (\d{4})-(\d{2})-(\d{2})", lines[0])
+    assert m, lines[0]
+    day = int(m[3]) + days_later
+    lines[0] = f"date {m[1]}-{m[2]}-{day:02d} Nachricht"
+    lines[1] = f"{day:02d}.{m[2]}.{m[1]} 23:59 Uhr"
+    body = [line for line in lines[2:] if not line.startswith(("View source version", "Originalinhalt", "https://"))]
+    trailer = ["", "Weitere Nachrichten zum Unternehmen finden Sie im Portal.", "Zur Startseite", "Alle Meldungen"]
+    return "\n".join(lines[:2] + body + trailer) + "\n"
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    """Write ``text`` to ``folder/name``, making its folders."""
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

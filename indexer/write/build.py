@@ -138,10 +138,12 @@ def _build_run(
 ) -> list[Any]:
     """Read ``tasks`` into new segments of the index at ``index_dir``; report each file's result."""
     from indexer.engine.segments import FastSegmentWriter
+    from indexer.write.sigs import Collector
 
     ix = open_storage(index_dir).open_index()
     analyzer = Analyzer(ix.schema, count_words=True)
     furniture = read_furniture(index_dir)  # recorded by the run before building (`indexer.parse.furniture`)
+    sigs = Collector()
     segments: list[Any] = []
     writer = None
     try:
@@ -172,6 +174,7 @@ def _build_run(
                     if writer is None:
                         writer = FastSegmentWriter(ix, _lk=False)
                     writer.add_analyzed(analyzed)
+                    sigs.add(doc)
                     written.append(doc.id)
                 ids = tuple(written)
                 if ids == (task.doc_id,) and not errors and not parsed.warnings:
@@ -179,24 +182,27 @@ def _build_run(
                 else:
                     report(task, FileResult(ids, None, tuple(errors), tuple(parsed.warnings)))
                 if writer is not None and writer.pool_bytes > pool_bytes:
-                    segments.append(_finish(writer, ix.storage, analyzer))
+                    segments.append(_finish(writer, ix.storage, analyzer, sigs))
                     writer = None
             if writer is not None:
-                segments.append(_finish(writer, ix.storage, analyzer))
+                segments.append(_finish(writer, ix.storage, analyzer, sigs))
                 writer = None
     finally:
+        sigs.close()
         if writer is not None:
             writer.abandon()  # closing it would write its column files, on a disk maybe full
     return segments
 
 
-def _finish(writer: Any, storage: Any, analyzer: Analyzer) -> Any:
-    """Write the writer's segment and its vocabulary (the words of the documents analysed since
-    the last segment, `indexer.write.vocab`); the segment."""
+def _finish(writer: Any, storage: Any, analyzer: Analyzer, sigs: Any) -> Any:
+    """Write the writer's segment, its vocabulary (the words of the documents analysed since
+    the last segment, `indexer.write.vocab`) and their signatures (`indexer.write.sigs`); the segment."""
+    from indexer.write.sigs import write_sigs
     from indexer.write.vocab import write_vocab
 
     segment = finalize_segment(writer)
     write_vocab(storage, segment, analyzer.take_words())
+    write_sigs(storage, segment, sigs.take())
     return segment
 
 

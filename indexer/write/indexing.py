@@ -294,9 +294,11 @@ def _run(ix: Any, roots: list[Path], index_dir: Path, run: RunOptions, patience:
                     writer.abandon()
         except OSError as exc:  # writing failed (the disk is full …), mostly while committing
             writer.abandon()
+            _discard_groups(folder, ix)
             raise _write_failed(index_dir, exc) from None
         except BaseException:
             writer.abandon()  # removes the new segments; Whoosh's cancel would write more of them
+            _discard_groups(folder, ix)
             raise
     return report
 
@@ -386,14 +388,30 @@ def _write_failed(index_dir: Path, exc: OSError) -> IndexBuildError:
 
 def _commit(writer: FastSegmentWriter, segments: Sequence[Any]) -> None:
     """Commit the writer's deletions and merges (`merging`'s policy) together with the newly
-    built segments."""
+    built segments, and the copies found among all their documents (`grouping`)."""
+    from indexer.core.groups import remove_groups, write_groups
+    from indexer.write.grouping import index_groups
+    from indexer.write.sigs import write_merged
+
     built = [s for s in segments if s.doc_count()]
-    final = merge(writer, writer.segments, new=len(built))
+    final, rewritten = merge(writer, writer.segments, new=len(built))
     merged = take_added_segment(writer)
     if merged is not None:
         _merge_vocab(writer, final, merged)
+        write_merged(writer.storage, merged, rewritten)
         final.append(merged)
+    generation = writer.generation
+    write_groups(writer.storage.folder, generation, index_groups(writer.storage, final + built))
     commit_toc(writer, final + built)
+    remove_groups(writer.storage.folder, before=generation)
+
+
+def _discard_groups(folder: str, ix: Any) -> None:
+    """Remove the groups file a failed run wrote for the commit it did not make."""
+    from indexer.core.groups import remove_groups
+
+    with contextlib.suppress(OSError):
+        remove_groups(folder, only=ix.latest_generation() + 1)
 
 
 def _merge_vocab(writer: FastSegmentWriter, kept: Sequence[Any], merged: Any) -> None:

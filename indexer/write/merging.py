@@ -49,10 +49,11 @@ def plan(segments: Sequence[Any], new: int = 0) -> tuple[list[Any], list[Any]]:
     return keep, rewrite
 
 
-def merge(writer: Any, segments: Sequence[Any], new: int = 0) -> list[Any]:
+def merge(writer: Any, segments: Sequence[Any], new: int = 0) -> tuple[list[Any], list[Any]]:
     """Apply `plan` with ``writer`` (a Whoosh `SegmentWriter` about to commit): the live
     documents of each segment to rewrite are added to the writer's new segment; returns the old
-    segments kept, as Whoosh's merge policies do."""
+    segments kept, as Whoosh's merge policies do, and those rewritten, in the order their
+    documents were added."""
     from whoosh.reading import SegmentReader
 
     keep, rewrite = plan(segments, new)
@@ -64,4 +65,4 @@ def merge(writer: Any, segments: Sequence[Any], new: int = 0) -> list[Any]:
             writer.add_reader(reader)
         finally:
             reader.close()
-    return keep
+    return keep, rewrite

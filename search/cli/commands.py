@@ -79,6 +79,10 @@ stats_option = click.option(
 )
 
 
+#: The output formats people read, where copies are collapsed unless --no-collapse (`search --help`).
+COLLAPSED_FORMATS = ("text", "html")
+
+
 def _index(
     index_dir: str, cluster: str | None = None, stats: str = "global", **options: Any
 ) -> contextlib.AbstractContextManager[Index | Cluster]:
@@ -606,6 +610,25 @@ def cluster_plan(paths: tuple[str, ...], root: str, shard_by: str, max_files: in
     default=None,
     help="Suggest a spelling correction even when the query has hits (always: with fewer than 3).",
 )
+@click.option(
+    "--collapse/--no-collapse",
+    default=None,
+    help="Show the copies of one story once, at the best-ranked (+N copies: sites), and one hit of a "
+    "template family a page [default: on for text and html, off for the formats programs read].",
+)
+@click.option(
+    "--recent",
+    metavar="HALF_LIFE",
+    help="Favour recent documents: scores halve with every HALF_LIFE of age (12h, 30d, 2w, 6m, 1y), "
+    "counted back from the newest document or --now.",
+)
+@click.option("--now", metavar="DATE", help="With --recent: the date ages count back from (YYYY-MM-DD).")
+@click.option(
+    "--per-source",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="At most N hits of one source (a URL's host, else the folder) a page; the others move to later pages.",
+)
 @cluster_option
 @stats_option
 def search(
@@ -635,6 +658,10 @@ def search(
     filters: tuple[str, ...],
     suggest: bool | None,
     null: bool,
+    collapse: bool | None,
+    recent: str | None,
+    now: str | None,
+    per_source: int | None,
     cluster: str | None,
     stats: str,
 ) -> None:
@@ -649,6 +676,12 @@ def search(
     A query with fewer than 3 hits whose words look misspelt gets a suggestion from the
     index's own words ("Did you mean: armed forces" on stderr; "suggestion" in JSON).
 
+    The copies of one story (a release on five portals) are shown once, with "+N copies" and
+    their sites, and a template family (a notice sent daily with a name changed) one hit a page:
+    on by default for text and html, which people read; off for json, jsonl, csv and paths,
+    which programs read and must get every match from (--collapse turns it on there). The
+    summary then counts both hits and stories.
+
     A boost (word^N in QUERY, or --boost) must be at most 1000000; a larger one is refused
     (exit 2). JSON output is strict JSON: never Infinity or NaN.
 
@@ -661,6 +694,7 @@ def search(
       dateline search 'date:[2025-06-01 TO 2025-06-30] acquisition' --format json
       dateline search Unternehmen --lang de
       dateline search 'armed forces' --explain -n 3
+      dateline search tariffs --recent 30d --per-source 2
       dateline search energy --facet wire --facet year --filter language=en
       dateline search 'armd forcse'
       dateline search --batch queries.tsv --run run.txt
@@ -680,6 +714,13 @@ def search(
         raise fail("--explain explains the hits of one QUERY, not a --batch run")
     if cluster and (batch is not None or feedback):
         raise fail("--cluster searches one QUERY at a time, without --feedback (not with --batch)")
+    if (collapse or recent or now or per_source) and (batch is not None or cluster):
+        raise fail(
+            "--collapse, --recent, --now and --per-source arrange one QUERY's hits on one index "
+            "(not with --batch or --cluster)"
+        )
+    if now and not recent:
+        raise fail("--now is the date --recent counts ages back from; give --recent HALF_LIFE too")
     from search.facets import parse_filters
 
     ranking = {"boosts": boosts, "k1": k1, "b": b}
@@ -722,6 +763,10 @@ def search(
         "suggest": suggest or None,
         "snippets": renderer(fmt).snippets,
     }
+    if not cluster:  # a cluster has no groups of copies yet (refused above when asked for)
+        options.update(collapse=fmt in COLLAPSED_FORMATS if collapse is None else collapse, per_source=per_source)
+        if recent:
+            options.update(recent=recent, now=now)
     if expansion is not None:  # a cluster has no feedback (refused above)
         options["feedback"] = expansion
     with _index(index_dir, cluster, stats, **ranking) as ix:
@@ -977,7 +1022,8 @@ def show(doc_ids: tuple[str, ...], index_dir: str, fmt: str, null: bool, cluster
 @cluster_option
 def similar(doc_id: str, index_dir: str, limit: int, fmt: str, timeout: float, cluster: str | None) -> None:
     """List the documents most like document ID (as search prints it): more like this, by
-    the key terms of its title and body; finds the same story from other wires.
+    the key terms of its title and body; finds the same story from other wires. Its own copies
+    (found while indexing, as dateline duplicates lists them) come first.
 
     Exit status 1 when no other document shares its key terms, 2 for an unknown ID or a search
     that takes longer than --timeout.
@@ -993,6 +1039,44 @@ def similar(doc_id: str, index_dir: str, limit: int, fmt: str, timeout: float, c
     if text:
         click.echo(text)
     if not results.hits:
+        raise click.exceptions.Exit(EXIT_NONE)
+
+
+@main.command()
+@click.argument("query", required=False)
+@index_option
+@click.option(
+    "-n", "--limit", default=10, show_default=True, type=click.IntRange(min=1), help="Groups of copies to list."
+)
+@click.option("--format", "fmt", type=FormatChoice("duplicates"), default="text", show_default=True)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop a search that takes longer (exit status 2); 0: no limit.",
+)
+def duplicates(query: str | None, index_dir: str, limit: int, fmt: str, timeout: float) -> None:
+    """List the largest groups of copies of one story (a release on several portals, a story
+    reprinted), most copies first; with QUERY, the groups with a copy matching it. Copies are
+    found while indexing: bodies that hold 95% of each other's text (estimated from MinHash
+    signatures), published within a week of the group's first copy, which leads it.
+
+    Exit status 1 when no group is found, 2 for a malformed QUERY.
+
+    \b
+      dateline duplicates
+      dateline duplicates 'class action' -n 3 --format json
+    """
+    from search import Index
+
+    with _index(index_dir) as ix:
+        if not isinstance(ix, Index):  # a served cluster's root
+            raise fail("dateline duplicates reads one index, not a cluster")
+        stories = ix.duplicates(query, limit=limit, timeout=timeout)
+    click.echo(_render(fmt, "duplicates")(stories))
+    if not stories:
         raise click.exceptions.Exit(EXIT_NONE)
 
 

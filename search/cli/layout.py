@@ -179,4 +179,19 @@ def explanation_text(explanation: Explanation, width: int | None, indent: str = 
     if not explanation.terms:
         lines.append(f"{indent}= {explanation.score:.3f}")
     lines.append(f"{indent}  (k1 {explanation.k1:g}, b {explanation.b:g})")
+    adjustment = explanation.adjustment
+    if adjustment is not None and adjustment.half_life_days is not None:
+        lines.append(
+            f"{indent}× {adjustment.decay:.3f} recency: {_number(adjustment.age_days or 0.0)} days old,"
+            f" half-life {_number(adjustment.half_life_days)} days"
+        )
+    if adjustment is not None and adjustment.moved_from is not None:
+        lines.append(
+            wrap(
+                f"moved down from rank {adjustment.moved_from}: {adjustment.reason}",
+                width,
+                indent + "    ",
+                first=f"{indent}↓ ",
+            )
+        )
     return "\n".join(lines)

@@ -151,15 +151,23 @@ class WebIndex:
             "filters": params.filter_map,
             "timeout": WEB_TIMEOUT,
         }
+        if params.recent:
+            kwargs["recent"] = params.recent
+        if params.per_source is not None:
+            kwargs["per_source"] = params.per_source
         kwargs.update(options)
         results: Results = ix.search(params.text, **kwargs)
         return results
 
     def search(self, params: SearchParams, path: str = "/search") -> SearchView:
-        """The page of hits ``params`` asks for, with did-you-mean and the facets; hrefs under ``path``."""
+        """The page of hits ``params`` asks for, with did-you-mean and the facets; hrefs under ``path``.
+        Copies are collapsed on the page (``/search``) unless ``collapse=0``, in the API only with
+        ``collapse=1`` (as the command line: on where people read, off where programs do)."""
         open_facets = [f for f in FACETS_SHOWN if not params.selected(f)]
+        collapse = params.collapse if params.collapse is not None else not path.startswith("/api/")
         results = self._search(
             params,
+            collapse=collapse,
             limit=params.limit,
             page=params.page,
             sort=params.order,

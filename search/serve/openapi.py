@@ -37,6 +37,17 @@ def _search_params() -> list[dict[str, Any]]:
         _param("until", {"type": "string", "format": "date"}, "Only documents dated on or before (inclusive)."),
         _param("lang", {"enum": ["en", "de", "xx"]}, "Only documents in this language (xx: any other)."),
         _param("by", {"enum": ["day", "week", "month"]}, "Timeline periods (default month)."),
+        _param(
+            "collapse",
+            {"enum": ["0", "1"]},
+            "1: show the copies of one story once (hits get copies, results stories); default 1 on the page, 0 here.",
+        ),
+        _param("recent", _STR, "Half-life of a recency decay on scores (12h, 30d, 2w, 6m, 1y)."),
+        _param(
+            "per_source",
+            {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+            "At most this many hits of one source a page.",
+        ),
         *(_param(name, _STR, f"Only documents whose {name} is one of these.", many=True) for name in FILTERS),
     ]
 
@@ -107,7 +118,15 @@ def _schemas() -> dict[str, Any]:
             "score": {"type": ["number", "null"]},
             "snippet": _STR,
             "highlights": snippet_spans,
+            "copies": {"type": "array", "items": _ref("Copy")},
+            "lead": _BOOL,
         },
+        "additionalProperties": False,
+    }
+    copy: dict[str, Any] = {
+        "type": "object",
+        "required": ["id", "site", "date", "lead"],
+        "properties": {"id": _STR, "site": _STR, "date": {"type": ["string", "null"], "format": "date"}, "lead": _BOOL},
         "additionalProperties": False,
     }
     facet_value: dict[str, Any] = {
@@ -127,6 +146,8 @@ def _schemas() -> dict[str, Any]:
             "limit": {"type": "integer", "minimum": 0},
             "hits": {"type": "array", "items": _ref("Hit")},
             "suggestion": _NSTR,
+            "stories": {"type": "integer", "minimum": 0},
+            "copies": {"type": "array", "items": _ref("Copy")},
         },
     }
     search: dict[str, Any] = {
@@ -226,6 +247,7 @@ def _schemas() -> dict[str, Any]:
     return {
         "Document": document,
         "Hit": hit,
+        "Copy": copy,
         "FacetValue": facet_value,
         "Search": search,
         "Similar": similar,

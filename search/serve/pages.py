@@ -90,10 +90,12 @@ def _layout(title: str, main: str, params: SearchParams | None, *, lang: str = "
 def _summary(results: Results) -> str:
     if not results.total:
         return "No hits"
-    first = (results.page - 1) * results.limit + 1
-    last = min(results.page * results.limit, results.total)
-    shown = f", {first:,}–{last:,} shown" if results.hits else ""
-    return f"{results.total:,} hit{'s' if results.total != 1 else ''}{shown} ({results.elapsed_ms:.0f} ms)"
+    shown = f", {results.hits[0].rank:,}–{results.hits[-1].rank:,} shown" if results.hits else ""
+    stories = ""
+    if results.stories is not None and results.stories != results.total:
+        stories = f" ({results.stories:,} stor{'ies' if results.stories != 1 else 'y'}, copies collapsed)"
+    hits = f"{results.total:,} hit{'s' if results.total != 1 else ''}{stories}"
+    return f"{hits}{shown} ({results.elapsed_ms:.0f} ms)"
 
 
 def _meta(hit: Hit) -> str:
@@ -111,6 +113,10 @@ def hit_items(hits: Iterable[Hit], q: str) -> str:
         href = "/doc?" + urlencode([("id", hit.id), *([("q", q)] if q else [])])
         title = e(hit.document.title or hit.id)
         snippet = f'<p class="snippet">{marked(hit.snippet)}</p>' if hit.snippet and hit.snippet.text else ""
+        if hit.copies:
+            from search.cli.render.text import copies_line
+
+            snippet = f'<p class="copies">{e(copies_line(hit))}</p>' + snippet
         lang = hit.document.language
         lang_attr = f' lang="{e(lang)}"' if lang and lang != "en" else ""
         items.append(

@@ -59,6 +59,11 @@ class SearchParams:
     filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
     limit: int = 10
     by: str = "month"
+    #: Copies collapsed (`search.news`); None: the default of where it is shown (the page: on, the API: off).
+    collapse: bool | None = None
+    #: ``--recent``'s half-life (``30d``), checked when searched.
+    recent: str | None = None
+    per_source: int | None = None
 
     @classmethod
     def parse(cls, query_string: str) -> SearchParams:
@@ -87,6 +92,11 @@ class SearchParams:
             filters=tuple((name, tuple(values)) for name, values in filters.items() if values),
             limit=_int("limit", seen["limit"], 1, MAX_LIMIT) if seen.get("limit") else 10,
             by=_choice("by", seen["by"], BYS) if seen.get("by") else "month",
+            collapse={"1": True, "0": False}[_choice("collapse", seen["collapse"], ("0", "1"))]
+            if seen.get("collapse")
+            else None,
+            recent=seen.get("recent") or None,
+            per_source=_int("per_source", seen["per_source"], 1, MAX_LIMIT) if seen.get("per_source") else None,
         )
 
     @property
@@ -131,6 +141,12 @@ class SearchParams:
             out.extend((name, v) for v in values)
         if self.sort:
             out.append(("sort", self.sort))
+        if self.collapse is not None:
+            out.append(("collapse", "1" if self.collapse else "0"))
+        if self.recent:
+            out.append(("recent", self.recent))
+        if self.per_source is not None:
+            out.append(("per_source", str(self.per_source)))
         if self.by != "month":
             out.append(("by", self.by))
         if self.limit != 10:

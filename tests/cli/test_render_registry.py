@@ -37,7 +37,7 @@ def _format_options() -> dict[str, FormatChoice]:
 
 def test_every_format_choice_has_a_renderer_and_every_renderer_is_a_choice() -> None:
     options = _format_options()
-    assert set(options) == {"search", "similar", "show", "stats", "timeline", "eval", "check", "config"}
+    assert set(options) == {"search", "similar", "duplicates", "show", "stats", "timeline", "eval", "check", "config"}
     offered: set[str] = set()
     for command, choice in options.items():
         kind = choice.kind

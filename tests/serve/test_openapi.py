@@ -50,6 +50,7 @@ def test_real_responses_match_the_schemas(web: Web, spec: dict[str, Any], corpus
         ("/api/search", "/api/search?q=armd+forcse"),
         ("/api/search", "/api/search?q=2025&wire=PR+Newswire&lang=en&sort=-date&page=2&limit=3"),
         ("/api/search", "/api/search"),
+        ("/api/search", "/api/search?q=corvane&collapse=1&recent=30d&per_source=2"),
         ("/api/timeline", "/api/timeline?q=2025&by=week"),
         ("/api/timeline", "/api/timeline?q=2025&since=2025-06-01&until=2025-06-30&by=day"),
         ("/api/document", f"/api/document?id={doc}&q=mali"),

@@ -136,7 +136,15 @@ def strays(index: Path) -> list[str]:
 
     ix = whoosh_index.open_dir(str(index))
     segments = {s.segment_id() for s in ix._segments()}
-    used = {f"_MAIN_{ix.latest_generation()}.toc", "dateline.json", "furniture.json", "BUILDING", "MAIN_WRITELOCK"}
+    generation = ix.latest_generation()
+    used = {
+        f"_MAIN_{generation}.toc",
+        f"groups_{generation}.npz",
+        "dateline.json",
+        "furniture.json",
+        "BUILDING",
+        "MAIN_WRITELOCK",
+    }
     return [name for name in listing(index) if name not in used and name.split(".")[0] not in segments]
 
 

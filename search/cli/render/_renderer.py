@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from indexer.core.document import Document
     from search.cli.config import Config
     from search.eval.evaluate import Evaluation
-    from search.results import Results
+    from search.results import Results, Story
     from search.stats import Stats
     from search.timeline import Timeline
 
@@ -29,6 +29,7 @@ class Renderer:
     error and then that closing line. ``snippets``: the results show snippets (a search for a
     format without them builds none); ``people``: written for people, so notes (a query read
     otherwise, a suggestion) go to standard error and shown documents are parted by a blank line.
+    ``duplicates``: the largest groups of copies (``dateline duplicates``).
     """
 
     name: str
@@ -41,5 +42,6 @@ class Renderer:
     check: Callable[[CheckReport], str] | None = None
     repair: Callable[[RepairReport], str] | None = None
     check_summary: Callable[[CheckReport], str] | None = None
+    duplicates: Callable[[list[Story]], str] | None = None
     snippets: bool = True
     people: bool = False

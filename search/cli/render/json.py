@@ -100,4 +100,5 @@ RENDERER = Renderer(
     settings=_to_dict,
     check=lambda report: to_json(check_dict(report)),
     repair=lambda repair: to_json(repair_dict(repair)),
+    duplicates=lambda stories: to_json([story.to_dict() for story in stories]),
 )

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from indexer.core.document import Document
     from search.cli.config import Config
     from search.eval.evaluate import Evaluation
-    from search.results import FacetCount, Hit, Results
+    from search.results import Copy, FacetCount, Hit, Results, Story
     from search.stats import Stats
     from search.timeline import Timeline
 
@@ -30,6 +30,8 @@ def _hit_text(hit: Hit, style: Style | None, width: int | None = None) -> str:
     lines = [wrap(head, width, "   ", first=""), wrap(doc.title or "(untitled)", width, "   ")]
     where = " · ".join(x for x in (doc.place, doc.wire, escape_controls(hit.id)) if x)
     lines.append(wrap(where, width, "   "))
+    if hit.copies:
+        lines.append(wrap(copies_line(hit), width, "   "))
     if hit.snippet is not None and hit.snippet.text:
         lines.append(wrap(hit.snippet.text, width, "   ", spans=hit.snippet.spans, style=style))
     if hit.explanation is not None:
@@ -37,10 +39,33 @@ def _hit_text(hit: Hit, style: Style | None, width: int | None = None) -> str:
     return "\n".join(lines)
 
 
+#: Sites named on a hit's copies line; the others are counted.
+COPY_SITES = 4
+
+
+def copies_line(hit: Hit) -> str:
+    """``+3 copies: prnewswire.com, finanznachrichten.de (first), …``: the copies collapsed under a hit,
+    by site (each named once), the lead's marked ``first`` (the hit itself: ``first published``)."""
+    from indexer.core.text import escape_controls
+
+    sites: list[str] = []
+    for c in hit.copies:
+        name = escape_controls(c.site or "?") + (" (first)" if c.lead else "")
+        if name not in sites:
+            sites.append(name)
+    more = len(sites) - COPY_SITES
+    named = ", ".join(sites[:COPY_SITES]) + (f" and {more} more" if more > 0 else "")
+    noun = "copy" if len(hit.copies) == 1 else "copies"
+    first = "; this one first published" if hit.lead else ""
+    return f"+{len(hit.copies)} {noun}: {named}{first}"
+
+
 def results_text(results: Results, style: Style | None = None, width: int | None = None) -> str:
     """Human-readable hits followed by a one-line summary; lines wrapped at ``width``
-    columns (None: not wrapped)."""
+    columns (None: not wrapped). A document's own copies (``similar``) come first."""
     blocks = [_hit_text(hit, style, width) for hit in results.hits]
+    if results.copies:
+        blocks.insert(0, copies_text(results.copies, f"copies of {results.query}"))
     if results.facets:
         blocks.append(facets_text(results.facets))
     return "\n\n".join(blocks + [results_summary(results)])
@@ -50,11 +75,34 @@ def results_summary(results: Results) -> str:
     """``12 hits in 3 ms, showing 1–10``: the line under the hits (also the HTML page's)."""
     noun = "hit" if results.total == 1 else "hits"
     summary = f"{results.total} {noun} in {results.elapsed_ms:.0f} ms"
+    if results.stories is not None and results.stories != results.total:
+        stories = "story" if results.stories == 1 else "stories"
+        summary = (
+            f"{results.total} {noun} ({results.stories} {stories}, copies collapsed) in {results.elapsed_ms:.0f} ms"
+        )
     if results.hits:
         summary += f", showing {results.hits[0].rank}–{results.hits[-1].rank}"
     elif results.total and results.limit:
         summary += f", none on page {results.page} of {results.pages}"
     return summary
+
+
+def copies_text(copies: Sequence[Copy], head: str) -> str:
+    """``head (N):`` then a line per copy: date, site, id, ``first`` for the lead."""
+    from indexer.core.text import escape_controls as e
+
+    lines = [f"{e(head)} ({len(copies)}):"]
+    for c in copies:
+        when = c.date.isoformat() if c.date else "(no date)"
+        lines.append(f"  {when}  {e(c.site or '?')}  {e(c.id)}" + ("  (first)" if c.lead else ""))
+    return "\n".join(lines)
+
+
+def duplicates_text(stories: list[Story]) -> str:
+    """Each story's copies under its title (`copies_text`), parted by a blank line."""
+    if not stories:
+        return "no copies found"
+    return "\n\n".join(copies_text(s.copies, s.title or "(untitled)") for s in stories)
 
 
 def facets_text(facets: Mapping[str, Sequence[FacetCount]]) -> str:
@@ -227,5 +275,6 @@ RENDERER = Renderer(
     check=check_text,
     repair=repair_text,
     check_summary=summary_line,
+    duplicates=duplicates_text,
     people=True,
 )
