@@ -763,13 +763,15 @@ def search(
         "suggest": suggest or None,
         "snippets": renderer(fmt).snippets,
     }
-    if not cluster:  # a cluster has no groups of copies yet (refused above when asked for)
-        options.update(collapse=fmt in COLLAPSED_FORMATS if collapse is None else collapse, per_source=per_source)
-        if recent:
-            options.update(recent=recent, now=now)
+    if collapse is not None or per_source is not None:  # a cluster refuses them (search.cluster.sharded)
+        options.update(collapse=bool(collapse), per_source=per_source)
+    if recent:
+        options.update(recent=recent, now=now)
     if expansion is not None:  # a cluster has no feedback (refused above)
         options["feedback"] = expansion
     with _index(index_dir, cluster, stats, **ranking) as ix:
+        if collapse is None and fmt in COLLAPSED_FORMATS and _collapses(ix):
+            options["collapse"] = True
         results = ix.search(query, **options)
     from search.cli.layout import terminal_width
 
@@ -793,6 +795,14 @@ def search(
         click.echo(f"Did you mean: {results.suggestion}", err=True)
     if results.total == 0:
         raise click.exceptions.Exit(EXIT_NONE)
+
+
+def _collapses(ix: Index | Cluster) -> bool:
+    """Whether ``ix`` collapses copies by default: one index does; a cluster (served at its root,
+    or named with --cluster) has no groups across its shards yet."""
+    from search import Index
+
+    return isinstance(ix, Index)
 
 
 def _write_bytes(data: bytes) -> None:

@@ -30,7 +30,7 @@ from search.balance import Balanced, balance
 from search.cluster.engine import connect, distributed
 from search.cluster.merging import merge_days, merge_facets, merge_top, merge_total, page_of
 from search.cluster.shard import ShardInfo, ShardSearcher
-from search.errors import ClusterError, DocumentNotFoundError, QueryTooLargeError
+from search.errors import ClusterError, DocumentNotFoundError, QueryError, QueryTooLargeError
 from search.facets import TOP
 from search.limits import MAX_EXPANSIONS
 from search.marking import Marked
@@ -183,10 +183,18 @@ class Cluster:
         filters: Mapping[str, Sequence[str] | str] | None = None,
         facet_limit: int | None = TOP,
         suggest: bool | None = None,
+        collapse: bool = False,
+        recent: str | float | None = None,
+        now: str | date | None = None,
+        per_source: int | None = None,
     ) -> Results:
         """`search.Index.search` over every shard: the same options, and with global statistics
         the same hits, scores and order (ties by shard, then document number). Raises
-        `QueryError` for bad input before any shard is asked, `ClusterError` when a shard fails."""
+        `QueryError` for bad input before any shard is asked, `ClusterError` when a shard fails.
+        News ranking (``collapse``, ``recent``, ``per_source``) is not done across shards yet:
+        asking for it raises `QueryError`."""
+        if collapse or recent is not None or now is not None or per_source is not None:
+            raise QueryError("collapsing copies, --recent and --per-source work on one index, not yet on a cluster")
         request = SearchRequest(  # every option checked here, once, before any round trip
             query,
             limit=limit,

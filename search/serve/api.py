@@ -164,7 +164,11 @@ class WebIndex:
         Copies are collapsed on the page (``/search``) unless ``collapse=0``, in the API only with
         ``collapse=1`` (as the command line: on where people read, off where programs do)."""
         open_facets = [f for f in FACETS_SHOWN if not params.selected(f)]
-        collapse = params.collapse if params.collapse is not None else not path.startswith("/api/")
+        from search.index import Index
+
+        collapse = params.collapse
+        if collapse is None:  # the page collapses copies, the API does not; a cluster has no groups
+            collapse = not path.startswith("/api/") and isinstance(self.index(), Index)
         results = self._search(
             params,
             collapse=collapse,

@@ -199,3 +199,12 @@ def test_collapsed_api_answers_match_the_openapi_schema(news_web) -> None:
     spec = build_spec()
     schema = {**spec["components"]["schemas"]["Search"], "components": spec["components"]}
     jsonschema.validate(news_web.api("/api/search?q=Corvane+fatigue&collapse=1"), schema)
+
+
+def test_news_options_are_refused_with_batch_runs_and_clusters(news_index: Path, cli, tmp_path: Path) -> None:
+    queries = tmp_path / "q.tsv"
+    queries.write_text("1\tcorvane\n", encoding="utf-8")
+    batch = cli("search", "--batch", str(queries), "--per-source", "2", index=news_index)
+    assert batch.exit_code == 2 and "not with --batch or --cluster" in batch.output
+    cluster = cli("search", "corvane", "--cluster", "local:1", "--recent", "30d", index=news_index)
+    assert cluster.exit_code == 2 and "not with --batch or --cluster" in cluster.output
