@@ -110,6 +110,7 @@ class Collector:
         """The rows added since the last call (their signatures mapped from the temporary file);
         the collector starts afresh."""
         n = len(self._shingles)
+        minima: np.ndarray
         if n:
             self._file.flush()
             minima = np.memmap(self._file, dtype="<u4", mode="r", shape=(n, NUM_HASHES))
