@@ -691,10 +691,18 @@ class Index:
             if allowed is not None:
                 inside = allowed[docs]
                 docs, scores = docs[inside], scores[inside]
-        dates = None
+        dates, missing = self._columns_of(searcher).numbers("date")
+        times = None
+        if news.half_life is not None:  # the date column, as seconds: an index without groups has it too
+            from indexer.write.sigs import NO_TIME
+
+            seconds = (dates.astype(np.int64) - _EPOCH_TICKS) // 1_000_000
+            times = np.where(dates == missing, NO_TIME, seconds).astype(np.int64)
         if sort != "relevance":
-            scores, dates = None, self._columns_of(searcher).numbers("date")[0]
-        arranged = arrange(docs, scores, groups, news, wanted=top_n, page_size=page_size, order=sort, dates=dates)
+            scores = None
+        arranged = arrange(
+            docs, scores, groups, news, wanted=top_n, page_size=page_size, order=sort, dates=dates, times=times
+        )
         return _Found(WhooshResults(searcher, q, arranged.top), len(docs), docs, arranged)
 
     def _fast_all(self, searcher: Any, q: wq.Query, allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray] | None:
@@ -1013,6 +1021,10 @@ class _Found:
     total: int
     docs: np.ndarray | None
     arranged: Arranged | None = None
+
+
+#: The date column's value (Whoosh's microseconds since the year 1) of 1970-01-01.
+_EPOCH_TICKS = 62_135_596_800_000_000
 
 
 def _news_options(

@@ -126,13 +126,16 @@ def arrange(
     page_size: int,
     order: str = "relevance",
     dates: np.ndarray | None = None,
+    times: np.ndarray | None = None,
 ) -> Arranged:
-    """Arrange the matching ``docs`` (their ``scores``; None when ``order`` is by date, then in
-    ``dates``, the index's date column) and keep the first ``wanted``, pages of ``page_size``."""
+    """Arrange the matching ``docs`` (in document order; their ``scores``, None when ``order`` is by
+    date, then in ``dates``, the index's date column) and keep the first ``wanted``, pages of
+    ``page_size``. ``times`` are every document's date in seconds (`NO_TIME` undated), for ``recent``
+    (default: the groups' own)."""
     docs = np.asarray(docs, dtype=np.int64)
     decay = None
     if options.half_life is not None and scores is not None:
-        decay, ages = _decay(groups, docs, options)
+        decay, ages = _decay(groups.time if times is None else times, docs, options)
         scores = scores * decay
     ranked = _ranked(docs, scores, order, dates)
     stories = None
@@ -140,12 +143,11 @@ def arrange(
         stories = int(len(np.unique(groups.keys(docs)))) if len(docs) else 0
     wanted = max(wanted, 1)
     shown, copies, moved = _fill(ranked, groups, options, wanted, max(page_size, 1))
-    score_of = dict(zip(docs.tolist(), (scores if scores is not None else np.zeros(len(docs))).tolist(), strict=True))
+    at = np.searchsorted(docs, shown)  # the matches come in document order
+    final = scores[at] if scores is not None else np.zeros(len(shown))
     adjustments: dict[int, Adjustment] = {}
     if decay is not None or moved:
-        where = {int(d): i for i, d in enumerate(docs.tolist())}
-        for doc in shown:
-            i = where[doc]
+        for doc, i in zip(shown, at.tolist(), strict=True):
             adjustments[doc] = Adjustment(
                 decay=float(decay[i]) if decay is not None else 1.0,
                 age_days=round(float(ages[i]) / 86400, 3) if decay is not None else None,
@@ -153,14 +155,13 @@ def arrange(
                 moved_from=moved.get(doc, (None, None))[0],
                 reason=moved.get(doc, (None, None))[1],
             )
-    return Arranged([(score_of[d], d) for d in shown], copies, adjustments, stories)
+    return Arranged(list(zip(final.tolist(), shown, strict=True)), copies, adjustments, stories)
 
 
-def _decay(groups: Groups, docs: np.ndarray, options: NewsOptions) -> tuple[np.ndarray, np.ndarray]:
-    """Each document's recency factor and age in seconds (`NewsOptions.half_life`)."""
+def _decay(times: np.ndarray, docs: np.ndarray, options: NewsOptions) -> tuple[np.ndarray, np.ndarray]:
+    """Each document's recency factor and age in seconds (`NewsOptions.half_life`), from ``times``."""
     from indexer.write.sigs import NO_TIME
 
-    times = groups.time
     dated = times[times != NO_TIME]
     if not len(dated):
         return np.ones(len(docs)), np.zeros(len(docs))

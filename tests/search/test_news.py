@@ -208,3 +208,23 @@ def test_news_options_are_refused_with_batch_runs_and_clusters(news_index: Path,
     assert batch.exit_code == 2 and "not with --batch or --cluster" in batch.output
     cluster = cli("search", "corvane", "--cluster", "local:1", "--recent", "30d", index=news_index)
     assert cluster.exit_code == 2 and "not with --batch or --cluster" in cluster.output
+
+
+def test_an_index_without_groups_still_decays_and_refuses_per_source(news_index: Path, tmp_path: Path) -> None:
+    """An index written before groups were (0.5): no copies, recency from the date column, and
+    --per-source refused in one line (it needs each document's site)."""
+    import shutil
+
+    old = tmp_path / "old"
+    shutil.copytree(news_index, old)
+    for path in old.glob("groups_*.npz"):
+        path.unlink()
+    with Index(old) as ix:
+        results = ix.search("contract OR acquisition", limit=5, collapse=True, recent="30d", explain=True)
+        assert results.stories == results.total and all(not h.copies for h in results.hits)
+        assert any(
+            h.explanation is not None and h.explanation.adjustment is not None and h.explanation.adjustment.decay < 1
+            for h in results.hits
+        )
+        with pytest.raises(QueryError, match="rebuild it"):
+            ix.search("corvane", per_source=1)
