@@ -230,7 +230,6 @@ def _fill(
                 if g in seen:
                     continue
                 seen.add(g)
-                copies[doc] = [int(d) for d in groups.members(g) if d != doc]
             rank += 1
             if _fits(doc, counts, groups, options):
                 page.append((rank, doc))
@@ -247,11 +246,15 @@ def _fill(
         page.sort()
         for original, doc in page:
             position = len(shown) + 1
-            if original != position and (original < position):
+            if original < position:
                 moved[doc] = (original, _reason(doc, groups, options))
             shown.append(doc)
             if len(shown) >= wanted:
                 break
+    if options.collapse:  # the copies of the stories shown (only theirs: each is a scan of the groups)
+        for doc in shown:
+            if groups.group[doc] >= 0:
+                copies[doc] = [int(d) for d in groups.members(int(groups.group[doc])) if d != doc]
     return shown, copies, moved
 
 
