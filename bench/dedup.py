@@ -188,20 +188,18 @@ def groups_table(rows: list[dict[str, object]]) -> None:
 
 
 _BASELINE = """
-import sys
-import numpy as np
 import indexer.core.groups as groups
 import indexer.write.grouping as grouping
 import indexer.write.sigs as sigs
 
 class NoSignatures:
     def add(self, doc): pass
-    def take(self):
-        from indexer.write.sigs import SegmentSigs
-        return SegmentSigs.empty()
+    def take(self): return sigs.SegmentSigs.empty()
+    def close(self): pass
 
 sigs.Collector = NoSignatures
-sigs.write_sigs = lambda storage, segment, rows: None
+sigs.write_sigs = lambda *args, **kwargs: None
+sigs.write_merged = lambda *args, **kwargs: None
 groups.write_groups = lambda *args, **kwargs: None
 grouping.index_groups = lambda storage, segments: groups.Groups.none(0)
 """

@@ -2,13 +2,14 @@
 
     python bench/quality.py [--collection NAME ...] [--search-option=--k1=0.9 ...] [--json OUT]
 
-For each collection in ../shared/data (Cranfield, CISI, Medline, NPL) this writes the documents
-as JSONL, the queries as TSV and the judgments as TREC qrels into a temporary folder, indexes
-them with the installed ``dateline index``, runs ``dateline search --batch``, and evaluates the
-run. The peers (bench/peers.py) rank the same documents for the same queries, and every run is
-scored by the same code against the same qrels. Prints one table: collection × system ×
-nDCG@10, MAP, R@100 (and the seconds each system took, indexing included). dateline runs twice:
-with its defaults, and with ``--feedback`` (RM3, an option).
+For each collection of bench/testsets.py (Cranfield, CISI, Medline, NPL, and Reuters topics:
+news) this writes the documents as JSONL, the queries as TSV and the judgments as TREC qrels
+into a temporary folder, indexes them with the installed ``dateline index``, runs ``dateline
+search --batch``, and evaluates the run. The peers (bench/peers.py) rank the same documents
+for the same queries, and every run is scored by the same code against the same qrels. Prints
+one table: collection × system × nDCG@10, MAP, R@100 (and the seconds each system took,
+indexing included). dateline runs twice: with its defaults, and with ``--feedback`` (RM3, an
+option).
 
 Needs the ``bench`` extra (bm25s, ir-measures): ``pip install -e '.[bench]'``.
 """

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import CORPUS, republished, write
+from conftest import CASES, CORPUS, NOTICE, republished, write
 
 from indexer import index_paths
 from indexer.core.groups import Groups
@@ -228,3 +228,24 @@ def test_an_index_without_groups_still_decays_and_refuses_per_source(news_index:
         )
         with pytest.raises(QueryError, match="rebuild it"):
             ix.search("corvane", per_source=1)
+
+
+def test_a_template_family_fills_one_place_a_page_when_collapsing(tmp_path: Path) -> None:
+    """Six class-action notices of one law firm's template, and the corpus's real releases: without
+    collapsing the notices fill the first page of a query about investors' losses; collapsed, one
+    notice stands for them there and real releases take the other places."""
+    archive = tmp_path / "archive"
+    for day, case in enumerate(CASES, start=7):
+        write(archive, f"notices/notice-{day}.txt", NOTICE.format(day=day, **case))
+    for path in sorted((CORPUS / "en").iterdir()):
+        write(archive, f"wire/{path.name}", path.read_text("utf-8"))
+    index = tmp_path / "index"
+    index_paths([archive], index)
+    with Index(index) as ix:
+        plain = ix.search("investors shares price fell", match="any", limit=4)
+        collapsed = ix.search("investors shares price fell", match="any", limit=4, collapse=True, explain=True)
+        second = ix.search("investors shares price fell", match="any", limit=4, page=2, collapse=True)
+    assert [h.id.startswith("notices/") for h in plain.hits] == [True] * 4
+    assert [h.id.startswith("notices/") for h in collapsed.hits].count(True) == 1
+    assert [h.id.startswith("notices/") for h in second.hits].count(True) == 1
+    assert collapsed.stories == collapsed.total  # a family is no copy: every notice still counts

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import CORPUS, republished, write
+from conftest import CASES, CORPUS, NOTICE, republished, write
 
 from indexer import index_paths
 from indexer.core.groups import read_groups
@@ -82,91 +82,6 @@ def test_a_daily_column_under_one_title_is_not_one_story(tmp_path: Path) -> None
     index_paths([archive], index)
     for day in range(2, 2 + len(bodies)):
         assert copies(index, f"column-{day}.txt") == set()
-
-
-NOTICE = """date 2025-07-{day:02d} Pressemitteilung
-{day:02d}.07.2025 14:00 Uhr
-Kessler & Vance LLP: {company} Investors Who Lost Money Are Reminded of the {deadline} Deadline
-
-NEW YORK, July {day}, 2025 /PRNewswire/ -- Kessler & Vance LLP reminds investors who bought shares of
-{company} ({ticker}) between {start} and {end} of the {deadline} deadline to ask the court to be
-appointed lead plaintiff in the securities class action filed in the {court}.
-
-The complaint says that {company} {claim}. When the truth came out on {end}, the price of {ticker}
-shares fell {drop} percent, hurting investors.
-
-Investors who want to serve as lead plaintiff must file papers with the court no later than
-{deadline}. A lead plaintiff acts on behalf of all class members in directing the litigation. Any member
-of the class may move the court to serve as lead plaintiff, or may choose to do nothing and remain an
-absent class member. Kessler & Vance LLP has recovered hundreds of millions of dollars for investors and
-is ranked among the top firms for securities class actions.
-
-To learn more about your rights, or to discuss the case at no cost, contact the firm's investor team
-by telephone or e-mail. Attorney advertising. Prior results do not guarantee a similar outcome.
-"""
-
-CASES = [
-    dict(
-        company="Orrin Freight Corp.",
-        ticker="ORFT",
-        start="March 3, 2024",
-        end="May 1, 2025",
-        deadline="August 4, 2025",
-        court="Southern District of New York",
-        claim="overstated the demand for its refrigerated containers and hid rising fuel costs",
-        drop="21",
-    ),
-    dict(
-        company="Lumenfield Software Inc.",
-        ticker="LMFS",
-        start="June 9, 2024",
-        end="April 17, 2025",
-        deadline="August 12, 2025",
-        court="Northern District of California",
-        claim="booked subscription revenue early and concealed that its largest client had left",
-        drop="33",
-    ),
-    dict(
-        company="Tanjong Maritime Ltd.",
-        ticker="TJMR",
-        start="January 2, 2024",
-        end="May 30, 2025",
-        deadline="August 19, 2025",
-        court="District of New Jersey",
-        claim="misstated the progress of its port digitisation contracts in Southeast Asia",
-        drop="17",
-    ),
-    dict(
-        company="Redmark Geothermal Inc.",
-        ticker="RDMK",
-        start="October 1, 2023",
-        end="June 2, 2025",
-        deadline="August 22, 2025",
-        court="District of Colorado",
-        claim="knew its test well had failed to reach the temperatures it reported to investors",
-        drop="45",
-    ),
-    dict(
-        company="Fennick Insurance Group",
-        ticker="FNKI",
-        start="February 14, 2024",
-        end="June 5, 2025",
-        deadline="August 29, 2025",
-        court="Eastern District of Pennsylvania",
-        claim="under-reserved for storm claims while assuring investors its reserves were adequate",
-        drop="28",
-    ),
-    dict(
-        company="Norvale Battery Corp.",
-        ticker="NRVB",
-        start="April 4, 2024",
-        end="June 9, 2025",
-        deadline="September 2, 2025",
-        court="Western District of Washington",
-        claim="misrepresented the recovery rate of its recycling plant and its cash needs",
-        drop="39",
-    ),
-]
 
 
 def test_notices_of_one_template_are_a_family_not_copies(tmp_path: Path) -> None:
