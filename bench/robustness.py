@@ -65,8 +65,8 @@ def worker(collection: str, stemmer_name: str) -> dict[str, Any]:
         def patched(language: str) -> Any:
             return chosen if language == "english" else own(language)
 
-        analysis.stemmer = patched  # query analysis and Whoosh's path
-        postings.stemmer = patched  # the fast indexing path imported it by name
+        analysis.stemmer = patched  # type: ignore[assignment]  # query analysis and Whoosh's path
+        postings.stemmer = patched  # type: ignore[assignment]  # the fast indexing path imported it by name
     dropping = plan.drop_stop_words
     from quality import write_collection
     from testsets import COLLECTIONS

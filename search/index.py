@@ -708,6 +708,16 @@ class Index:
     def _fast_all(self, searcher: Any, q: wq.Query, allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray] | None:
         """Every live match of ``q`` (in ``allowed``) and its score, by `search.columnar`; None where
         the query needs Whoosh's matchers or the fast path is off."""
+        found = self._scored(searcher, q, allowed)
+        if found is None:
+            return None
+        scored, live = found
+        keep = live[scored.ids]
+        return scored.ids[keep], scored.scores[keep]
+
+    def _scored(self, searcher: Any, q: wq.Query, allowed: np.ndarray | None) -> tuple[Any, np.ndarray] | None:
+        """``q`` scored by `search.columnar` (`Scored`) and the documents that may match (live, and
+        ``allowed``); None where the query needs Whoosh's matchers or the fast path is off."""
         if not self.columnar:
             return None
         from search.columnar import Evaluator, Unsupported
@@ -718,9 +728,7 @@ class Index:
             scored = Evaluator(columns, self._weighting, given).run(q)
         except Unsupported:
             return None
-        live = columns.live if allowed is None else columns.live & allowed
-        keep = live[scored.ids]
-        return scored.ids[keep], scored.scores[keep]
+        return scored, columns.live if allowed is None else columns.live & allowed
 
     def _groups_of(self, searcher: Any, *, need_sites: bool = False) -> Groups:
         """The copies and templates (`indexer.core.groups`) of the generation ``searcher`` reads, kept
@@ -806,17 +814,13 @@ class Index:
         """(top hits, total, matching document numbers) by `search.columnar`, in ``sort`` order, or
         None where the query needs Whoosh's matchers (wildcards, NOT …) or the fast path is switched
         off. ``allowed`` (a boolean array over the documents) narrows the matches (filters)."""
-        if not self.columnar:
-            return None
-        from search.columnar import Evaluator, Unsupported, by_date, top
+        from search.columnar import by_date, top
 
-        columns = self._columns_of(searcher)
-        given = None if searcher is columns.searcher else statistics_of(searcher)
-        try:
-            scored = Evaluator(columns, self._weighting, given).run(q)
-        except Unsupported:
+        found = self._scored(searcher, q, allowed)
+        if found is None:
             return None
-        live = columns.live if allowed is None else columns.live & allowed
+        scored, live = found
+        columns = self._columns_of(searcher)
         docs = scored.ids[live[scored.ids]]
         if sort == "relevance":
             return (*top(scored, live, limit), docs)

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from indexer.core.atomic import replace_bytes
+
 _NAME = "groups_{}.npz"
 _PATTERN = re.compile(r"^groups_(\d+)\.npz$")
 
@@ -75,18 +77,7 @@ def write_groups(folder: str | os.PathLike[str], generation: int, groups: Groups
     """Write commit ``generation``'s groups, atomically, before that commit."""
     buffer = io.BytesIO()
     np.savez(buffer, **{name: getattr(groups, name) for name in Groups.__dataclass_fields__})
-    target = groups_path(folder, generation)
-    temp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
-    try:
-        with open(temp, "wb") as out:
-            out.write(buffer.getvalue())
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
+    replace_bytes(groups_path(folder, generation), buffer.getvalue())
 
 
 def remove_groups(folder: str | os.PathLike[str], *, before: int | None = None, only: int | None = None) -> None:

@@ -80,7 +80,6 @@ class SegmentSigs:
         )
 
 
-
 class Collector:
     """The rows of the documents added to a segment since the last `take`, one `add` each. The
     signatures go to a temporary file as they come, so memory does not grow with the segment."""
