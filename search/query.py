@@ -6,6 +6,7 @@ import copy
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from whoosh import query as wq
 from whoosh.fields import Schema
@@ -153,11 +154,29 @@ def parse_query(parser: MultifieldParser, prepared: str, text: str) -> wq.Query:
     The query is not normalised yet, so repeated words are still there to be counted
     (`ranking.weigh_repeats`); normalise it once rewritten.
     """
+    return tree_query(syntax_tree(parser, prepared, text), parser, text)
+
+
+def syntax_tree(parser: MultifieldParser, prepared: str, text: str) -> Any:
+    """The first half of Whoosh's parse: ``prepared`` tagged and filtered into syntax nodes,
+    each word already spread over the parser's fields. The costly half, and the same for every
+    language but for the field names (`relabel`)."""
     try:
-        q = parser.parse(prepared, normalize=False)
+        return parser.process(prepared)
     except DatelineError:  # the search's time limit, checked between the parser's stages
         raise
     except Exception as exc:  # Whoosh's parser raises bare Exceptions from field parsers
+        raise QueryError(f"{name(text)}: {exc}") from None
+
+
+def tree_query(tree: Any, parser: MultifieldParser, text: str) -> wq.Query:
+    """The second half of Whoosh's parse: the query of a `syntax_tree`, its words analysed as
+    ``parser``'s fields analyse them, checked (errors, fuzzy edits, boosts)."""
+    try:
+        q = tree.query(parser) or wq.NullQuery
+    except DatelineError:
+        raise
+    except Exception as exc:
         raise QueryError(f"{name(text)}: {exc}") from None
     problems = _errors(q)
     if problems:
@@ -165,6 +184,20 @@ def parse_query(parser: MultifieldParser, prepared: str, text: str) -> wq.Query:
     _check_fuzzy(q, text)
     _check_boost(q, text)
     return q
+
+
+def relabel(tree: Any, names: Mapping[str, str]) -> None:
+    """Rename the fields of a `syntax_tree`'s nodes in place (``title_en`` → ``title_de``), so a
+    tree parsed for one language serves the next."""
+    if getattr(tree, "has_fieldname", False) and tree.fieldname in names:
+        tree.fieldname = names[tree.fieldname]
+    for node in getattr(tree, "nodes", ()):
+        relabel(node, names)
+
+
+def language_names(source: str, target: str) -> dict[str, str]:
+    """The language-analysed fields of ``source`` named for ``target`` (`relabel`'s map)."""
+    return {lang_field(f, source): lang_field(f, target) for f in LANG_FIELDS}
 
 
 def _check_boost(q: wq.Query, text: str) -> None:

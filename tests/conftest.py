@@ -237,7 +237,9 @@ def index_contents(path: Path) -> dict[str, Collection[object]]:
             matcher = reader.postings(fieldname, tbytes)
             items = []
             while matcher.is_active():
-                items.append((matcher.id(), matcher.weight(), matcher.value()))
+                # A posting without a value (an ID or date field's) reads as None from a block and
+                # as "" from a term info it is inlined in (`engine.segments`): the same nothing.
+                items.append((matcher.id(), matcher.weight(), matcher.value() or None))
                 matcher.next()
             info = reader.term_info(fieldname, tbytes)
             stats = (info.weight(), info.doc_frequency(), info.min_length(), info.max_length(), info.max_weight())

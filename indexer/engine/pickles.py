@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import io
 import pickle
+import re
 import sys
 import types
 from typing import IO, Any
@@ -132,8 +133,18 @@ class Bytes(io.BytesIO):
         return self.getvalue()[self.tell() :]
 
 
+#: A protocol-2 pickle of a list of small integers and nothing else, as Whoosh encodes a posting's
+#: positions (``Positions.encode``): the list, its memo, the numbers (1, 2 or 4 bytes) appended
+#: one by one or in marked batches, the stop. Its opcodes build no object but ints and one list,
+#: so the C unpickler reads it safely, ~3× faster than `IndexUnpickler`: a phrase search decodes
+#: the positions of every document holding all its words.
+_INT_LIST = re.compile(rb"\x80\x02\](?:q.|r....)?(?:(?:K.|M..|J....)a|\((?:K.|M..|J....)+e)*\.", re.DOTALL)
+
+
 def loads(data: bytes, **kwargs: Any) -> Any:
     """``pickle.loads`` for data read from an index."""
+    if not kwargs and _INT_LIST.fullmatch(data):
+        return pickle.loads(data)
     return IndexUnpickler(Bytes(data), **kwargs).load()
 
 

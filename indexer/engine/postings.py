@@ -9,6 +9,7 @@ Whoosh's own `Field.index`.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -60,11 +61,58 @@ class FastTerms:
         self.analyzer = analyzer
         self.findall = analyzer.items[0].expression.findall
         self.finditer = analyzer.items[0].expression.finditer
+        self._split: Any = None
+        self._words_of: dict[bytes, set[str]] = {}  # term → the words `matching` has seen give it
+        self._seen: set[str] = set()
         self.steps = [_word_filter(f) for f in analyzer.items[1:]]
         self.cache: dict[str, bytes] = {}
         #: How often each word was seen, when the caller counts them (`Analyzer` with
         #: ``count_words``, for the segment's vocabulary, `indexer.write.vocab`); None: not counted.
         self.counts: Counter[str] | None = None
+
+    def split(self, text: str) -> list[str]:
+        """``text`` cut at its words: gap, word, gap, … word, gap (`re.split` with the token
+        pattern as its one group), so the words and their offsets come from C calls only."""
+        if self._split is None:
+            expression = self.analyzer.items[0].expression
+            try:
+                self._split = re.compile(f"({expression.pattern})", expression.flags).split
+            except re.error:  # a pattern that cannot be wrapped (global flags inside it)
+                self._split = self._split_by_matches
+        return self._split(text)
+
+    def _split_by_matches(self, text: str) -> list[str]:
+        parts: list[str] = []
+        last = 0
+        for match in self.finditer(text):
+            parts += (text[last : match.start()], match.group())
+            last = match.end()
+        parts.append(text[last:])
+        return parts
+
+    def matching(self, words: list[str], terms: frozenset[bytes]) -> set[str]:
+        """Those of ``words`` whose term is in ``terms``. Once each word's term is known the
+        answer is set operations in C, not a lookup per word: most of a snippet's cost was that."""
+        unique = set(words)
+        words_of, seen = self._words_of, self._seen
+        new = unique.difference(seen)
+        if new:
+            if len(seen) > WORD_CACHE_SIZE:
+                words_of.clear()
+                seen.clear()
+                new = unique
+            cache = self.cache
+            for word in new:
+                term = cache.get(word)
+                if term is None:
+                    term = cache[word] = self.term(word)
+                found = words_of.get(term)
+                if found is None:
+                    words_of[term] = {word}
+                else:
+                    found.add(word)
+            seen.update(new)
+        return unique.intersection(set().union(*[words_of[t] for t in terms if t in words_of]))
 
     def term(self, word: str) -> bytes:
         for step in self.steps:

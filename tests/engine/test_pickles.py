@@ -148,3 +148,31 @@ def test_a_pickle_read_from_a_stream_leaves_the_stream_after_it() -> None:
     stream = Bytes(pickle.dumps((3, 7, 1.5, False, 1, 2), 2) + b"rest of the block")
     assert load(stream) == (3, 7, 1.5, False, 1, 2)
     assert stream.read() == b"rest of the block"
+
+
+@pytest.mark.parametrize(
+    "value", [[], [5], [0, 3, 255, 256, 65535, 65536, 2**31 - 1, -1], list(range(2500)), [300] * 1001]
+)
+def test_positions_take_the_c_unpickler_and_read_the_same(value: list[int]) -> None:
+    """A posting's positions (a list of small ints, `pickles._INT_LIST`) are read by the C
+    unpickler, which must give what the allow-list unpickler gives."""
+    import io
+
+    from indexer.engine.pickles import _INT_LIST
+
+    data = pickle.dumps(value, 2)
+    assert _INT_LIST.fullmatch(data)
+    assert loads(data) == value == IndexUnpickler(io.BytesIO(data)).load()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x80\x02]q\x00(K\x01cos\nsystem\n(S'touch x'\ntRe.",  # a call among the numbers
+        b"\x80\x02]q\x00K\x01a" + b"cos\nsystem\n(S'touch x'\ntR.",  # after the list
+        b"\x80\x02]q\x00K\x01acbuiltins\neval\n.",  # a global where the stop should be
+    ],
+)
+def test_code_hidden_in_a_list_of_numbers_is_still_refused(data: bytes) -> None:
+    with pytest.raises(UnsafePickleError):  # the allow-list unpickler's refusal: the C one never ran it
+        loads(data)

@@ -69,3 +69,35 @@ def test_windowed_tokens_give_the_fragments_of_every_token(words, wanted, sizes)
         for f in fragments(fast, text, terms, fragmenter)
     ]
     assert ours == _fragments(fragmenter, text, every_token())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from(_GAPS)), min_size=1, max_size=150),
+    wanted=st.sets(st.sampled_from(_WORDS), min_size=1, max_size=3),
+    sizes=st.sampled_from([(240, 70), (100, 5), (80, 20), (500, 1), (240, 7)]),
+)
+def test_fragments_found_match_to_match_equal_the_token_walk(words, wanted, sizes) -> None:
+    """`fragments._jumped` (bisections from match to match) is what `fragments` takes whenever
+    no match is longer than ``maxchars``, and gives the fragments of the whole token walk,
+    empty ones included (the count-down stopping at exactly 0)."""
+    from itertools import accumulate
+
+    from search.fragments import _fragment, _jumped, _merged
+
+    text = "".join(word + gap for word, gap in words)
+    fast = fast_terms(build_schema()["body_en"])
+    terms = frozenset(fast.term(word) for word in wanted)
+    fragmenter = highlight.ContextFragmenter(maxchars=sizes[0], surround=sizes[1])
+    parts = fast.split(text)
+    found = parts[1::2]
+    hits = fast.matching(found, terms)
+    matched = [i for i, word in enumerate(found) if word in hits]
+    offsets = list(accumulate(map(len, parts)))
+    starts, ends = offsets[0:-1:2], offsets[1::2]
+    jumped = _jumped(text, starts, ends, list(accumulate(map(len, found))), found, matched, fragmenter)
+    assert jumped is not None  # every word is shorter than maxchars
+    walked = _fragment(text, _merged(starts, ends, found, hits, [(0, len(found) - 1)]), fragmenter)
+    assert [(f.startchar, f.endchar, [(t.startchar, t.endchar) for t in f.matches]) for f in jumped] == [
+        (f.startchar, f.endchar, [(t.startchar, t.endchar) for t in f.matches]) for f in walked
+    ]
