@@ -71,6 +71,12 @@ class LineCounts:
         keys = {k for k in map(line_key, body.split("\n")) if k}
         self.lines.setdefault(source, Counter()).update(keys)
 
+    def update(self, other: LineCounts) -> None:
+        """Add ``other``'s counts (another worker's share of the files) to these."""
+        self.docs.update(other.docs)
+        for source, lines in other.lines.items():
+            self.lines.setdefault(source, Counter()).update(lines)
+
     def furniture(self) -> dict[str, frozenset[str]]:
         """Each source's furniture lines (as `line_key` gives them), by the module's rule."""
         out = {}

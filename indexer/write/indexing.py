@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 
 from indexer.core.defaults import LOCK_TIMEOUT
 from indexer.core.errors import (
-    DocumentError,
     IndexBuildError,
     IndexNotFoundError,
     PathInTheWayError,
@@ -30,13 +29,14 @@ from indexer.core.kinds import Kind, kind_of
 from indexer.core.openfiles import reports_too_many_open_files
 from indexer.core.sources import document_id, file_stamp, is_under
 from indexer.core.store import create_index, index_exists, merge_roots, open_index, read_roots, write_roots
-from indexer.core.text import DecodeError, decode, printable_path
+from indexer.core.text import printable_path
 from indexer.engine.commit import commit_toc, take_added_segment
 from indexer.engine.storage import closes_on_error
-from indexer.parse.files import MAX_FILE_BYTES, os_reason, read_bytes, reader_for
-from indexer.parse.furniture import LineCounts, file_lines, read_counts, source_of, write_counts
+from indexer.parse.files import MAX_FILE_BYTES, os_reason
+from indexer.parse.furniture import LineCounts, read_counts, write_counts
 from indexer.write.build import POOL_BYTES, Task, build_segments, default_workers, write_failure
 from indexer.write.known import iter_known, pair_up
+from indexer.write.lines import count_lines
 from indexer.write.merging import merge
 from indexer.write.spill import Spill
 from indexer.write.swap import build_lock, made_by_dateline, new_build_folder, recover, swap_in
@@ -266,7 +266,7 @@ def _run(ix: Any, roots: list[Path], index_dir: Path, run: RunOptions, patience:
                     counts = run.line_counts
                 else:
                     counts = read_counts(folder, committed) if had_docs else LineCounts()
-                    _count_lines(tasks, counts, run.max_bytes)
+                    count_lines(tasks, counts, run.max_bytes, run.workers)
                 write_counts(folder, writer.generation, counts, committed=committed)
                 built = build_segments(
                     folder,
@@ -301,25 +301,6 @@ def _run(ix: Any, roots: list[Path], index_dir: Path, run: RunOptions, patience:
             _discard_groups(folder, ix)
             raise
     return report
-
-
-def count_file_lines(counts: LineCounts, doc_id: str, path: str, max_bytes: int = MAX_FILE_BYTES) -> None:
-    """Add the short lines of the file at ``path`` (Markdown and plain text only) to ``counts``
-    under its source, as a run counts them (`indexer.parse.furniture`); a file that cannot be
-    read is skipped (indexing reports it)."""
-    if reader_for(path) in ("markdown", "text"):
-        with contextlib.suppress(DocumentError, DecodeError, OSError):
-            counts.add(source_of(doc_id), file_lines(decode(read_bytes(path, max_bytes))[0]))
-
-
-def _count_lines(tasks: Spill, counts: LineCounts, max_bytes: int) -> None:
-    """Add the lines of the files to read to ``counts``, by source (`indexer.parse.furniture`), before
-    they are indexed. The files are read as text, not parsed (parsing twice would cost about a
-    third of the run); a file that cannot be read is skipped: the build reports it. Files are read
-    as the build reads them (`indexer.parse.files.read_bytes`), so a FIFO named like a document never
-    blocks the run."""
-    for task in map(Task.from_record, tasks):
-        count_file_lines(counts, task.doc_id, task.path, max_bytes)
 
 
 def _scan(

@@ -95,7 +95,7 @@ def plan(
     """The plan of the files under ``paths`` for the cluster at ``root``, keeping the shard of
     every file an existing plan there holds (``shard_by`` must then be the same). Reads every
     file once: its documents' date, and its short lines (`LINE_COUNTS`)."""
-    from indexer.write.indexing import count_file_lines
+    from indexer.write.lines import count_file_lines
     from indexer.write.walk import iter_files
 
     check_shard_by(shard_by)

@@ -10,6 +10,7 @@ that message for ever, holding the lock).
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -40,11 +41,19 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _workers(proc: subprocess.Popen, count: int) -> list[int]:
-    """The pids of the run's ``count`` worker processes, as soon as they are all there."""
+def _workers(proc: subprocess.Popen, count: int, index: Path) -> list[int]:
+    """The pids of the run's ``count`` building workers, as soon as they are all there: once the
+    run has recorded its files' line counts (counted by workers of their own, which have exited
+    by then, `indexer.write.lines`) for the commit it is building."""
     deadline = time.monotonic() + 60
+    counts = index / "furniture.json"
+    generations = len(json.loads(counts.read_text("utf-8"))) if counts.exists() else 0
     while time.monotonic() < deadline:
-        children = _children(proc.pid)
+        try:
+            counted = len(json.loads(counts.read_text("utf-8"))) > generations
+        except (OSError, ValueError):
+            counted = False
+        children = _children(proc.pid) if counted else []
         if len(children) >= count:
             return children
         if proc.poll() is not None:
@@ -119,7 +128,7 @@ def test_a_worker_killed_mid_run_stops_the_run_at_once(tmp_path: Path) -> None:
     before = index_contents(index)
     _stories(source, 3000, prefix="new")
     proc = _start([installed_dateline()], index, str(source))
-    first, second = _workers(proc, 2)
+    first, second = _workers(proc, 2, index)
     for pid in (first, second):  # hold both mid-run, then kill one
         os.kill(pid, signal.SIGSTOP)
     os.kill(first, signal.SIGKILL)
@@ -149,7 +158,7 @@ def test_a_worker_killed_while_sending_a_large_result_stops_the_run(tmp_path: Pa
         "from search.cli.commands import main; main(prog_name='dateline')",
     ]
     proc = _start(command, index, str(source))
-    workers = _workers(proc, 2)
+    workers = _workers(proc, 2, index)
     os.kill(proc.pid, signal.SIGSTOP)  # the run reads nothing: the workers fill their pipes
     try:
         deadline = time.monotonic() + 60
