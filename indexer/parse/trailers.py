@@ -321,8 +321,29 @@ def _section_starts(body: str, issuer: str | None = None) -> list[tuple[int, int
     if "orward" in body or "Safe Harbor" in body:
         starts.extend((m.start(), m.start(), "disclaimer") for m in DISCLAIMER_GLUED.finditer(body))
     if "ontact:" in body:
-        starts.extend((m.start(), m.end(), "contact") for m in CONTACT_GLUED.finditer(body))
+        starts.extend(_glued_contacts(body))
     return sorted(set(s for s in starts if s[0] >= MIN_STORY_CHARS))
+
+
+def _glued_contacts(body: str) -> list[tuple[int, int, str]]:
+    """`CONTACT_GLUED`'s matches in ``body``, searched only on the lines holding "ontact".
+
+    The pattern opens with look-behinds and optional words, so the regex engine tried it at
+    every character of every body (a tenth of parsing a release); a match never spans a line
+    but for the spaces after its colon, which the search is given room for."""
+    found = []
+    size = len(body)
+    at = body.find("ontact")
+    while at >= 0:
+        start = body.rfind("\n", 0, at) + 1
+        end = body.find("\n", at)
+        end = size if end < 0 else end
+        after = end
+        while after < size and body[after].isspace():
+            after += 1
+        found += [(m.start(), m.end(), "contact") for m in CONTACT_GLUED.finditer(body, start, min(size, after + 1))]
+        at = body.find("ontact", end) if end < size else -1
+    return found
 
 
 def _section_end(body: str, text_at: int, limit: int, kind: str) -> int:

@@ -201,3 +201,30 @@ def test_a_binary_txt_that_starts_with_soh_is_still_a_binary_file(tmp_path: Path
     path.write_bytes(b"\x01\x19\xf2n\x9a!\x90\xfc\x94;\x05\xffx\xa0\xc0\x07\xa5Z\x02\xed,9\xda@\xf3\x86\x00" * 20)
     with pytest.raises(DocumentError, match="binary file"):
         read_documents(path)
+
+
+def test_known_format_is_the_longest_extension_of_the_first_format_listing_it() -> None:
+    """`known_format` looks the name's suffixes up in a table; the answer is the rule's, checked
+    by walking every format's extensions, for every extension with every ending and prefix."""
+    import os
+
+    from indexer.parse.formats import FORMATS, known_format
+
+    def by_the_rule(name: str):
+        lower = os.path.basename(name).lower()
+        found, length = None, 0
+        for fmt in FORMATS:
+            for ext in fmt.extensions:
+                if len(ext) > length and lower.endswith(ext) and len(lower) > len(ext):
+                    found, length = fmt, len(ext)
+        return found
+
+    exts = sorted({ext for fmt in FORMATS for ext in fmt.extensions})
+    endings = [*exts, "", ".", ".GZ", ".Tar.Gz", ".txt.gz", ".sql.gz", ".warc.gz.zip", ".md.", "..txt"]
+    names = [
+        head + end
+        for head in ["", "x", ".", "a.b", "X.TAR", "tar", ".hidden", "a..", "d/a.gz", "b.txt/c"]
+        for end in endings
+    ]
+    assert sum(by_the_rule(n) is not None for n in names) > 100
+    assert [known_format(n) for n in names] == [by_the_rule(n) for n in names]

@@ -148,3 +148,39 @@ def test_german_news_sub_headings_are_no_about_sections():
         assert doc.about is None and words in doc.body
     release = parse_file(shared_path("data", "wires", "eqs", "netfonds-aktienrueckkauf-24-zwischenmeldung-de.txt"))
     assert release.about is not None and release.about.startswith("Über die Netfonds Gruppe")
+
+
+def _real_texts() -> list[str]:
+    """Every text file of the sample corpus and of ../shared's wires and scraped archives."""
+    texts = []
+    roots = [
+        Path(__file__).resolve().parents[2] / "corpus",
+        shared_path("data", "wires"),
+        shared_path("data", "archives"),
+    ]
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.suffix in (".txt", ".md") and path.is_file():
+                texts.append(path.read_text("utf-8", errors="replace"))
+    return texts
+
+
+def test_glued_headings_are_found_as_by_a_scan_of_the_whole_text():
+    """The glued "About" and contact headings are searched from their words (issue 25: the
+    look-behind-first patterns were tried at every character); the matches are those of the
+    original patterns run over the whole text, on every real file."""
+    import re
+
+    from indexer.parse.trailers import ABOUT_GLUED, CONTACT_GLUED, _glued_contacts
+
+    about_scan = re.compile(r"(?<=[a-z0-9.!?\"”)\]])About\s+(?=[A-Z])")
+    texts = _real_texts()
+    assert len(texts) > 4000
+    abouts = contacts = 0
+    for text in texts:
+        expected = [m.span() for m in about_scan.finditer(text)]
+        assert [m.span() for m in ABOUT_GLUED.finditer(text)] == expected
+        scanned = [(m.start(), m.end(), "contact") for m in CONTACT_GLUED.finditer(text)]
+        assert _glued_contacts(text) == scanned
+        abouts, contacts = abouts + len(expected), contacts + len(scanned)
+    assert abouts and contacts  # both kinds occur: the comparison is not of empty lists

@@ -96,11 +96,27 @@ def readable(name: str) -> bool:
 
 
 def known_format(name: str) -> Format | None:
-    """The format a format's extension names for ``name``, or None (no fallback)."""
+    """The format a format's extension names for ``name``, or None (no fallback): the longest
+    extension the name ends with (and is more than), the first format listing it."""
     lower = os.path.basename(name).lower()
-    found, length = None, 0
-    for fmt in FORMATS:
-        for ext in fmt.extensions:
-            if len(ext) > length and lower.endswith(ext) and len(lower) > len(ext):
-                found, length = fmt, len(ext)
-    return found
+    table = _extension_table()
+    at = lower.find(".", 1)  # the name must be more than its extension
+    while at >= 0:  # from the longest suffix to the shortest
+        found = table.get(lower[at:])
+        if found is not None:
+            return found
+        at = lower.find(".", at + 1)
+    return None
+
+
+_TABLE: tuple[tuple[Format, ...], dict[str, Format]] = ((), {})
+
+
+def _extension_table() -> dict[str, Format]:
+    """`extensions`, kept while `FORMATS` is unchanged: a file's format is looked up several
+    times as it is read, and walking every format's extensions was 2% of indexing."""
+    global _TABLE
+    formats = tuple(FORMATS)
+    if _TABLE[0] != formats:
+        _TABLE = (formats, extensions())
+    return _TABLE[1]
