@@ -267,6 +267,33 @@ def build_indexes(
     return index, ratios
 
 
+#: Issue 25's targets: dateline's search p50 at most this many times FTS5's, per kind of query.
+FTS5_SEARCH_TARGETS = {"keyword": 3.0, "phrase": 3.0, "field": 2.0, "date": 2.0}
+
+
+def fts5_ratios(
+    index: dict[str, tuple[float, Memory]], search: dict[str, dict[str, dict[str, float]]], result: dict, files: int
+) -> dict[str, float]:
+    """dateline against SQLite FTS5 in this run: search p50 as a multiple of FTS5's (lower is
+    better), build speed as a share of FTS5's documents a second (higher is better), and each
+    index's size against the raw files; the build figures only when this run built."""
+    out = {
+        f"{kind} p50 dateline / fts5 (target <= {target:g})": search["dateline"][kind]["p50"]
+        / search["sqlite fts5"][kind]["p50"]
+        for kind, target in FTS5_SEARCH_TARGETS.items()
+        if kind in search["dateline"]
+    }
+    if "dateline" in index and "sqlite fts5" in index:
+        out["build docs/s dateline / fts5 (target >= 0.6)"] = index["sqlite fts5"][0] / index["dateline"][0]
+        out["build docs/s, dateline"] = files / index["dateline"][0]
+        out["build docs/s, fts5"] = files / index["sqlite fts5"][0]
+    sizes = result.get("sizes")
+    if sizes:
+        out["size dateline / raw files (target <= 3)"] = sizes["dateline"] / result["corpus_bytes"]
+        out["size fts5 / raw files"] = sizes["sqlite fts5"] / result["corpus_bytes"]
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("corpus", type=Path, help="folder built by bench/corpus.py")
@@ -348,6 +375,12 @@ def main() -> None:
         ratios[f"{kind} p50 naive whoosh / dateline"] = (
             search["naive whoosh"][kind]["p50"] / search["dateline"][kind]["p50"]
         )
+
+    fts5 = fts5_ratios(index, search, result, len(files))
+    result["fts5"] = fts5
+    print("\nagainst SQLite FTS5 (issue 25's targets)")
+    for name, value in fts5.items():
+        print(f"  {name:42} {value:8.2f}")
 
     bounded = costs(ix, dateline())
     cost_report(bounded)
