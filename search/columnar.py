@@ -30,6 +30,7 @@ from whoosh.fields import ID
 from whoosh.reading import TermNotFound
 
 from indexer.engine.columns import column_data, column_default, fixed_values, length_bytes, var_lengths, var_offsets
+from indexer.engine.postings import positions_decoder
 from indexer.engine.queries import FilteredBy
 from indexer.engine.terms import posting_blocks, segment_terms
 from search.limits import check as check_deadline
@@ -386,7 +387,7 @@ class Evaluator:
         if not len(candidates):
             return out
         where = [np.searchsorted(ids, candidates) for _, ids, _, _ in words]
-        cache, decode_value = self._positions, field.format.decode_positions
+        cache, decode_value = self._positions, positions_decoder(field)
 
         def decode(value: bytes) -> list[int]:
             found = cache.get(value)
@@ -399,13 +400,17 @@ class Evaluator:
         for i, doc in enumerate(candidates.tolist()):
             if not i & 255:
                 check_deadline()
-            spans = [(p, p) for p in decode(words[0][3][where[0][i]])]
+            # Whether a phrase is there depends only on where its spans so far end.
+            ends = set(decode(words[0][3][where[0][i]]))
             for w in range(1, len(words)):
                 following = decode(words[w][3][where[w][i]])
-                spans = sorted({(start, p) for start, end in spans for p in following if end < p <= end + slop})
-                if not spans:
+                if slop == 1:
+                    ends = {end + 1 for end in ends}.intersection(following)
+                else:
+                    ends = {p for p in following if any(end < p <= end + slop for end in ends)}
+                if not ends:
                     break
-            if spans:
+            if ends:
                 matched.append(doc)
         if not matched:
             return out

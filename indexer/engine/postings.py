@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import accumulate
 from pickle import dumps
 from typing import Any
 
@@ -22,6 +23,7 @@ from whoosh.formats import Existence, Positions
 from whoosh.system import pack_uint
 
 from indexer.core.analysis import FoldFilter, SnowballFilter, fold, stemmer
+from indexer.engine import pickles
 
 #: A posting of one field of one document: term bytes, frequency, weight, encoded value.
 Posting = tuple[bytes, int, float, bytes]
@@ -165,6 +167,22 @@ def fast_terms(field: Any) -> Any:
     if any(_word_filter(f) is None for f in analyzer.items[1:]):
         return None
     return FastTerms(analyzer)
+
+
+def positions_decoder(field: Any) -> Callable[[bytes], list[int]]:
+    """How to read a posting's positions in ``field``: for Whoosh's `Positions` format, its
+    ``decode_positions`` with the running sum taken in C (Whoosh adds the deltas up in a
+    Python loop); any other format's own."""
+    if type(field.format) is Positions:
+        return _decode_positions
+    return field.format.decode_positions
+
+
+def _decode_positions(value: bytes) -> list[int]:
+    """`whoosh.formats.Positions.decode_positions`: the count, then the pickled deltas."""
+    if not value.endswith(b"."):
+        value += b"."
+    return list(accumulate(pickles.loads(value[4:])))
 
 
 def _encode_positions(poslist: list[int]) -> bytes:
