@@ -166,7 +166,13 @@ def syntax_tree(parser: MultifieldParser, prepared: str, text: str) -> Any:
     except DatelineError:  # the search's time limit, checked between the parser's stages
         raise
     except Exception as exc:  # Whoosh's parser raises bare Exceptions from field parsers
-        raise QueryError(f"{name(text)}: {exc}") from None
+        raise QueryError(f"{name(text)}: {_problem(exc)}") from None
+
+
+def _problem(problem: object) -> str:
+    """What the parser found wrong, on one line and bounded: Whoosh's own complaints may quote
+    a word of any length."""
+    return shorten(" ".join(str(problem).split()), 300)
 
 
 def tree_query(tree: Any, parser: MultifieldParser, text: str) -> wq.Query:
@@ -177,10 +183,10 @@ def tree_query(tree: Any, parser: MultifieldParser, text: str) -> wq.Query:
     except DatelineError:
         raise
     except Exception as exc:
-        raise QueryError(f"{name(text)}: {exc}") from None
+        raise QueryError(f"{name(text)}: {_problem(exc)}") from None
     problems = _errors(q)
     if problems:
-        raise QueryError(f"{name(text)}: {problems[0]}")
+        raise QueryError(f"{name(text)}: {_problem(problems[0])}")
     _check_fuzzy(q, text)
     _check_boost(q, text)
     return q

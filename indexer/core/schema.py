@@ -52,7 +52,8 @@ class DateField(DATETIME):
         elif m := _ISO_PART.match(qstring):
             qstring = "".join(f"{int(p):02d}" if i else p for i, p in enumerate(m.groups()) if p)
         elif not qstring.isdigit():
-            raise ValueError(f"{qstring!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+            shown = qstring if len(qstring) <= 40 else qstring[:39] + "…"  # the message is one short line
+            raise ValueError(f"{shown!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
         return super()._parse_datestring(qstring)
 
 

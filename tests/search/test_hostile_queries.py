@@ -244,3 +244,13 @@ def test_deadline_checks_in_each_evaluation_path(corpus_ix):
         evaluator = Evaluator(Columns(searcher), corpus_ix._weighting)
         with running(Deadline(text, 1e-9)), pytest.raises(SearchTimeoutError):
             evaluator.run(built[text])
+
+
+def test_a_long_bad_word_is_named_short(corpus_ix: Index) -> None:
+    """The parser's complaint quotes the bad word; a long one is cut, so the message stays one
+    short line (hypothesis found a 524-character one)."""
+    with pytest.raises(QueryError) as caught:
+        corpus_ix.search("date:2025" + "a" * 400)
+    message = str(caught.value)
+    assert "is not a date" in message and "\n" not in message and len(message) < 300, message
+    assert message.startswith("query 'date:2025aaa") and "…" in message
