@@ -176,6 +176,9 @@ class FastSegmentWriter(SegmentWriter):
                     infos.append(_single_info(*flat))
                 else:
                     infos.append(_write_postings(postfile, flat, blocklimit, fixedsize).to_bytes())
+                if len(keys) == TERMS_PER_WRITE:
+                    _add_terms(fw._tindex, keys, infos)
+                    keys, infos = [], []
             _add_terms(fw._tindex, keys, infos)
             fw.finish_field()
         fw.close()
@@ -211,6 +214,9 @@ BLOCK_PROTOCOL = 3
 COMPRESSION = 1
 
 
+#: Term index entries written at once (`_add_terms`): a whole field's at once (hundreds of
+#: thousands of terms in a large segment) held them all twice over while the segment was written.
+TERMS_PER_WRITE = 4096
 _F32 = struct.Struct("f")
 _LENGTHS = struct.Struct("!II")  # a term index entry's key and value lengths (`HashWriter.add`)
 

@@ -81,3 +81,13 @@ def test_fast_writer_postings_are_smaller_and_read_without_a_lookup(tmp_path: Pa
                 reader.postings(fieldname, tbytes).all_items()
                 list(reader.postings(fieldname, tbytes).items_as("positions"))
     assert lookups == []
+
+
+def test_term_index_written_in_small_batches_is_the_same(tmp_path: Path, monkeypatch) -> None:
+    """The term index is written `TERMS_PER_WRITE` entries at a time; many small batches give
+    the index one batch per field gives."""
+    import indexer.engine.segments as segments
+
+    whole = index_contents(fast_index(tmp_path / "whole"))
+    monkeypatch.setattr(segments, "TERMS_PER_WRITE", 7)
+    assert index_contents(fast_index(tmp_path / "batched")) == whole
