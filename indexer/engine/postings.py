@@ -63,7 +63,10 @@ class FastTerms:
         self.analyzer = analyzer
         self.findall = analyzer.items[0].expression.findall
         self.finditer = analyzer.items[0].expression.finditer
-        self._split: Any = None
+        expression = analyzer.items[0].expression
+        #: ``text`` cut at its words: gap, word, gap, … word, gap (`re.split` with the token
+        #: pattern as its one group), so the words and their offsets come from C calls only.
+        self.split: Callable[[str], list[str]] = _wrapped(expression).split
         self._words_of: dict[bytes, set[str]] = {}  # term → the words `matching` has seen give it
         self._seen: set[str] = set()
         self.steps = [_word_filter(f) for f in analyzer.items[1:]]
@@ -72,29 +75,9 @@ class FastTerms:
         #: ``count_words``, for the segment's vocabulary, `indexer.write.vocab`); None: not counted.
         self.counts: Counter[str] | None = None
 
-    def split(self, text: str) -> list[str]:
-        """``text`` cut at its words: gap, word, gap, … word, gap (`re.split` with the token
-        pattern as its one group), so the words and their offsets come from C calls only."""
-        if self._split is None:
-            expression = self.analyzer.items[0].expression
-            try:
-                self._split = re.compile(f"({expression.pattern})", expression.flags).split
-            except re.error:  # a pattern that cannot be wrapped (global flags inside it)
-                self._split = self._split_by_matches
-        return self._split(text)
-
-    def _split_by_matches(self, text: str) -> list[str]:
-        parts: list[str] = []
-        last = 0
-        for match in self.finditer(text):
-            parts += (text[last : match.start()], match.group())
-            last = match.end()
-        parts.append(text[last:])
-        return parts
-
     def matching(self, words: list[str], terms: frozenset[bytes]) -> set[str]:
         """Those of ``words`` whose term is in ``terms``. Once each word's term is known the
-        answer is set operations in C, not a lookup per word: most of a snippet's cost was that."""
+        answer is set operations in C, not a lookup per word of every hit."""
         unique = set(words)
         words_of, seen = self._words_of, self._seen
         new = unique.difference(seen)
@@ -166,7 +149,16 @@ def fast_terms(field: Any) -> Any:
         return None
     if any(_word_filter(f) is None for f in analyzer.items[1:]):
         return None
+    try:
+        _wrapped(analyzer.items[0].expression)
+    except re.error:  # global flags inside the pattern: it cannot be one group (`FastTerms.split`)
+        return None
     return FastTerms(analyzer)
+
+
+def _wrapped(expression: re.Pattern[str]) -> re.Pattern[str]:
+    """The token pattern as one capturing group, for `re.split`."""
+    return re.compile(f"({expression.pattern})", expression.flags)
 
 
 def positions_decoder(field: Any) -> Callable[[bytes], list[int]]:

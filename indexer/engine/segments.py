@@ -224,7 +224,7 @@ _LENGTHS = struct.Struct("!II")  # a term index entry's key and value lengths (`
 def _single_info(docnum: int, weight: float, value: bytes | None, length: int) -> bytes:
     """The term info of a term with one posting, the posting inlined in it (``W3TermInfo.to_bytes``
     of what `_write_postings` would count, without the block): most terms have one posting
-    (a name, a number, a typo), and a block of its own cost ~65 bytes of the posting file. The
+    (a name, a number, a typo), and a block of its own carries a header and a pickle of its own. The
     posting is pickled with `BLOCK_PROTOCOL`, its value b"" for a field without values (Whoosh's
     merge re-adds each posting's value as bytes)."""
     stored = _F32.unpack(_F32.pack(weight))[0]  # the block's weights are 32-bit floats
@@ -235,8 +235,7 @@ def _single_info(docnum: int, weight: float, value: bytes | None, length: int) -
 
 def _add_terms(tindex: Any, keys: list[bytes], infos: list[bytes]) -> None:
     """``tindex.add(key, info)`` for each term of a field, in order (Whoosh's
-    `OrderedHashWriter`), in one write: its three writes and two ``tell``s per term were a
-    tenth of writing a segment."""
+    `OrderedHashWriter`), in one write instead of three writes and two ``tell``s per term."""
     if not keys:
         return
     if keys[0] <= tindex.lastkey:

@@ -329,7 +329,7 @@ def _glued_contacts(body: str) -> list[tuple[int, int, str]]:
     """`CONTACT_GLUED`'s matches in ``body``, searched only on the lines holding "ontact".
 
     The pattern opens with look-behinds and optional words, so the regex engine tried it at
-    every character of every body (a tenth of parsing a release); a match never spans a line
+    every character of every body (8% of parsing in a profile of 10,000 releases); a match never spans a line
     but for the spaces after its colon, which the search is given room for."""
     found = []
     size = len(body)

@@ -65,3 +65,16 @@ def test_any_text_gives_whoosh_postings(text: str, field: str) -> None:
     analyzed = Analyzer(SCHEMA).analyze({field: text})
     postings = analyzed.postings[0][1] if analyzed.postings else []
     assert sorted(postings) == whoosh_postings(field, text)
+
+
+def test_the_split_gives_the_words_and_gaps_and_a_pattern_it_cannot_wrap_is_declined() -> None:
+    """`FastTerms.split` (snippets) cuts a text into gaps and the analyzer's own words; an
+    analyzer whose pattern cannot be made one group (global flags inside) gets no fast path."""
+    from whoosh.analysis import LowercaseFilter, RegexTokenizer
+    from whoosh.fields import TEXT
+
+    fast = fast_terms(build_schema()["body_en"])
+    text = "Acme Corp. (NYSE: ACME) sold 5.2bn in the U.S.Investors rose"
+    parts = fast.split(text)
+    assert parts[1::2] == fast.findall(text) and "".join(parts) == text
+    assert fast_terms(TEXT(analyzer=RegexTokenizer(r"(?i)\w+") | LowercaseFilter())) is None
