@@ -70,7 +70,12 @@ def test_fast_writer_postings_are_smaller_and_read_without_a_lookup(tmp_path: Pa
     assert size(fast) < 0.9 * size(plain)
     lookups = []
     real = IndexUnpickler.find_class
-    monkeypatch.setattr(IndexUnpickler, "find_class", lambda self, *name: lookups.append(name) or real(self, *name))
+
+    def counted(self: IndexUnpickler, module: str, name: str) -> object:
+        lookups.append((module, name))
+        return real(self, module, name)
+
+    monkeypatch.setattr(IndexUnpickler, "find_class", counted)
     with index.open_dir(str(fast)).reader() as reader:
         infos = [reader.term_info(f, t) for f, t in reader.all_terms()]
         assert sum(i.is_inlined() for i in infos) > len(infos) / 2
